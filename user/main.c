@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct command commands[] = {
+	{ "routes", cmd_routes, "a subnet's effective routes" },
+	{ "nexthop", cmd_nexthop, "Network Watcher's next hop for a destination" },
+	{ "path", cmd_path, "the hop-by-hop path of a flow" },
+	{ "check", cmd_check, "validate a topology file" },
+};
+
+static int usage(FILE *f)
+{
+	fprintf(f, "Usage: xvnet COMMAND [options]   (xvnet COMMAND -h for help)\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	return f == stdout ? EXIT_OK : EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage(stderr);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
+		return usage(stdout);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "xvnet: unknown command '%s'\n", argv[1]);
+	return usage(stderr);
+}
