@@ -25,18 +25,6 @@ static const struct column route_cols[] = {
 	{ "name", "User Defined Route Name" },
 };
 
-static const char *source_name(enum route_source src)
-{
-	switch (src) {
-	case SRC_USER:
-		return "User";
-	case SRC_GATEWAY:
-		return "VirtualNetworkGateway";
-	default:
-		return "Default";
-	}
-}
-
 static void print_route(const struct topology *t, const struct eff_route *r,
 			bool disable_bgp)
 {
@@ -45,7 +33,7 @@ static void print_route(const struct topology *t, const struct eff_route *r,
 	const char *ips[] = { verb_next_hop_ip(r, ip) };
 
 	print_row_open();
-	print_string(PRINT_ANY, "source", NULL, source_name(r->source));
+	print_string(PRINT_ANY, "source", NULL, verb_source_name(r->source));
 	print_string(PRINT_ANY, "state", NULL, r->active ? "Active" : "Invalid");
 	print_strings(PRINT_ANY, "addressPrefix", NULL, pfxs, 1);
 	print_string(PRINT_ANY, "nextHopType", NULL, next_hop_type_name(r->type));

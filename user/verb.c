@@ -268,6 +268,18 @@ int verb_ipv4(const struct session *s, const char *arg, uint32_t *addr)
 	return verb_bad_input(s, "'%s' is not an IPv4 address (a.b.c.d)", arg);
 }
 
+const char *verb_source_name(enum route_source src)
+{
+	switch (src) {
+	case SRC_USER:
+		return "User";
+	case SRC_GATEWAY:
+		return "VirtualNetworkGateway";
+	default:
+		return "Default";
+	}
+}
+
 const char *verb_next_hop_ip(const struct eff_route *r, char buf[IPV4_STRLEN])
 {
 	if (!r->next_hop_ip || (r->type != NH_APPLIANCE && r->type != NH_GATEWAY))

@@ -68,6 +68,8 @@ int verb_subnet(const struct session *s, const char *target, int *subnet, int *v
 /* A dotted-quad address argument. */
 int verb_ipv4(const struct session *s, const char *arg, uint32_t *addr);
 
+/* Azure's name of a route source: Default, User, VirtualNetworkGateway. */
+const char *verb_source_name(enum route_source src);
 /* The next-hop IP Azure shows for r (appliance and gateway hops), or NULL. */
 const char *verb_next_hop_ip(const struct eff_route *r, char buf[IPV4_STRLEN]);
 

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xvnet check: validate a topology file. With --stats it also times the
+ * stages every offline verb goes through, for scripts/bench-engine.sh.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <yaml.h>
+
+#include "cli.h"
+#include "print.h"
+#include "topo.h"
+#include "verb.h"
+
+static const struct verb check_verb = {
+	.name = "check",
+	.synopsis = "-t FILE [--stats] [-j]",
+	.help = "Validate the topology file. Exit 0 and print a summary when it is valid;\n"
+		"otherwise print one FILE:LINE:COL: error: line per problem and exit 2.\n"
+		"--stats also computes every subnet's effective routes and reports the times:\n"
+		"load (read + YAML parse), validate (building and checking the model: the\n"
+		"loader's time minus the YAML parse), compute (the route engine), and the\n"
+		"peak resident memory.\n",
+	.nargs = 0,
+	.opts = VERB_OPT_STATS,
+};
+
+struct stats {
+	double load_s, validate_s, compute_s, total_s;
+	unsigned long routes, active;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int read_file(const char *path, char **buf, size_t *len)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	size_t cap = 1 << 16, n;
+
+	if (!f)
+		return -1;
+	*buf = malloc(cap);
+	*len = 0;
+	while (*buf && (n = fread(*buf + *len, 1, cap - *len, f)) > 0) {
+		*len += n;
+		if (*len == cap)
+			*buf = realloc(*buf, cap *= 2);
+	}
+	if (f != stdin)
+		fclose(f);
+	return *buf ? 0 : -1;
+}
+
+/* The YAML parse alone, to split the loader's time into its two stages. */
+static double yaml_parse_time(const char *buf, size_t len)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	double t0 = now();
+
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	if (yaml_parser_load(&parser, &doc))
+		yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	return now() - t0;
+}
+
+/* Load like session_load(), timing the stages; diagnostics as usual. */
+static int load_timed(struct session *s, struct stats *st)
+{
+	struct diags d = { 0 };
+	double t0 = now(), t1, yaml_s;
+	size_t len;
+	char *buf;
+
+	if (read_file(s->o.topology, &buf, &len)) {
+		perror(s->o.topology);
+		return EXIT_USAGE;
+	}
+	t1 = now();
+	yaml_s = yaml_parse_time(buf, len);
+	st->load_s = t1 - t0 + yaml_s;
+	t0 = now();
+	if (topo_parse(s->o.topology, buf, len, &s->topo, &d)) {
+		for (int i = 0; i < d.n; i++)
+			fprintf(stderr, "%s\n", d.lines[i]);
+		diags_free(&d);
+		free(buf);
+		return EXIT_USAGE;
+	}
+	t1 = now();
+	st->validate_s = t1 - t0 - yaml_s;
+	st->total_s = st->load_s + st->validate_s;
+	s->loaded = true;
+	free(buf);
+	return SESSION_READY;
+}
+
+/* Build the engine and read back every row of every subnet. */
+static int compute_timed(struct session *s, struct stats *st)
+{
+	double t0 = now();
+	struct eff_route tmp;
+	int rc = session_build(s);
+
+	if (rc != SESSION_READY)
+		return rc;
+	for (int i = 0; i < s->topo.nsubnets; i++) {
+		const struct route_set *rs = &s->eng.sets[i];
+		int n = route_set_count(rs);
+
+		st->routes += n;
+		for (int j = 0; j < n; j++)
+			st->active += route_set_row(&s->eng, rs, j, &tmp)->active;
+	}
+	st->compute_s = now() - t0;
+	st->total_s += st->compute_s;
+	return SESSION_READY;
+}
+
+static void print_count(const char *key, unsigned long n, const char *one,
+			const char *many)
+{
+	char fmt[64];
+
+	snprintf(fmt, sizeof(fmt), ", %%lu %s", n == 1 ? one : many);
+	print_uint(PRINT_ANY, key, fmt, n);
+}
+
+static void print_summary(const struct topology *t, const char *file)
+{
+	print_string(PRINT_ANY, "file", "%s: valid", file);
+	print_string(PRINT_ANY, "name", ", lab %s", t->name);
+	print_count("vnets", t->nvnets, "VNet", "VNets");
+	print_count("subnets", t->nsubnets, "subnet", "subnets");
+	print_count("peerings", t->npeerings, "peering", "peerings");
+	print_count("routeTables", t->nroute_tables, "route table", "route tables");
+	print_count("gateways", t->ngateways, "gateway", "gateways");
+	print_count("sites", t->nsites, "site", "sites");
+	print_count("circuits", t->ncircuits, "circuit", "circuits");
+	print_count("connections", t->nconnections, "connection", "connections");
+	print_count("vms", t->nvms, "VM", "VMs");
+	print_count("internetHosts", t->ninternet_hosts, "Internet host", "Internet hosts");
+	print_string(PRINT_FP, NULL, "\n", NULL);
+}
+
+static void print_stats(const struct stats *st)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	print_open_object("stats");
+	print_double(PRINT_ANY, "load_s", "load %.3f s", st->load_s);
+	print_double(PRINT_ANY, "validate_s", ", validate %.3f s", st->validate_s);
+	print_double(PRINT_ANY, "compute_s", ", compute %.3f s", st->compute_s);
+	print_double(PRINT_ANY, "total_s", ", total %.3f s", st->total_s);
+	/* ru_maxrss is in KiB on Linux. */
+	print_double(PRINT_ANY, "peak_rss_mb", ", peak RSS %.1f MB", ru.ru_maxrss / 1024.0);
+	print_uint(PRINT_ANY, "routes", ", %lu routes", st->routes);
+	print_uint(PRINT_ANY, "active_routes", " (%lu active)\n", st->active);
+	print_close_object();
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct session s = { 0 };
+	struct stats st = { 0 };
+	int rc;
+
+	rc = session_parse(&s, &check_verb, argc, argv);
+	if (rc == SESSION_READY)
+		rc = s.o.stats ? load_timed(&s, &st) : session_load(&s);
+	if (rc == SESSION_READY && s.o.stats)
+		rc = compute_timed(&s, &st);
+	if (rc != SESSION_READY)
+		goto out;
+
+	print_start(s.o.json);
+	print_summary(&s.topo, s.o.topology);
+	if (s.o.stats)
+		print_stats(&st);
+	rc = verb_print_end(EXIT_OK);
+out:
+	session_close(&s);
+	return rc;
+}
