@@ -1,0 +1,442 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The xvnet fabric: runs on the outer end of every NIC's veth. A frame
+ * leaving a NIC is looked up in the effective routes of the NIC's subnet
+ * and redirected to the next hop's NIC with its MACs rewritten, as Azure's
+ * host SDN does; ARP is answered here. docs/dataplane.md has the map
+ * layout, the generation protocol and every verdict.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "xvnet_abi.h"
+
+/*
+ * Per-generation tables: every outer map has two slots, and XV_CFG_GEN & 1
+ * picks the slot all lookups of one frame use. Inner maps are sized by the
+ * loader from the topology; the definitions below are only templates
+ * (sizes rather than types: clang 14 emits the types as forward
+ * declarations inside map-in-map templates).
+ */
+struct nics_inner {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_INNER_MAP);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(struct xv_nic));
+};
+
+struct lpm_inner {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(struct xv_lpm_key));
+	__uint(value_size, sizeof(struct xv_route));
+};
+
+struct owners_inner {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(struct xv_owner_key));
+	__uint(value_size, sizeof(__u32));
+};
+
+struct peers_inner {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_INNER_MAP);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u8));
+};
+
+struct hits_inner {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(map_flags, BPF_F_INNER_MAP);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u64));
+};
+
+#define GENERATIONS(name, inner)				\
+	struct {						\
+		__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);	\
+		__uint(max_entries, 2);				\
+		__type(key, __u32);				\
+		__array(values, struct inner);			\
+	} name SEC(".maps")
+
+GENERATIONS(nics_gen, nics_inner);	/* slot -> struct xv_nic */
+GENERATIONS(tables_gen, lpm_inner);	/* {table, dst} -> route */
+GENERATIONS(gwsets_gen, lpm_inner);	/* {gateway set, dst} -> route */
+GENERATIONS(owners_gen, owners_inner);	/* {vnet, addr} -> slot */
+GENERATIONS(peers_gen, peers_inner);	/* from * nvnets + to -> XV_PEER_* */
+GENERATIONS(hits_gen, hits_inner);	/* route id -> hits */
+
+/* Fixed for the fabric's lifetime: the NIC inventory and the counters. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XV_CFG__COUNT);
+	__type(key, __u32);
+	__type(value, __u32);
+} config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);	/* ingress ifindex -> slot + 1 */
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} ifindex_slot SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP);	/* slot -> outer ifindex */
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} egress SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); /* slot -> counters; slot n: no NIC */
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xv_nic_stats);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} events SEC(".maps");
+
+/* What is known about the frame so far, for counters and trace. */
+struct frame {
+	__u32 gen;
+	__u32 in, out, route_id;
+	__u32 src, dst;
+	__u16 ethertype;
+	__u8 proto;
+};
+
+/* linux/if_arp.h drags in libc headers that do not build for BPF. */
+#define ARPHRD_ETHER	1
+#define ARPOP_REQUEST	1
+#define ARPOP_REPLY	2
+
+struct arp_eth_ipv4 {
+	struct {
+		__be16 ar_hrd, ar_pro;
+		__u8 ar_hln, ar_pln;
+		__be16 ar_op;
+	} hdr;
+	__u8 sha[ETH_ALEN];
+	__u8 spa[4];
+	__u8 tha[ETH_ALEN];
+	__u8 tpa[4];
+} __attribute__((packed));
+
+/* Set by the loader: the number of NICs, also the stats slot of strangers. */
+const volatile __u32 nnics;
+
+static const __u8 fabric_mac[ETH_ALEN] = XV_FABRIC_MAC;
+
+static __always_inline void *gen_map(void *outer, __u32 gen)
+{
+	__u32 slot = gen & 1;
+
+	return bpf_map_lookup_elem(outer, &slot);
+}
+
+static __always_inline void *gen_lookup(void *outer, __u32 gen, void *key)
+{
+	void *inner = gen_map(outer, gen);
+
+	return inner ? bpf_map_lookup_elem(inner, key) : NULL;
+}
+
+static __always_inline const struct xv_route *
+lpm_lookup(void *outer, __u32 gen, __u32 id, __u32 addr)
+{
+	struct xv_lpm_key key = {
+		.prefixlen = 64,
+		.id = bpf_htonl(id),
+		.addr = addr,
+	};
+
+	return gen_lookup(outer, gen, &key);
+}
+
+static __always_inline int mac_eq(const __u8 *a, const __u8 *b)
+{
+	return !((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) |
+		 (a[3] ^ b[3]) | (a[4] ^ b[4]) | (a[5] ^ b[5]));
+}
+
+/* Turn an ARP request for any address into the fabric's reply, in place. */
+static __always_inline int arp_reply(struct ethhdr *eth, void *data_end)
+{
+	struct arp_eth_ipv4 *arp = (void *)(eth + 1);
+	__u8 tpa[4];
+
+	if ((void *)(arp + 1) > data_end)
+		return XV_DROP_SHORT;
+	if (arp->hdr.ar_hrd != bpf_htons(ARPHRD_ETHER) ||
+	    arp->hdr.ar_pro != bpf_htons(ETH_P_IP) ||
+	    arp->hdr.ar_hln != ETH_ALEN || arp->hdr.ar_pln != 4 ||
+	    arp->hdr.ar_op != bpf_htons(ARPOP_REQUEST))
+		return XV_DROP_ARP;
+	/*
+	 * Probes (sender 0.0.0.0) and gratuitous announcements (sender ==
+	 * target) ask whether someone else holds the sender's address:
+	 * answering would report a conflict that does not exist.
+	 */
+	if (!(arp->spa[0] | arp->spa[1] | arp->spa[2] | arp->spa[3]) ||
+	    !__builtin_memcmp(arp->spa, arp->tpa, 4))
+		return XV_DROP_ARP;
+
+	__builtin_memcpy(tpa, arp->tpa, 4);
+	arp->hdr.ar_op = bpf_htons(ARPOP_REPLY);
+	__builtin_memcpy(arp->tha, arp->sha, ETH_ALEN);
+	__builtin_memcpy(arp->tpa, arp->spa, 4);
+	__builtin_memcpy(arp->sha, fabric_mac, ETH_ALEN);
+	__builtin_memcpy(arp->spa, tpa, 4);
+	__builtin_memcpy(eth->h_dest, arp->tha, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, fabric_mac, ETH_ALEN);
+	return XV_ARP_REPLY;
+}
+
+/* Is src inside VNet nic->vnet's address space? */
+static __always_inline int in_own_space(struct frame *f, const struct xv_nic *nic)
+{
+	return lpm_lookup(&tables_gen, f->gen, nic->space, f->src) != NULL;
+}
+
+static __always_inline const struct xv_route *route_lookup(struct frame *f,
+							   const struct xv_nic *nic)
+{
+	const struct xv_route *r, *g;
+	__u64 *hits;
+
+	r = lpm_lookup(&tables_gen, f->gen, nic->table, f->dst);
+	/*
+	 * Gateway-learned routes are kept once per gateway: the gateway set
+	 * wins only when strictly longer, and prefixes Invalid for this table
+	 * are shadowed in the table itself so that ties go to the table.
+	 */
+	if (nic->gwset != XV_NONE) {
+		g = lpm_lookup(&gwsets_gen, f->gen, nic->gwset, f->dst);
+		if (g && (!r || g->len > r->len))
+			r = g;
+	}
+	if (!r)
+		return NULL;
+	f->route_id = r->route_id;
+	hits = gen_lookup(&hits_gen, f->gen, &f->route_id);
+	if (hits)
+		*hits += 1;
+	return r;
+}
+
+/* Azure's decision for an IPv4 frame from NIC f->in; sets f->out. */
+static __always_inline int decide(struct frame *f)
+{
+	const struct xv_nic *nic, *to;
+	const struct xv_route *r;
+	struct xv_owner_key owner;
+	__u32 *slot, cell_idx;
+	__u8 *cell;
+
+	nic = gen_lookup(&nics_gen, f->gen, &f->in);
+	if (!nic)
+		return XV_DROP_NOT_NIC;
+	if (!(nic->flags & XV_NIC_F_FORWARDING) && f->src != nic->ip)
+		return XV_DROP_SRC_NOT_OWN;
+
+	r = route_lookup(f, nic);
+	if (!r)
+		return XV_DROP_NONE_ROUTE;
+	switch (r->action) {
+	case XV_ACT_NIC:
+		f->out = r->arg;
+		break;
+	case XV_ACT_OWNER:
+		owner.vnet = r->arg;
+		owner.addr = f->dst;
+		slot = gen_lookup(&owners_gen, f->gen, &owner);
+		if (!slot)
+			return XV_DROP_NO_OWNER;
+		f->out = *slot;
+		break;
+	default:
+		return r->arg < XV_VERDICT__COUNT ? r->arg : XV_DROP_NONE_ROUTE;
+	}
+	if (f->out == f->in)
+		return XV_DROP_LOOP;
+
+	to = gen_lookup(&nics_gen, f->gen, &f->out);
+	if (!to)
+		return XV_DROP_NO_OWNER;
+	if (!(to->flags & XV_NIC_F_FORWARDING) && f->dst != to->ip)
+		return XV_DROP_DST_NOT_OWN;
+
+	/* Crossing a peering: the Internet edge is in no VNet. */
+	if ((nic->flags | to->flags) & XV_NIC_F_INTERNET || nic->vnet == to->vnet)
+		return XV_FWD;
+	cell_idx = nic->peer_row + to->vnet;
+	cell = gen_lookup(&peers_gen, f->gen, &cell_idx);
+	if (!cell || !(*cell & XV_PEER_CONNECTED) || !(*cell & XV_PEER_ACCESS))
+		return XV_DROP_PEERING_ACCESS;
+	/* Forwarded: relayed by an NVA (A8: a gateway's relaying is not). */
+	if (!(*cell & XV_PEER_FORWARDED) && !(nic->flags & XV_NIC_F_GATEWAY) &&
+	    f->src != nic->ip && !in_own_space(f, nic))
+		return XV_DROP_FORWARDED;
+	return XV_FWD;
+}
+
+static __always_inline void account(const struct frame *f, int verdict, __u64 bytes)
+{
+	struct xv_nic_stats *st;
+	__u32 in = f->in == XV_NONE ? nnics : f->in;
+
+	st = bpf_map_lookup_elem(&stats, &in);
+	if (st) {
+		st->rx++;
+		st->rx_bytes += bytes;
+		if (verdict < XV_VERDICT__COUNT)
+			st->verdict[verdict]++;
+	}
+	if (f->out == XV_NONE)
+		return;
+	st = bpf_map_lookup_elem(&stats, &f->out);
+	if (st) {
+		st->tx++;
+		st->tx_bytes += bytes;
+	}
+}
+
+static __always_inline void trace(const struct frame *f, int verdict)
+{
+	__u32 key = XV_CFG_TRACE, *on;
+	struct xv_event *ev;
+
+	on = bpf_map_lookup_elem(&config, &key);
+	if (!on || !*on)
+		return;
+	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	if (!ev)
+		return;
+	ev->gen = f->gen;
+	ev->in = f->in;
+	ev->out = f->out;
+	ev->route_id = f->route_id;
+	ev->src = f->src;
+	ev->dst = f->dst;
+	ev->proto = f->proto;
+	ev->verdict = verdict;
+	ev->ethertype = f->ethertype;
+	bpf_ringbuf_submit(ev, 0);
+}
+
+/* Parse, decide and rewrite; returns the verdict. */
+static __always_inline int handle(struct xdp_md *ctx, struct frame *f)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+	struct ethhdr *eth = data;
+	const struct xv_nic *to;
+	struct iphdr *iph;
+	__u32 tot_len;
+	int verdict;
+
+	if ((void *)(eth + 1) > data_end)
+		return XV_DROP_SHORT;
+	f->ethertype = bpf_ntohs(eth->h_proto);
+	switch (f->ethertype) {
+	case ETH_P_ARP:
+		verdict = arp_reply(eth, data_end);
+		if (verdict == XV_ARP_REPLY)
+			f->out = f->in;
+		return verdict;
+	case ETH_P_IP:
+		break;
+	case ETH_P_IPV6:
+		return XV_DROP_IPV6;
+	case ETH_P_8021Q:
+	case ETH_P_8021AD:
+		return XV_DROP_VLAN;
+	default:
+		return XV_DROP_ETHERTYPE;
+	}
+
+	iph = (void *)(eth + 1);
+	if ((void *)(iph + 1) > data_end)
+		return XV_DROP_SHORT;
+	f->src = iph->saddr;
+	f->dst = iph->daddr;
+	f->proto = iph->protocol;
+	if (!mac_eq(eth->h_dest, fabric_mac))
+		return XV_DROP_L2_DST;
+	/*
+	 * Routing reads only the fixed header, so options and fragments are
+	 * forwarded untouched, as Azure does; only a header that lies about
+	 * its own size is refused.
+	 */
+	tot_len = bpf_ntohs(iph->tot_len);
+	if (iph->version != 4 || iph->ihl < 5 || tot_len < iph->ihl * 4u)
+		return XV_DROP_BAD_IPV4;
+	if (tot_len > (__u32)(data_end - (void *)iph))
+		return XV_DROP_TRUNCATED;
+
+	verdict = decide(f);
+	if (verdict != XV_FWD)
+		return verdict;
+	to = gen_lookup(&nics_gen, f->gen, &f->out);
+	if (!to)
+		return XV_DROP_NOT_NIC;
+	/* The fabric is not a hop: MACs change, TTL and payload do not. */
+	__builtin_memcpy(eth->h_source, fabric_mac, ETH_ALEN);
+	__builtin_memcpy(eth->h_dest, to->mac, ETH_ALEN);
+	return XV_FWD;
+}
+
+SEC("xdp")
+int xvnet_fabric(struct xdp_md *ctx)
+{
+	__u64 bytes = ctx->data_end - ctx->data;
+	struct frame f = {
+		.in = XV_NONE,
+		.out = XV_NONE,
+		.route_id = XV_NONE,
+	};
+	__u32 key = XV_CFG_GEN, *gen, *slot;
+	int verdict, action = XDP_DROP;
+
+	gen = bpf_map_lookup_elem(&config, &key);
+	key = ctx->ingress_ifindex;
+	slot = bpf_map_lookup_elem(&ifindex_slot, &key);
+	if (!gen || !slot || !*slot) {
+		verdict = XV_DROP_NOT_NIC;
+		goto out;
+	}
+	f.gen = *gen;
+	f.in = *slot - 1;
+
+	verdict = handle(ctx, &f);
+	if (verdict == XV_ARP_REPLY) {
+		action = XDP_TX;
+	} else if (verdict == XV_FWD) {
+		action = bpf_redirect_map(&egress, f.out, 0);
+		if (action != XDP_REDIRECT) {
+			verdict = XV_DROP_REDIRECT;
+			action = XDP_DROP;
+		}
+	}
+	if (action == XDP_DROP)
+		f.out = XV_NONE;
+out:
+	account(&f, verdict, bytes);
+	trace(&f, verdict);
+	return action;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The fabric loader: loads bpf/fabric.bpf.c through its skeleton, attaches
+ * it natively (libxdp) to the outer end of every NIC, pins its maps under
+ * pin_dir and swaps route generations atomically. docs/dataplane.md.
+ *
+ * Call fabric_load() and fabric_unload() from a process that has entered the
+ * lab's fabric namespace (setns): devmap ifindexes resolve in the caller's
+ * namespace. Every function returns 0 or a negative errno, and prints what
+ * went wrong to stderr.
+ */
+#ifndef XVNET_LOADER_H
+#define XVNET_LOADER_H
+
+#include "compile.h"
+#include "engine.h"
+#include "model.h"
+
+/* The pin directory of a lab: /sys/fs/bpf/xvnet/<lab>. */
+#define FABRIC_PIN_ROOT "/sys/fs/bpf/xvnet"
+int fabric_pin_dir(const char *lab, char *buf, size_t len);
+
+/*
+ * Load the fabric for nics[0..n) (slot = array position), fill generation 1
+ * from the topology, pin the maps in pin_dir (created) and attach to every
+ * NIC. Anything done is undone on failure.
+ */
+int fabric_load(const struct topology *t, const struct engine *e,
+		const struct fabric_nic *nics, int n, const char *pin_dir);
+
+/*
+ * Compile a changed topology and make it current in one write, through the
+ * pinned maps. The NIC inventory must be the one given to fabric_load()
+ * (same kinds, indices and ifindexes, in the same order). On failure the
+ * previous generation stays in force.
+ */
+int fabric_apply(const struct topology *t, const struct engine *e,
+		 const struct fabric_nic *nics, int n, const char *pin_dir);
+
+/* Detach from every NIC still present and remove the pins. Idempotent. */
+int fabric_unload(const char *pin_dir);
+
+/*
+ * Attach the XDP_PASS program to ifindex in the caller's namespace: the
+ * inner end of a NIC needs one so that frames redirected into it are
+ * accepted (veth drops them without NAPI on the peer).
+ */
+int fabric_attach_pass(int ifindex);
+
+#endif
