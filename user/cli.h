@@ -11,12 +11,13 @@
 struct command {
 	const char *name;
 	int (*run)(int argc, char **argv); /* argv[0] is the verb */
-	const char *summary;
+	const char *summary; /* NULL: hidden from the usage */
 };
 
 int cmd_routes(int argc, char **argv);
 int cmd_nexthop(int argc, char **argv);
 int cmd_path(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_pktgen(int argc, char **argv);
 
 #endif

@@ -9,13 +9,15 @@ static const struct command commands[] = {
 	{ "nexthop", cmd_nexthop, "Network Watcher's next hop for a destination" },
 	{ "path", cmd_path, "the hop-by-hop path of a flow" },
 	{ "check", cmd_check, "validate a topology file" },
+	{ "pktgen", cmd_pktgen, NULL }, /* hidden: scripts/bench-fabric.sh */
 };
 
 static int usage(FILE *f)
 {
 	fprintf(f, "Usage: xvnet COMMAND [options]   (xvnet COMMAND -h for help)\n\nCommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		if (commands[i].summary)
+			fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	return f == stdout ? EXIT_OK : EXIT_USAGE;
 }
 
