@@ -66,6 +66,7 @@ struct xv_nic {
 	__u32 space;		/* table id of its VNet's address space */
 	__u32 flags;		/* XV_NIC_F_* */
 	__u32 peer_row;		/* vnet * nvnets: its row of the peering matrix */
+	__u32 index;		/* vm or gateway index, to name it; XV_NONE: Internet edge */
 	__u8 mac[6];		/* the inner (namespace) end's MAC */
 	__u16 kind;		/* enum xv_nic_kind */
 };

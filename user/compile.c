@@ -1,0 +1,488 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fabric compiler: one generation of map images from the topology, the
+ * route engine's answer and the lab's NIC inventory. Pure: no I/O.
+ *
+ * Tables trie: each subnet's Active Default and User routes (table id =
+ * subnet index), each VNet's address space, and the Internet edge's table.
+ * Gateway sets trie: every gateway's learned routes, once per gateway. A
+ * subnet's answer is the table match unless the gateway set (if the subnet
+ * propagates one) has a strictly longer match; a gateway prefix Invalid
+ * for the subnet gets a "shadow" entry in the subnet's table carrying the
+ * subnet's answer for that prefix, so the Invalid route never wins.
+ */
+#include "compile.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Inventory lookups: NIC slot of each VM and gateway, and the Internet edge. */
+struct slots {
+	int *vm;
+	int *gw;
+	int internet;
+};
+
+struct builder {
+	const struct topology *t;
+	const struct engine *e;
+	struct fabric_image *img;
+	struct slots slots;
+	int *subnet_base;	/* [nsubnets]: route id of own row 0 */
+	int *gw_base;		/* [ngateways]: route id of learned route 0 */
+	int tables_cap;
+};
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int map_inventory(const struct topology *t, const struct fabric_nic *nics,
+			 int n, struct slots *s, char *err, size_t errlen)
+{
+	s->internet = -1;
+	for (int i = 0; i < t->nvms; i++)
+		s->vm[i] = -1;
+	for (int i = 0; i < t->ngateways; i++)
+		s->gw[i] = -1;
+	for (int i = 0; i < n; i++) {
+		const struct fabric_nic *nic = &nics[i];
+		int *slot;
+
+		switch (nic->kind) {
+		case XV_NIC_VM:
+			if (nic->index < 0 || nic->index >= t->nvms)
+				return fail(err, errlen, "NIC %d: no VM %d", i, nic->index);
+			slot = &s->vm[nic->index];
+			break;
+		case XV_NIC_GATEWAY:
+			if (nic->index < 0 || nic->index >= t->ngateways)
+				return fail(err, errlen, "NIC %d: no gateway %d", i, nic->index);
+			slot = &s->gw[nic->index];
+			break;
+		case XV_NIC_INTERNET:
+			slot = &s->internet;
+			break;
+		default:
+			return fail(err, errlen, "NIC %d: unknown kind %d", i, nic->kind);
+		}
+		if (*slot >= 0)
+			return fail(err, errlen, "NICs %d and %d are the same NIC", *slot, i);
+		*slot = i;
+	}
+	return 0;
+}
+
+static __u32 gwset_of(const struct engine *e, int subnet)
+{
+	const struct gw_routes *gw = e->sets[subnet].gw;
+
+	return gw ? (__u32)(gw - e->gw) : XV_NONE;
+}
+
+static void compile_nics(struct builder *b, const struct fabric_nic *nics)
+{
+	const struct topology *t = b->t;
+
+	for (int i = 0; i < b->img->nnics; i++) {
+		struct xv_nic *x = &b->img->nics[i];
+		int subnet = -1, vnet = -1;
+
+		memcpy(x->mac, nics[i].mac, sizeof(x->mac));
+		x->kind = nics[i].kind;
+		x->index = nics[i].index < 0 ? XV_NONE : (__u32)nics[i].index;
+		x->gwset = XV_NONE;
+		switch (nics[i].kind) {
+		case XV_NIC_VM: {
+			const struct vm *vm = &t->vms[nics[i].index];
+
+			x->ip = htonl(vm->ip);
+			subnet = vm->subnet;
+			vnet = vm->vnet;
+			if (vm->enable_ip_forwarding)
+				x->flags = XV_NIC_F_FORWARDING;
+			break;
+		}
+		case XV_NIC_GATEWAY: {
+			const struct gateway *gw = &t->gateways[nics[i].index];
+
+			/* R7.2: traffic from a gateway uses GatewaySubnet's routes. */
+			x->ip = htonl(gw->ip);
+			subnet = gw->subnet;
+			vnet = gw->vnet;
+			x->flags = XV_NIC_F_FORWARDING | XV_NIC_F_GATEWAY;
+			break;
+		}
+		case XV_NIC_INTERNET:
+			x->vnet = XV_NONE;
+			x->space = XV_NONE;
+			x->table = fabric_internet_table(t);
+			x->flags = XV_NIC_F_FORWARDING | XV_NIC_F_INTERNET;
+			continue;
+		}
+		x->vnet = vnet;
+		x->table = subnet;
+		x->gwset = gwset_of(b->e, subnet);
+		x->space = XV_TABLE_SPACE(t->nsubnets, vnet);
+		x->peer_row = vnet * t->nvnets;
+	}
+}
+
+static int table_add(struct builder *b, __u32 id, struct prefix p, struct xv_route val)
+{
+	struct fabric_image *img = b->img;
+
+	if (img->ntables == b->tables_cap) {
+		int cap = b->tables_cap ? 2 * b->tables_cap : 64;
+		struct lpm_entry *n = realloc(img->tables, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		img->tables = n;
+		b->tables_cap = cap;
+	}
+	val.len = p.len;
+	img->tables[img->ntables++] = (struct lpm_entry){
+		.key = { .prefixlen = 32 + p.len, .id = htonl(id), .addr = htonl(p.addr) },
+		.val = val,
+	};
+	return 0;
+}
+
+static struct xv_route drop(enum xv_verdict why, enum next_hop_type type)
+{
+	return (struct xv_route){ .action = XV_ACT_DROP, .type = type, .arg = why };
+}
+
+static struct xv_route to_nic(int slot, enum next_hop_type type)
+{
+	if (slot < 0)
+		return drop(XV_DROP_NO_OWNER, type);
+	return (struct xv_route){ .action = XV_ACT_NIC, .type = type, .arg = slot };
+}
+
+static struct xv_route to_owner(int vnet, enum next_hop_type type)
+{
+	return (struct xv_route){ .action = XV_ACT_OWNER, .type = type, .arg = vnet };
+}
+
+/* The NIC owning a VirtualAppliance address: local VNet or a peered one. */
+static int appliance_slot(const struct builder *b, int vnet, uint32_t ip)
+{
+	const struct topology *t = b->t;
+	int vm = topo_vm_by_ip(t, vnet, ip);
+
+	for (int p = 0; vm < 0 && p < t->npeerings; p++)
+		if (t->peerings[p].from == vnet && t->peerings[p].reverse >= 0)
+			vm = topo_vm_by_ip(t, t->peerings[p].to, ip);
+	return vm < 0 ? -1 : b->slots.vm[vm];
+}
+
+/* What an effective route of subnet (in vnet) resolves to. */
+static struct xv_route resolve(const struct builder *b, int vnet, const struct eff_route *r)
+{
+	int slot;
+
+	switch (r->type) {
+	case NH_VNET_LOCAL:
+		if (r->vnet_local_as_none)
+			return drop(XV_DROP_NONE_ROUTE, r->type);
+		return to_owner(vnet, r->type);
+	case NH_VNET_PEERING:
+	case NH_VNET_GLOBAL_PEERING:
+		return to_owner(r->peer_vnet, r->type);
+	case NH_GATEWAY:
+		return to_nic(r->gateway >= 0 ? b->slots.gw[r->gateway] : -1, r->type);
+	case NH_INTERNET:
+		return to_nic(b->slots.internet, r->type);
+	case NH_APPLIANCE:
+		slot = appliance_slot(b, vnet, r->next_hop_ip);
+		if (slot < 0)
+			return drop(XV_DROP_NVA_UNREACHABLE, r->type);
+		return to_nic(slot, r->type);
+	default:
+		return drop(XV_DROP_NONE_ROUTE, r->type);
+	}
+}
+
+static struct xv_route gw_route(const struct builder *b, int g, int row)
+{
+	struct xv_route v = to_nic(b->slots.gw[g], NH_GATEWAY);
+
+	v.route_id = b->gw_base[g] + row;
+	return v;
+}
+
+static struct xv_route own_route(const struct builder *b, int subnet, int row)
+{
+	const struct route_set *rs = &b->e->sets[subnet];
+	struct xv_route v = resolve(b, b->t->subnets[subnet].vnet, &rs->own[row]);
+
+	v.route_id = b->subnet_base[subnet] + row;
+	return v;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* The Active own row of rs with exactly prefix p, -1: none. */
+static int own_exact(const struct route_set *rs, struct prefix p)
+{
+	for (int i = 0; i < rs->nown; i++)
+		if (rs->own[i].active && prefix_equal(rs->own[i].prefix, p))
+			return i;
+	return -1;
+}
+
+/* The learned route of gw with exactly prefix p, -1: none. */
+static int gw_exact(const struct gw_routes *gw, struct prefix p)
+{
+	int lo = 0, hi = gw->nby_len[p.len] - 1;
+
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2, i = gw->by_len[p.len][mid];
+
+		if (gw->routes[i].prefix.addr == p.addr)
+			return i;
+		if (gw->routes[i].prefix.addr < p.addr)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+/*
+ * The subnet's answer for every address of prefix p not covered by a longer
+ * route: the longest Active route containing p, own before gateway on a tie
+ * (engine_lookup's order, R6.1).
+ */
+static struct xv_route shadow_answer(const struct builder *b, int subnet, struct prefix p)
+{
+	const struct route_set *rs = &b->e->sets[subnet];
+
+	for (int len = p.len; len >= 0; len--) {
+		struct prefix q = { p.addr & prefix_mask(len), len };
+		int i = own_exact(rs, q);
+
+		if (i >= 0)
+			return own_route(b, subnet, i);
+		i = gw_exact(rs->gw, q);
+		if (i >= 0 && !bsearch(&i, rs->gw_invalid, rs->ngw_invalid,
+				       sizeof(int), cmp_int))
+			return gw_route(b, (int)(rs->gw - b->e->gw), i);
+	}
+	return drop(XV_DROP_NONE_ROUTE, NH_NONE);
+}
+
+static int compile_subnet(struct builder *b, int s)
+{
+	const struct route_set *rs = &b->e->sets[s];
+	int err;
+
+	for (int i = 0; i < rs->nown; i++) {
+		if (!rs->own[i].active)
+			continue;
+		err = table_add(b, s, rs->own[i].prefix, own_route(b, s, i));
+		if (err)
+			return err;
+	}
+	for (int i = 0; i < rs->ngw_invalid; i++) {
+		struct prefix p = rs->gw->routes[rs->gw_invalid[i]].prefix;
+
+		if (own_exact(rs, p) >= 0) /* already the table's, and as long */
+			continue;
+		err = table_add(b, s, p, shadow_answer(b, s, p));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* VNet spaces: one table each (forwarded-traffic check), and the Internet edge's. */
+static int compile_spaces(struct builder *b)
+{
+	const struct topology *t = b->t;
+	int err;
+
+	for (int v = 0; v < t->nvnets; v++) {
+		for (int i = 0; i < t->vnets[v].nspace; i++) {
+			struct prefix p = t->vnets[v].space[i];
+			struct xv_route r = to_owner(v, NH_VNET_LOCAL);
+			bool taken = false;
+
+			r.route_id = XV_NONE;
+			err = table_add(b, XV_TABLE_SPACE(t->nsubnets, v), p, r);
+			if (err)
+				return err;
+			/* Unpeered VNets may share a space: the first declared is reached. */
+			for (int w = 0; w < v && !taken; w++)
+				for (int j = 0; j < t->vnets[w].nspace && !taken; j++)
+					taken = prefix_equal(t->vnets[w].space[j], p);
+			if (!taken)
+				err = table_add(b, fabric_internet_table(t), p, r);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+static int compile_gwsets(struct builder *b)
+{
+	struct fabric_image *img = b->img;
+	int n = 0;
+
+	for (int g = 0; g < b->t->ngateways; g++)
+		n += b->e->gw[g].n;
+	img->gwsets = calloc(n ? n : 1, sizeof(*img->gwsets));
+	if (!img->gwsets)
+		return -ENOMEM;
+	for (int g = 0; g < b->t->ngateways; g++) {
+		for (int i = 0; i < b->e->gw[g].n; i++) {
+			struct prefix p = b->e->gw[g].routes[i].prefix;
+			struct lpm_entry *x = &img->gwsets[img->ngwsets++];
+
+			x->key = (struct xv_lpm_key){ 32 + p.len, htonl(g), htonl(p.addr) };
+			x->val = gw_route(b, g, i);
+			x->val.len = p.len;
+		}
+	}
+	return 0;
+}
+
+static int compile_owners(struct builder *b)
+{
+	const struct topology *t = b->t;
+	struct fabric_image *img = b->img;
+
+	img->owners = calloc(img->nnics ? img->nnics : 1, sizeof(*img->owners));
+	if (!img->owners)
+		return -ENOMEM;
+	for (int i = 0; i < t->nvms; i++)
+		if (b->slots.vm[i] >= 0)
+			img->owners[img->nowners++] = (struct owner_entry){
+				{ t->vms[i].vnet, htonl(t->vms[i].ip) }, b->slots.vm[i] };
+	for (int i = 0; i < t->ngateways; i++)
+		if (b->slots.gw[i] >= 0)
+			img->owners[img->nowners++] = (struct owner_entry){
+				{ t->gateways[i].vnet, htonl(t->gateways[i].ip) }, b->slots.gw[i] };
+	return 0;
+}
+
+static int compile_peers(struct builder *b)
+{
+	const struct topology *t = b->t;
+	struct fabric_image *img = b->img;
+
+	img->npeers = t->nvnets * t->nvnets;
+	img->peers = calloc(img->npeers ? img->npeers : 1, 1);
+	if (!img->peers)
+		return -ENOMEM;
+	for (int i = 0; i < t->npeerings; i++) {
+		const struct peering *p = &t->peerings[i];
+		__u8 *cell = &img->peers[p->from * t->nvnets + p->to];
+
+		if (p->reverse < 0)
+			continue;
+		*cell |= XV_PEER_CONNECTED;
+		if (p->allow_vnet_access)
+			*cell |= XV_PEER_ACCESS;
+		/* The receiver's own peering object decides (A6). */
+		if (t->peerings[p->reverse].allow_forwarded_traffic)
+			*cell |= XV_PEER_FORWARDED;
+	}
+	return 0;
+}
+
+/* Route ids: each subnet's own rows, then each gateway's learned routes. */
+static int number_routes(struct builder *b)
+{
+	const struct topology *t = b->t;
+	struct fabric_image *img = b->img;
+	int n = 0;
+
+	for (int s = 0; s < t->nsubnets; s++) {
+		b->subnet_base[s] = n;
+		n += b->e->sets[s].nown;
+	}
+	for (int g = 0; g < t->ngateways; g++) {
+		b->gw_base[g] = n;
+		n += b->e->gw[g].n;
+	}
+	img->routes = calloc(n ? n : 1, sizeof(*img->routes));
+	if (!img->routes)
+		return -ENOMEM;
+	for (int s = 0; s < t->nsubnets; s++)
+		for (int i = 0; i < b->e->sets[s].nown; i++)
+			img->routes[img->nroutes++] = (struct route_ref){ s, -1, i };
+	for (int g = 0; g < t->ngateways; g++)
+		for (int i = 0; i < b->e->gw[g].n; i++)
+			img->routes[img->nroutes++] = (struct route_ref){ -1, g, i };
+	return 0;
+}
+
+int fabric_compile(const struct topology *t, const struct engine *e,
+		   const struct fabric_nic *nics, int n,
+		   struct fabric_image *img, char *err, size_t errlen)
+{
+	struct builder b = { .t = t, .e = e, .img = img };
+	int ret = -ENOMEM;
+
+	memset(img, 0, sizeof(*img));
+	b.slots.vm = calloc(t->nvms + 1, sizeof(int));
+	b.slots.gw = calloc(t->ngateways + 1, sizeof(int));
+	b.subnet_base = calloc(t->nsubnets + 1, sizeof(int));
+	b.gw_base = calloc(t->ngateways + 1, sizeof(int));
+	img->nics = calloc(n ? n : 1, sizeof(*img->nics));
+	if (!b.slots.vm || !b.slots.gw || !b.subnet_base || !b.gw_base || !img->nics)
+		goto out;
+	img->nnics = n;
+	snprintf(err, errlen, "out of memory");
+	ret = map_inventory(t, nics, n, &b.slots, err, errlen);
+	if (ret)
+		goto out;
+	compile_nics(&b, nics);
+	ret = number_routes(&b);
+	for (int s = 0; !ret && s < t->nsubnets; s++)
+		ret = compile_subnet(&b, s);
+	if (!ret)
+		ret = compile_spaces(&b);
+	if (!ret)
+		ret = compile_gwsets(&b);
+	if (!ret)
+		ret = compile_owners(&b);
+	if (!ret)
+		ret = compile_peers(&b);
+out:
+	free(b.slots.vm);
+	free(b.slots.gw);
+	free(b.subnet_base);
+	free(b.gw_base);
+	if (ret)
+		fabric_image_free(img);
+	return ret;
+}
+
+void fabric_image_free(struct fabric_image *img)
+{
+	free(img->nics);
+	free(img->tables);
+	free(img->gwsets);
+	free(img->owners);
+	free(img->peers);
+	free(img->routes);
+	memset(img, 0, sizeof(*img));
+}

@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fabric loader: skeleton load, native attach through libxdp, pins,
+ * and the generation swap (docs/dataplane.md, "Updates").
+ */
+#include "loader.h"
+
+#include <errno.h>
+#include <linux/if_link.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+
+#include "fabric.skel.h"
+#include "nic_pass.skel.h"
+
+/* The outer (per-generation) maps, in the order of struct gen_fds. */
+static const char *const gen_names[] = {
+	"nics_gen", "tables_gen", "gwsets_gen", "owners_gen", "peers_gen", "hits_gen",
+};
+
+/* Every pinned object, by name under the pin directory. */
+static const char *const pin_names[] = {
+	"nics_gen", "tables_gen", "gwsets_gen", "owners_gen", "peers_gen", "hits_gen",
+	"config", "ifindex_slot", "egress", "stats", "events", "prog",
+};
+
+#define NGEN (int)(sizeof(gen_names) / sizeof(gen_names[0]))
+#define NPINS (int)(sizeof(pin_names) / sizeof(pin_names[0]))
+
+struct fabric_fds {
+	int gen[NGEN];
+	int config, ifindex_slot, egress, stats;
+};
+
+int fabric_pin_dir(const char *lab, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s/%s", FABRIC_PIN_ROOT, lab);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static int pin_path(char *buf, size_t len, const char *dir, const char *name)
+{
+	int n = snprintf(buf, len, "%s/%s", dir, name);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static void close_fds(struct fabric_fds *f)
+{
+	int *fds[] = { &f->config, &f->ifindex_slot, &f->egress, &f->stats };
+
+	for (int i = 0; i < NGEN; i++)
+		if (f->gen[i] >= 0)
+			close(f->gen[i]);
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+}
+
+static int open_pinned(const char *dir, const char *name)
+{
+	char path[256];
+	int fd;
+
+	if (pin_path(path, sizeof(path), dir, name))
+		return -ENAMETOOLONG;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		fprintf(stderr, "xvnet: %s: %s (is the lab's fabric loaded?)\n",
+			path, strerror(errno));
+	return fd < 0 ? -errno : fd;
+}
+
+static int open_fds(const char *dir, struct fabric_fds *f)
+{
+	const char *names[] = { "config", "ifindex_slot", "egress", "stats" };
+	int *fds[] = { &f->config, &f->ifindex_slot, &f->egress, &f->stats };
+
+	memset(f, 0xff, sizeof(*f)); /* every fd -1 */
+	for (int i = 0; i < NGEN; i++) {
+		f->gen[i] = open_pinned(dir, gen_names[i]);
+		if (f->gen[i] < 0)
+			goto err;
+	}
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		*fds[i] = open_pinned(dir, names[i]);
+		if (*fds[i] < 0)
+			goto err;
+	}
+	return 0;
+err:
+	{
+		int ret = -errno;
+
+		close_fds(f);
+		return ret ? ret : -ENOENT;
+	}
+}
+
+/* Inner map shapes: they must match the templates in fabric.bpf.c. */
+struct inner_shape {
+	enum bpf_map_type type;
+	__u32 key_size, value_size, flags;
+};
+
+static const struct inner_shape shapes[NGEN] = {
+	{ BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct xv_nic), BPF_F_INNER_MAP },
+	{ BPF_MAP_TYPE_LPM_TRIE, sizeof(struct xv_lpm_key), sizeof(struct xv_route), BPF_F_NO_PREALLOC },
+	{ BPF_MAP_TYPE_LPM_TRIE, sizeof(struct xv_lpm_key), sizeof(struct xv_route), BPF_F_NO_PREALLOC },
+	{ BPF_MAP_TYPE_HASH, sizeof(struct xv_owner_key), sizeof(__u32), 0 },
+	{ BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u8), BPF_F_INNER_MAP },
+	{ BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), sizeof(__u64), BPF_F_INNER_MAP },
+};
+
+static int create_inner(int i, int entries)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = shapes[i].flags);
+	int fd;
+
+	/* Empty tables still need one entry's worth of map. */
+	fd = bpf_map_create(shapes[i].type, NULL, shapes[i].key_size,
+			    shapes[i].value_size, entries > 0 ? entries : 1, &opts);
+	return fd < 0 ? -errno : fd;
+}
+
+static int fill_array(int fd, const void *values, size_t size, int n)
+{
+	for (__u32 k = 0; k < (__u32)n; k++)
+		if (bpf_map_update_elem(fd, &k, (const char *)values + k * size, BPF_ANY))
+			return -errno;
+	return 0;
+}
+
+static int fill_lpm(int fd, const struct lpm_entry *e, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (bpf_map_update_elem(fd, &e[i].key, &e[i].val, BPF_ANY))
+			return -errno;
+	return 0;
+}
+
+static int fill_owners(int fd, const struct owner_entry *e, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (bpf_map_update_elem(fd, &e[i].key, &e[i].slot, BPF_NOEXIST))
+			return -errno;
+	return 0;
+}
+
+static int fill_inner(int i, int fd, const struct fabric_image *img)
+{
+	switch (i) {
+	case 0: return fill_array(fd, img->nics, sizeof(*img->nics), img->nnics);
+	case 1: return fill_lpm(fd, img->tables, img->ntables);
+	case 2: return fill_lpm(fd, img->gwsets, img->ngwsets);
+	case 3: return fill_owners(fd, img->owners, img->nowners);
+	case 4: return fill_array(fd, img->peers, 1, img->npeers);
+	default: return 0; /* hits start at zero */
+	}
+}
+
+static int inner_entries(int i, const struct fabric_image *img)
+{
+	const int n[NGEN] = { img->nnics, img->ntables, img->ngwsets, img->nowners,
+			      img->npeers, img->nroutes };
+
+	return n[i];
+}
+
+/*
+ * The update protocol: build every inner map of the next generation, put
+ * them in the idle slot of the outer maps, flip XV_CFG_GEN in one write,
+ * then wait until no frame can still be using the old generation (an
+ * update of a map-in-map returns only after an RCU grace period) so the
+ * next swap may reuse its slot. Until the flip nothing a frame sees has
+ * changed, so a failure anywhere before it leaves the old generation whole.
+ */
+static int write_generation(const struct fabric_fds *f, const struct fabric_image *img)
+{
+	__u32 key = XV_CFG_GEN, gen, slot;
+	int inner[NGEN], ret = 0, i;
+
+	if (bpf_map_lookup_elem(f->config, &key, &gen))
+		return -errno;
+	slot = (gen + 1) & 1;
+	for (i = 0; i < NGEN; i++) {
+		inner[i] = create_inner(i, inner_entries(i, img));
+		if (inner[i] < 0) {
+			ret = inner[i];
+			break;
+		}
+		ret = fill_inner(i, inner[i], img);
+		if (ret) {
+			i++;
+			break;
+		}
+	}
+	for (int j = 0; !ret && j < NGEN; j++)
+		if (bpf_map_update_elem(f->gen[j], &slot, &inner[j], BPF_ANY))
+			ret = -errno;
+	if (!ret) {
+		gen++;
+		if (bpf_map_update_elem(f->config, &key, &gen, BPF_ANY))
+			ret = -errno;
+	}
+	/* Rewriting the live slot with itself is the RCU barrier. */
+	if (!ret && bpf_map_update_elem(f->gen[0], &slot, &inner[0], BPF_ANY))
+		ret = -errno;
+	while (--i >= 0)
+		close(inner[i]);
+	if (ret)
+		fprintf(stderr, "xvnet: fabric: cannot write generation: %s\n", strerror(-ret));
+	return ret;
+}
+
+static int compile_and_write(const struct topology *t, const struct engine *e,
+			     const struct fabric_nic *nics, int n,
+			     const struct fabric_fds *f)
+{
+	struct fabric_image img;
+	char err[256];
+	int ret;
+
+	ret = fabric_compile(t, e, nics, n, &img, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "xvnet: fabric: %s\n", ret == -EINVAL ? err : strerror(-ret));
+		return ret;
+	}
+	ret = write_generation(f, &img);
+	fabric_image_free(&img);
+	return ret;
+}
+
+/* The inventory in the pinned maps must be the one given. */
+static int check_inventory(const struct fabric_fds *f, const struct fabric_nic *nics, int n)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(f->egress, &info, &len))
+		return -errno;
+	for (int i = 0; i < n; i++) {
+		__u32 key = nics[i].ifindex, slot = 0, ifindex = 0;
+
+		bpf_map_lookup_elem(f->ifindex_slot, &key, &slot);
+		key = i;
+		bpf_map_lookup_elem(f->egress, &key, &ifindex);
+		if (slot != (__u32)i + 1 || ifindex != (__u32)nics[i].ifindex)
+			goto changed;
+	}
+	if (info.max_entries == (__u32)n)
+		return 0;
+changed:
+	fprintf(stderr, "xvnet: fabric: the NICs changed since the fabric was loaded; reload it\n");
+	return -EINVAL;
+}
+
+int fabric_apply(const struct topology *t, const struct engine *e,
+		 const struct fabric_nic *nics, int n, const char *pin_dir)
+{
+	struct fabric_fds f;
+	int ret;
+
+	ret = open_fds(pin_dir, &f);
+	if (ret)
+		return ret;
+	ret = check_inventory(&f, nics, n);
+	if (!ret)
+		ret = compile_and_write(t, e, nics, n, &f);
+	close_fds(&f);
+	return ret;
+}
+
+static int size_maps(struct fabric *skel, const struct fabric_nic *nics, int n)
+{
+	int max_ifindex = 0;
+
+	for (int i = 0; i < n; i++)
+		if (nics[i].ifindex > max_ifindex)
+			max_ifindex = nics[i].ifindex;
+	skel->rodata->nnics = n;
+	if (bpf_map__set_max_entries(skel->maps.ifindex_slot, max_ifindex + 1) ||
+	    bpf_map__set_max_entries(skel->maps.egress, n ? n : 1) ||
+	    bpf_map__set_max_entries(skel->maps.stats, n + 1))
+		return -EINVAL;
+	return 0;
+}
+
+static int fill_inventory(struct fabric *skel, const struct fabric_nic *nics, int n)
+{
+	for (int i = 0; i < n; i++) {
+		__u32 key = nics[i].ifindex, val = i + 1;
+
+		if (nics[i].ifindex <= 0)
+			return -EINVAL;
+		if (bpf_map__update_elem(skel->maps.ifindex_slot, &key, sizeof(key),
+					 &val, sizeof(val), BPF_NOEXIST))
+			return -errno;
+		key = i;
+		val = nics[i].ifindex;
+		if (bpf_map__update_elem(skel->maps.egress, &key, sizeof(key),
+					 &val, sizeof(val), BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+static int pin_all(struct fabric *skel, const char *dir)
+{
+	struct bpf_map *maps[] = {
+		skel->maps.nics_gen, skel->maps.tables_gen, skel->maps.gwsets_gen,
+		skel->maps.owners_gen, skel->maps.peers_gen, skel->maps.hits_gen,
+		skel->maps.config, skel->maps.ifindex_slot, skel->maps.egress,
+		skel->maps.stats, skel->maps.events,
+	};
+	char path[256];
+	int ret;
+
+	mkdir(FABRIC_PIN_ROOT, 0700);
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return -errno;
+	for (int i = 0; i < NPINS; i++) {
+		ret = pin_path(path, sizeof(path), dir, pin_names[i]);
+		if (ret)
+			return ret;
+		if (i < (int)(sizeof(maps) / sizeof(maps[0])))
+			ret = bpf_map__pin(maps[i], path);
+		else
+			ret = bpf_program__pin(skel->progs.xvnet_fabric, path);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int attach_native(int prog_fd, int ifindex)
+{
+	struct xdp_program *prog = xdp_program__from_fd(prog_fd);
+	int ret;
+
+	ret = libxdp_get_error(prog);
+	if (ret)
+		return ret;
+	ret = xdp_program__attach(prog, ifindex, XDP_MODE_NATIVE, 0);
+	xdp_program__close(prog);
+	if (ret)
+		fprintf(stderr, "xvnet: cannot attach XDP to ifindex %d: %s\n",
+			ifindex, strerror(-ret));
+	return ret;
+}
+
+int fabric_load(const struct topology *t, const struct engine *e,
+		const struct fabric_nic *nics, int n, const char *pin_dir)
+{
+	struct fabric_fds f;
+	struct fabric *skel;
+	char path[256];
+	int ret;
+
+	if (!pin_path(path, sizeof(path), pin_dir, "config") && !access(path, F_OK)) {
+		fprintf(stderr, "xvnet: fabric: %s is already loaded\n", pin_dir);
+		return -EEXIST;
+	}
+	skel = fabric__open();
+	if (!skel)
+		return -errno;
+	ret = size_maps(skel, nics, n);
+	if (!ret)
+		ret = fabric__load(skel);
+	if (!ret)
+		ret = fill_inventory(skel, nics, n);
+	if (!ret)
+		ret = pin_all(skel, pin_dir);
+	if (ret) {
+		fprintf(stderr, "xvnet: fabric: cannot load: %s\n", strerror(-ret));
+		goto out;
+	}
+	ret = open_fds(pin_dir, &f);
+	if (ret)
+		goto out;
+	ret = compile_and_write(t, e, nics, n, &f);
+	close_fds(&f);
+	for (int i = 0; !ret && i < n; i++)
+		ret = attach_native(bpf_program__fd(skel->progs.xvnet_fabric), nics[i].ifindex);
+out:
+	fabric__destroy(skel);
+	if (ret)
+		fabric_unload(pin_dir);
+	return ret;
+}
+
+/* Detach the pinned program from every NIC it is still attached to. */
+static void detach_all(const char *dir)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), key, next, slot;
+	char path[256];
+	int prog, map;
+
+	if (pin_path(path, sizeof(path), dir, "prog"))
+		return;
+	prog = bpf_obj_get(path);
+	pin_path(path, sizeof(path), dir, "ifindex_slot");
+	map = bpf_obj_get(path);
+	if (prog >= 0 && map >= 0 && !bpf_obj_get_info_by_fd(prog, &info, &len)) {
+		for (int more = !bpf_map_get_next_key(map, NULL, &key); more;
+		     more = !bpf_map_get_next_key(map, &key, &next), key = next) {
+			__u32 id = 0;
+
+			if (bpf_map_lookup_elem(map, &key, &slot) || !slot)
+				continue;
+			if (!bpf_xdp_query_id(key, XDP_FLAGS_DRV_MODE, &id) && id == info.id)
+				bpf_xdp_detach(key, XDP_FLAGS_DRV_MODE, NULL);
+		}
+	}
+	if (prog >= 0)
+		close(prog);
+	if (map >= 0)
+		close(map);
+}
+
+int fabric_unload(const char *pin_dir)
+{
+	char path[256];
+	struct stat st;
+
+	if (stat(pin_dir, &st))
+		return 0;
+	detach_all(pin_dir);
+	for (int i = 0; i < NPINS; i++)
+		if (!pin_path(path, sizeof(path), pin_dir, pin_names[i]))
+			unlink(path);
+	if (rmdir(pin_dir) && errno != ENOENT) {
+		fprintf(stderr, "xvnet: %s: %s\n", pin_dir, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int fabric_attach_pass(int ifindex)
+{
+	struct nic_pass *skel = nic_pass__open_and_load();
+	int ret;
+
+	if (!skel)
+		return -errno;
+	/* The attachment holds the program after the skeleton is gone. */
+	ret = attach_native(bpf_program__fd(skel->progs.xvnet_nic_pass), ifindex);
+	nic_pass__destroy(skel);
+	return ret;
+}
