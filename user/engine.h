@@ -20,14 +20,31 @@
 
 enum route_source { SRC_DEFAULT, SRC_USER, SRC_GATEWAY };
 
-/* Where a gateway-learned prefix leads, from the gateway's point of view. */
-enum learned_via { VIA_SITE, VIA_CIRCUIT, VIA_PEER_GATEWAY };
+/*
+ * Where a learned prefix leads. A gateway learns over its connections
+ * (VIA_SITE, VIA_CIRCUIT, VIA_PEER_GATEWAY). In a path hop two more
+ * appear: VIA_GATEWAY, a site's route to a directly connected gateway, and
+ * VIA_VNET, a gateway handing the packet to its VNet (target: GatewaySubnet).
+ */
+enum learned_via { VIA_SITE, VIA_CIRCUIT, VIA_PEER_GATEWAY, VIA_GATEWAY, VIA_VNET };
 
 struct learned_route {
-	struct prefix prefix;
+	struct prefix prefix;	/* first member: the LPM helpers rely on it */
 	enum learned_via via;
-	int target;	/* site, circuit or peer gateway index, per via */
-	int connection; /* the connection it was learned over */
+	int target;	/* site, circuit, peer gateway, gateway or GatewaySubnet, per via */
+	int connection; /* the connection it was learned over, -1: none */
+	int site;	/* the site it leads to (VIA_SITE, a circuit's member site), else -1 */
+	int gateway;	/* the gateway it leads to (peer, connected, a circuit's member), else -1 */
+};
+
+/*
+ * Longest-prefix-match index over rows sorted or not: by_len[L] lists, in
+ * address order, the indices of the indexed rows of prefix length L. All
+ * lists share one allocation, by_len[0].
+ */
+struct lpm_index {
+	int *by_len[33];
+	int nby_len[33];
 };
 
 /* Everything one gateway learned, sorted by prefix_cmp, one row a prefix. */
@@ -35,13 +52,14 @@ struct gw_routes {
 	int gateway;
 	struct learned_route *routes;
 	int n;
-	/* LPM index: per prefix length, indices into routes sorted by addr. */
+	/* LPM index: per prefix length, indices into routes sorted by addr
+	 * (same layout as struct lpm_index). */
 	int *by_len[33];
 	int nby_len[33];
 };
 
 struct eff_route {
-	struct prefix prefix;
+	struct prefix prefix;	/* first member: the LPM helpers rely on it */
 	enum route_source source;
 	bool active;
 	enum next_hop_type type;
@@ -61,19 +79,34 @@ struct route_set {
 	const struct gw_routes *gw; /* propagated gateway routes; NULL: none */
 	int *gw_invalid;	/* sorted indices into gw->routes Invalid here */
 	int ngw_invalid;
+	struct lpm_index active; /* over the Active rows of own */
 };
 
 struct engine {
 	const struct topology *topo;
 	struct gw_routes *gw;	/* one per gateway, indexed like topo->gateways */
 	struct route_set *sets; /* one per subnet, indexed like topo->subnets */
-	/* What each site learns from its connections and circuits. */
+	/* What each site learns, sorted by prefix_cmp, one row a prefix. */
 	struct site_routes {
-		struct prefix prefix;
-		int gateway;	/* the gateway that leads to it */
+		struct prefix prefix; /* first member: the LPM helpers rely on it */
+		int gateway;	/* the gateway that leads to it; -1: a circuit's member site */
+		int circuit;	/* learned through this circuit, -1: a direct connection */
+		int site;	/* the circuit's member site it leads to, else -1 */
+		int connection; /* the gateway's connection it was learned over, else -1 */
 	} **site_routes;
 	int *nsite_routes;
+	struct lpm_index *site_lpm;
+	/* Per VNet: the gateway whose routes it gets: its own, or the one it
+	 * uses through a connected useRemoteGateways peering (R3.3); -1. */
+	int *vnet_gateway;
 };
+
+/*
+ * R2.8: further Default None prefixes (the live platform's undocumented
+ * list). Empty by default; treated exactly like the reserved four.
+ */
+extern const struct prefix *engine_extra_none;
+extern int engine_nextra_none;
 
 /* Compute everything. Returns 0, or -ENOMEM. */
 int engine_build(struct engine *e, const struct topology *t);
@@ -124,6 +157,7 @@ struct hop {
 	enum hop_kind kind;
 	int where;		/* subnet, gateway, site or circuit index */
 	struct eff_route route;	/* HOP_SUBNET: the route taken */
+	struct learned_route learned; /* other kinds: the learned route followed */
 	int vm;			/* the NIC the packet is handed to, -1 if none */
 	const char *fw_rule;	/* a firewall NVA's matching rule name */
 };
@@ -136,8 +170,8 @@ struct path {
 	struct hop hops[PATH_MAX_HOPS];
 	int nhops;
 	/* Delivered to: */
-	enum { TO_NONE, TO_VM, TO_GATEWAY, TO_SITE, TO_INTERNET } to_kind;
-	int to;			/* vm, gateway or site index */
+	enum path_to { TO_NONE, TO_VM, TO_GATEWAY, TO_SITE, TO_INTERNET } to_kind;
+	int to;			/* vm, gateway or site index; -1 otherwise */
 };
 
 /* Where a flow starts: a VM's NIC, or a host of a site. */

@@ -1,0 +1,1292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The route engine (engine.h): effective routes per subnet, what gateways
+ * and sites learn, lookups and the hop-by-hop path. Rule ids (R2.1, ...)
+ * and ambiguities (A4, ...) cite ../shared/spec/azure-routing.md; the
+ * readings taken are listed in docs/routing.md.
+ */
+#define _GNU_SOURCE
+#include "engine.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* R2.1: the documented reserved prefixes, next hop None (A1: all four). */
+static const struct prefix reserved_none[] = {
+	{ 0x0a000000, 8 },	/* 10.0.0.0/8 */
+	{ 0xac100000, 12 },	/* 172.16.0.0/12 */
+	{ 0xc0a80000, 16 },	/* 192.168.0.0/16 */
+	{ 0x64400000, 10 },	/* 100.64.0.0/10 */
+};
+
+const struct prefix *engine_extra_none;
+int engine_nextra_none;
+
+_Static_assert(offsetof(struct eff_route, prefix) == 0, "prefix first");
+_Static_assert(offsetof(struct learned_route, prefix) == 0, "prefix first");
+_Static_assert(offsetof(struct site_routes, prefix) == 0, "prefix first");
+
+/* ---- growable arrays ------------------------------------------------ */
+
+struct vec {
+	void *v;
+	int n, cap;
+	size_t size;
+};
+
+static void *vec_push(struct vec *a)
+{
+	if (a->n == a->cap) {
+		int cap = a->cap ? 2 * a->cap : 16;
+		void *v = realloc(a->v, (size_t)cap * a->size);
+
+		if (!v)
+			return NULL;
+		a->v = v;
+		a->cap = cap;
+	}
+	return memset((char *)a->v + (size_t)a->n++ * a->size, 0, a->size);
+}
+
+static int vec_push_int(struct vec *a, int x)
+{
+	int *p = vec_push(a);
+
+	if (!p)
+		return -ENOMEM;
+	*p = x;
+	return 0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* ---- longest-prefix-match index ------------------------------------- */
+
+/* Every row type indexed here starts with its struct prefix. */
+static const struct prefix *row_prefix(const void *rows, size_t stride, int i)
+{
+	return (const struct prefix *)((const char *)rows + (size_t)i * stride);
+}
+
+struct rows_ctx {
+	const void *rows;
+	size_t stride;
+};
+
+static int cmp_len_addr(const void *a, const void *b, void *ctx)
+{
+	const struct rows_ctx *c = ctx;
+	const struct prefix *x = row_prefix(c->rows, c->stride, *(const int *)a);
+	const struct prefix *y = row_prefix(c->rows, c->stride, *(const int *)b);
+
+	if (x->len != y->len)
+		return (int)x->len - (int)y->len;
+	return (x->addr > y->addr) - (x->addr < y->addr);
+}
+
+/*
+ * Index rows [0, n) for which keep() is true (keep NULL: all) into
+ * by_len/nby_len, the layout of struct lpm_index.
+ */
+static int lpm_build(const void *rows, size_t stride, int n,
+		     bool (*keep)(const void *row), int *by_len[33],
+		     int nby_len[33])
+{
+	struct rows_ctx ctx = { rows, stride };
+	int *idx = malloc(sizeof(int) * (size_t)(n ? n : 1));
+	int m = 0;
+
+	if (!idx)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++)
+		if (!keep || keep(row_prefix(rows, stride, i)))
+			idx[m++] = i;
+	qsort_r(idx, (size_t)m, sizeof(int), cmp_len_addr, &ctx);
+	memset(nby_len, 0, sizeof(int) * 33);
+	for (int i = 0; i < m; i++)
+		nby_len[row_prefix(rows, stride, idx[i])->len]++;
+	by_len[0] = idx;
+	for (int l = 1; l <= 32; l++)
+		by_len[l] = by_len[l - 1] + nby_len[l - 1];
+	return 0;
+}
+
+/* The indexed row of prefix length len containing dst, or -1. */
+static int lpm_find(const void *rows, size_t stride, int *const by_len[33],
+		    const int nby_len[33], int len, uint32_t dst)
+{
+	uint32_t key = dst & prefix_mask((uint8_t)len);
+	const int *list = by_len[len];
+	int lo = 0, hi = nby_len[len];
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		uint32_t a = row_prefix(rows, stride, list[mid])->addr;
+
+		if (a == key)
+			return list[mid];
+		if (a < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* The indexed row with the longest prefix containing dst, or -1 (R6.1). */
+static int lpm_lookup(const void *rows, size_t stride, int *const by_len[33],
+		      const int nby_len[33], uint32_t dst)
+{
+	for (int len = 32; len >= 0; len--) {
+		int i;
+
+		if (!nby_len[len])
+			continue;
+		i = lpm_find(rows, stride, by_len, nby_len, len, dst);
+		if (i >= 0)
+			return i;
+	}
+	return -1;
+}
+
+/* ---- learned routes: gateways and sites ----------------------------- */
+
+static int cmp_prefix_then_index(const void *a, const void *b, void *ctx)
+{
+	const struct rows_ctx *c = ctx;
+	int x = *(const int *)a, y = *(const int *)b;
+	int d = prefix_cmp(row_prefix(c->rows, c->stride, x),
+			   row_prefix(c->rows, c->stride, y));
+
+	return d ? d : (x > y) - (x < y);
+}
+
+/*
+ * Sort learned routes by prefix keeping, of equal prefixes, the first one
+ * added (the first connection in file order).
+ */
+static int learned_sort_unique(struct vec *a, struct learned_route **out,
+			       int *nout)
+{
+	struct learned_route *src = a->v, *dst;
+	struct rows_ctx ctx = { src, sizeof(*src) };
+	int *idx = malloc(sizeof(int) * (size_t)(a->n ? a->n : 1));
+	int n = 0;
+
+	dst = malloc(sizeof(*dst) * (size_t)(a->n ? a->n : 1));
+	if (!idx || !dst) {
+		free(idx);
+		free(dst);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < a->n; i++)
+		idx[i] = i;
+	qsort_r(idx, (size_t)a->n, sizeof(int), cmp_prefix_then_index, &ctx);
+	for (int i = 0; i < a->n; i++)
+		if (!n || !prefix_equal(dst[n - 1].prefix, src[idx[i]].prefix))
+			dst[n++] = src[idx[i]];
+	free(idx);
+	*out = dst;
+	*nout = n;
+	return 0;
+}
+
+/* A VNet's own gateway, else the remote one it may really use (R3.3). */
+static int find_vnet_gateway(const struct topology *t, int v)
+{
+	const struct vnet *vn = &t->vnets[v];
+	int rg = vn->remote_gateway;
+
+	if (vn->gateway >= 0 || rg < 0)
+		return vn->gateway;
+	for (int i = 0; i < t->npeerings; i++) {
+		const struct peering *p = &t->peerings[i];
+
+		if (p->from == v && p->to == t->gateways[rg].vnet &&
+		    p->use_remote_gateways && p->reverse >= 0 &&
+		    t->peerings[p->reverse].allow_gateway_transit)
+			return rg;
+	}
+	return -1;
+}
+
+/*
+ * Who is learning: the rows learned so far, and the learner's own ranges,
+ * sorted, which it never learns back (R5.6: equal prefixes are filtered).
+ */
+struct learner {
+	const struct engine *e;
+	struct vec out;		/* of struct learned_route */
+	struct vec own;		/* of struct prefix */
+};
+
+static int cmp_prefix(const void *a, const void *b)
+{
+	return prefix_cmp(a, b);
+}
+
+static int learn(struct learner *l, const struct prefix *p, int n,
+		 const struct learned_route *how)
+{
+	for (int i = 0; i < n; i++) {
+		struct learned_route *r;
+
+		if (bsearch(&p[i], l->own.v, (size_t)l->own.n,
+			    sizeof(struct prefix), cmp_prefix))
+			continue;
+		r = vec_push(&l->out);
+		if (!r)
+			return -ENOMEM;
+		*r = *how;
+		r->prefix = p[i];
+	}
+	return 0;
+}
+
+/* What gateway g advertises: its VNet's and its transit VNets' ranges. */
+static int learn_gateway_space(struct learner *l, int g,
+			       const struct learned_route *how)
+{
+	const struct topology *t = l->e->topo;
+	int err = 0;
+
+	for (int v = 0; v < t->nvnets && !err; v++)
+		if (l->e->vnet_gateway[v] == g)
+			err = learn(l, t->vnets[v].space, t->vnets[v].nspace, how);
+	return err;
+}
+
+static int learn_site_space(struct learner *l, int s,
+			    const struct learned_route *how)
+{
+	const struct site *st = &l->e->topo->sites[s];
+
+	return learn(l, st->space, st->nspace, how);
+}
+
+static struct learned_route how(enum learned_via via, int target, int conn,
+				int site, int gateway)
+{
+	return (struct learned_route){ .via = via, .target = target,
+				       .connection = conn, .site = site,
+				       .gateway = gateway };
+}
+
+static int add_own(struct learner *l, const struct prefix *p, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct prefix *o = vec_push(&l->own);
+
+		if (!o)
+			return -ENOMEM;
+		*o = p[i];
+	}
+	return 0;
+}
+
+/* Start learning for a site or a gateway: note what it advertises itself. */
+static int learner_init(struct learner *l, const struct engine *e,
+			bool is_site, int who)
+{
+	const struct topology *t = e->topo;
+	int err = 0;
+
+	*l = (struct learner){ .e = e,
+			       .out = { .size = sizeof(struct learned_route) },
+			       .own = { .size = sizeof(struct prefix) } };
+	if (is_site)
+		err = add_own(l, t->sites[who].space, t->sites[who].nspace);
+	for (int v = 0; !is_site && v < t->nvnets && !err; v++)
+		if (e->vnet_gateway[v] == who)
+			err = add_own(l, t->vnets[v].space, t->vnets[v].nspace);
+	qsort(l->own.v, (size_t)l->own.n, sizeof(struct prefix), cmp_prefix);
+	return err;
+}
+
+static bool circuit_has_site(const struct circuit *c, int s)
+{
+	for (int i = 0; i < c->nsites; i++)
+		if (c->sites[i] == s)
+			return true;
+	return false;
+}
+
+/* What gateway g learns from the members of circuit c but itself. */
+static int learn_circuit(struct learner *l, int g, int conn, int c)
+{
+	const struct topology *t = l->e->topo;
+	const struct circuit *ci = &t->circuits[c];
+	struct learned_route h;
+	int err = 0;
+
+	for (int i = 0; i < ci->nsites && !err; i++) {
+		h = how(VIA_CIRCUIT, c, conn, ci->sites[i], -1);
+		err = learn_site_space(l, ci->sites[i], &h);
+	}
+	for (int i = 0; i < t->nconnections && !err; i++) {
+		const struct connection *o = &t->connections[i];
+
+		if (o->kind != CONN_CIRCUIT || o->peer != c || o->gateway == g)
+			continue;
+		h = how(VIA_CIRCUIT, c, conn, -1, o->gateway);
+		err = learn_gateway_space(l, o->gateway, &h);
+	}
+	return err;
+}
+
+/*
+ * What gateway g learns (topology.md "Meaning"): a site's addressSpace,
+ * a peer gateway's advertised space (one VNet-to-VNet entry joins both
+ * directions), every other member of a circuit.
+ */
+static int learn_gateway(struct learner *l, int g)
+{
+	const struct topology *t = l->e->topo;
+	int err = 0;
+
+	for (int i = 0; i < t->nconnections && !err; i++) {
+		const struct connection *c = &t->connections[i];
+		struct learned_route h;
+
+		if (c->kind == CONN_VNET2VNET && (c->gateway == g || c->peer == g)) {
+			int peer = c->gateway == g ? c->peer : c->gateway;
+
+			h = how(VIA_PEER_GATEWAY, peer, i, -1, peer);
+			err = learn_gateway_space(l, peer, &h);
+		} else if (c->gateway != g) {
+			continue;
+		} else if (c->kind == CONN_SITE) {
+			h = how(VIA_SITE, c->peer, i, c->peer, -1);
+			err = learn_site_space(l, c->peer, &h);
+		} else {
+			err = learn_circuit(l, g, i, c->peer);
+		}
+	}
+	return err;
+}
+
+/*
+ * What site s learns, the other direction: from each gateway it is
+ * connected to, directly or through a circuit, that gateway's advertised
+ * space; through a circuit, the other member sites' spaces.
+ */
+static int learn_site(struct learner *l, int s)
+{
+	const struct topology *t = l->e->topo;
+	struct learned_route h;
+	int err = 0;
+
+	for (int i = 0; i < t->nconnections && !err; i++) {
+		const struct connection *c = &t->connections[i];
+
+		if (c->kind == CONN_SITE && c->peer == s)
+			h = how(VIA_GATEWAY, c->gateway, i, -1, c->gateway);
+		else if (c->kind == CONN_CIRCUIT &&
+			 circuit_has_site(&t->circuits[c->peer], s))
+			h = how(VIA_CIRCUIT, c->peer, i, -1, c->gateway);
+		else
+			continue;
+		err = learn_gateway_space(l, c->gateway, &h);
+	}
+	for (int c = 0; c < t->ncircuits && !err; c++) {
+		const struct circuit *ci = &t->circuits[c];
+
+		if (!circuit_has_site(ci, s))
+			continue;
+		for (int i = 0; i < ci->nsites && !err; i++) {
+			if (ci->sites[i] == s)
+				continue;
+			h = how(VIA_CIRCUIT, c, -1, ci->sites[i], -1);
+			err = learn_site_space(l, ci->sites[i], &h);
+		}
+	}
+	return err;
+}
+
+/* Learn for a gateway or a site: sorted, one row a prefix. */
+static int learn_all(const struct engine *e, bool is_site, int who,
+		     struct learned_route **out, int *nout)
+{
+	struct learner l;
+	int err = learner_init(&l, e, is_site, who);
+
+	if (!err)
+		err = is_site ? learn_site(&l, who) : learn_gateway(&l, who);
+	if (!err)
+		err = learned_sort_unique(&l.out, out, nout);
+	free(l.out.v);
+	free(l.own.v);
+	return err;
+}
+
+static int build_gateway(struct engine *e, int g)
+{
+	struct gw_routes *gr = &e->gw[g];
+	int err;
+
+	gr->gateway = g;
+	err = learn_all(e, false, g, &gr->routes, &gr->n);
+	if (err)
+		return err;
+	return lpm_build(gr->routes, sizeof(*gr->routes), gr->n, NULL,
+			 gr->by_len, gr->nby_len);
+}
+
+static struct site_routes site_row(const struct learned_route *lr)
+{
+	return (struct site_routes){
+		.prefix = lr->prefix, .gateway = lr->gateway,
+		.circuit = lr->via == VIA_CIRCUIT ? lr->target : -1,
+		.site = lr->site, .connection = lr->connection,
+	};
+}
+
+/* A site's row as the learned route its path hop follows. */
+static struct learned_route site_hop(const struct site_routes *r)
+{
+	struct learned_route lr = how(r->circuit >= 0 ? VIA_CIRCUIT : VIA_GATEWAY,
+				      r->circuit >= 0 ? r->circuit : r->gateway,
+				      r->connection, r->site, r->gateway);
+
+	lr.prefix = r->prefix;
+	return lr;
+}
+
+static int build_site(struct engine *e, int s)
+{
+	struct learned_route *lr = NULL;
+	struct site_routes *rows = NULL;
+	int n = 0, err;
+
+	err = learn_all(e, true, s, &lr, &n);
+	if (!err)
+		rows = malloc(sizeof(*rows) * (size_t)(n ? n : 1));
+	if (rows)
+		for (int i = 0; i < n; i++)
+			rows[i] = site_row(&lr[i]);
+	free(lr);
+	if (!rows)
+		return -ENOMEM;
+	e->site_routes[s] = rows;
+	e->nsite_routes[s] = n;
+	return lpm_build(rows, sizeof(*rows), n, NULL, e->site_lpm[s].by_len,
+			 e->site_lpm[s].nby_len);
+}
+
+/* ---- a subnet's own rows: Default and User ---------------------------- */
+
+static struct eff_route route_new(struct prefix p, enum route_source src,
+				  enum next_hop_type type)
+{
+	return (struct eff_route){ .prefix = p, .source = src, .active = true,
+				   .type = type, .peer_vnet = -1,
+				   .gateway = -1, .route_table = -1,
+				   .udr = -1 };
+}
+
+static int add_row(struct vec *rows, struct eff_route r)
+{
+	struct eff_route *p = vec_push(rows);
+
+	if (!p)
+		return -ENOMEM;
+	*p = r;
+	return 0;
+}
+
+static bool vnet_contains(const struct vnet *v, struct prefix p)
+{
+	for (int i = 0; i < v->nspace; i++)
+		if (prefix_within(p, v->space[i]))
+			return true;
+	return false;
+}
+
+/*
+ * A reserved None prefix is kept unless a range equals it (R2.3: the
+ * range's VnetLocal row stands for it) or strictly contains it (R2.4).
+ */
+static int add_none_rows(struct vec *rows, const struct vnet *v,
+			 const struct prefix *p, int n)
+{
+	for (int i = 0; i < n; i++) {
+		int err;
+
+		if (vnet_contains(v, p[i]))
+			continue;
+		err = add_row(rows, route_new(p[i], SRC_DEFAULT, NH_NONE));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* R2.1-R2.4, R2.8. */
+static int add_default_rows(struct vec *rows, const struct vnet *v)
+{
+	static const struct prefix any = { 0, 0 };
+	int err = 0;
+
+	for (int i = 0; i < v->nspace && !err; i++)
+		err = add_row(rows, route_new(v->space[i], SRC_DEFAULT, NH_VNET_LOCAL));
+	if (!err)
+		err = add_row(rows, route_new(any, SRC_DEFAULT, NH_INTERNET));
+	if (!err)
+		err = add_none_rows(rows, v, reserved_none,
+				    sizeof(reserved_none) / sizeof(reserved_none[0]));
+	if (!err)
+		err = add_none_rows(rows, v, engine_extra_none, engine_nextra_none);
+	return err;
+}
+
+/* R3.1: one row per range of each connected peer. */
+static int add_peering_rows(struct vec *rows, const struct topology *t, int v)
+{
+	for (int i = 0; i < t->npeerings; i++) {
+		const struct peering *p = &t->peerings[i];
+		const struct vnet *w = &t->vnets[p->to];
+		enum next_hop_type type = p->global ? NH_VNET_GLOBAL_PEERING
+						    : NH_VNET_PEERING;
+
+		if (p->from != v || p->reverse < 0)
+			continue;
+		for (int r = 0; r < w->nspace; r++) {
+			struct eff_route row = route_new(w->space[r], SRC_DEFAULT, type);
+			int err;
+
+			row.peer_vnet = p->to;
+			err = add_row(rows, row);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/* R4.x: the subnet's route table. */
+static int add_user_rows(struct vec *rows, const struct engine *e,
+			 const struct subnet *s)
+{
+	const struct topology *t = e->topo;
+	const struct route_table *rt;
+
+	if (s->route_table < 0)
+		return 0;
+	rt = &t->route_tables[s->route_table];
+	for (int i = 0; i < rt->nroutes; i++) {
+		const struct udr *u = &rt->routes[i];
+		struct eff_route row = route_new(u->prefix, SRC_USER, u->type);
+		int err;
+
+		row.next_hop_ip = u->type == NH_APPLIANCE ? u->next_hop_ip : 0;
+		row.gateway = u->type == NH_GATEWAY ? e->vnet_gateway[s->vnet] : -1;
+		row.route_table = s->route_table;
+		row.udr = i;
+		/* R4.7: VnetLocal outside the VNet's space is programmed as None. */
+		row.vnet_local_as_none = u->type == NH_VNET_LOCAL &&
+			!vnet_contains(&t->vnets[s->vnet], u->prefix);
+		err = add_row(rows, row);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- settling states (R6.2, R6.3, R2.7) ------------------------------- */
+
+/* First gateway route not ordered before p (prefix_cmp). */
+static int gw_lower_bound(const struct gw_routes *gw, struct prefix p)
+{
+	int lo = 0, hi = gw->n;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (prefix_cmp(&gw->routes[mid].prefix, &p) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int gw_find(const struct gw_routes *gw, struct prefix p)
+{
+	int i = gw_lower_bound(gw, p);
+
+	return i < gw->n && prefix_equal(gw->routes[i].prefix, p) ? i : -1;
+}
+
+static bool gw_row_invalid(const struct route_set *rs, int i)
+{
+	return bsearch(&i, rs->gw_invalid, (size_t)rs->ngw_invalid,
+		       sizeof(int), cmp_int) != NULL;
+}
+
+static bool is_peering(enum next_hop_type t)
+{
+	return t == NH_VNET_PEERING || t == NH_VNET_GLOBAL_PEERING;
+}
+
+/* R6.3: Active VNet and peering prefixes beat equal or nested gateway routes. */
+static bool protects(const struct eff_route *r)
+{
+	return r->active && !r->vnet_local_as_none &&
+	       (r->type == NH_VNET_LOCAL || is_peering(r->type));
+}
+
+/* R6.2: a User row beats the Default rows of its prefix. */
+static void user_beats_default(struct eff_route *own, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (own[i].source != SRC_USER)
+			continue;
+		for (int j = 0; j < n; j++)
+			if (own[j].source == SRC_DEFAULT &&
+			    prefix_equal(own[j].prefix, own[i].prefix))
+				own[j].active = false;
+	}
+}
+
+/*
+ * The gateway rows Invalid in this subnet, found by range search over the
+ * sorted gateway routes, never by a walk over all of them: equal to a User
+ * row (R6.2), equal to or nested in a protecting row (R6.3).
+ */
+static int find_gw_invalid(struct route_set *rs)
+{
+	const struct gw_routes *gw = rs->gw;
+	struct vec inv = { .size = sizeof(int) };
+	int err = 0;
+
+	for (int i = 0; i < rs->nown && !err; i++) {
+		const struct eff_route *r = &rs->own[i];
+		int j = gw_lower_bound(gw, r->prefix);
+
+		if (protects(r)) {
+			uint32_t last = prefix_last(r->prefix);
+
+			for (; j < gw->n && gw->routes[j].prefix.addr <= last && !err; j++)
+				err = vec_push_int(&inv, j);
+		} else if (r->source == SRC_USER && j < gw->n &&
+			   prefix_equal(gw->routes[j].prefix, r->prefix)) {
+			err = vec_push_int(&inv, j);
+		}
+	}
+	if (err) {
+		free(inv.v);
+		return err;
+	}
+	qsort(inv.v, (size_t)inv.n, sizeof(int), cmp_int);
+	rs->gw_invalid = inv.v;
+	rs->ngw_invalid = 0;
+	for (int i = 0; i < inv.n; i++)
+		if (!i || rs->gw_invalid[i] != rs->gw_invalid[rs->ngw_invalid - 1])
+			rs->gw_invalid[rs->ngw_invalid++] = rs->gw_invalid[i];
+	return 0;
+}
+
+/* The Active gateway route with exactly prefix p, or -1. */
+static int gw_active(const struct route_set *rs, struct prefix p)
+{
+	int i = rs->gw ? gw_find(rs->gw, p) : -1;
+
+	return i >= 0 && !gw_row_invalid(rs, i) ? i : -1;
+}
+
+/* The next hop type of the subnet's Active 0.0.0.0/0 (User > gateway > Default). */
+static enum next_hop_type active_default_route(const struct route_set *rs)
+{
+	static const struct prefix any = { 0, 0 };
+
+	for (int i = 0; i < rs->nown; i++)
+		if (rs->own[i].source == SRC_USER && rs->own[i].prefix.len == 0)
+			return rs->own[i].vnet_local_as_none ? NH_NONE
+							     : rs->own[i].type;
+	return gw_active(rs, any) >= 0 ? NH_GATEWAY : NH_INTERNET;
+}
+
+static bool is_default_none(const struct eff_route *r)
+{
+	return r->source == SRC_DEFAULT && r->type == NH_NONE;
+}
+
+/* R2.7 (A4): drop the reserved None rows under a forced-tunnel 0/0. */
+static void remove_reserved_none(struct route_set *rs)
+{
+	enum next_hop_type zero = active_default_route(rs);
+	int n = 0;
+
+	if (zero != NH_APPLIANCE && zero != NH_GATEWAY)
+		return;
+	for (int i = 0; i < rs->nown; i++)
+		if (!is_default_none(&rs->own[i]))
+			rs->own[n++] = rs->own[i];
+	rs->nown = n;
+}
+
+/* R6.2: an Active gateway route beats the Default rows of its prefix. */
+static void gateway_beats_default(struct route_set *rs)
+{
+	for (int i = 0; i < rs->nown; i++)
+		if (rs->own[i].source == SRC_DEFAULT && rs->own[i].active &&
+		    gw_active(rs, rs->own[i].prefix) >= 0)
+			rs->own[i].active = false;
+}
+
+static bool row_active(const void *row)
+{
+	return ((const struct eff_route *)row)->active;
+}
+
+/*
+ * Settle states in the order the rules need: User over Default, then the
+ * gateway rows that lose, then the Active 0/0 decides R2.7, then gateway
+ * over what remains of Default.
+ */
+static int settle(struct route_set *rs)
+{
+	int err;
+
+	user_beats_default(rs->own, rs->nown);
+	if (rs->gw) {
+		err = find_gw_invalid(rs);
+		if (err)
+			return err;
+	}
+	remove_reserved_none(rs);
+	gateway_beats_default(rs);
+	return lpm_build(rs->own, sizeof(*rs->own), rs->nown, row_active,
+			 rs->active.by_len, rs->active.nby_len);
+}
+
+/* §12 compiler recipe for subnet s. */
+static int build_route_set(struct engine *e, int s)
+{
+	const struct topology *t = e->topo;
+	const struct subnet *sn = &t->subnets[s];
+	const struct route_table *rt = sn->route_table >= 0 ?
+		&t->route_tables[sn->route_table] : NULL;
+	struct route_set *rs = &e->sets[s];
+	struct vec rows = { .size = sizeof(struct eff_route) };
+	int g = e->vnet_gateway[sn->vnet];
+	int err;
+
+	rs->subnet = s;
+	err = add_default_rows(&rows, &t->vnets[sn->vnet]);
+	if (!err)
+		err = add_peering_rows(&rows, t, sn->vnet);
+	if (!err)
+		err = add_user_rows(&rows, e, sn);
+	rs->own = rows.v;
+	rs->nown = rows.n;
+	if (err)
+		return err;
+	/* R3.2, R3.3; R5.2: propagation disabled drops every gateway row. */
+	if (g >= 0 && !(rt && rt->disable_bgp_route_propagation))
+		rs->gw = &e->gw[g];
+	return settle(rs);
+}
+
+/* ---- build and free ------------------------------------------------- */
+
+int engine_build(struct engine *e, const struct topology *t)
+{
+	int err = 0;
+
+	memset(e, 0, sizeof(*e));
+	e->topo = t;
+	e->gw = calloc((size_t)t->ngateways + 1, sizeof(*e->gw));
+	e->sets = calloc((size_t)t->nsubnets + 1, sizeof(*e->sets));
+	e->site_routes = calloc((size_t)t->nsites + 1, sizeof(*e->site_routes));
+	e->nsite_routes = calloc((size_t)t->nsites + 1, sizeof(*e->nsite_routes));
+	e->site_lpm = calloc((size_t)t->nsites + 1, sizeof(*e->site_lpm));
+	e->vnet_gateway = calloc((size_t)t->nvnets + 1, sizeof(int));
+	if (!e->gw || !e->sets || !e->site_routes || !e->nsite_routes ||
+	    !e->site_lpm || !e->vnet_gateway) {
+		engine_free(e);
+		return -ENOMEM;
+	}
+	for (int v = 0; v < t->nvnets; v++)
+		e->vnet_gateway[v] = find_vnet_gateway(t, v);
+	for (int g = 0; g < t->ngateways && !err; g++)
+		err = build_gateway(e, g);
+	for (int s = 0; s < t->nsites && !err; s++)
+		err = build_site(e, s);
+	for (int s = 0; s < t->nsubnets && !err; s++)
+		err = build_route_set(e, s);
+	if (err)
+		engine_free(e);
+	return err;
+}
+
+void engine_free(struct engine *e)
+{
+	const struct topology *t = e->topo;
+
+	for (int g = 0; e->gw && g < t->ngateways; g++) {
+		free(e->gw[g].routes);
+		free(e->gw[g].by_len[0]);
+	}
+	for (int s = 0; e->sets && s < t->nsubnets; s++) {
+		free(e->sets[s].own);
+		free(e->sets[s].gw_invalid);
+		free(e->sets[s].active.by_len[0]);
+	}
+	for (int s = 0; e->site_routes && s < t->nsites; s++) {
+		free(e->site_routes[s]);
+		if (e->site_lpm)
+			free(e->site_lpm[s].by_len[0]);
+	}
+	free(e->gw);
+	free(e->sets);
+	free(e->site_routes);
+	free(e->nsite_routes);
+	free(e->site_lpm);
+	free(e->vnet_gateway);
+	memset(e, 0, sizeof(*e));
+}
+
+/* ---- reading routes --------------------------------------------------- */
+
+int route_set_count(const struct route_set *rs)
+{
+	return rs->nown + (rs->gw ? rs->gw->n : 0);
+}
+
+/* R3.2, R3.4: a gateway row as the subnet sees it. */
+static const struct eff_route *gw_row(const struct engine *e,
+				      const struct route_set *rs, int i,
+				      struct eff_route *tmp)
+{
+	int g = rs->gw->gateway;
+
+	*tmp = route_new(rs->gw->routes[i].prefix, SRC_GATEWAY, NH_GATEWAY);
+	tmp->active = !gw_row_invalid(rs, i);
+	tmp->next_hop_ip = e->topo->gateways[g].ip;
+	tmp->gateway = g;
+	return tmp;
+}
+
+const struct eff_route *route_set_row(const struct engine *e,
+				      const struct route_set *rs, int i,
+				      struct eff_route *tmp)
+{
+	return i < rs->nown ? &rs->own[i] : gw_row(e, rs, i - rs->nown, tmp);
+}
+
+/*
+ * R6.1: the longest Active own row, unless an Active gateway row is longer
+ * (at equal prefix only one of them can be Active).
+ */
+const struct eff_route *engine_lookup(const struct engine *e, int subnet,
+				      uint32_t dst, struct eff_route *tmp)
+{
+	const struct route_set *rs = &e->sets[subnet];
+	int own = lpm_lookup(rs->own, sizeof(*rs->own), rs->active.by_len,
+			     rs->active.nby_len, dst);
+	int own_len = own >= 0 ? rs->own[own].prefix.len : -1;
+
+	for (int len = 32; rs->gw && len > own_len; len--) {
+		int i;
+
+		if (!rs->gw->nby_len[len])
+			continue;
+		i = lpm_find(rs->gw->routes, sizeof(*rs->gw->routes),
+			     rs->gw->by_len, rs->gw->nby_len, len, dst);
+		if (i >= 0 && !gw_row_invalid(rs, i))
+			return gw_row(e, rs, i, tmp);
+	}
+	return own >= 0 ? &rs->own[own] : NULL;
+}
+
+/* ---- firewall NVAs -------------------------------------------------- */
+
+static bool ports_match(const struct fw_rule *r, const struct flow *f)
+{
+	if (!r->nports || (f->proto != FW_TCP && f->proto != FW_UDP))
+		return true;
+	for (int i = 0; i < r->nports; i++)
+		if (f->dport >= r->ports[i].lo && f->dport <= r->ports[i].hi)
+			return true;
+	return false;
+}
+
+static bool rule_matches(const struct fw_rule *r, const struct flow *f)
+{
+	return (r->protocol == FW_ANY || r->protocol == f->proto) &&
+	       prefix_has(r->source, f->src) &&
+	       prefix_has(r->destination, f->dst) && ports_match(r, f);
+}
+
+enum fw_action firewall_eval(const struct firewall *fw, const struct flow *f,
+			     const struct fw_rule **rule)
+{
+	for (int i = 0; i < fw->nrules; i++) {
+		if (rule_matches(&fw->rules[i], f)) {
+			*rule = &fw->rules[i];
+			return fw->rules[i].action;
+		}
+	}
+	*rule = NULL;
+	return fw->default_action;
+}
+
+/* ---- the path ------------------------------------------------------- */
+
+const char *drop_reason_name(enum drop_reason r)
+{
+	static const char *const names[DROP__COUNT] = {
+		[DROP_NONE_ROUTE] = "NoneRoute",
+		[DROP_NO_OWNER] = "NoNicOwnsAddress",
+		[DROP_NO_IP_FORWARDING] = "IpForwardingDisabled",
+		[DROP_PEERING_ACCESS] = "PeeringAccessDenied",
+		[DROP_FORWARDED_TRAFFIC] = "ForwardedTrafficNotAllowed",
+		[DROP_FIREWALL] = "FirewallDenied",
+		[DROP_NO_GATEWAY_ROUTE] = "NoGatewayRoute",
+		[DROP_NVA_UNREACHABLE] = "VirtualApplianceUnreachable",
+		[DROP_LOOP] = "RoutingLoop",
+	};
+	return (unsigned)r < DROP__COUNT ? names[r] : "Unknown";
+}
+
+struct walk {
+	const struct engine *e;
+	const struct topology *t;
+	const struct flow *f;
+	struct path *p;
+};
+
+/* Where the packet is routed next. */
+struct cursor {
+	enum hop_kind kind;	/* HOP_SUBNET or HOP_GATEWAY */
+	int where;
+	int sender;		/* HOP_SUBNET: the sending VM; -1: the gateway (R7.2) */
+};
+
+static bool drop(struct walk *w, enum drop_reason r)
+{
+	w->p->result = PATH_DROPPED;
+	w->p->drop = r;
+	return false;
+}
+
+static bool deliver(struct walk *w, enum path_to kind, int to)
+{
+	w->p->result = PATH_DELIVERED;
+	w->p->to_kind = kind;
+	w->p->to = to;
+	return false;
+}
+
+static struct hop *hop_add(struct walk *w, enum hop_kind kind, int where)
+{
+	struct hop *h = &w->p->hops[w->p->nhops++];
+
+	memset(h, 0, sizeof(*h));
+	h->kind = kind;
+	h->where = where;
+	h->route = route_new((struct prefix){ 0, 0 }, SRC_DEFAULT, NH_NONE);
+	h->learned = how(VIA_VNET, -1, -1, -1, -1);
+	h->vm = -1;
+	return h;
+}
+
+static bool visited(const struct path *p, enum hop_kind kind, int where)
+{
+	for (int i = 0; i < p->nhops; i++)
+		if (p->hops[i].kind == kind && p->hops[i].where == where)
+			return true;
+	return false;
+}
+
+static const struct peering *find_peering(const struct topology *t, int from,
+					  int to)
+{
+	for (int i = 0; i < t->npeerings; i++)
+		if (t->peerings[i].from == from && t->peerings[i].to == to &&
+		    t->peerings[i].reverse >= 0)
+			return &t->peerings[i];
+	return NULL;
+}
+
+/*
+ * Crossing the peering V->W (R8.2, A6-A8): V's allowVirtualNetworkAccess;
+ * a source outside V not relayed by a gateway needs W's
+ * allowForwardedTraffic.
+ */
+static bool cross(struct walk *w, int v, int to, int sender)
+{
+	const struct peering *p = find_peering(w->t, v, to);
+
+	if (!p->allow_vnet_access)
+		return drop(w, DROP_PEERING_ACCESS);
+	if (sender >= 0 && !vnet_has(&w->t->vnets[v], w->f->src) &&
+	    !w->t->peerings[p->reverse].allow_forwarded_traffic)
+		return drop(w, DROP_FORWARDED_TRAFFIC);
+	return true;
+}
+
+/* A VM puts a packet on the wire from its subnet (R7.1). */
+static bool vm_send(struct walk *w, int vm, struct cursor *c)
+{
+	const struct vm *m = &w->t->vms[vm];
+
+	/* R4.5: a foreign source address needs IP forwarding. */
+	if (w->f->src != m->ip && !m->enable_ip_forwarding)
+		return drop(w, DROP_NO_IP_FORWARDING);
+	*c = (struct cursor){ HOP_SUBNET, m->subnet, vm };
+	return true;
+}
+
+/* VnetLocal or peering (R7.1 table): the NIC owning dst in VNet `to`. */
+static bool deliver_in(struct walk *w, struct hop *h, int v, int to, int sender)
+{
+	const struct vnet *vn = &w->t->vnets[to];
+	int vm;
+
+	if (to != v && !cross(w, v, to, sender))
+		return false;
+	vm = topo_vm_by_ip(w->t, to, w->f->dst);
+	if (vm >= 0) {
+		h->vm = vm;
+		return deliver(w, TO_VM, vm);
+	}
+	if (vn->gateway >= 0 && w->t->gateways[vn->gateway].ip == w->f->dst)
+		return deliver(w, TO_GATEWAY, vn->gateway);
+	return drop(w, DROP_NO_OWNER);
+}
+
+/* R4.5: the NVA's NIC, in V or a directly connected peer; *to its VNet. */
+static int find_appliance(const struct topology *t, int v, uint32_t ip, int *to)
+{
+	int vm = topo_vm_by_ip(t, v, ip);
+
+	*to = v;
+	for (int i = 0; i < t->npeerings && vm < 0; i++) {
+		const struct peering *p = &t->peerings[i];
+
+		if (p->from != v || p->reverse < 0)
+			continue;
+		vm = topo_vm_by_ip(t, p->to, ip);
+		*to = p->to;
+	}
+	return vm;
+}
+
+/* VirtualAppliance: deliver unchanged to the NVA, which forwards it. */
+static bool to_appliance(struct walk *w, struct hop *h, int v, uint32_t ip,
+			 struct cursor *c)
+{
+	const struct vm *m;
+	const struct fw_rule *rule;
+	int to, vm = find_appliance(w->t, v, ip, &to);
+
+	if (vm < 0)
+		return drop(w, DROP_NVA_UNREACHABLE);	/* A11 */
+	if (to != v && !cross(w, v, to, c->sender))
+		return false;
+	h->vm = vm;
+	m = &w->t->vms[vm];
+	if (w->f->dst == m->ip)
+		return deliver(w, TO_VM, vm);
+	if (!m->enable_ip_forwarding)
+		return drop(w, DROP_NO_IP_FORWARDING);
+	if (m->firewall) {
+		enum fw_action verdict = firewall_eval(m->firewall, w->f, &rule);
+
+		h->fw_rule = rule ? rule->name : NULL;
+		if (verdict == FW_DENY)
+			return drop(w, DROP_FIREWALL);
+	}
+	return vm_send(w, vm, c);
+}
+
+static bool subnet_step(struct walk *w, struct cursor *c)
+{
+	struct hop *h = hop_add(w, HOP_SUBNET, c->where);
+	int v = w->t->subnets[c->where].vnet;
+	struct eff_route tmp;
+	const struct eff_route *r = engine_lookup(w->e, c->where, w->f->dst, &tmp);
+
+	if (!r)
+		return drop(w, DROP_NONE_ROUTE);
+	h->route = *r;
+	switch (r->type) {
+	case NH_VNET_LOCAL:
+		if (r->vnet_local_as_none)	/* R4.7 */
+			return drop(w, DROP_NONE_ROUTE);
+		return deliver_in(w, h, v, v, c->sender);
+	case NH_VNET_PEERING:
+	case NH_VNET_GLOBAL_PEERING:
+		return deliver_in(w, h, v, r->peer_vnet, c->sender);
+	case NH_APPLIANCE:
+		return to_appliance(w, h, v, r->next_hop_ip, c);
+	case NH_GATEWAY:
+		if (r->gateway < 0)
+			return drop(w, DROP_NO_GATEWAY_ROUTE);
+		*c = (struct cursor){ HOP_GATEWAY, r->gateway, -1 };
+		return true;
+	case NH_INTERNET:
+		return deliver(w, TO_INTERNET, -1);
+	case NH_NONE:
+	default:
+		return drop(w, DROP_NONE_ROUTE);
+	}
+}
+
+/* Follow a learned route out of a gateway or a site. */
+static bool follow(struct walk *w, const struct learned_route *lr,
+		   struct cursor *c)
+{
+	switch (lr->via) {
+	case VIA_CIRCUIT:
+		hop_add(w, HOP_CIRCUIT, lr->target)->learned = *lr;
+		if (lr->site >= 0)
+			return deliver(w, TO_SITE, lr->site);
+		*c = (struct cursor){ HOP_GATEWAY, lr->gateway, -1 };
+		return true;
+	case VIA_PEER_GATEWAY:
+	case VIA_GATEWAY:
+		*c = (struct cursor){ HOP_GATEWAY, lr->gateway, -1 };
+		return true;
+	case VIA_VNET:	/* R7.2: into the VNet through the GatewaySubnet */
+		*c = (struct cursor){ HOP_SUBNET, lr->target, -1 };
+		return true;
+	case VIA_SITE:
+		break;
+	}
+	return deliver(w, TO_SITE, lr->site);
+}
+
+/* The VNet range of gateway g's own or transit VNets holding dst. */
+static bool gateway_vnet_route(const struct engine *e, int g, uint32_t dst,
+			       struct learned_route *out)
+{
+	const struct topology *t = e->topo;
+
+	for (int v = 0; v < t->nvnets; v++) {
+		const struct vnet *vn = &t->vnets[v];
+
+		if (e->vnet_gateway[v] != g)
+			continue;
+		for (int i = 0; i < vn->nspace; i++) {
+			if (!prefix_has(vn->space[i], dst))
+				continue;
+			*out = how(VIA_VNET, t->gateways[g].subnet, -1, -1, -1);
+			out->prefix = vn->space[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The connection joining gateway g to site s, -1: none. */
+static int site_connection(const struct topology *t, int g, int s)
+{
+	for (int i = 0; i < t->nconnections; i++)
+		if (t->connections[i].gateway == g &&
+		    t->connections[i].kind == CONN_SITE &&
+		    t->connections[i].peer == s)
+			return i;
+	return -1;
+}
+
+/*
+ * A gateway forwards: its own and transit VNets through the GatewaySubnet
+ * (R7.2; they beat learned routes, R6.3), else its learned routes (LPM),
+ * else a VPN gateway's forced-tunnelling default site (R9.1).
+ */
+static const struct learned_route *gateway_route(const struct engine *e, int g,
+						 uint32_t dst,
+						 struct learned_route *tmp)
+{
+	const struct gw_routes *gr = &e->gw[g];
+	const struct gateway *gw = &e->topo->gateways[g];
+	int i;
+
+	if (gateway_vnet_route(e, g, dst, tmp))
+		return tmp;
+	i = lpm_lookup(gr->routes, sizeof(*gr->routes), gr->by_len, gr->nby_len,
+		       dst);
+	if (i >= 0)
+		return &gr->routes[i];
+	if (gw->type != GW_VPN || gw->default_site < 0)
+		return NULL;
+	*tmp = how(VIA_SITE, gw->default_site,
+		   site_connection(e->topo, g, gw->default_site),
+		   gw->default_site, -1);
+	return tmp;
+}
+
+static bool gateway_step(struct walk *w, struct cursor *c)
+{
+	struct hop *h = hop_add(w, HOP_GATEWAY, c->where);
+	struct learned_route tmp;
+	const struct learned_route *lr;
+
+	if (w->t->gateways[c->where].ip == w->f->dst)
+		return deliver(w, TO_GATEWAY, c->where);
+	lr = gateway_route(w->e, c->where, w->f->dst, &tmp);
+	if (!lr)
+		return drop(w, DROP_NO_GATEWAY_ROUTE);
+	h->learned = *lr;
+	return follow(w, lr, c);
+}
+
+static bool site_has(const struct site *s, uint32_t addr)
+{
+	for (int i = 0; i < s->nspace; i++)
+		if (prefix_has(s->space[i], addr))
+			return true;
+	return false;
+}
+
+/* A site host sends: by what its site learned (R7.2 then applies). */
+static bool site_send(struct walk *w, int s, struct cursor *c)
+{
+	const struct engine *e = w->e;
+	struct hop *h;
+	int i;
+
+	if (site_has(&w->t->sites[s], w->f->dst))
+		return deliver(w, TO_SITE, s);
+	h = hop_add(w, HOP_SITE, s);
+	i = lpm_lookup(e->site_routes[s], sizeof(struct site_routes),
+		       e->site_lpm[s].by_len, e->site_lpm[s].nby_len, w->f->dst);
+	if (i < 0)
+		return drop(w, DROP_NO_GATEWAY_ROUTE);
+	h->learned = site_hop(&e->site_routes[s][i]);
+	return follow(w, &h->learned, c);
+}
+
+static bool step(struct walk *w, struct cursor *c)
+{
+	/* A step adds at most two hops (a gateway and a circuit). */
+	if (visited(w->p, c->kind, c->where) || w->p->nhops + 2 > PATH_MAX_HOPS)
+		return drop(w, DROP_LOOP);
+	return c->kind == HOP_SUBNET ? subnet_step(w, c) : gateway_step(w, c);
+}
+
+void engine_path(const struct engine *e, struct origin from,
+		 const struct flow *f, struct path *out)
+{
+	struct walk w = { e, e->topo, f, out };
+	struct cursor c;
+	bool go;
+
+	memset(out, 0, sizeof(*out));
+	out->to_kind = TO_NONE;
+	out->to = -1;
+	go = from.is_site ? site_send(&w, from.index, &c)
+			  : vm_send(&w, from.index, &c);
+	while (go)
+		go = step(&w, &c);
+}
