@@ -7,7 +7,7 @@ PKGS=(
 	build-essential clang llvm pkg-config
 	libbpf-dev libxdp-dev xdp-tools bpftool libelf-dev zlib1g-dev
 	libyaml-dev libjansson-dev libcmocka-dev
-	iproute2 bats iperf3 nftables ethtool tcpdump graphviz util-linux
+	iproute2 bats iperf3 nftables ethtool tcpdump graphviz util-linux jq
 )
 
 missing=()

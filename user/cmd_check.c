@@ -60,18 +60,30 @@ static int read_file(const char *path, char **buf, size_t *len)
 	return *buf ? 0 : -1;
 }
 
-/* The YAML parse alone, to split the loader's time into its two stages. */
-static double yaml_parse_time(const char *buf, size_t len)
+static void yaml_parse(const char *buf, size_t len)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
-	double t0 = now();
 
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	if (yaml_parser_load(&parser, &doc))
 		yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
+}
+
+/*
+ * The loader parses and validates in one call, so the YAML parse alone is
+ * timed on its own, warm (the first run pays for growing the heap, which
+ * the loader would then find ready), to split the loader's time in two.
+ */
+static double yaml_parse_time(const char *buf, size_t len)
+{
+	double t0;
+
+	yaml_parse(buf, len);
+	t0 = now();
+	yaml_parse(buf, len);
 	return now() - t0;
 }
 
@@ -99,8 +111,8 @@ static int load_timed(struct session *s, struct stats *st)
 		return EXIT_USAGE;
 	}
 	t1 = now();
-	st->validate_s = t1 - t0 - yaml_s;
-	st->total_s = st->load_s + st->validate_s;
+	st->validate_s = t1 - t0 > yaml_s ? t1 - t0 - yaml_s : 0;
+	st->total_s = st->load_s + st->validate_s; /* = read + loader */
 	s->loaded = true;
 	free(buf);
 	return SESSION_READY;

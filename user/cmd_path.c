@@ -116,44 +116,108 @@ static void print_hop_place(const struct topology *t, const struct hop *h)
 	}
 	print_string(PRINT_JSON, "vnet", NULL, sn ? t->vnets[sn->vnet].name : NULL);
 	print_string(PRINT_JSON, "subnet", NULL, sn ? sn->name : NULL);
-	if (key)
+	if (key) {
 		print_string(PRINT_JSON, key, NULL, name);
-	if (key)
 		snprintf(at, sizeof(at), "%s %s", key, name);
-	else
+	} else {
 		snprintf(at, sizeof(at), "%s/%s", t->vnets[sn->vnet].name, sn->name);
+	}
 	print_string(PRINT_FP, "at", NULL, at);
 }
 
-/* The NIC the packet is handed to, and a firewall NVA's verdict. */
-static void print_hop_nic(const struct topology *t, const struct hop *h)
+/* The NIC the packet is handed to, and a firewall NVA's verdict on it. */
+static void print_hop_nic(const struct topology *t, const struct hop *h,
+			  const struct flow *f)
 {
+	const struct vm *m = h->vm >= 0 ? &t->vms[h->vm] : NULL;
+	const char *action = NULL;
+	const struct fw_rule *rule;
 	char to[256];
 
-	print_string(PRINT_JSON, "nic", NULL, h->vm >= 0 ? t->vms[h->vm].name : NULL);
-	if (h->fw_rule)
-		print_string(PRINT_JSON, "firewallRule", NULL, h->fw_rule);
-	if (h->vm < 0)
+	print_string(PRINT_JSON, "nic", NULL, m ? m->name : NULL);
+	if (!m)
 		return;
-	if (h->fw_rule)
-		snprintf(to, sizeof(to), "%s (firewall rule %s)", t->vms[h->vm].name, h->fw_rule);
+	if (m->firewall && f->dst != m->ip) {
+		action = firewall_eval(m->firewall, f, &rule) == FW_ALLOW ? "Allow" : "Deny";
+		print_string(PRINT_JSON, "firewallRule", NULL, rule ? rule->name : NULL);
+		print_string(PRINT_JSON, "firewallAction", NULL, action);
+	}
+	if (!action)
+		snprintf(to, sizeof(to), "%s", m->name);
+	else if (rule)
+		snprintf(to, sizeof(to), "%s (firewall rule %s: %s)", m->name, rule->name, action);
 	else
-		snprintf(to, sizeof(to), "%s", t->vms[h->vm].name);
+		snprintf(to, sizeof(to), "%s (firewall default action: %s)", m->name, action);
 	print_string(PRINT_FP, "to", NULL, to);
 }
 
-static void print_hop(const struct topology *t, const struct hop *h)
+/* A routing decision inside a subnet: an effective route. */
+static void print_subnet_hop(const struct topology *t, const struct hop *h,
+			     const struct flow *f)
 {
 	char pfx[PREFIX_STRLEN], ip[IPV4_STRLEN];
 	const struct eff_route *r = &h->route;
 
-	print_row_open();
-	print_hop_place(t, h);
 	print_string(PRINT_ANY, "addressPrefix", NULL, prefix_str(r->prefix, pfx));
 	print_string(PRINT_ANY, "source", NULL, verb_source_name(r->source));
 	print_string(PRINT_ANY, "nextHopType", NULL, next_hop_type_name(r->type));
 	print_string(PRINT_ANY, "nextHopIpAddress", NULL, verb_next_hop_ip(r, ip));
-	print_hop_nic(t, h);
+	print_hop_nic(t, h, f);
+}
+
+/*
+ * A decision outside the subnets (a site, a gateway, a circuit) follows a
+ * learned route; its next hop is named by what it is: VnetLocal (into the
+ * gateway's VNet through its GatewaySubnet), VirtualNetworkGateway,
+ * ExpressRouteCircuit or Site.
+ */
+static void print_learned_hop(const struct topology *t, const struct hop *h)
+{
+	const struct learned_route *lr = &h->learned;
+	const char *type = NULL, *kind = NULL, *name = NULL;
+	char pfx[PREFIX_STRLEN], ip[IPV4_STRLEN], sub[256], to[300] = "";
+	uint32_t gw_ip = 0;
+
+	if (lr->via == VIA_VNET && lr->target < 0) {
+		/* the packet was for the gateway itself: no decision */
+	} else if (lr->via == VIA_VNET) {
+		const struct subnet *sn = &t->subnets[lr->target];
+
+		type = "VnetLocal";
+		snprintf(sub, sizeof(sub), "%s/%s", t->vnets[sn->vnet].name, sn->name);
+		name = sub;
+	} else if (lr->via == VIA_CIRCUIT && h->kind != HOP_CIRCUIT) {
+		type = "ExpressRouteCircuit";
+		kind = "circuit ";
+		name = t->circuits[lr->target].name;
+	} else if (lr->site >= 0) {
+		type = "Site";
+		kind = "site ";
+		name = t->sites[lr->site].name;
+	} else {
+		type = "VirtualNetworkGateway";
+		kind = "gateway ";
+		name = t->gateways[lr->gateway].name;
+		gw_ip = t->gateways[lr->gateway].ip;
+	}
+	if (name)
+		snprintf(to, sizeof(to), "%s%s", kind ? kind : "", name);
+	print_string(PRINT_ANY, "addressPrefix", NULL, type ? prefix_str(lr->prefix, pfx) : NULL);
+	print_string(PRINT_ANY, "nextHopType", NULL, type);
+	print_string(PRINT_ANY, "nextHopIpAddress", NULL, gw_ip ? ipv4_str(gw_ip, ip) : NULL);
+	print_string(PRINT_JSON, "nextHop", NULL, name);
+	print_string(PRINT_FP, "to", NULL, to);
+}
+
+static void print_hop(const struct topology *t, const struct hop *h,
+		      const struct flow *f)
+{
+	print_row_open();
+	print_hop_place(t, h);
+	if (h->kind == HOP_SUBNET)
+		print_subnet_hop(t, h, f);
+	else
+		print_learned_hop(t, h);
 	print_row_close();
 }
 
@@ -168,6 +232,13 @@ static void print_result(const struct topology *t, const struct path *p)
 		print_string(PRINT_ANY, "vnet", " to %s", t->vnets[t->vms[p->to].vnet].name);
 		print_string(PRINT_ANY, "subnet", "/%s", t->subnets[t->vms[p->to].subnet].name);
 		print_string(PRINT_ANY, "nic", " (%s)", t->vms[p->to].name);
+		print_close_object();
+		break;
+	case TO_GATEWAY:
+		print_open_object("deliveredTo");
+		print_string(PRINT_JSON, "vnet", NULL, t->vnets[t->gateways[p->to].vnet].name);
+		print_string(PRINT_JSON, "subnet", NULL, t->subnets[t->gateways[p->to].subnet].name);
+		print_string(PRINT_ANY, "gateway", " to gateway %s", t->gateways[p->to].name);
 		print_close_object();
 		break;
 	case TO_SITE:
@@ -213,7 +284,7 @@ int cmd_path(int argc, char **argv)
 	print_start(s.o.json);
 	print_table_open("hops", hop_cols, sizeof(hop_cols) / sizeof(hop_cols[0]));
 	for (int i = 0; i < p.nhops; i++)
-		print_hop(&s.topo, &p.hops[i]);
+		print_hop(&s.topo, &p.hops[i], &f);
 	print_table_close();
 	print_result(&s.topo, &p);
 	rc = verb_print_end(p.result == PATH_DELIVERED ? EXIT_OK : EXIT_FAIL);
