@@ -64,7 +64,7 @@ int cmd_nexthop(int argc, char **argv)
 
 	print_start(s.o.json);
 	print_record_open(nexthop_cols, sizeof(nexthop_cols) / sizeof(nexthop_cols[0]));
-	print_string(PRINT_ANY, "nextHopType", NULL, watcher_type_name(r->type));
+	print_string(PRINT_ANY, "nextHopType", NULL, watcher_type_name(verb_next_hop_type(r)));
 	print_string(PRINT_ANY, "nextHopIpAddress", NULL, verb_next_hop_ip(r, ip));
 	print_string(PRINT_ANY, "routeTableId", NULL,
 		     r->source == SRC_USER ? s.topo.route_tables[r->route_table].name :

@@ -36,7 +36,7 @@ static void print_route(const struct topology *t, const struct eff_route *r,
 	print_string(PRINT_ANY, "source", NULL, verb_source_name(r->source));
 	print_string(PRINT_ANY, "state", NULL, r->active ? "Active" : "Invalid");
 	print_strings(PRINT_ANY, "addressPrefix", NULL, pfxs, 1);
-	print_string(PRINT_ANY, "nextHopType", NULL, next_hop_type_name(r->type));
+	print_string(PRINT_ANY, "nextHopType", NULL, next_hop_type_name(verb_next_hop_type(r)));
 	print_strings(PRINT_ANY, "nextHopIpAddress", NULL, ips, ips[0] != NULL);
 	print_string(PRINT_ANY, "name", NULL,
 		     r->source == SRC_USER ? t->route_tables[r->route_table].routes[r->udr].name :

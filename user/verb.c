@@ -280,6 +280,11 @@ const char *verb_source_name(enum route_source src)
 	}
 }
 
+enum next_hop_type verb_next_hop_type(const struct eff_route *r)
+{
+	return r->vnet_local_as_none ? NH_NONE : r->type;
+}
+
 const char *verb_next_hop_ip(const struct eff_route *r, char buf[IPV4_STRLEN])
 {
 	if (!r->next_hop_ip || (r->type != NH_APPLIANCE && r->type != NH_GATEWAY))
