@@ -623,6 +623,23 @@ static void unknown_key(struct tp_ctx *c, const yaml_node_t *k,
 		       tp_nearest(name, keys, sizeof(*keys), -1), list));
 }
 
+/* An unknown key of map is a typo of name: already reported as such. */
+static bool misspelt(struct tp_ctx *c, const yaml_node_t *map,
+		     const struct key *keys, const char *name)
+{
+	const char *k, *near;
+
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start;
+	     p < map->data.mapping.pairs.top; p++) {
+		k = tp_scalar(node(c, p->key));
+		near = k && !find_key(keys, k) ?
+			       tp_nearest(k, keys, sizeof(*keys), -1) : NULL;
+		if (near && !strcmp(near, name))
+			return true;
+	}
+	return false;
+}
+
 /* Checks map against keys; false when map is not a mapping at all. */
 static bool check_map(struct tp_ctx *c, const yaml_node_t *map,
 		      const struct key *keys, const char *what)
@@ -655,7 +672,8 @@ static bool check_map(struct tp_ctx *c, const yaml_node_t *map,
 		check_value(c, k, node(c, p->value), what);
 	}
 	for (k = keys; k->name; k++)
-		if (k->required && !tp_get(c, map, k->name))
+		if (k->required && !tp_get(c, map, k->name) &&
+		    !misspelt(c, map, keys, k->name))
 			tp_err(c, tp_pos(map), "%s is missing required key '%s'",
 			       what, k->name);
 	return true;
