@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/* xvnet apply: swap a running lab's fabric tables for a changed topology. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "deploy.h"
+#include "lab_verb.h"
+#include "state.h"
+#include "verb.h"
+
+static const struct verb apply_verb = {
+	.name = "apply",
+	.synopsis = "-t FILE",
+	.help = "Recompile the fabric's routes from a changed topology (route tables,\n"
+		"routes, peering flags) and make them current in one swap, without touching\n"
+		"the lab's namespaces. The lab's nodes must be those it was deployed with.\n",
+};
+
+/* The nodes recorded at deploy time must be exactly the plan's. */
+static bool same_nodes(const struct lab_plan *p)
+{
+	json_t *st = state_read(p->lab), *nodes = json_object_get(st, "nodes");
+	bool same = json_array_size(nodes) == (size_t)p->nnodes;
+
+	for (int i = 0; same && i < p->nnodes; i++) {
+		json_t *n = json_array_get(nodes, i);
+		const char *ns = json_string_value(json_object_get(n, "netns"));
+
+		same = ns && !strcmp(ns, p->nodes[i].netns);
+	}
+	json_decref(st);
+	return same;
+}
+
+int cmd_apply(int argc, char **argv)
+{
+	struct session s = { 0 };
+	struct lab_plan p;
+	int rc = session_open(&s, &apply_verb, argc, argv);
+
+	if (rc == SESSION_READY)
+		rc = lab_need_root("apply");
+	if (rc != EXIT_OK) {
+		session_close(&s);
+		return rc == SESSION_READY ? EXIT_OK : rc;
+	}
+	if (lab_plan_build(&p, &s.eng)) {
+		session_close(&s);
+		return EXIT_FAIL;
+	}
+	if (!same_nodes(&p)) {
+		fprintf(stderr, "xvnet: lab '%s' is not up with these nodes: apply changes routes only; destroy and deploy to change nodes\n",
+			p.lab);
+		rc = EXIT_FAIL;
+	} else if (lab_apply(&p, &s.eng)) {
+		rc = EXIT_FAIL;
+	} else {
+		printf("xvnet: %s: fabric routes applied\n", p.lab);
+	}
+	lab_plan_free(&p);
+	session_close(&s);
+	return rc;
+}

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/* xvnet destroy / xvnet cleanup: remove labs and whatever they left. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "deploy.h"
+#include "lab_verb.h"
+
+static const char destroy_usage[] =
+	"Usage: xvnet destroy [--lab NAME | -t FILE | --all]\n"
+	"Remove every namespace, veth, pin and the state of a lab (default: the only\n"
+	"one running). Idempotent. --all removes every lab and every orphan.\n";
+
+int cmd_destroy(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "lab", required_argument, NULL, 'l' },
+		{ "topology", required_argument, NULL, 't' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *lab = NULL, *file = NULL;
+	char name[LAB_NAME_LEN];
+	bool all = false;
+	int c, rc;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "l:t:ah", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l': lab = optarg; break;
+		case 't': file = optarg; break;
+		case 'a': all = true; break;
+		case 'h': fputs(destroy_usage, stdout); return EXIT_OK;
+		default: fputs(destroy_usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fputs(destroy_usage, stderr);
+		return EXIT_USAGE;
+	}
+	rc = lab_need_root("destroy");
+	if (rc)
+		return rc;
+	if (all)
+		return lab_cleanup() ? EXIT_FAIL : EXIT_OK;
+	rc = lab_select(lab, file, name);
+	if (rc)
+		return rc;
+	if (lab_destroy(name))
+		return EXIT_FAIL;
+	printf("xvnet: %s: destroyed\n", name);
+	return EXIT_OK;
+}
+
+int cmd_cleanup(int argc, char **argv)
+{
+	int rc;
+
+	if (argc > 1) {
+		fputs("Usage: xvnet cleanup\nRemove every lab and every orphan xvnet left behind.\n",
+		      strcmp(argv[1], "-h") && strcmp(argv[1], "--help") ? stderr : stdout);
+		return strcmp(argv[1], "-h") && strcmp(argv[1], "--help") ? EXIT_USAGE : EXIT_OK;
+	}
+	rc = lab_need_root("cleanup");
+	if (rc)
+		return rc;
+	return lab_cleanup() ? EXIT_FAIL : EXIT_OK;
+}

@@ -1,0 +1,664 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The lab plan: topology + engine -> kernel objects (see lab.h). Pure. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lab.h"
+
+#define LINK_LOCAL_BASE 0xa9fe0000u	/* 169.254.0.0/16: never a real address */
+#define LINK_LOCAL_LINKS (1 << 14)	/* /30 per point-to-point link */
+
+static const char *const kind_names[] = {
+	[LN_FABRIC] = "fabric",
+	[LN_VM] = "vm",
+	[LN_GATEWAY] = "gateway",
+	[LN_SITE] = "site",
+	[LN_CIRCUIT] = "circuit",
+	[LN_INTERNET] = "internet",
+};
+
+/* Short tags for kernel names (a namespace never spells a kind twice). */
+static const char *const kind_tags[] = {
+	[LN_FABRIC] = "fabric",
+	[LN_VM] = "vm",
+	[LN_GATEWAY] = "gw",
+	[LN_SITE] = "site",
+	[LN_CIRCUIT] = "er",
+	[LN_INTERNET] = "internet",
+};
+
+/* Interface name tags, for the end that faces a node of that kind. */
+static const char *const if_tags[] = {
+	[LN_VM] = "v-",
+	[LN_GATEWAY] = "g-",
+	[LN_SITE] = "s-",
+	[LN_CIRCUIT] = "er-",
+	[LN_INTERNET] = "i-",
+};
+
+const char *lab_node_kind_name(enum lab_node_kind k)
+{
+	return kind_names[k];
+}
+
+void lab_netns_prefix(char out[LAB_NETNS_LEN], const char *lab)
+{
+	snprintf(out, LAB_NETNS_LEN, LAB_NETNS_PREFIX "%s.", lab);
+}
+
+/*
+ * Lab names have no '.', so "xv-<lab>." never prefixes another lab's
+ * namespaces; the kind tag keeps a VM and a site of one name apart.
+ */
+void lab_netns_name(char out[LAB_NETNS_LEN], const char *lab,
+		    enum lab_node_kind kind, const char *name)
+{
+	if (kind == LN_FABRIC || kind == LN_INTERNET)
+		snprintf(out, LAB_NETNS_LEN, LAB_NETNS_PREFIX "%s.%s", lab,
+			 kind_tags[kind]);
+	else
+		snprintf(out, LAB_NETNS_LEN, LAB_NETNS_PREFIX "%s.%s.%s", lab,
+			 kind_tags[kind], name);
+}
+
+static uint32_t fnv1a(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+void lab_ifname(char out[IF_NAMESIZE], const char *tag, const char *name)
+{
+	if (strlen(tag) + strlen(name) < IF_NAMESIZE)
+		strcat(strcpy(out, tag), name);
+	else
+		snprintf(out, IF_NAMESIZE, "%s%08x", tag, fnv1a(name));
+}
+
+/* Append one zeroed element, doubling the array at powers of two. */
+static void *push(void *arrp, int *n, size_t size)
+{
+	void **arr = arrp;
+	char *a = *arr;
+
+	if (*n >= 8 && !(*n & (*n - 1))) {
+		a = realloc(a, 2 * (size_t)*n * size);
+	} else if (!*n) {
+		a = malloc(8 * size);
+	}
+	if (!a)
+		return NULL;
+	*arr = a;
+	memset(a + (size_t)*n * size, 0, size);
+	return a + (size_t)(*n)++ * size;
+}
+
+static int add_node(struct lab_plan *p, enum lab_node_kind kind, int index,
+		    const char *name, bool ip_forward)
+{
+	struct lab_node *n = push(&p->nodes, &p->nnodes, sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	n->kind = kind;
+	n->index = index;
+	n->name = name;
+	n->ip_forward = ip_forward;
+	lab_netns_name(n->netns, p->lab, kind, name);
+	return p->nnodes - 1;
+}
+
+static void set_mac(uint8_t mac[6], int link, int end)
+{
+	/* Locally administered, unique in the lab: 02:78:<link>:<end>. */
+	mac[0] = 0x02;
+	mac[1] = 0x78;
+	mac[2] = link >> 16;
+	mac[3] = link >> 8;
+	mac[4] = link;
+	mac[5] = end;
+}
+
+static const char *node_tagged(const struct lab_plan *p, int node, char *buf,
+			       size_t len)
+{
+	const struct lab_node *n = &p->nodes[node];
+
+	snprintf(buf, len, "%s.%s", kind_tags[n->kind], n->name);
+	return buf;
+}
+
+static int add_link(struct lab_plan *p, int a, const char *aname, int b,
+		    const char *bname, bool nic)
+{
+	struct lab_link *l = push(&p->links, &p->nlinks, sizeof(*l));
+	char ta[100], tb[100];	/* kind tag + an Azure name (<= 80) */
+	int i = p->nlinks - 1;
+
+	if (!l)
+		return -ENOMEM;
+	l->nic = nic;
+	l->end[0].node = a;
+	l->end[1].node = b;
+	snprintf(l->end[0].ifname, IF_NAMESIZE, "%s", aname);
+	snprintf(l->end[1].ifname, IF_NAMESIZE, "%s", bname);
+	set_mac(l->end[0].mac, i, 0);
+	set_mac(l->end[1].mac, i, 1);
+	if (nic)
+		snprintf(l->alias, LAB_ALIAS_LEN, LAB_ALIAS_PREFIX "%s:%s",
+			 p->lab, node_tagged(p, b, tb, sizeof(tb)));
+	else
+		snprintf(l->alias, LAB_ALIAS_LEN, LAB_ALIAS_PREFIX "%s:%s~%s",
+			 p->lab, node_tagged(p, a, ta, sizeof(ta)),
+			 node_tagged(p, b, tb, sizeof(tb)));
+	return i;
+}
+
+/* A NIC on the fabric: the outer end named after the node, eth0 inside. */
+static int add_nic(struct lab_plan *p, int node, uint32_t addr, uint8_t plen)
+{
+	const struct lab_node *n = &p->nodes[node];
+	char outer[IF_NAMESIZE];
+	int l;
+
+	lab_ifname(outer, if_tags[n->kind], n->name);
+	l = add_link(p, p->fabric, outer, node, "eth0", true);
+	if (l < 0)
+		return l;
+	p->links[l].end[1].addr = addr;
+	p->links[l].end[1].plen = plen;
+	p->links[l].end[1].xdp_pass = true;
+	p->nic_link[node] = l;
+	return l;
+}
+
+/* The link joining nodes a and b, with *end set to a's end; -1: none. */
+static int find_link(const struct lab_plan *p, int a, int b, int *end)
+{
+	for (int i = 0; i < p->nlinks; i++) {
+		const struct lab_link *l = &p->links[i];
+
+		if (l->nic)
+			continue;
+		if (l->end[0].node == a && l->end[1].node == b) {
+			*end = 0;
+			return i;
+		}
+		if (l->end[1].node == a && l->end[0].node == b) {
+			*end = 1;
+			return i;
+		}
+	}
+	return -1;
+}
+
+/* A point-to-point link between two routers, addressed from 169.254/16. */
+static int join(struct lab_plan *p, int a, int b)
+{
+	const struct lab_node *na = &p->nodes[a], *nb = &p->nodes[b];
+	char ia[IF_NAMESIZE], ib[IF_NAMESIZE];
+	uint32_t base;
+	int end, l;
+
+	if (find_link(p, a, b, &end) >= 0)
+		return 0;
+	if (p->nlinks >= LINK_LOCAL_LINKS)
+		return -E2BIG;
+	lab_ifname(ia, if_tags[nb->kind], nb->name);
+	lab_ifname(ib, if_tags[na->kind], na->name);
+	l = add_link(p, a, ia, b, ib, false);
+	if (l < 0)
+		return l;
+	base = LINK_LOCAL_BASE + 4 * (uint32_t)l;
+	p->links[l].end[0].addr = base + 1;
+	p->links[l].end[0].plen = 30;
+	p->links[l].end[1].addr = base + 2;
+	p->links[l].end[1].plen = 30;
+	return 0;
+}
+
+static int add_addr(struct lab_plan *p, int node, int link, int end,
+		    uint32_t addr, uint8_t plen)
+{
+	struct lab_addr *a = push(&p->addrs, &p->naddrs, sizeof(*a));
+
+	if (!a)
+		return -ENOMEM;
+	*a = (struct lab_addr){ node, link, end, addr, plen };
+	return 0;
+}
+
+static int add_route(struct lab_plan *p, int node, int link, int end,
+		     struct prefix dst, uint32_t via)
+{
+	struct lab_route *r = push(&p->routes, &p->nroutes, sizeof(*r));
+
+	if (!r)
+		return -ENOMEM;
+	*r = (struct lab_route){ node, link, end, dst, via };
+	return 0;
+}
+
+/* Route dst in node a through its link to node b (which must exist). */
+static int route_to(struct lab_plan *p, int a, int b, struct prefix dst)
+{
+	int end, l = find_link(p, a, b, &end);
+
+	if (l < 0)
+		return -EINVAL;
+	return add_route(p, a, l, end, dst, p->links[l].end[!end].addr);
+}
+
+/* Route dst through the node's NIC to its subnet's first host (the fabric). */
+static int route_to_fabric(struct lab_plan *p, int node, struct prefix dst)
+{
+	int l = p->nic_link[node];
+	const struct lab_end *e = &p->links[l].end[1];
+
+	return add_route(p, node, l, 1, dst,
+			 (e->addr & prefix_mask(e->plen)) + 1);
+}
+
+static bool has_route(const struct lab_plan *p, int from, int to,
+		      struct prefix dst)
+{
+	for (int i = from; i < to; i++)
+		if (prefix_equal(p->routes[i].dst, dst))
+			return true;
+	return false;
+}
+
+static int plan_vms(struct lab_plan *p, const struct topology *t)
+{
+	static const struct prefix any = { 0, 0 };
+
+	for (int i = 0; i < t->nvms; i++) {
+		const struct vm *vm = &t->vms[i];
+		const struct subnet *s = &t->subnets[vm->subnet];
+		int n = add_node(p, LN_VM, i, vm->name, vm->enable_ip_forwarding);
+
+		if (n < 0)
+			return n;
+		p->vm_node[i] = n;
+		if (vm->firewall) {
+			p->nodes[n].nft = lab_nft_ruleset(vm->firewall);
+			if (!p->nodes[n].nft)
+				return -ENOMEM;
+		}
+		if (add_nic(p, n, vm->ip, s->prefix.len) < 0 ||
+		    route_to_fabric(p, n, any) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* VNet side: the VNets whose gateway it is go to the fabric. */
+static int plan_gateway_vnets(struct lab_plan *p, const struct engine *e,
+			      int g)
+{
+	const struct topology *t = e->topo;
+	int n = p->gw_node[g];
+
+	for (int v = 0; v < t->nvnets; v++) {
+		if (e->vnet_gateway[v] != g)
+			continue;
+		for (int k = 0; k < t->vnets[v].nspace; k++)
+			if (route_to_fabric(p, n, t->vnets[v].space[k]) < 0)
+				return -ENOMEM;
+	}
+	return 0;
+}
+
+static int learned_node(const struct lab_plan *p, const struct learned_route *r)
+{
+	switch (r->via) {
+	case VIA_SITE:
+		return p->site_node[r->target];
+	case VIA_CIRCUIT:
+		return p->circuit_node[r->target];
+	case VIA_PEER_GATEWAY:
+		return p->gw_node[r->target];
+	case VIA_GATEWAY:
+	case VIA_VNET:
+		break;
+	}
+	return -1;
+}
+
+/* Outside: the engine's learned routes, through the connection's link. */
+static int plan_gateway_learned(struct lab_plan *p, const struct engine *e,
+				int g, int vnet_start)
+{
+	const struct gw_routes *gr = &e->gw[g];
+	int n = p->gw_node[g], vnet_end = p->nroutes, err;
+
+	for (int i = 0; i < gr->n; i++) {
+		const struct learned_route *r = &gr->routes[i];
+
+		/* The VNet side wins over an equal advertised prefix. */
+		if (has_route(p, vnet_start, vnet_end, r->prefix))
+			continue;
+		err = route_to(p, n, learned_node(p, r), r->prefix);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int plan_connections(struct lab_plan *p, const struct topology *t)
+{
+	for (int i = 0; i < t->nconnections; i++) {
+		const struct connection *c = &t->connections[i];
+		int g = p->gw_node[c->gateway], peer, err;
+
+		switch (c->kind) {
+		case CONN_SITE:
+			peer = p->site_node[c->peer];
+			break;
+		case CONN_CIRCUIT:
+			peer = p->circuit_node[c->peer];
+			break;
+		default:
+			peer = p->gw_node[c->peer];
+			break;
+		}
+		err = join(p, g, peer);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int plan_nodes(struct lab_plan *p, const struct topology *t)
+{
+	int n;
+
+	for (int i = 0; i < t->ngateways; i++) {
+		const struct gateway *g = &t->gateways[i];
+
+		n = add_node(p, LN_GATEWAY, i, g->name, true);
+		if (n < 0)
+			return n;
+		p->gw_node[i] = n;
+		if (add_nic(p, n, g->ip, t->subnets[g->subnet].prefix.len) < 0)
+			return -ENOMEM;
+	}
+	for (int i = 0; i < t->nsites; i++) {
+		n = add_node(p, LN_SITE, i, t->sites[i].name, true);
+		if (n < 0)
+			return n;
+		p->site_node[i] = n;
+	}
+	for (int i = 0; i < t->ncircuits; i++) {
+		n = add_node(p, LN_CIRCUIT, i, t->circuits[i].name, true);
+		if (n < 0)
+			return n;
+		p->circuit_node[i] = n;
+	}
+	return 0;
+}
+
+/*
+ * The meet-me router of a circuit routes each prefix a member learned over
+ * it to the member that leads to it, as the engine says: a site or else a
+ * gateway.
+ */
+static int circuit_route(struct lab_plan *p, int c, struct prefix dst,
+			 int site, int gateway)
+{
+	return route_to(p, p->circuit_node[c],
+			site >= 0 ? p->site_node[site] : p->gw_node[gateway], dst);
+}
+
+static int plan_circuit(struct lab_plan *p, const struct engine *e, int c)
+{
+	const struct topology *t = e->topo;
+	const struct circuit *ci = &t->circuits[c];
+	int err = 0;
+
+	for (int i = 0; !err && i < ci->nsites; i++)
+		err = join(p, p->circuit_node[c], p->site_node[ci->sites[i]]);
+	for (int g = 0; g < t->ngateways; g++) {
+		for (int i = 0; !err && i < e->gw[g].n; i++) {
+			const struct learned_route *r = &e->gw[g].routes[i];
+
+			if (r->via == VIA_CIRCUIT && r->target == c)
+				err = circuit_route(p, c, r->prefix, r->site,
+						    r->gateway);
+		}
+	}
+	for (int s = 0; s < t->nsites; s++) {
+		for (int i = 0; !err && i < e->nsite_routes[s]; i++) {
+			const struct site_routes *r = &e->site_routes[s][i];
+
+			if (r->circuit == c)
+				err = circuit_route(p, c, r->prefix, r->site,
+						    r->gateway);
+		}
+	}
+	return err;
+}
+
+/* A site answers its hosts and routes what it learned over its links. */
+static int plan_site(struct lab_plan *p, const struct engine *e, int s)
+{
+	const struct site *si = &e->topo->sites[s];
+	int n = p->site_node[s], err;
+
+	for (int i = 0; i < si->nhosts; i++)
+		if (add_addr(p, n, -1, 0, si->hosts[i].ip, 32) < 0)
+			return -ENOMEM;
+	for (int i = 0; i < e->nsite_routes[s]; i++) {
+		const struct site_routes *r = &e->site_routes[s][i];
+		int next = r->circuit >= 0 ? p->circuit_node[r->circuit] :
+					     p->gw_node[r->gateway];
+
+		err = route_to(p, n, next, r->prefix);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int plan_internet(struct lab_plan *p, const struct topology *t)
+{
+	static const struct prefix any = { 0, 0 };
+	int n = add_node(p, LN_INTERNET, -1, "internet", false), l;
+
+	if (n < 0)
+		return n;
+	p->internet = n;
+	l = add_nic(p, n, 0, 0);
+	if (l < 0)
+		return l;
+	for (int i = 0; i < t->ninternet_hosts; i++)
+		if (add_addr(p, n, l, 1, t->internet_hosts[i].ip, 32) < 0)
+			return -ENOMEM;
+	return add_route(p, n, l, 1, any, 0);
+}
+
+static int plan_alloc(struct lab_plan *p, const struct topology *t)
+{
+	int max = 2 + t->nvms + t->ngateways + t->nsites + t->ncircuits;
+
+	snprintf(p->lab, sizeof(p->lab), "%s", t->name);
+	p->vm_node = calloc(t->nvms + 1, sizeof(int));
+	p->gw_node = calloc(t->ngateways + 1, sizeof(int));
+	p->site_node = calloc(t->nsites + 1, sizeof(int));
+	p->circuit_node = calloc(t->ncircuits + 1, sizeof(int));
+	p->nic_link = malloc(max * sizeof(int));
+	if (!p->vm_node || !p->gw_node || !p->site_node || !p->circuit_node ||
+	    !p->nic_link)
+		return -ENOMEM;
+	memset(p->nic_link, 0xff, max * sizeof(int));
+	p->fabric = add_node(p, LN_FABRIC, -1, "fabric", false);
+	return p->fabric < 0 ? p->fabric : 0;
+}
+
+/*
+ * Nodes and links first, then routes. Members of a circuit may advertise
+ * one prefix twice and a site may learn it from two gateways: either path
+ * is right, so deploy.c installs routes with replace semantics.
+ */
+int lab_plan_build(struct lab_plan *p, const struct engine *e)
+{
+	const struct topology *t = e->topo;
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	err = plan_alloc(p, t);
+	if (!err)
+		err = plan_vms(p, t);
+	if (!err)
+		err = plan_nodes(p, t);
+	if (!err)
+		err = plan_internet(p, t);
+	if (!err)
+		err = plan_connections(p, t);
+	for (int c = 0; !err && c < t->ncircuits; c++)
+		err = plan_circuit(p, e, c);
+	for (int g = 0; !err && g < t->ngateways; g++) {
+		int start = p->nroutes;
+
+		err = plan_gateway_vnets(p, e, g);
+		if (!err)
+			err = plan_gateway_learned(p, e, g, start);
+	}
+	for (int s = 0; !err && s < t->nsites; s++)
+		err = plan_site(p, e, s);
+	if (err)
+		lab_plan_free(p);
+	return err;
+}
+
+void lab_plan_free(struct lab_plan *p)
+{
+	for (int i = 0; i < p->nnodes; i++)
+		free(p->nodes[i].nft);
+	free(p->nodes);
+	free(p->links);
+	free(p->addrs);
+	free(p->routes);
+	free(p->vm_node);
+	free(p->gw_node);
+	free(p->site_node);
+	free(p->circuit_node);
+	free(p->nic_link);
+	memset(p, 0, sizeof(*p));
+}
+
+int lab_plan_find(const struct lab_plan *p, const char *name)
+{
+	for (int i = 0; i < p->nnodes; i++)
+		if (!strcmp(p->nodes[i].name, name))
+			return i;
+	return -1;
+}
+
+static void nft_prefix(FILE *f, const char *field, struct prefix px)
+{
+	char buf[PREFIX_STRLEN];
+
+	if (px.len)
+		fprintf(f, "ip %s %s ", field, prefix_str(px, buf));
+}
+
+/* The match part of a rule; ports imply TCP or UDP for protocol Any. */
+static void nft_match(FILE *f, const struct fw_rule *r)
+{
+	static const char *const protos[] = {
+		[FW_TCP] = "tcp", [FW_UDP] = "udp", [FW_ICMP] = "icmp",
+	};
+
+	nft_prefix(f, "saddr", r->source);
+	nft_prefix(f, "daddr", r->destination);
+	if (r->protocol != FW_ANY)
+		fprintf(f, "meta l4proto %s ", protos[r->protocol]);
+	if (!r->nports || r->protocol == FW_ICMP)
+		return;
+	if (r->protocol == FW_ANY)
+		fprintf(f, "meta l4proto { tcp, udp } ");
+	fprintf(f, "th dport { ");
+	for (int i = 0; i < r->nports; i++) {
+		const struct port_range *pr = &r->ports[i];
+
+		fprintf(f, i ? ", %u" : "%u", pr->lo);
+		if (pr->hi != pr->lo)
+			fprintf(f, "-%u", pr->hi);
+	}
+	fprintf(f, " } ");
+}
+
+/*
+ * A denial is counted and its flow recorded in the dynamic set "denied"
+ * (the log `xvnet inspect` shows: kernel logging is off in namespaces).
+ * TCP and UDP flows are keyed with their port, others with port 0.
+ */
+static void nft_deny(FILE *f, const struct fw_rule *r, const char *name)
+{
+	bool ports = r && r->nports && r->protocol != FW_ICMP;
+	enum fw_proto proto = r ? r->protocol : FW_ANY;
+
+	if (proto != FW_ICMP) {
+		if (r)
+			nft_match(f, r);
+		if (proto == FW_ANY && !ports)
+			fprintf(f, "meta l4proto { tcp, udp } ");
+		fprintf(f, "update @" LAB_NFT_DENIED " { ip saddr . ip daddr . "
+			   "meta l4proto . th dport } counter drop comment \"%s\"\n\t\t",
+			name);
+	}
+	if (proto == FW_ICMP || (proto == FW_ANY && !ports)) {
+		if (r)
+			nft_match(f, r);
+		fprintf(f, "update @" LAB_NFT_DENIED " { ip saddr . ip daddr . "
+			   "meta l4proto . 0 } counter drop comment \"%s\"\n\t\t",
+			name);
+	}
+}
+
+/*
+ * First match wins, as in Azure Firewall; like it the NVA is stateful,
+ * so replies of an allowed flow pass. Only forwarded traffic is filtered.
+ */
+char *lab_nft_ruleset(const struct firewall *fw)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "table ip " LAB_NFT_TABLE " {\n"
+		   "\tset " LAB_NFT_DENIED " {\n"
+		   "\t\ttype ipv4_addr . ipv4_addr . inet_proto . inet_service\n"
+		   "\t\tsize 65535\n\t\tflags dynamic\n\t\tcounter\n\t}\n"
+		   "\tchain forward {\n"
+		   "\t\ttype filter hook forward priority filter; policy accept;\n"
+		   "\t\tct state established,related counter accept comment \"established\"\n\t\t");
+	for (int i = 0; i < fw->nrules; i++) {
+		const struct fw_rule *r = &fw->rules[i];
+
+		if (r->action == FW_DENY) {
+			nft_deny(f, r, r->name);
+			continue;
+		}
+		nft_match(f, r);
+		fprintf(f, "counter accept comment \"%s\"\n\t\t", r->name);
+	}
+	if (fw->default_action == FW_DENY)
+		nft_deny(f, NULL, LAB_NFT_DEFAULT);
+	else
+		fprintf(f, "counter accept comment \"" LAB_NFT_DEFAULT "\"\n\t\t");
+	fprintf(f, "\n\t}\n}\n");
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

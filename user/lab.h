@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The lab plan: which kernel objects a topology becomes. Pure: computed from
+ * the topology and the route engine's answers, no I/O. deploy.c turns a plan
+ * into namespaces, veths, addresses and routes; the plan never computes a
+ * route itself, it places the engine's.
+ *
+ *   fabric     one namespace per lab holding the outer end of every NIC
+ *   vm         a namespace, NIC eth0 on the fabric (firewall NVAs: + nftables)
+ *   gateway    eth0 on the fabric in GatewaySubnet + one link per connection
+ *   site       host addresses on lo + a link to each gateway or circuit
+ *   circuit    an ExpressRoute meet-me router linked to every member
+ *   internet   eth0 on the fabric holding the internet hosts' addresses
+ */
+#ifndef XVNET_LAB_H
+#define XVNET_LAB_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "model.h"
+
+#define LAB_NAME_LEN 16		/* topology.md: [a-z][a-z0-9-]{0,11} */
+#define LAB_NETNS_LEN 128	/* "xv-" lab "." kind "." name (<= 80) */
+#define LAB_ALIAS_LEN 256	/* IFALIASZ */
+#define LAB_NETNS_PREFIX "xv-"
+#define LAB_ALIAS_PREFIX "xvnet:"
+
+enum lab_node_kind {
+	LN_FABRIC,
+	LN_VM,
+	LN_GATEWAY,
+	LN_SITE,
+	LN_CIRCUIT,
+	LN_INTERNET,
+};
+
+struct lab_node {
+	enum lab_node_kind kind;
+	int index;		/* vm, gateway, site or circuit index; -1 otherwise */
+	const char *name;	/* the topology's name, or "fabric" / "internet" */
+	char netns[LAB_NETNS_LEN];
+	bool ip_forward;
+	char *nft;		/* firewall NVA ruleset for `nft -f`; NULL otherwise */
+};
+
+/* One end of a veth pair. */
+struct lab_end {
+	int node;
+	char ifname[IF_NAMESIZE];
+	uint8_t mac[6];
+	uint32_t addr;	/* 0: none */
+	uint8_t plen;
+	bool xdp_pass;	/* the fabric redirects frames to this end: needs NAPI */
+};
+
+/* A veth pair. A NIC has end[0] (outer) in the fabric and end[1] eth0. */
+struct lab_link {
+	struct lab_end end[2];
+	char alias[LAB_ALIAS_LEN];	/* ownership marker on both ends */
+	bool nic;
+};
+
+/* A further address: on a link end, or on the node's loopback (link -1). */
+struct lab_addr {
+	int node;
+	int link, end;
+	uint32_t addr;
+	uint8_t plen;
+};
+
+/* A route in a node: to dst via a neighbour (or on-link when via is 0). */
+struct lab_route {
+	int node;
+	int link, end;		/* the outgoing interface */
+	struct prefix dst;
+	uint32_t via;
+};
+
+struct lab_plan {
+	char lab[LAB_NAME_LEN];
+	struct lab_node *nodes;
+	int nnodes;
+	struct lab_link *links;
+	int nlinks;
+	struct lab_addr *addrs;
+	int naddrs;
+	struct lab_route *routes;
+	int nroutes;
+	int fabric, internet;	/* node indices */
+	int *vm_node, *gw_node, *site_node, *circuit_node; /* per topology index */
+	int *nic_link;		/* per node: its NIC's link, -1: none */
+};
+
+/* Build the plan. Returns 0, -ENOMEM, or -E2BIG (out of link-local space). */
+int lab_plan_build(struct lab_plan *p, const struct engine *e);
+void lab_plan_free(struct lab_plan *p);
+
+const char *lab_node_kind_name(enum lab_node_kind k);
+/* The node called name (VM, gateway, site, circuit, "fabric", "internet"). */
+int lab_plan_find(const struct lab_plan *p, const char *name);
+
+/* Kernel names: unique per lab, never shared between labs. */
+void lab_netns_name(char out[LAB_NETNS_LEN], const char *lab,
+		    enum lab_node_kind kind, const char *name);
+/* "xv-<lab>." : the prefix of every namespace of a lab. */
+void lab_netns_prefix(char out[LAB_NETNS_LEN], const char *lab);
+/* tag + name when it fits IFNAMSIZ, else tag + a hash of name. */
+void lab_ifname(char out[IF_NAMESIZE], const char *tag, const char *name);
+
+/* The nftables ruleset of a firewall NVA (malloc'ed), NULL on ENOMEM. */
+char *lab_nft_ruleset(const struct firewall *fw);
+#define LAB_NFT_TABLE "xvnet"		/* table ip xvnet */
+#define LAB_NFT_DENIED "denied"		/* dynamic set: the log of denied flows */
+#define LAB_NFT_DEFAULT "defaultAction"	/* comment of the default action rule */
+
+#endif

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Shared by the lab verbs: choosing the lab, the root check. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "lab_verb.h"
+#include "netns.h"
+#include "state.h"
+#include "topo.h"
+
+static int from_file(const char *file, char out[LAB_NAME_LEN])
+{
+	struct topology t;
+	struct diags d = { 0 };
+
+	if (topo_load(file, &t, &d)) {
+		for (int i = 0; i < d.n; i++)
+			fprintf(stderr, "%s\n", d.lines[i]);
+		diags_free(&d);
+		return EXIT_USAGE;
+	}
+	snprintf(out, LAB_NAME_LEN, "%s", t.name);
+	topo_free(&t);
+	return EXIT_OK;
+}
+
+int lab_select(const char *lab, const char *file, char out[LAB_NAME_LEN])
+{
+	char **labs;
+	int n = 0;
+
+	if (lab) {
+		if (strlen(lab) >= LAB_NAME_LEN || strchr(lab, '/') || strchr(lab, '.')) {
+			fprintf(stderr, "xvnet: bad lab name '%s'\n", lab);
+			return EXIT_USAGE;
+		}
+		snprintf(out, LAB_NAME_LEN, "%s", lab);
+		return EXIT_OK;
+	}
+	if (file)
+		return from_file(file, out);
+	labs = state_labs();
+	while (labs && labs[n])
+		n++;
+	if (n == 1)
+		snprintf(out, LAB_NAME_LEN, "%s", labs[0]);
+	else
+		fprintf(stderr, "xvnet: %s: name one with --lab NAME or -t FILE\n",
+			n ? "several labs are running" : "no lab is running");
+	names_free(labs);
+	return n == 1 ? EXIT_OK : EXIT_FAIL;
+}
+
+int lab_need_root(const char *verb)
+{
+	if (!geteuid())
+		return EXIT_OK;
+	fprintf(stderr, "xvnet %s: needs root (namespaces, netlink, BPF)\n", verb);
+	return EXIT_FAIL;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the lab verbs (deploy, destroy, inspect, exec, apply, cleanup) share. */
+#ifndef XVNET_LAB_VERB_H
+#define XVNET_LAB_VERB_H
+
+#include <stdbool.h>
+
+#include "lab.h"
+
+/*
+ * The lab a verb acts on: lab (--lab) when given, else the name in file
+ * (-t), else the only lab running. Prints why not and returns an exit code
+ * (EXIT_USAGE, EXIT_FAIL), or EXIT_OK with out filled.
+ */
+int lab_select(const char *lab, const char *file, char out[LAB_NAME_LEN]);
+
+/* Lab verbs change the kernel: EXIT_FAIL with a message when not root. */
+int lab_need_root(const char *verb);
+
+/* The inspect view of a running lab: nodes and firewall counters. */
+int lab_inspect(const char *lab, bool json);
+
+#endif

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Named network namespaces, the way iproute2 makes them (see netns.h). */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "netns.h"
+
+static int home_fd = -1;
+
+static int home(void)
+{
+	if (home_fd < 0)
+		home_fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	return home_fd;
+}
+
+int netns_enter(int nsfd)
+{
+	if (home() < 0 || setns(nsfd, CLONE_NEWNET))
+		return -errno;
+	return 0;
+}
+
+int netns_home(void)
+{
+	return netns_enter(home());
+}
+
+/*
+ * As iproute2 does: make the run directory a shared mount point so that
+ * namespace mounts propagate to every mount namespace.
+ */
+static int prepare_run_dir(void)
+{
+	if (mkdir(NETNS_RUN_DIR, 0755) && errno != EEXIST)
+		return -errno;
+	if (!mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL))
+		return 0;
+	if (errno != EINVAL ||
+	    mount(NETNS_RUN_DIR, NETNS_RUN_DIR, "none", MS_BIND | MS_REC, NULL) ||
+	    mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL))
+		return -errno;
+	return 0;
+}
+
+static void ns_path(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, NETNS_RUN_DIR "/%s", name);
+}
+
+int netns_add(const char *name)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	err = prepare_run_dir();
+	if (err)
+		return err;
+	ns_path(path, sizeof(path), name);
+	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	if (home() < 0 || unshare(CLONE_NEWNET) ||
+	    mount("/proc/self/ns/net", path, "none", MS_BIND, NULL))
+		err = -errno;
+	netns_home();
+	if (err)
+		unlink(path);
+	return err;
+}
+
+int netns_del(const char *name)
+{
+	char path[PATH_MAX];
+
+	ns_path(path, sizeof(path), name);
+	umount2(path, MNT_DETACH);
+	if (unlink(path) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+int netns_open(const char *name)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	ns_path(path, sizeof(path), name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **dir_names(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	char **names = calloc(1, sizeof(*names)), **tmp;
+	struct dirent *de;
+	size_t n = 0;
+
+	while (d && names && (de = readdir(d))) {
+		if (de->d_name[0] == '.' ||
+		    strncmp(de->d_name, prefix, strlen(prefix)))
+			continue;
+		tmp = realloc(names, (n + 2) * sizeof(*names));
+		if (!tmp || !(tmp[n] = strdup(de->d_name))) {
+			names_free(tmp ? tmp : names);
+			names = NULL;
+			break;
+		}
+		names = tmp;
+		names[++n] = NULL;
+	}
+	if (d)
+		closedir(d);
+	if (names)
+		qsort(names, n, sizeof(*names), cmp_str);
+	return names;
+}
+
+void names_free(char **names)
+{
+	for (char **p = names; p && *p; p++)
+		free(*p);
+	free(names);
+}
+
+/* /proc/sys/net shows the namespace of whoever opens it. */
+int netns_sysctl(const char *key, const char *val)
+{
+	char path[256];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", key);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* Frames leave through XDP with their checksum unfilled otherwise. */
+int netns_tx_csum_off(const char *ifname)
+{
+	struct ethtool_value ev = { .cmd = ETHTOOL_STXCSUM, .data = 0 };
+	struct ifreq ifr = { .ifr_data = (void *)&ev };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCETHTOOL, &ifr))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static void child(int nsfd, int in, char *const argv[])
+{
+	if (setns(nsfd, CLONE_NEWNET) || (in >= 0 && dup2(in, 0) < 0))
+		_exit(126);
+	execvp(argv[0], argv);
+	_exit(127);
+}
+
+int netns_run(int nsfd, char *const argv[], const char *input)
+{
+	int fds[2] = { -1, -1 }, status, err = 0;
+	pid_t pid;
+
+	if (input && pipe2(fds, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid)
+		child(nsfd, fds[0], argv);
+	if (input) {
+		close(fds[0]);
+		if (write(fds[1], input, strlen(input)) < 0)
+			err = -errno;
+		close(fds[1]);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	if (err)
+		return err;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
