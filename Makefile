@@ -9,7 +9,7 @@ BUILD   := build
 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Iuser -Ibpf -I$(BUILD)
-LDLIBS  := -lyaml -ljansson -lxdp -lbpf -lelf -lz
+LDLIBS  := -lyaml -ljansson -lmnl -lxdp -lbpf -lelf -lz
 BPF_CFLAGS := -O2 -g -Wall -target bpf -Ibpf \
 	-I/usr/include/$(shell $(CC) -dumpmachine)
 

@@ -18,6 +18,12 @@ int cmd_routes(int argc, char **argv);
 int cmd_nexthop(int argc, char **argv);
 int cmd_path(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_deploy(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_destroy(int argc, char **argv);
+int cmd_cleanup(int argc, char **argv);
 int cmd_pktgen(int argc, char **argv);
 
 #endif

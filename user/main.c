@@ -9,6 +9,12 @@ static const struct command commands[] = {
 	{ "nexthop", cmd_nexthop, "Network Watcher's next hop for a destination" },
 	{ "path", cmd_path, "the hop-by-hop path of a flow" },
 	{ "check", cmd_check, "validate a topology file" },
+	{ "deploy", cmd_deploy, "bring a topology up as a lab of namespaces" },
+	{ "apply", cmd_apply, "swap a running lab's fabric routes for a changed topology" },
+	{ "inspect", cmd_inspect, "a running lab's nodes and firewall counters" },
+	{ "exec", cmd_exec, "run a command in a lab node's namespace" },
+	{ "destroy", cmd_destroy, "remove a lab (--all: every lab)" },
+	{ "cleanup", cmd_cleanup, "remove every lab and anything left behind" },
 	{ "pktgen", cmd_pktgen, NULL }, /* hidden: scripts/bench-fabric.sh */
 };
 
