@@ -30,6 +30,7 @@ enum xv_verdict {
 	XV_DROP_PEERING_ACCESS,	/* peering with allowVirtualNetworkAccess false */
 	XV_DROP_FORWARDED,	/* forwarded traffic, receiver lacks allowForwardedTraffic */
 	XV_DROP_NVA_UNREACHABLE,/* VirtualAppliance IP owned by no NIC in reach */
+	XV_DROP_NO_GATEWAY,	/* VirtualNetworkGateway next hop, but no gateway */
 	XV_DROP_LOOP,		/* next hop is the sending NIC itself */
 	/* frames the fabric does not model */
 	XV_DROP_SHORT,		/* shorter than the headers it needs (eth, ARP, IPv4) */
@@ -83,8 +84,9 @@ struct xv_lpm_key {
 
 /* What a route resolves to. */
 enum xv_action {
-	XV_ACT_OWNER,	/* deliver to the NIC owning dst in VNet arg */
-	XV_ACT_NIC,	/* deliver to NIC slot arg */
+	XV_ACT_OWNER,	/* deliver to the NIC owning dst in VNet arg (peering checked) */
+	XV_ACT_NIC,	/* deliver to NIC slot arg (peering checked): an NVA */
+	XV_ACT_RELAY,	/* hand to NIC slot arg (no peering check): gateway, Internet */
 	XV_ACT_DROP,	/* drop with reason arg */
 };
 
@@ -124,13 +126,18 @@ enum xv_config {
 	XV_CFG__COUNT
 };
 
+#define XV_VERDICT_SLOTS 32
+_Static_assert(XV_VERDICT__COUNT <= XV_VERDICT_SLOTS, "verdict slots");
+
 /* Per-CPU counters of one NIC; slot nnics counts frames from no NIC. */
 struct xv_nic_stats {
 	__u64 rx;		/* frames received from the NIC */
 	__u64 rx_bytes;
 	__u64 tx;		/* frames the fabric delivered to the NIC (incl. ARP replies) */
 	__u64 tx_bytes;
-	__u64 verdict[XV_VERDICT__COUNT]; /* outcome of each received frame */
+	/* outcome of each received frame, by enum xv_verdict; a power of two
+	 * so that the verifier sees the index bounded by a mask */
+	__u64 verdict[XV_VERDICT_SLOTS];
 };
 
 /* One trace record per frame while config.trace is set. */

@@ -164,11 +164,11 @@ static struct xv_route drop(enum xv_verdict why, enum next_hop_type type)
 	return (struct xv_route){ .action = XV_ACT_DROP, .type = type, .arg = why };
 }
 
-static struct xv_route to_nic(int slot, enum next_hop_type type)
+static struct xv_route to_nic(enum xv_action action, int slot, enum next_hop_type type)
 {
 	if (slot < 0)
 		return drop(XV_DROP_NO_OWNER, type);
-	return (struct xv_route){ .action = XV_ACT_NIC, .type = type, .arg = slot };
+	return (struct xv_route){ .action = action, .type = type, .arg = slot };
 }
 
 static struct xv_route to_owner(int vnet, enum next_hop_type type)
@@ -202,14 +202,17 @@ static struct xv_route resolve(const struct builder *b, int vnet, const struct e
 	case NH_VNET_GLOBAL_PEERING:
 		return to_owner(r->peer_vnet, r->type);
 	case NH_GATEWAY:
-		return to_nic(r->gateway >= 0 ? b->slots.gw[r->gateway] : -1, r->type);
+		/* Gateway transit is no peering crossing (engine_path). */
+		if (r->gateway < 0)
+			return drop(XV_DROP_NO_GATEWAY, r->type);
+		return to_nic(XV_ACT_RELAY, b->slots.gw[r->gateway], r->type);
 	case NH_INTERNET:
-		return to_nic(b->slots.internet, r->type);
+		return to_nic(XV_ACT_RELAY, b->slots.internet, r->type);
 	case NH_APPLIANCE:
 		slot = appliance_slot(b, vnet, r->next_hop_ip);
 		if (slot < 0)
 			return drop(XV_DROP_NVA_UNREACHABLE, r->type);
-		return to_nic(slot, r->type);
+		return to_nic(XV_ACT_NIC, slot, r->type);
 	default:
 		return drop(XV_DROP_NONE_ROUTE, r->type);
 	}
@@ -217,7 +220,7 @@ static struct xv_route resolve(const struct builder *b, int vnet, const struct e
 
 static struct xv_route gw_route(const struct builder *b, int g, int row)
 {
-	struct xv_route v = to_nic(b->slots.gw[g], NH_GATEWAY);
+	struct xv_route v = to_nic(XV_ACT_RELAY, b->slots.gw[g], NH_GATEWAY);
 
 	v.route_id = b->gw_base[g] + row;
 	return v;

@@ -116,7 +116,7 @@ static const struct inner_shape shapes[NGEN] = {
 	{ BPF_MAP_TYPE_LPM_TRIE, sizeof(struct xv_lpm_key), sizeof(struct xv_route), BPF_F_NO_PREALLOC },
 	{ BPF_MAP_TYPE_HASH, sizeof(struct xv_owner_key), sizeof(__u32), 0 },
 	{ BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u8), BPF_F_INNER_MAP },
-	{ BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(__u32), sizeof(__u64), BPF_F_INNER_MAP },
+	{ BPF_MAP_TYPE_PERCPU_HASH, sizeof(__u32), sizeof(__u64), 0 },
 };
 
 static int create_inner(int i, int entries)
@@ -154,6 +154,19 @@ static int fill_owners(int fd, const struct owner_entry *e, int n)
 	return 0;
 }
 
+/* Every route id has its counter before any frame can hit it. */
+static int zero_hits(int fd, int n)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	__u64 zero[ncpus > 0 ? ncpus : 1];
+
+	memset(zero, 0, sizeof(zero));
+	for (__u32 k = 0; k < (__u32)n; k++)
+		if (bpf_map_update_elem(fd, &k, zero, BPF_NOEXIST))
+			return -errno;
+	return 0;
+}
+
 static int fill_inner(int i, int fd, const struct fabric_image *img)
 {
 	switch (i) {
@@ -162,7 +175,7 @@ static int fill_inner(int i, int fd, const struct fabric_image *img)
 	case 2: return fill_lpm(fd, img->gwsets, img->ngwsets);
 	case 3: return fill_owners(fd, img->owners, img->nowners);
 	case 4: return fill_array(fd, img->peers, 1, img->npeers);
-	default: return 0; /* hits start at zero */
+	default: return zero_hits(fd, img->nroutes);
 	}
 }
 
@@ -301,7 +314,7 @@ static int fill_inventory(struct fabric *skel, const struct fabric_nic *nics, in
 		if (nics[i].ifindex <= 0)
 			return -EINVAL;
 		if (bpf_map__update_elem(skel->maps.ifindex_slot, &key, sizeof(key),
-					 &val, sizeof(val), BPF_NOEXIST))
+					 &val, sizeof(val), BPF_ANY))
 			return -errno;
 		key = i;
 		val = nics[i].ifindex;
