@@ -13,7 +13,7 @@ squeeze() { tr -s ' ' <<<"$1"; }
 has_row() {
 	grep -qxF -- "$1" <<<"$(squeeze "$output")" || {
 		echo "no row '$1' in:"
-		echo "$output"
+		head -c 3000 <<<"$output"
 		return 1
 	}
 }
@@ -22,7 +22,7 @@ has_row() {
 jq_true() {
 	jq -e "$1" <<<"$output" >/dev/null || {
 		echo "jq '$1' is not true for:"
-		echo "$output"
+		head -c 3000 <<<"$output"
 		return 1
 	}
 }
