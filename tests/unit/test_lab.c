@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The lab plan: what a topology becomes in the kernel, checked object by
+ * object (namespaces, NICs, addresses, routes, ownership markers, names,
+ * nftables) from real topologies through the real route engine.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lab.h"
+#include "topo.h"
+
+static const char hub_spoke[] =
+	"name: hs\n"
+	"vnets:\n"
+	"  - name: hub\n"
+	"    addressSpace: [10.0.0.0/16]\n"
+	"    subnets:\n"
+	"      - {name: GatewaySubnet, addressPrefix: 10.0.255.0/27}\n"
+	"      - {name: fw, addressPrefix: 10.0.1.0/24}\n"
+	"  - name: spoke1\n"
+	"    addressSpace: [10.1.0.0/16]\n"
+	"    subnets:\n"
+	"      - {name: app, addressPrefix: 10.1.1.0/24, routeTable: rt}\n"
+	"peerings:\n"
+	"  - {from: hub, to: spoke1, allowGatewayTransit: true}\n"
+	"  - {from: spoke1, to: hub, useRemoteGateways: true, allowForwardedTraffic: true}\n"
+	"routeTables:\n"
+	"  - name: rt\n"
+	"    disableBgpRoutePropagation: true\n"
+	"    routes:\n"
+	"      - {name: fw, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.1.4}\n"
+	"gateways:\n"
+	"  - {name: hub-gw, vnet: hub, type: Vpn}\n"
+	"sites:\n"
+	"  - name: dc1\n"
+	"    addressSpace: [192.168.0.0/16]\n"
+	"    hosts: [{name: srv, ip: 192.168.1.10}]\n"
+	"connections:\n"
+	"  - {name: c1, gateway: hub-gw, site: dc1}\n"
+	"vms:\n"
+	"  - name: fw\n"
+	"    subnet: hub/fw\n"
+	"    ip: 10.0.1.4\n"
+	"    enableIpForwarding: true\n"
+	"    firewall:\n"
+	"      defaultAction: Deny\n"
+	"      rules:\n"
+	"        - {name: web, action: Allow, protocol: Tcp, source: 10.1.0.0/16, destination: Any, destinationPorts: \"80,443,8000-8080\"}\n"
+	"        - {name: no-dns, action: Deny, protocol: Udp, source: Any, destination: Any, destinationPorts: \"53\"}\n"
+	"        - {name: ping, action: Allow, protocol: Icmp, source: Any, destination: Any}\n"
+	"  - {name: a-very-long-virtual-machine-name, subnet: spoke1/app}\n"
+	"internet:\n"
+	"  hosts: [{name: web, ip: 203.0.113.10}]\n";
+
+/* Two hubs whose ExpressRoute gateways meet a site on one circuit. */
+static const char two_hubs[] =
+	"name: er\n"
+	"vnets:\n"
+	"  - {name: a, addressSpace: [10.0.0.0/16], subnets: [{name: GatewaySubnet, addressPrefix: 10.0.255.0/27}]}\n"
+	"  - {name: b, addressSpace: [10.100.0.0/16], subnets: [{name: GatewaySubnet, addressPrefix: 10.100.255.0/27}]}\n"
+	"gateways:\n"
+	"  - {name: gwa, vnet: a, type: ExpressRoute}\n"
+	"  - {name: gwb, vnet: b, type: ExpressRoute}\n"
+	"sites:\n"
+	"  - {name: dc1, addressSpace: [192.168.0.0/16], hosts: [{name: srv, ip: 192.168.1.10}]}\n"
+	"circuits:\n"
+	"  - {name: er1, sites: [dc1]}\n"
+	"connections:\n"
+	"  - {name: ca, gateway: gwa, circuit: er1}\n"
+	"  - {name: cb, gateway: gwb, circuit: er1}\n";
+
+struct fixture {
+	struct topology t;
+	struct engine e;
+	struct lab_plan p;
+};
+
+static struct fixture *load(const char *yaml)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct diags d = { 0 };
+
+	assert_non_null(f);
+	if (topo_parse("test.yaml", yaml, strlen(yaml), &f->t, &d)) {
+		for (int i = 0; i < d.n; i++)
+			fprintf(stderr, "%s\n", d.lines[i]);
+		fail();
+	}
+	assert_int_equal(engine_build(&f->e, &f->t), 0);
+	assert_int_equal(lab_plan_build(&f->p, &f->e), 0);
+	return f;
+}
+
+static void unload(struct fixture *f)
+{
+	lab_plan_free(&f->p);
+	engine_free(&f->e);
+	topo_free(&f->t);
+	free(f);
+}
+
+static uint32_t ip(const char *s)
+{
+	uint32_t a;
+
+	assert_true(ipv4_parse(s, &a));
+	return a;
+}
+
+static struct prefix px(const char *s)
+{
+	struct prefix p;
+
+	assert_int_equal(prefix_parse(s, &p), 0);
+	return p;
+}
+
+static int node(const struct lab_plan *p, const char *name)
+{
+	int n = lab_plan_find(p, name);
+
+	assert_true(n >= 0);
+	return n;
+}
+
+/* The route of node n to dst: its via (0: on-link), or fail. */
+static uint32_t route_via(const struct lab_plan *p, int n, const char *dst)
+{
+	for (int i = 0; i < p->nroutes; i++)
+		if (p->routes[i].node == n && prefix_equal(p->routes[i].dst, px(dst)))
+			return p->routes[i].via;
+	fail_msg("%s has no route to %s", p->nodes[n].name, dst);
+	return 0;
+}
+
+static bool has_route(const struct lab_plan *p, int n, const char *dst)
+{
+	for (int i = 0; i < p->nroutes; i++)
+		if (p->routes[i].node == n && prefix_equal(p->routes[i].dst, px(dst)))
+			return true;
+	return false;
+}
+
+/* The address of node a's end of its link to node b. */
+static uint32_t link_addr(const struct lab_plan *p, int a, int b)
+{
+	for (int i = 0; i < p->nlinks; i++) {
+		const struct lab_link *l = &p->links[i];
+
+		for (int k = 0; k < 2; k++)
+			if (l->end[k].node == a && l->end[!k].node == b)
+				return l->end[k].addr;
+	}
+	fail_msg("no link %d-%d", a, b);
+	return 0;
+}
+
+static void test_nodes_and_namespaces(void **state)
+{
+	struct fixture *f = load(hub_spoke);
+	const struct lab_plan *p = &f->p;
+	static const char *const want[][2] = {
+		{ "fabric", "xv-hs.fabric" }, { "fw", "xv-hs.vm.fw" },
+		{ "hub-gw", "xv-hs.gw.hub-gw" }, { "dc1", "xv-hs.site.dc1" },
+		{ "internet", "xv-hs.internet" },
+	};
+
+	assert_int_equal(p->nnodes, 6); /* fabric, 2 VMs, gateway, site, internet */
+	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++)
+		assert_string_equal(p->nodes[node(p, want[i][0])].netns, want[i][1]);
+	assert_true(p->nodes[node(p, "fw")].ip_forward);
+	assert_false(p->nodes[node(p, "a-very-long-virtual-machine-name")].ip_forward);
+	assert_true(p->nodes[node(p, "hub-gw")].ip_forward);
+	assert_non_null(p->nodes[node(p, "fw")].nft);
+	assert_null(p->nodes[node(p, "hub-gw")].nft);
+	unload(f);
+}
+
+/* A NIC: outer end in the fabric, eth0 with the VM's address and XDP_PASS. */
+static void test_vm_nic(void **state)
+{
+	struct fixture *f = load(hub_spoke);
+	const struct lab_plan *p = &f->p;
+	int vm = node(p, "a-very-long-virtual-machine-name");
+	const struct lab_link *l = &p->links[p->nic_link[vm]];
+
+	assert_true(l->nic);
+	assert_int_equal(l->end[0].node, p->fabric);
+	assert_int_equal(l->end[1].node, vm);
+	assert_string_equal(l->end[1].ifname, "eth0");
+	assert_int_equal(l->end[1].addr, ip("10.1.1.4"));
+	assert_int_equal(l->end[1].plen, 24);
+	assert_true(l->end[1].xdp_pass);
+	assert_false(l->end[0].xdp_pass);
+	assert_true(strlen(l->end[0].ifname) < IF_NAMESIZE);
+	assert_string_equal(l->alias, "xvnet:hs:vm.a-very-long-virtual-machine-name");
+	/* Default route via the subnet's first host, answered by the fabric. */
+	assert_int_equal(route_via(p, vm, "0.0.0.0/0"), ip("10.1.1.1"));
+	unload(f);
+}
+
+/* Gateway: VNet side to the fabric, learned prefixes to the site's link. */
+static void test_gateway_and_site(void **state)
+{
+	struct fixture *f = load(hub_spoke);
+	const struct lab_plan *p = &f->p;
+	int gw = node(p, "hub-gw"), site = node(p, "dc1");
+	uint32_t gw_end = link_addr(p, gw, site), site_end = link_addr(p, site, gw);
+
+	assert_int_equal(p->links[p->nic_link[gw]].end[1].addr, ip("10.0.255.4"));
+	assert_int_equal(gw_end & 0xffff0000, ip("169.254.0.0"));
+	assert_int_equal(gw_end & ~3u, site_end & ~3u);	/* one /30 */
+	assert_int_equal(route_via(p, gw, "192.168.0.0/16"), site_end);
+	assert_int_equal(route_via(p, gw, "10.0.0.0/16"), ip("10.0.255.1"));
+	/* spoke1 uses the hub's gateway: the gateway serves it too. */
+	assert_int_equal(route_via(p, gw, "10.1.0.0/16"), ip("10.0.255.1"));
+	assert_int_equal(route_via(p, site, "10.0.0.0/16"), gw_end);
+	assert_int_equal(route_via(p, site, "10.1.0.0/16"), gw_end);
+	assert_false(has_route(p, site, "0.0.0.0/0"));
+	/* The site's host answers on its loopback. */
+	assert_int_equal(p->naddrs, 2);	/* srv, and the internet host */
+	unload(f);
+}
+
+static void test_internet_edge(void **state)
+{
+	struct fixture *f = load(hub_spoke);
+	const struct lab_plan *p = &f->p;
+	int inet = node(p, "internet"), found = 0;
+
+	assert_int_equal(p->internet, inet);
+	assert_int_equal(route_via(p, inet, "0.0.0.0/0"), 0);	/* on-link */
+	for (int i = 0; i < p->naddrs; i++)
+		if (p->addrs[i].node == inet) {
+			assert_int_equal(p->addrs[i].addr, ip("203.0.113.10"));
+			assert_int_equal(p->addrs[i].link, p->nic_link[inet]);
+			found++;
+		}
+	assert_int_equal(found, 1);
+	unload(f);
+}
+
+/* Every member of a circuit reaches every other through the meet-me router. */
+static void test_circuit(void **state)
+{
+	struct fixture *f = load(two_hubs);
+	const struct lab_plan *p = &f->p;
+	int er = node(p, "er1"), a = node(p, "gwa"), b = node(p, "gwb");
+	int site = node(p, "dc1");
+
+	assert_string_equal(p->nodes[er].netns, "xv-er.er.er1");
+	assert_int_equal(route_via(p, er, "10.0.0.0/16"), link_addr(p, a, er));
+	assert_int_equal(route_via(p, er, "10.100.0.0/16"), link_addr(p, b, er));
+	assert_int_equal(route_via(p, er, "192.168.0.0/16"), link_addr(p, site, er));
+	assert_int_equal(route_via(p, a, "192.168.0.0/16"), link_addr(p, er, a));
+	assert_int_equal(route_via(p, a, "10.100.0.0/16"), link_addr(p, er, a));
+	assert_int_equal(route_via(p, site, "10.0.0.0/16"), link_addr(p, er, site));
+	assert_int_equal(route_via(p, site, "10.100.0.0/16"), link_addr(p, er, site));
+	unload(f);
+}
+
+/* Ownership markers, unique MACs, names within IFNAMSIZ and unique per node. */
+static void test_links_unique_and_marked(void **state)
+{
+	struct fixture *f = load(two_hubs);
+	const struct lab_plan *p = &f->p;
+
+	for (int i = 0; i < p->nlinks; i++) {
+		const struct lab_link *l = &p->links[i];
+
+		assert_memory_equal(l->alias, "xvnet:er:", 9);
+		for (int k = 0; k < 2; k++) {
+			assert_true(strlen(l->end[k].ifname) < IF_NAMESIZE);
+			for (int j = 0; j < p->nlinks; j++)
+				for (int m = 0; m < 2; m++) {
+					const struct lab_end *o = &p->links[j].end[m];
+
+					if (j == i && m == k)
+						continue;
+					assert_memory_not_equal(o->mac, l->end[k].mac, 6);
+					if (o->node == l->end[k].node)
+						assert_string_not_equal(o->ifname,
+									l->end[k].ifname);
+				}
+		}
+	}
+	unload(f);
+}
+
+static void test_kernel_names(void **state)
+{
+	char a[LAB_NETNS_LEN], b[LAB_NETNS_LEN], pa[LAB_NETNS_LEN];
+	char x[IF_NAMESIZE], y[IF_NAMESIZE];
+
+	/* Lab "a" never owns lab "a-b"'s namespaces, nor the reverse. */
+	lab_netns_prefix(pa, "a");
+	lab_netns_name(a, "a", LN_VM, "b-c");
+	lab_netns_name(b, "a-b", LN_VM, "c");
+	assert_string_equal(a, "xv-a.vm.b-c");
+	assert_memory_not_equal(b, pa, strlen(pa));
+	/* A VM and a site of one name live apart. */
+	lab_netns_name(b, "a", LN_SITE, "b-c");
+	assert_string_not_equal(a, b);
+	lab_ifname(x, "v-", "short");
+	assert_string_equal(x, "v-short");
+	lab_ifname(x, "v-", "a-name-longer-than-ifnamsiz-1");
+	lab_ifname(y, "v-", "a-name-longer-than-ifnamsiz-2");
+	assert_int_equal(strlen(x), 10);
+	assert_memory_equal(x, "v-", 2);
+	assert_string_not_equal(x, y);
+}
+
+/* First match wins, Deny rules record the flow, ports and ranges kept. */
+static void test_nft_ruleset(void **state)
+{
+	struct fixture *f = load(hub_spoke);
+	const char *nft = f->p.nodes[node(&f->p, "fw")].nft;
+	const char *est = strstr(nft, "ct state established,related");
+	const char *web = strstr(nft, "ip saddr 10.1.0.0/16 meta l4proto tcp th dport { 80, 443, 8000-8080 } counter accept comment \"web\"");
+	const char *dns = strstr(nft, "meta l4proto udp th dport { 53 } update @denied { ip saddr . ip daddr . meta l4proto . th dport } counter drop comment \"no-dns\"");
+	const char *ping = strstr(nft, "meta l4proto icmp counter accept comment \"ping\"");
+	const char *def = strstr(nft, "meta l4proto . 0 } counter drop comment \"defaultAction\"");
+
+	assert_non_null(est);
+	assert_non_null(web);
+	assert_non_null(dns);
+	assert_non_null(ping);
+	assert_non_null(def);
+	assert_true(est < web && web < dns && dns < ping && ping < def);
+	assert_non_null(strstr(nft, "hook forward"));
+	unload(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nodes_and_namespaces),
+		cmocka_unit_test(test_vm_nic),
+		cmocka_unit_test(test_gateway_and_site),
+		cmocka_unit_test(test_internet_edge),
+		cmocka_unit_test(test_circuit),
+		cmocka_unit_test(test_links_unique_and_marked),
+		cmocka_unit_test(test_kernel_names),
+		cmocka_unit_test(test_nft_ruleset),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
