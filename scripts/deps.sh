@@ -7,7 +7,8 @@ PKGS=(
 	build-essential clang llvm pkg-config
 	libbpf-dev libxdp-dev xdp-tools bpftool libelf-dev zlib1g-dev
 	libyaml-dev libjansson-dev libcmocka-dev
-	iproute2 bats iperf3 nftables ethtool tcpdump graphviz util-linux jq
+	iproute2 bats iperf3 nftables ethtool tcpdump graphviz util-linux
+	iputils-ping ncat jq
 )
 
 missing=()
