@@ -726,7 +726,8 @@ static int get_choice(struct tp_ctx *c, const yaml_node_t *map,
 	return i < 0 ? def : i;
 }
 
-static struct prefix get_endpoint(struct tp_ctx *c, const yaml_node_t *map,
+/* A CIDR, or for firewall rules also Any or a bare address. */
+static struct prefix get_prefix(struct tp_ctx *c, const yaml_node_t *map,
 				  const char *key)
 {
 	const char *s = tp_scalar(tp_get(c, map, key));
@@ -784,7 +785,7 @@ static void parse_subnet(struct tp_ctx *c, const yaml_node_t *n, int i,
 	if (!check_map(c, n, subnet_keys, what))
 		return;
 	s->name = get_str(c, n, "name");
-	s->prefix = get_endpoint(c, n, "addressPrefix");
+	s->prefix = get_prefix(c, n, "addressPrefix");
 	s->is_gateway_subnet = s->name && !strcmp(s->name, "GatewaySubnet");
 }
 
@@ -847,10 +848,10 @@ static void parse_route(struct tp_ctx *c, const yaml_node_t *n, int i,
 	if (!check_map(c, n, route_keys, what))
 		return;
 	r->name = get_str(c, n, "name");
-	r->prefix = get_endpoint(c, n, "addressPrefix");
-	for (int t = 0; type && t < NH__COUNT; t++)
-		if (!strcasecmp(type, next_hop_type_name(t)))
-			r->type = t;
+	r->prefix = get_prefix(c, n, "addressPrefix");
+	for (int h = 0; type && h < NH__COUNT; h++)
+		if (!strcasecmp(type, next_hop_type_name(h)))
+			r->type = h;
 	r->next_hop_ip = get_ip(c, n, "nextHopIpAddress");
 	if (!type || choice_index(type, udr_hops) < 0)
 		return;
@@ -995,8 +996,8 @@ static void parse_rule(struct tp_ctx *c, const yaml_node_t *n, int i,
 	r->name = get_str(c, n, "name");
 	r->action = get_choice(c, n, "action", fw_actions, FW_DENY);
 	r->protocol = get_choice(c, n, "protocol", fw_protos, FW_ANY);
-	r->source = get_endpoint(c, n, "source");
-	r->destination = get_endpoint(c, n, "destination");
+	r->source = get_prefix(c, n, "source");
+	r->destination = get_prefix(c, n, "destination");
 	np = ports ? parse_ports(ports, NULL) : 0;
 	if (np <= 0)
 		return;
@@ -1095,20 +1096,45 @@ static void parse_topology(struct tp_ctx *c, const yaml_node_t *root)
 
 /* ---- entry points ---- */
 
-static void yaml_problem(const yaml_parser_t *p, const char *file,
-			 struct diags *d)
+static void yaml_problem(struct tp_ctx *c, const yaml_parser_t *p)
 {
 	struct pos pos = { (int)p->problem_mark.line + 1,
 			   (int)p->problem_mark.column + 1 };
 
 	if (p->error == YAML_MEMORY_ERROR)
 		abort();
-	if (p->context)
-		diags_add(d, file, pos, "malformed YAML: %s %s (check indentation, quoting and brackets)",
-			  p->context, p->problem);
-	else
-		diags_add(d, file, pos, "malformed YAML: %s (check indentation, quoting and brackets)",
-			  p->problem);
+	tp_err(c, pos, "malformed YAML: %s%s%s (check indentation, quoting and brackets)",
+	       p->context ? p->context : "", p->context ? " " : "", p->problem);
+}
+
+/* The rest of the stream must be empty: a second document would be ignored. */
+static void check_single_document(struct tp_ctx *c, yaml_parser_t *p)
+{
+	yaml_document_t next;
+	yaml_node_t *root;
+
+	if (!yaml_parser_load(p, &next)) {
+		yaml_problem(c, p);
+		return;
+	}
+	root = yaml_document_get_root_node(&next);
+	if (root)
+		tp_err(c, tp_pos(root), "a second YAML document starts here; a topology file holds one");
+	yaml_document_delete(&next);
+}
+
+static void load_document(struct tp_ctx *c, yaml_parser_t *p)
+{
+	yaml_node_t *root = yaml_document_get_root_node(c->doc);
+
+	if (!root) {
+		tp_err(c, (struct pos){ 1, 1 }, "the file is empty; a topology needs at least 'name' and 'vnets'");
+		return;
+	}
+	check_single_document(c, p);
+	parse_topology(c, root);
+	if (!c->nmsgs)
+		tp_check(c);
 }
 
 static int cmp_msg(const void *a, const void *b)
@@ -1143,28 +1169,19 @@ int topo_parse(const char *name, const char *buf, size_t len,
 	struct tp_ctx c = { .t = t };
 	yaml_parser_t parser;
 	yaml_document_t doc;
-	yaml_node_t *root;
-	int ok;
 
 	memset(t, 0, sizeof(*t));
 	if (!yaml_parser_initialize(&parser))
 		abort();
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	ok = yaml_parser_load(&parser, &doc);
-	if (!ok)
-		yaml_problem(&parser, name, d);
+	if (yaml_parser_load(&parser, &doc)) {
+		c.doc = &doc;
+		load_document(&c, &parser);
+		yaml_document_delete(&doc);
+	} else {
+		yaml_problem(&c, &parser);
+	}
 	yaml_parser_delete(&parser);
-	if (!ok)
-		return -1;
-	c.doc = &doc;
-	root = yaml_document_get_root_node(&doc);
-	if (!root)
-		tp_err(&c, (struct pos){ 1, 1 }, "the file is empty; a topology needs at least 'name' and 'vnets'");
-	else
-		parse_topology(&c, root);
-	if (!c.nmsgs)
-		tp_check(&c);
-	yaml_document_delete(&doc);
 	if (flush(&c, name, d)) {
 		topo_free(t);
 		return -1;
