@@ -164,13 +164,18 @@ static void print_line(const struct table *tb, const char *const *cells,
 	fputc('\n', stdout);
 }
 
-/* Aligned like `az ... -o table`: headings, dashes, two blanks between. */
+/*
+ * Aligned like `az ... -o table`: headings, dashes, two blanks between.
+ * An empty table prints nothing, like az.
+ */
 static void table_flush(struct table *tb)
 {
 	const char *heads[tb->ncols], *dashes[tb->ncols];
 	int width[tb->ncols];
 	char *dash;
 
+	if (!tb->nrows)
+		goto out;
 	for (int c = 0; c < tb->ncols; c++) {
 		heads[c] = tb->cols[c].title;
 		width[c] = (int)strlen(heads[c]);
@@ -191,6 +196,7 @@ static void table_flush(struct table *tb)
 	for (int r = 0; r < tb->nrows; r++)
 		print_line(tb, (const char *const *)&tb->cells[r * tb->ncols], width);
 	free(dash);
+out:
 	for (int i = 0; i < tb->nrows * tb->ncols; i++)
 		free(tb->cells[i]);
 	free(tb->cells);

@@ -63,6 +63,14 @@ path_json() { # FILE SOURCE DST [options]
 	[ "$(xv path -t "$HS" 192.168.1.10 10.2.1.4 -j)" = "$(xv path -t "$HS" dc1-srv 10.2.1.4 -j)" ]
 }
 
+@test "path: a site host to its own site takes no hop" {
+	run xv path -t "$HS" dc1-srv 192.168.7.7
+	[ "$status" -eq 0 ]
+	[ "$output" = "Delivered to site dc1" ]
+	path_json "$HS" dc1-srv 192.168.7.7
+	jq_true '.hops == [] and .deliveredTo == {"site":"dc1"}'
+}
+
 @test "path: reserved prefix with no route is dropped (NoneRoute)" {
 	path_json "$HS" fw 10.9.9.9
 	[ "$status" -eq 1 ]
