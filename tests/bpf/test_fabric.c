@@ -161,10 +161,384 @@ static void test_next_hops_and_drops(void **state)
 	}
 }
 
+/* ---- ARP ------------------------------------------------------------ */
+
+static void check_arp_reply(int from, __u32 spa, __u32 tpa)
+{
+	const __u8 *mac = rules.nics[from].mac;
+	struct pkt req = arp_request(mac, spa, tpa), want;
+	__u8 out[256];
+	__u32 out_len = sizeof(out);
+	struct outcome o = run_frame(&rules, from, req.b, req.len, out, &out_len);
+	__u8 *a = want.b + ETH_HLEN;
+
+	/* The reply, written out field by field. */
+	memset(&want, 0, sizeof(want));
+	eth_hdr(&want, mac, fabric_mac, ETH_P_ARP);
+	put16(a, 1);			/* Ethernet */
+	put16(a + 2, ETH_P_IP);
+	a[4] = 6;
+	a[5] = 4;
+	put16(a + 6, 2);		/* reply */
+	memcpy(a + 8, fabric_mac, ETH_ALEN);
+	put32(a + 14, tpa);
+	memcpy(a + 18, mac, ETH_ALEN);
+	put32(a + 24, spa);
+	want.len = ETH_HLEN + 28;
+
+	assert_int_equal(o.action, XDP_TX);
+	assert_int_equal(o.verdict, XV_ARP_REPLY);
+	assert_int_equal(o.out, from);
+	assert_int_equal(out_len, want.len);
+	assert_memory_equal(out, want.b, want.len);
+}
+
+static void test_arp_reply(void **state)
+{
+	check_arp_reply(HUBVM, ip("10.0.2.4"), ip("10.0.2.1"));	/* the subnet's gateway */
+	check_arp_reply(HUBVM, ip("10.0.2.4"), ip("10.0.1.4"));	/* any address at all */
+	check_arp_reply(rules.internet, ip("203.0.113.10"), ip("8.8.8.8"));
+}
+
+static void test_arp_refused(void **state)
+{
+	const __u8 *mac = rules.nics[HUBVM].mac;
+	struct pkt probe = arp_request(mac, 0, ip("10.0.2.4"));
+	struct pkt garp = arp_request(mac, ip("10.0.2.4"), ip("10.0.2.4"));
+	struct pkt reply = arp_request(mac, ip("10.0.2.4"), ip("10.0.2.1"));
+	struct pkt ipx = arp_request(mac, ip("10.0.2.4"), ip("10.0.2.1"));
+	struct pkt *bad[] = { &probe, &garp, &reply, &ipx };
+
+	reply.b[ETH_HLEN + 7] = 2;	/* op: reply */
+	ipx.b[ETH_HLEN + 4] = 8;	/* hardware address length */
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct outcome o = run_frame(&rules, HUBVM, bad[i]->b, bad[i]->len, NULL, NULL);
+
+		assert_int_equal(o.action, XDP_DROP);
+		assert_int_equal(o.verdict, XV_DROP_ARP);
+		assert_int_equal(o.out, -1);
+	}
+}
+
+/* ---- frames the fabric does not model --------------------------------- */
+
+static void expect(const struct pkt *p, int verdict)
+{
+	struct outcome o = run_frame(&rules, HUBVM, p->b, p->len, NULL, NULL);
+
+	assert_int_equal(o.verdict, verdict);
+	assert_int_equal(o.action, verdict == XV_FWD ? XDP_REDIRECT :
+				   verdict == XV_ARP_REPLY ? XDP_TX : XDP_DROP);
+}
+
+/*
+ * Every length of a frame, cut short: what the fabric needs is missing
+ * (SHORT) up to the headers it reads, then the IPv4 total length lies
+ * (TRUNCATED). BPF_PROG_TEST_RUN refuses frames shorter than an Ethernet
+ * header, as veth never delivers them.
+ */
+static void truncations(struct pkt full, int need, int cut_verdict, int whole_verdict)
+{
+	struct pkt p = full;
+
+	for (p.len = 0; p.len < ETH_HLEN; p.len++)
+		assert_int_equal(run_frame(&rules, HUBVM, p.b, p.len, NULL, NULL).action, -1);
+	for (; p.len < full.len; p.len++)
+		expect(&p, p.len < (__u32)need ? XV_DROP_SHORT : cut_verdict);
+	expect(&p, whole_verdict);
+	p.len += 14;	/* Ethernet padding after the datagram is fine */
+	expect(&p, whole_verdict);
+}
+
+static struct pkt hub_to_nva(__u8 proto)
+{
+	return ipv4_frame(rules.nics[HUBVM].mac, ip("10.0.2.4"), ip("10.0.1.4"), proto);
+}
+
+static void test_truncated(void **state)
+{
+	const __u8 *mac = rules.nics[HUBVM].mac;
+
+	truncations(arp_request(mac, ip("10.0.2.4"), ip("10.0.2.1")), 42, XV_DROP_SHORT,
+		    XV_ARP_REPLY);
+	truncations(hub_to_nva(IPPROTO_ICMP), 34, XV_DROP_TRUNCATED, XV_FWD);
+	truncations(hub_to_nva(IPPROTO_UDP), 34, XV_DROP_TRUNCATED, XV_FWD);
+	truncations(hub_to_nva(IPPROTO_TCP), 34, XV_DROP_TRUNCATED, XV_FWD);
+}
+
+static void test_bad_ipv4(void **state)
+{
+	struct pkt p;
+
+	for (int ihl = 0; ihl < 5; ihl++) {
+		p = hub_to_nva(IPPROTO_UDP);
+		p.b[ETH_HLEN] = 0x40 | ihl;
+		expect(&p, XV_DROP_BAD_IPV4);
+	}
+	p = hub_to_nva(IPPROTO_UDP);
+	p.b[ETH_HLEN] = 0x65;		/* version 6 under the IPv4 ethertype */
+	expect(&p, XV_DROP_BAD_IPV4);
+	p = hub_to_nva(IPPROTO_UDP);
+	put16(p.b + ETH_HLEN + 2, 19);	/* total length shorter than the header */
+	expect(&p, XV_DROP_BAD_IPV4);
+	p = hub_to_nva(IPPROTO_UDP);
+	p.b[ETH_HLEN] = 0x4f;		/* 60-byte header, longer than the datagram */
+	expect(&p, XV_DROP_BAD_IPV4);
+}
+
+/* Options and fragments: routing reads only addresses, so they are forwarded as is. */
+static void test_options_and_fragments(void **state)
+{
+	struct pkt base = hub_to_nva(IPPROTO_UDP), p = base;
+	__u8 out[256];
+	__u32 out_len = sizeof(out);
+	struct outcome o;
+
+	/* Four NOP option bytes after the fixed header. */
+	memmove(p.b + ETH_HLEN + 24, p.b + ETH_HLEN + 20, base.len - ETH_HLEN - 20);
+	memset(p.b + ETH_HLEN + 20, 1, 4);
+	p.b[ETH_HLEN] = 0x46;
+	put16(p.b + ETH_HLEN + 2, base.len - ETH_HLEN + 4);
+	p.len = base.len + 4;
+	o = run_frame(&rules, HUBVM, p.b, p.len, out, &out_len);
+	assert_int_equal(o.verdict, XV_FWD);
+	assert_int_equal(o.out, NVA);
+	assert_int_equal(out_len, p.len);
+	assert_memory_equal(out + 12, p.b + 12, p.len - 12);
+
+	p = base;
+	put16(p.b + ETH_HLEN + 6, 0x2000);	/* first fragment: more fragments */
+	expect(&p, XV_FWD);
+	put16(p.b + ETH_HLEN + 6, 185);		/* a later fragment, no L4 header */
+	expect(&p, XV_FWD);
+}
+
+static void test_unmodelled_ethertypes(void **state)
+{
+	struct pkt p = hub_to_nva(IPPROTO_UDP), tagged = p;
+	static const __u8 bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+	/* 802.1Q and 802.1ad: a tag, then the IPv4 frame. */
+	memmove(tagged.b + 16, tagged.b + 12, p.len - 12);
+	put16(tagged.b + 12, ETH_P_8021Q);
+	put16(tagged.b + 14, 100);
+	tagged.len += 4;
+	expect(&tagged, XV_DROP_VLAN);
+	put16(tagged.b + 12, ETH_P_8021AD);
+	expect(&tagged, XV_DROP_VLAN);
+
+	put16(p.b + 12, ETH_P_IPV6);
+	p.b[ETH_HLEN] = 0x60;
+	expect(&p, XV_DROP_IPV6);
+	put16(p.b + 12, ETH_P_LLDP);
+	expect(&p, XV_DROP_ETHERTYPE);
+
+	p = hub_to_nva(IPPROTO_UDP);
+	memcpy(p.b, bcast, ETH_ALEN);	/* IPv4 not addressed to the fabric */
+	expect(&p, XV_DROP_L2_DST);
+}
+
+/* A frame from an interface that is no NIC is counted in the last slot. */
+static void test_not_a_nic(void **state)
+{
+	struct pkt p = hub_to_nva(IPPROTO_UDP);
+	struct outcome o;
+
+	assert_int_equal(run_cmd("ip link add xfstray type veth peer name xfstray2"), 0);
+	o = run_frame_on(&rules, (int)if_nametoindex("xfstray"), rules.n, p.b, p.len,
+			 NULL, NULL);
+	run_cmd("ip link del xfstray");
+	assert_int_equal(o.action, XDP_DROP);
+	assert_int_equal(o.verdict, XV_DROP_NOT_NIC);
+	assert_int_equal(o.out, -1);
+}
+
+/* ---- differential test against the route engine ------------------------- */
+
+static int map_drop(enum drop_reason r, bool sending)
+{
+	switch (r) {
+	case DROP_NONE_ROUTE: return XV_DROP_NONE_ROUTE;
+	case DROP_NO_OWNER: return XV_DROP_NO_OWNER;
+	case DROP_NO_IP_FORWARDING: return sending ? XV_DROP_SRC_NOT_OWN : XV_DROP_DST_NOT_OWN;
+	case DROP_PEERING_ACCESS: return XV_DROP_PEERING_ACCESS;
+	case DROP_FORWARDED_TRAFFIC: return XV_DROP_FORWARDED;
+	case DROP_NVA_UNREACHABLE: return XV_DROP_NVA_UNREACHABLE;
+	case DROP_NO_GATEWAY_ROUTE: return XV_DROP_NO_GATEWAY;
+	default: return -1;
+	}
+}
+
+/*
+ * What the fabric must do with the frame the engine's hop k describes, sent
+ * by NIC slot sender: the verdict, and in *to the slot it goes to.
+ */
+static int engine_verdict(const struct lab *l, const struct path *p, int k, int sender,
+			  int *to)
+{
+	const struct hop *h;
+	bool last = p->nhops == k + 1;
+
+	*to = -1;
+	if (p->nhops <= k)	/* refused before routing: the sender's source check */
+		return map_drop(p->drop, true);
+	h = &p->hops[k];
+	/* A firewall or a loop stops the packet after the fabric delivered it. */
+	if (p->result == PATH_DROPPED && last && p->drop != DROP_FIREWALL &&
+	    p->drop != DROP_LOOP)
+		return map_drop(p->drop, false);
+	if (h->vm >= 0)
+		*to = vm_slot(l, h->vm);
+	else if (h->route.type == NH_GATEWAY && h->route.gateway >= 0)
+		*to = gw_slot(l, h->route.gateway);
+	else if (h->route.type == NH_INTERNET)
+		*to = l->internet;
+	else if (last && p->result == PATH_DELIVERED && p->to_kind == TO_GATEWAY)
+		*to = gw_slot(l, p->to);
+	if (*to == sender) {
+		*to = -1;
+		return XV_DROP_LOOP;
+	}
+	return *to >= 0 ? XV_FWD : -1;
+}
+
+/* Addresses worth sending to: NICs, VNet, site and Internet ranges, anything. */
+static __u32 random_addr(const struct topology *t)
+{
+	const struct prefix *space;
+	int n;
+
+	switch (rand() % 7) {
+	case 0:
+		if (t->nvms)
+			return t->vms[rand() % t->nvms].ip;
+		/* fall through */
+	case 1:
+		if (t->ngateways)
+			return t->gateways[rand() % t->ngateways].ip;
+		/* fall through */
+	case 2:
+		if (t->ninternet_hosts)
+			return t->internet_hosts[rand() % t->ninternet_hosts].ip;
+		/* fall through */
+	case 3: {
+		const struct vnet *v = &t->vnets[rand() % t->nvnets];
+
+		space = v->space;
+		n = v->nspace;
+		break;
+	}
+	case 4:
+		if (t->nsites) {
+			const struct site *s = &t->sites[rand() % t->nsites];
+
+			space = s->space;
+			n = s->nspace;
+			break;
+		}
+		/* fall through */
+	default:
+		return (__u32)rand() << 1 ^ (__u32)rand();
+	}
+	if (!n)
+		return (__u32)rand();
+	{
+		struct prefix p = space[rand() % n];
+
+		return p.addr | ((__u32)rand() & ~prefix_mask(p.len));
+	}
+}
+
+static void check_frame(struct lab *l, int sender, const struct path *p, int k,
+			const struct flow *f, int *checked)
+{
+	int to, want = engine_verdict(l, p, k, sender, &to);
+	struct pkt frame = ipv4_frame(l->nics[sender].mac, f->src, f->dst, IPPROTO_UDP);
+	struct outcome o = run_frame(l, sender, frame.b, frame.len, NULL, NULL);
+	char src[IPV4_STRLEN], dst[IPV4_STRLEN];
+
+	if (o.verdict != want || o.out != to)
+		fail_msg("%s: NIC %d sends %s > %s: fabric verdict %d to %d, engine %d to %d",
+			 l->t.file ? l->t.file : "?", sender, ipv4_str(f->src, src),
+			 ipv4_str(f->dst, dst), o.verdict, o.out, want, to);
+	(*checked)++;
+}
+
+static struct lab ex;
+
+static int teardown_example(void **state)
+{
+	lab_down(&ex);
+	return 0;
+}
+
+static void differential(const char *file, int frames)
+{
+	struct lab *l = &ex;
+	int checked = 0, ret = lab_up_file(l, file);
+
+	if (ret)
+		fail_msg("%s: %s", file, strerror(-ret));
+	srand(42);
+	/* VMs: mostly their own source, sometimes a foreign one. */
+	for (int vm = 0; vm < l->t.nvms; vm++) {
+		for (int i = 0; i < frames; i++) {
+			struct flow f = { l->t.vms[vm].ip, random_addr(&l->t), FW_UDP, 53 };
+			struct path p;
+
+			if (rand() % 5 == 0)
+				f.src = random_addr(&l->t);
+			engine_path(&l->e, (struct origin){ false, vm }, &f, &p);
+			check_frame(l, vm_slot(l, vm), &p, 0, &f, &checked);
+		}
+	}
+	/* Gateways: what a site host sends, from the hop into the GatewaySubnet. */
+	for (int s = 0; s < l->t.nsites; s++) {
+		for (int i = 0; i < frames; i++) {
+			const struct site *site = &l->t.sites[s];
+			struct flow f = { site->nhosts ? site->hosts[0].ip : random_addr(&l->t),
+					  random_addr(&l->t), FW_UDP, 53 };
+			struct path p;
+
+			engine_path(&l->e, (struct origin){ true, s }, &f, &p);
+			for (int k = 1; k < p.nhops; k++) {
+				if (p.hops[k].kind != HOP_SUBNET || p.hops[k - 1].kind != HOP_GATEWAY)
+					continue;
+				check_frame(l, gw_slot(l, p.hops[k - 1].where), &p, k, &f, &checked);
+				break;
+			}
+		}
+	}
+	print_message("%s: %d frames agree with the engine\n", file, checked);
+	assert_true(checked >= frames * l->t.nvms);
+	
+}
+
+static void test_differential_hub_spoke(void **state)
+{
+	differential("examples/hub-spoke.yaml", 3000);
+}
+
+static void test_differential_two_hubs(void **state)
+{
+	differential("examples/two-hubs-er.yaml", 3000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest rules_tests[] = {
 		cmocka_unit_test(test_next_hops_and_drops),
+		cmocka_unit_test(test_arp_reply),
+		cmocka_unit_test(test_arp_refused),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_bad_ipv4),
+		cmocka_unit_test(test_options_and_fragments),
+		cmocka_unit_test(test_unmodelled_ethertypes),
+		cmocka_unit_test(test_not_a_nic),
+	};
+	const struct CMUnitTest example_tests[] = {
+		cmocka_unit_test_teardown(test_differential_hub_spoke, teardown_example),
+		cmocka_unit_test_teardown(test_differential_two_hubs, teardown_example),
 	};
 	int ret = harness_init();
 
@@ -172,5 +546,6 @@ int main(void)
 		fprintf(stderr, "test_fabric: needs root (%s)\n", strerror(-ret));
 		cmocka_set_skip_filter("*");
 	}
-	return cmocka_run_group_tests_name("fabric rules", rules_tests, setup_rules, teardown_rules);
+	ret = cmocka_run_group_tests_name("fabric rules", rules_tests, setup_rules, teardown_rules);
+	return ret | cmocka_run_group_tests_name("fabric vs engine", example_tests, NULL, NULL);
 }
