@@ -1107,20 +1107,24 @@ static void yaml_problem(struct tp_ctx *c, const yaml_parser_t *p)
 	       p->context ? p->context : "", p->context ? " " : "", p->problem);
 }
 
-/* The rest of the stream must be empty: a second document would be ignored. */
-static void check_single_document(struct tp_ctx *c, yaml_parser_t *p)
+/*
+ * The rest of the stream must be empty: a second document would be
+ * ignored, and anything malformed there is the one error to report.
+ */
+static bool single_document(struct tp_ctx *c, yaml_parser_t *p)
 {
 	yaml_document_t next;
 	yaml_node_t *root;
 
 	if (!yaml_parser_load(p, &next)) {
 		yaml_problem(c, p);
-		return;
+		return false;
 	}
 	root = yaml_document_get_root_node(&next);
 	if (root)
 		tp_err(c, tp_pos(root), "a second YAML document starts here; a topology file holds one");
 	yaml_document_delete(&next);
+	return true;
 }
 
 static void load_document(struct tp_ctx *c, yaml_parser_t *p)
@@ -1131,7 +1135,8 @@ static void load_document(struct tp_ctx *c, yaml_parser_t *p)
 		tp_err(c, (struct pos){ 1, 1 }, "the file is empty; a topology needs at least 'name' and 'vnets'");
 		return;
 	}
-	check_single_document(c, p);
+	if (!single_document(c, p))
+		return;
 	parse_topology(c, root);
 	if (!c->nmsgs)
 		tp_check(c);
