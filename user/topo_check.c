@@ -57,7 +57,7 @@ static void check_unique(struct tp_ctx *c, struct named *v, int n,
 	}
 }
 
-/* Appends records (name first, then any members, struct pos named pos). */
+/* Appends the name and position of each of cnt records of arr to v. */
 #define COLLECT(v, k, arr, cnt, kindname)                                      \
 	for (int i_ = 0; i_ < (cnt); i_++)                                     \
 		(v)[(k)++] = (struct named){ (arr)[i_].name, (arr)[i_].pos,    \
@@ -365,6 +365,7 @@ static void check_site_hosts(struct tp_ctx *c)
 
 	for (int i = 0; i < t->nsites; i++) {
 		const struct site *s = &t->sites[i];
+		yaml_node_t *n = tp_section_item(c, "sites", i);
 
 		for (int h = 0; h < s->nhosts; h++) {
 			bool inside = false;
@@ -372,7 +373,7 @@ static void check_site_hosts(struct tp_ctx *c)
 			for (int k = 0; k < s->nspace; k++)
 				inside |= prefix_has(s->space[k], s->hosts[h].ip);
 			if (!inside)
-				tp_err(c, tp_vpos(c, tp_list_item(c, tp_section_item(c, "sites", i), "hosts", h), "ip"),
+				tp_err(c, tp_vpos(c, tp_list_item(c, n, "hosts", h), "ip"),
 				       "host '%s' of site '%s': %s is outside the site's addressSpace; use an address the site owns",
 				       s->hosts[h].name, s->name,
 				       ipv4_str(s->hosts[h].ip, ip));
@@ -779,8 +780,8 @@ static void check_internet_hosts(struct tp_ctx *c)
 		{ 0xc0000200, 24 }, { 0xc6336400, 24 }, { 0xcb007100, 24 },
 	};
 	struct topology *t = c->t;
-	yaml_node_t *hosts = tp_get(c, yaml_document_get_root_node(c->doc),
-				    "internet");
+	yaml_node_t *internet = tp_get(c, yaml_document_get_root_node(c->doc),
+				       "internet");
 	char ip[IPV4_STRLEN];
 
 	for (int i = 0; i < t->ninternet_hosts; i++) {
@@ -789,7 +790,7 @@ static void check_internet_hosts(struct tp_ctx *c)
 		for (size_t k = 0; k < sizeof(test_net) / sizeof(*test_net); k++)
 			ok |= prefix_has(test_net[k], t->internet_hosts[i].ip);
 		if (!ok)
-			tp_err(c, tp_vpos(c, tp_list_item(c, hosts, "hosts", i), "ip"),
+			tp_err(c, tp_vpos(c, tp_list_item(c, internet, "hosts", i), "ip"),
 			       "internet host '%s': %s is not a documentation address; use 192.0.2.0/24, 198.51.100.0/24 or 203.0.113.0/24 (a lab never routes real addresses)",
 			       t->internet_hosts[i].name,
 			       ipv4_str(t->internet_hosts[i].ip, ip));
