@@ -1,0 +1,41 @@
+# scripts/bench-fabric.sh: samples (one JSON object a line) -> the report.
+def median: sort | if length == 0 then null
+	elif length % 2 == 1 then .[length / 2 | floor]
+	else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+def r2: if . == null then null else . * 100 | round / 100 end;
+def stats(f): map(f) | {median: (median | r2), min: (min | r2), max: (max | r2), samples: map(r2)};
+
+. as $s
+| ($s | map(select(.live)) | group_by(.live) | map({key: .[0].live, value: .}) | from_entries) as $live
+| ($s | map(select(.test)) | group_by(.test) | map({key: .[0].test, value: .}) | from_entries) as $test
+| def by_rep(m): $live[m] // [] | map({key: (.rep | tostring), value: .mpps}) | from_entries;
+  # Median of the per-rep ratios (robust to drift), and the ratio of the medians.
+  def ratio(a; b; target):
+	(by_rep(a)) as $a | (by_rep(b)) as $b
+	| {paired_median: ([$a | keys[] | select($b[.] > 0) | $a[.] / $b[.]] | median | r2),
+	   of_medians: (if ($b | length) > 0 then ([$a[]] | median) / ([$b[]] | median) | r2 else null end),
+	   target: target};
+{
+	benchmark: "fabric",
+	method: {
+		layout: "1cpu: generator pinned to CPU0, veth NAPI inline; harness on CPU1",
+		frame_bytes: 64, reps: $reps, window_s: $window, warmup_s: 1,
+		live: "Mpps delivered to the XDP_DROP sink, medians of reps, modes interleaved per rep",
+		test_run: "ns per frame under BPF_PROG_RUN (repeat), generator chained in front (floor: generator + sink)",
+		tables: {fabric10: "10 UDRs", fabric500: "500 UDRs",
+			 fabric100kS: "\($prefixes) gateway-learned prefixes, destinations sprayed over all",
+			 fib100kS: "the same prefixes as kernel routes, bpf_fib_lookup, sprayed"}
+	},
+	live_mpps: ($live | map_values(stats(.mpps))),
+	generator_mpps: ($live | map_values(map(.gen_mpps) | median | r2)),
+	test_run_ns: ($test | map_values(stats(.ns) + {verdicts: (map(.verdict) | unique)})),
+	ratios: {
+		"fabric10/kernel": ratio("fabric10"; "kernel"; ">= 3"),
+		"fabric500/kernel": ratio("fabric500"; "kernel"; ">= 3"),
+		"fabric10/ceiling": ratio("fabric10"; "ceiling"; "0.9 (aim)"),
+		"fabric500/ceiling": ratio("fabric500"; "ceiling"; "0.9 (aim)"),
+		"fabric100kS/fib100kS": ratio("fabric100kS"; "fib100kS"; ">= 2"),
+		"ceiling/kernel": ratio("ceiling"; "kernel"; null)
+	},
+	map_memory: $mem[0]
+}

@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# Fabric benchmark (docs/bench.md): one fabric hop between two namespaces,
+# next to the references measured in the same run, interleaved.
+#
+#   src ns  vm10 vm500 vmgw ref ──veth──  fab ns  o-vm10 o-vm500 o-vmgw o-ref
+#                                                  o-dst o-gw ──veth── dst ns  dst gw
+#
+# The generator (xvnet pktgen, live frames) runs in src pinned to CPU0; veth
+# NAPI runs inline, so generator, forwarder and sink share CPU0 (the 1-CPU
+# layout of xdp-veth-baseline.md). Modes, each counted at the XDP_DROP sink
+# on dst/gw:
+#   ceiling      ref → o-ref: xdp_redirect (devmap, no lookup) → o-dst
+#   kernel       ref → o-ref: no XDP, Linux forwarding (GRO on for NAPI) → o-dst
+#   fabric10     vm10 → the fabric, 10 UDRs → o-dst
+#   fabric500    vm500 → the fabric, 500 UDRs → o-dst
+#   fabric100kS  vmgw → the fabric, 100k gateway-learned prefixes, sprayed → o-gw
+#   fib100kS     ref → o-ref: xdp_fib (bpf_fib_lookup), the same 100k prefixes
+#                as kernel routes, sprayed → o-dst
+# Test-run: the same programs' ns per frame under BPF_PROG_RUN, fed by the
+# generator chained in front of them (floor: the sink alone).
+#
+# Root. Everything it creates is named xvb-<pid>-* and removed on exit.
+# Human progress on stderr, one JSON document on stdout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+REPS=4 WARMUP=1 WINDOW=3 PREFIXES=100000 REPEAT=$((1 << 20))
+usage() {
+	echo "Usage: scripts/bench-fabric.sh [--reps N] [--seconds S] [--quick]" >&2
+	echo "  --reps N     repetitions of every mode (default $REPS); medians are reported" >&2
+	echo "  --seconds S  measurement window of a live sample (default $WINDOW)" >&2
+	echo "  --quick      2 reps of 2 s windows, for a ~1 minute run" >&2
+	exit 2
+}
+while [ $# -gt 0 ]; do
+	case $1 in
+	--reps) REPS=${2:-}; shift 2 ;;
+	--seconds) WINDOW=${2:-}; shift 2 ;;
+	--quick) REPS=2 WINDOW=2 REPEAT=$((1 << 18)); shift ;;
+	*) usage ;;
+	esac
+done
+[[ $REPS =~ ^[1-9][0-9]*$ && $WINDOW =~ ^[1-9][0-9]*$ ]] || usage
+[ "$(id -u)" -eq 0 ] || { echo "bench-fabric: needs root" >&2; exit 2; }
+[ "$(nproc)" -ge 2 ] || { echo "bench-fabric: needs 2 CPUs (generator on CPU0, harness on CPU1)" >&2; exit 2; }
+
+log() { echo "bench-fabric: $*" >&2; }
+
+P=xvb-$$
+SRC=$P-src FAB=$P-fab DST=$P-dst
+PIN=/sys/fs/bpf/$P
+WORK=$(mktemp -d /tmp/$P.XXXX)
+SAMPLES=$WORK/samples.jsonl
+XVNET=./xvnet
+LOADER=build/tests/bench-fabric-load
+in_ns() { local ns=$1; shift; nsenter --net=/run/netns/"$ns" "$@"; }
+
+cleanup() {
+	trap - EXIT INT TERM
+	[ -d "$PIN/fabric" ] && in_ns "$FAB" "$LOADER" unload "$PIN/fabric" >&2 || true
+	for ns in "$SRC" "$FAB" "$DST"; do ip netns del "$ns" 2>/dev/null || true; done
+	rm -rf "$PIN" "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The harness stays off CPU0, which belongs to the generator and its NAPI.
+taskset -cp 1 $$ >/dev/null
+
+log "building"
+make -s xvnet "$LOADER" build/benchref.bpf.o >&2
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+
+mac() { in_ns "$1" ip -j link show dev "$2" | jq -r '.[0].address'; }
+ifindex() { in_ns "$1" ip -j link show dev "$2" | jq -r '.[0].ifindex'; }
+# Map keys and values for bpftool, byte by byte.
+le32() { printf '%d %d %d %d' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
+mac_bytes() { local b; for b in ${1//:/ }; do printf '0x%s ' "$b"; done; }
+
+# veth INNER_NS INNER OUTER: the outer end in the fabric namespace.
+veth() {
+	ip -n "$FAB" link add "$3" type veth peer name "$2" netns "$1"
+	ip -n "$FAB" link set "$3" up
+	ip -n "$1" link set "$2" up
+}
+
+setup() {
+	local ns
+	log "namespaces $P-{src,fab,dst}"
+	for ns in "$SRC" "$FAB" "$DST"; do
+		ip netns add "$ns"
+		ip -n "$ns" link set lo up
+		in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv4.conf.all.rp_filter=0 \
+			net.ipv4.conf.default.rp_filter=0
+	done
+	for nic in vm10 vm500 vmgw ref; do veth "$SRC" "$nic" "o-$nic"; done
+	veth "$DST" dst o-dst
+	veth "$DST" gw o-gw
+
+	# Kernel forwarding (and bpf_fib_lookup) from ref to the dst VM.
+	in_ns "$FAB" sysctl -qw net.ipv4.ip_forward=1
+	ip -n "$FAB" addr add 10.250.1.1/24 dev o-ref
+	ip -n "$SRC" addr add 10.250.1.2/24 dev ref
+	ip -n "$FAB" route add 10.1.2.4/32 dev o-dst
+	ip -n "$FAB" neigh replace 10.1.2.4 lladdr "$(mac "$DST" dst)" dev o-dst nud permanent
+	# NAPI on o-ref while no XDP program is attached to it (kernel mode).
+	in_ns "$FAB" ethtool -K o-ref gro on >/dev/null
+
+	log "reference forwarders and sink"
+	mkdir -p "$PIN/ref"
+	bpftool prog loadall build/benchref.bpf.o "$PIN/ref" type xdp pinmaps "$PIN/ref"
+	in_ns "$DST" ip link set dev dst xdpdrv pinned "$PIN/ref/xdp_sink"
+	in_ns "$DST" ip link set dev gw xdpdrv pinned "$PIN/ref/xdp_sink"
+	local o_dst
+	o_dst=$(ifindex "$FAB" o-dst)
+	in_ns "$FAB" bpftool map update pinned "$PIN/ref/tx_ports" key $(le32 "$o_dst") value $(le32 "$o_dst")
+	in_ns "$FAB" bpftool map update pinned "$PIN/ref/redirect_egress" key 0 0 0 0 \
+		value $(le32 "$o_dst") $(mac_bytes "$(mac "$DST" dst)") $(mac_bytes "$(mac "$FAB" o-dst)")
+
+	log "topology: 10 and 500 UDRs, $PREFIXES gateway-learned prefixes"
+	awk -v nprefixes="$PREFIXES" -v prefixes_file="$WORK/prefixes" -v hosts="$WORK/hosts" \
+		-f scripts/bench-fabric-topo.awk >"$WORK/topo.yaml"
+	awk '{ print "route add " $1 " via 10.1.2.4 dev o-dst proto 99" }' "$WORK/prefixes" >"$WORK/routes"
+
+	log "fabric (compiler + loader)"
+	in_ns "$FAB" "$LOADER" load "$WORK/topo.yaml" "$PIN/fabric" \
+		"vm10=o-vm10,$(mac "$SRC" vm10)" "vm500=o-vm500,$(mac "$SRC" vm500)" \
+		"vmgw=o-vmgw,$(mac "$SRC" vmgw)" "dst=o-dst,$(mac "$DST" dst)" \
+		"gw=o-gw,$(mac "$DST" gw)"
+}
+
+sink_packets() {
+	bpftool map dump pinned "$PIN/ref/sink_stats" -j | jq '[.[0].formatted.values[].value.packets] | add'
+}
+
+now_ns() { date +%s%N; }
+
+# mode: ns dev src dst [dst-mac]: where and what the generator sends.
+mode_args() {
+	case $1 in
+	ceiling | kernel) echo "$SRC ref 10.250.1.2 10.1.2.4 $(mac "$FAB" o-ref)" ;;
+	fib100kS) echo "$SRC ref 10.250.1.2 $WORK/hosts $(mac "$FAB" o-ref)" ;;
+	fabric10) echo "$SRC vm10 10.1.10.4 10.1.2.4" ;;
+	fabric500) echo "$SRC vm500 10.1.50.4 10.1.2.4" ;;
+	fabric100kS) echo "$SRC vmgw 10.1.100.4 $WORK/hosts" ;;
+	esac
+}
+
+# The program on o-ref for each reference mode.
+mode_enter() {
+	case $1 in
+	ceiling) in_ns "$FAB" ip -force link set dev o-ref xdpdrv pinned "$PIN/ref/xdp_redirect" ;;
+	kernel) ip -n "$FAB" link set dev o-ref xdpdrv off ;;
+	fib100kS)
+		in_ns "$FAB" ip -force link set dev o-ref xdpdrv pinned "$PIN/ref/xdp_fib"
+		ip -n "$FAB" -batch "$WORK/routes" ;;
+	esac
+}
+
+mode_leave() {
+	case $1 in
+	fib100kS) ip -n "$FAB" route flush proto 99 ;;
+	esac
+}
+
+pktgen_args() { # ns dev src dst [dmac]
+	echo "--dev $2 --src $3 --dst $4 ${5:+--dst-mac $5}"
+}
+
+# One live sample: start the generator, skip the warm-up, count the sink.
+live_sample() {
+	local rep=$1 mode=$2 a c0 c1 t0 t1 gen
+	read -r -a a <<<"$(mode_args "$mode")"
+	in_ns "${a[0]}" "$XVNET" pktgen $(pktgen_args "${a[@]}") --cpu 0 \
+		--seconds $((WARMUP + WINDOW + 1)) -j >"$WORK/gen.json" &
+	gen=$!
+	sleep "$WARMUP"
+	c0=$(sink_packets) t0=$(now_ns)
+	sleep "$WINDOW"
+	c1=$(sink_packets) t1=$(now_ns)
+	wait "$gen"
+	jq -nc --argjson rep "$rep" --arg mode "$mode" --argjson c "$((c1 - c0))" \
+		--argjson t "$((t1 - t0))" --slurpfile gen "$WORK/gen.json" \
+		'{rep: $rep, live: $mode, mpps: ($c / $t * 1000), gen_mpps: ($gen[0].pps / 1e6)}' |
+		tee -a "$SAMPLES" | jq -r '"  \(.live): \(.mpps * 100 | round / 100) Mpps (generated \(.gen_mpps * 100 | round / 100))"' >&2
+}
+
+# One test-run sample: the program attached where the mode's frames arrive.
+test_sample() {
+	local rep=$1 mode=$2 a ns dev
+	read -r -a a <<<"$(mode_args "$mode")"
+	case $mode in
+	floor) a=("$SRC" ref 10.250.1.2 10.1.2.4) ns=$DST dev=dst ;;
+	*) ns=$FAB dev=o-${a[1]} ;;
+	esac
+	in_ns "$ns" "$XVNET" pktgen --test-run $(pktgen_args "${a[@]}") --dev "$dev" \
+		--src-mac "$(mac "${a[0]}" "${a[1]}")" --cpu 0 --repeat "$REPEAT" -j |
+		jq -c --argjson rep "$rep" --arg mode "$mode" '{rep: $rep, test: $mode, ns: .ns_per_frame, verdict}' |
+		tee -a "$SAMPLES" | jq -r '"  \(.test): \(.ns) ns/frame (\(.verdict))"' >&2
+}
+
+# Every map of the fabric, generations' inner maps included.
+fabric_memory() {
+	local f ids=()
+	for f in "$PIN"/fabric/*; do
+		[ "$(basename "$f")" = prog ] && continue
+		ids+=("$(bpftool map show pinned "$f" -j | jq .id)")
+		case $f in
+		*_gen) ids+=($(bpftool map dump pinned "$f" -j | jq '.[].value // empty')) ;;
+		esac
+	done
+	for id in "${ids[@]}"; do bpftool map show id "$id" -j; done |
+		jq -s '{bytes_memlock: (map(.bytes_memlock) | add), maps: map({id, name, type, max_entries, bytes_memlock})}'
+}
+
+setup
+modes=(ceiling kernel fabric10 fabric500 fabric100kS fib100kS)
+for rep in $(seq 1 "$REPS"); do
+	log "rep $rep/$REPS"
+	test_sample "$rep" floor
+	for mode in "${modes[@]}"; do
+		mode_enter "$mode"
+		live_sample "$rep" "$mode"
+		[ "$mode" = kernel ] || test_sample "$rep" "$mode"
+		mode_leave "$mode"
+	done
+done
+
+fabric_memory >"$WORK/memory.json"
+jq -s --slurpfile mem "$WORK/memory.json" --argjson reps "$REPS" --argjson window "$WINDOW" \
+	--argjson prefixes "$PREFIXES" -f scripts/bench-fabric-report.jq "$SAMPLES"
