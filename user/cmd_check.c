@@ -41,23 +41,33 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Read apart from parsing, to time the two (topo_load() does both). */
 static int read_file(const char *path, char **buf, size_t *len)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	size_t cap = 1 << 16, n;
+	int err;
 
 	if (!f)
 		return -1;
-	*buf = malloc(cap);
+	*buf = NULL;
 	*len = 0;
-	while (*buf && (n = fread(*buf + *len, 1, cap - *len, f)) > 0) {
+	do {
+		if (*len == cap || !*buf) {
+			cap = *buf ? 2 * cap : cap;
+			*buf = realloc(*buf, cap);
+			if (!*buf)
+				abort();
+		}
+		n = fread(*buf + *len, 1, cap - *len, f);
 		*len += n;
-		if (*len == cap)
-			*buf = realloc(*buf, cap *= 2);
-	}
+	} while (n);
+	err = ferror(f);
 	if (f != stdin)
 		fclose(f);
-	return *buf ? 0 : -1;
+	if (err)
+		free(*buf);
+	return err ? -1 : 0;
 }
 
 static void yaml_parse(const char *buf, size_t len)
@@ -96,7 +106,7 @@ static int load_timed(struct session *s, struct stats *st)
 	char *buf;
 
 	if (read_file(s->o.topology, &buf, &len)) {
-		perror(s->o.topology);
+		fprintf(stderr, "%s: error: cannot read: %m\n", s->o.topology);
 		return EXIT_USAGE;
 	}
 	t1 = now();
@@ -104,11 +114,8 @@ static int load_timed(struct session *s, struct stats *st)
 	st->load_s = t1 - t0 + yaml_s;
 	t0 = now();
 	if (topo_parse(s->o.topology, buf, len, &s->topo, &d)) {
-		for (int i = 0; i < d.n; i++)
-			fprintf(stderr, "%s\n", d.lines[i]);
-		diags_free(&d);
 		free(buf);
-		return EXIT_USAGE;
+		return verb_diagnostics(&d);
 	}
 	t1 = now();
 	st->validate_s = t1 - t0 > yaml_s ? t1 - t0 - yaml_s : 0;

@@ -71,11 +71,15 @@ static int resolve_source(const struct session *s, struct origin *o, uint32_t *s
 	const struct topology *t = &s->topo;
 	const char *arg = s->o.args[0];
 	bool by_addr = ipv4_parse(arg, src);
-	int vm = by_addr ? -1 : topo_find_vm(t, arg);
-	int rc = by_addr ? find_vm_by_ip(s, *src, &vm) : 0;
+	int vm, rc;
 
-	if (rc)
-		return rc;
+	if (by_addr) {
+		rc = find_vm_by_ip(s, *src, &vm);
+		if (rc)
+			return rc;
+	} else {
+		vm = topo_find_vm(t, arg);
+	}
 	if (vm >= 0) {
 		*o = (struct origin){ .is_site = false, .index = vm };
 		*src = t->vms[vm].ip;

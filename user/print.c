@@ -238,12 +238,13 @@ static void text_emit(const char *key, const char *fmt, ...)
 	if (!tb->cols) {
 		if (!fmt)
 			return;
+		/* not in a table: printed where it falls, as iproute2 does */
 		va_start(ap, fmt);
 		vprintf(fmt, ap);
 		va_end(ap);
 		return;
 	}
-	for (int c = 0; c < tb->ncols; c++) {
+	for (int c = 0; key && c < tb->ncols; c++) {
 		if (strcmp(tb->cols[c].key, key))
 			continue;
 		va_start(ap, fmt);

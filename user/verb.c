@@ -187,16 +187,20 @@ int session_parse(struct session *s, const struct verb *v, int argc, char **argv
 	return v->opts & VERB_OPT_FLOW ? settle_flow(s) : SESSION_READY;
 }
 
+int verb_diagnostics(struct diags *d)
+{
+	for (int i = 0; i < d->n; i++)
+		fprintf(stderr, "%s\n", d->lines[i]);
+	diags_free(d);
+	return EXIT_USAGE;
+}
+
 int session_load(struct session *s)
 {
 	struct diags d = { 0 };
 
-	if (topo_load(s->o.topology, &s->topo, &d)) {
-		for (int i = 0; i < d.n; i++)
-			fprintf(stderr, "%s\n", d.lines[i]);
-		diags_free(&d);
-		return EXIT_USAGE;
-	}
+	if (topo_load(s->o.topology, &s->topo, &d))
+		return verb_diagnostics(&d);
 	diags_free(&d);
 	s->loaded = true;
 	return SESSION_READY;

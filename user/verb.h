@@ -12,6 +12,7 @@
 
 #include "engine.h"
 #include "model.h"
+#include "topo.h"
 
 /* Options beyond -t/-j/-h that a verb accepts. */
 #define VERB_OPT_FLOW	(1u << 0) /* -p/--protocol, --port */
@@ -51,6 +52,8 @@ struct session {
  * EXIT_USAGE after a usage error (already reported).
  */
 int session_parse(struct session *s, const struct verb *v, int argc, char **argv);
+/* Print every diagnostic line to stderr, free them; returns EXIT_USAGE. */
+int verb_diagnostics(struct diags *d);
 /* Load and validate the topology; diagnostics to stderr, EXIT_USAGE. */
 int session_load(struct session *s);
 /* Compute every subnet's effective routes; EXIT_FAIL when out of memory. */
