@@ -406,6 +406,45 @@ static void test_load_file(void **state)
 	topo_free(&t);
 }
 
+static void test_load_stdin(void **state)
+{
+	char path[] = "/tmp/test_topo_XXXXXX";
+	int fd = mkstemp(path);
+	struct topology t;
+	struct diags d = { 0 };
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, full, strlen(full)), (ssize_t)strlen(full));
+	close(fd);
+	assert_non_null(freopen(path, "r", stdin));
+	unlink(path);
+	assert_int_equal(topo_load("-", &t, &d), 0);
+	assert_string_equal(t.file, "-");
+	assert_int_equal(t.nvnets, 3);
+	topo_free(&t);
+}
+
+/* The second pass (references, rules) also reports every problem. */
+static void test_second_pass_collects_all(void **state)
+{
+	static const char yaml[] =
+		"name: lab\n"
+		"vnets:\n"
+		"  - {name: a, addressSpace: [10.0.0.0/16], subnets: [{name: s, addressPrefix: 10.0.0.0/24, routeTable: nope}]}\n"
+		"vms:\n"
+		"  - {name: v, subnet: a/t}\n"
+		"  - {name: w, subnet: a/s, ip: 10.0.0.2}\n";
+	struct topology t;
+	struct diags d = { 0 };
+
+	assert_int_equal(parse(yaml, &t, &d), -1);
+	assert_int_equal(d.n, 3);
+	assert_non_null(strstr(d.lines[0], "t.yaml:3:104: error: subnet 'a/s' names route table 'nope'"));
+	assert_non_null(strstr(d.lines[1], "t.yaml:5:23: error: VM 'v' names subnet 't'"));
+	assert_non_null(strstr(d.lines[2], "t.yaml:6:32: error: VM 'w': 10.0.0.2 is reserved"));
+	diags_free(&d);
+}
+
 /* ---- rejections: one YAML each, the exact place and what is said ---- */
 
 struct reject {
@@ -719,6 +758,8 @@ int main(void)
 		cmocka_unit_test(test_collects_all_errors),
 		cmocka_unit_test(test_unreadable_file),
 		cmocka_unit_test(test_load_file),
+		cmocka_unit_test(test_load_stdin),
+		cmocka_unit_test(test_second_pass_collects_all),
 	};
 	struct CMUnitTest tests[ARRAY_SIZE(fixed) + ARRAY_SIZE(rejects)];
 	size_t n = 0;
