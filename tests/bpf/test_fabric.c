@@ -11,6 +11,9 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+#include <bpf/libbpf.h>
+
 #include "fabric_harness.h"
 
 static struct lab rules;
@@ -353,6 +356,140 @@ static void test_not_a_nic(void **state)
 	assert_int_equal(o.out, -1);
 }
 
+/* ---- trace ------------------------------------------------------------ */
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	struct xv_event *got = ctx;
+
+	if (len == sizeof(*got))
+		*got = *(struct xv_event *)data;
+	return 0;
+}
+
+static void test_trace(void **state)
+{
+	struct pkt p = ipv4_frame(rules.nics[HUBVM].mac, ip("10.0.2.4"), ip("10.1.1.4"), IPPROTO_ICMP);
+	struct ring_buffer *rb;
+	struct xv_event ev;
+	__u32 key = XV_CFG_TRACE, on = 1, off = 0;
+
+	memset(&ev, 0xee, sizeof(ev));
+	rb = ring_buffer__new(rules.events, on_event, &ev, NULL);
+	assert_non_null(rb);
+	ring_buffer__consume(rb);
+	assert_int_equal(bpf_map_update_elem(rules.config, &key, &on, BPF_ANY), 0);
+	run_frame(&rules, HUBVM, p.b, p.len, NULL, NULL);
+	assert_int_equal(bpf_map_update_elem(rules.config, &key, &off, BPF_ANY), 0);
+	assert_int_equal(ring_buffer__consume(rb), 1);
+	assert_int_equal(ev.in, HUBVM);
+	assert_int_equal(ev.out, NVA);
+	assert_int_equal(ev.verdict, XV_FWD);
+	assert_int_equal(ev.proto, IPPROTO_ICMP);
+	assert_int_equal(ev.src, htonl(ip("10.0.2.4")));
+	assert_int_equal(ev.dst, htonl(ip("10.1.1.4")));
+	assert_int_not_equal(ev.route_id, XV_NONE);
+
+	/* Disabled: nothing is emitted. */
+	run_frame(&rules, HUBVM, p.b, p.len, NULL, NULL);
+	assert_int_equal(ring_buffer__consume(rb), 0);
+	ring_buffer__free(rb);
+}
+
+/* ---- generation swap under load ------------------------------------- */
+
+/*
+ * Variant B of the rules lab: the NVA loses IP forwarding and the UDR that
+ * sends 10.1.1.0/24 to it. hubvm -> 10.1.1.4 then goes straight over the
+ * peering to spokevm. A frame that saw A's tables with B's NIC records
+ * would be dropped (the NVA no longer forwards): that is what a mix of
+ * generations looks like.
+ */
+static char *variant_b(void)
+{
+	const char *fwd = strstr(rules_yaml, "enableIpForwarding: true");
+	const char *udr = strstr(rules_yaml, "      - {name: via-nva");
+	char *y;
+
+	/* Everything up to the UDR, after it up to the flag, then the rest. */
+	if (asprintf(&y, "%.*s%.*senableIpForwarding: false%s",
+		     (int)(udr - rules_yaml), rules_yaml,
+		     (int)(fwd - strchr(udr, '\n') - 1), strchr(udr, '\n') + 1,
+		     fwd + strlen("enableIpForwarding: true")) < 0)
+		return NULL;
+	return y;
+}
+
+struct load {
+	volatile bool stop;
+	long frames, as_a, as_b, wrong;
+};
+
+static void *send_loop(void *arg)
+{
+	struct load *ld = arg;
+	struct pkt p = ipv4_frame(rules.nics[HUBVM].mac, ip("10.0.2.4"), ip("10.1.1.4"), IPPROTO_UDP);
+	struct xdp_md ctx = { .data_end = p.len, .ingress_ifindex = rules.nics[HUBVM].ifindex };
+	__u8 out[256];
+
+	while (!ld->stop) {
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = p.b, .data_size_in = p.len,
+			    .data_out = out, .data_size_out = sizeof(out),
+			    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
+
+		if (bpf_prog_test_run_opts(rules.prog, &opts) || opts.retval != XDP_REDIRECT)
+			ld->wrong++;
+		else if (!memcmp(out, rules.nics[NVA].mac, ETH_ALEN))
+			ld->as_a++;
+		else if (!memcmp(out, rules.nics[SPOKEVM].mac, ETH_ALEN))
+			ld->as_b++;
+		else
+			ld->wrong++;
+		ld->frames++;
+	}
+	return NULL;
+}
+
+static void test_swap_under_load(void **state)
+{
+	char *yaml_b = variant_b();
+	struct topology tb = { 0 };
+	struct engine eb = { 0 };
+	struct diags d = { 0 };
+	struct load ld = { 0 };
+	struct pkt probe = ipv4_frame(rules.nics[HUBVM].mac, ip("10.0.2.4"), ip("10.1.1.4"),
+				      IPPROTO_UDP);
+	struct fabric_nic *swapped;
+	pthread_t th;
+	int ret = 0;
+
+	assert_int_equal(topo_parse("rules-b", yaml_b, strlen(yaml_b), &tb, &d), 0);
+	assert_int_equal(engine_build(&eb, &tb), 0);
+	assert_int_equal(pthread_create(&th, NULL, send_loop, &ld), 0);
+	for (int i = 0; i < 100 && !ret; i++)
+		ret = i % 2 ? fabric_apply(&rules.t, &rules.e, rules.nics, rules.n, rules.pin)
+			    : fabric_apply(&tb, &eb, rules.nics, rules.n, rules.pin);
+	ld.stop = true;
+	pthread_join(th, NULL);
+	print_message("%ld frames during 100 swaps: %ld as A, %ld as B, %ld otherwise\n",
+		      ld.frames, ld.as_a, ld.as_b, ld.wrong);
+	assert_int_equal(ret, 0);
+	assert_int_equal(ld.wrong, 0);
+	assert_true(ld.as_a > 0 && ld.as_b > 0);
+
+	/* A refused apply (the NICs changed) leaves generation A in force. */
+	swapped = malloc(rules.n * sizeof(*swapped));
+	memcpy(swapped, rules.nics, rules.n * sizeof(*swapped));
+	swapped[0].ifindex = rules.nics[1].ifindex;
+	swapped[1].ifindex = rules.nics[0].ifindex;
+	assert_int_equal(fabric_apply(&tb, &eb, swapped, rules.n, rules.pin), -EINVAL);
+	free(swapped);
+	assert_int_equal(run_frame(&rules, HUBVM, probe.b, probe.len, NULL, NULL).out, NVA);
+	engine_free(&eb);
+	topo_free(&tb);
+	free(yaml_b);
+}
+
 /* ---- differential test against the route engine ------------------------- */
 
 static int map_drop(enum drop_reason r, bool sending)
@@ -535,6 +672,8 @@ int main(void)
 		cmocka_unit_test(test_options_and_fragments),
 		cmocka_unit_test(test_unmodelled_ethertypes),
 		cmocka_unit_test(test_not_a_nic),
+		cmocka_unit_test(test_trace),
+		cmocka_unit_test(test_swap_under_load),
 	};
 	const struct CMUnitTest example_tests[] = {
 		cmocka_unit_test_teardown(test_differential_hub_spoke, teardown_example),
