@@ -88,7 +88,7 @@ YAML
 	# hub/GatewaySubnet 11 rows (3 Invalid), hub/fw 9 (1), two spokes 4 (1).
 	jq_true '.stats.routes == 28 and .stats.active_routes == 22'
 	jq_true '.stats | (.load_s >= 0 and .validate_s >= 0 and .compute_s >= 0 and .peak_rss_mb > 0)'
-	jq_true '.stats.total_s >= .stats.compute_s'
+	jq_true '.stats.total_s >= .stats.compute_s and .stats.readout_s >= 0'
 }
 
 @test "gen-topo: generated topologies are valid and sized as asked" {
