@@ -904,7 +904,8 @@ static void parse_gateway(struct tp_ctx *c, const yaml_node_t *n, int i)
 
 /* Site hosts and Internet hosts: a name and an address. */
 static void parse_hosts(struct tp_ctx *c, const yaml_node_t *seq,
-			const char *suffix, struct host **out, int *n)
+			const char *kind, const char *suffix, struct host **out,
+			int *n)
 {
 	char what[LABEL_LEN];
 
@@ -913,7 +914,7 @@ static void parse_hosts(struct tp_ctx *c, const yaml_node_t *seq,
 	for (int i = 0; i < *n; i++) {
 		const yaml_node_t *h = tp_item(c, seq, i);
 
-		label(what, c, h, "host", "hosts", i, suffix);
+		label(what, c, h, kind, "hosts", i, suffix);
 		(*out)[i].pos = obj_pos(c, h);
 		if (!check_map(c, h, host_keys, what))
 			continue;
@@ -934,7 +935,8 @@ static void parse_site(struct tp_ctx *c, const yaml_node_t *n, int i)
 	s->name = get_str(c, n, "name");
 	s->space = get_prefixes(c, n, "addressSpace", &s->nspace);
 	snprintf(suffix, sizeof(suffix), " of %s", what);
-	parse_hosts(c, tp_get(c, n, "hosts"), suffix, &s->hosts, &s->nhosts);
+	parse_hosts(c, tp_get(c, n, "hosts"), "host", suffix, &s->hosts,
+		    &s->nhosts);
 }
 
 static void parse_circuit(struct tp_ctx *c, const yaml_node_t *n, int i)
@@ -1054,8 +1056,8 @@ static void parse_internet(struct tp_ctx *c, const yaml_node_t *n)
 
 	if (!check_map(c, n, internet_keys, "internet"))
 		return;
-	parse_hosts(c, tp_get(c, n, "hosts"), " of internet", &t->internet_hosts,
-		    &t->ninternet_hosts);
+	parse_hosts(c, tp_get(c, n, "hosts"), "internet host", "",
+		    &t->internet_hosts, &t->ninternet_hosts);
 }
 
 /*
