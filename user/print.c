@@ -36,11 +36,6 @@ static void *xrealloc(void *p, size_t n)
 	return p;
 }
 
-bool print_is_json(void)
-{
-	return out.json;
-}
-
 void print_start(bool json)
 {
 	memset(&out, 0, sizeof(out));

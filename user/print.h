@@ -28,7 +28,6 @@ struct column {
 /* Start a document (JSON: the top-level object) and print it at the end. */
 void print_start(bool json);
 int print_end(void); /* 0, or -1 when stdout could not be written */
-bool print_is_json(void);
 
 void print_open_object(const char *key);
 void print_close_object(void);
