@@ -77,6 +77,8 @@ static void check_names(struct tp_ctx *c)
 		max += t->route_tables[i].nroutes;
 	for (int i = 0; i < t->nsites; i++)
 		max += t->sites[i].nhosts;
+	for (int i = 0; i < t->nvms; i++)
+		max += t->vms[i].firewall ? t->vms[i].firewall->nrules : 0;
 	v = tp_alloc((size_t)max, sizeof(*v));
 
 #define UNIQUE(arr, cnt, kindname, scopestr)                                   \
@@ -102,6 +104,14 @@ static void check_names(struct tp_ctx *c)
 			 t->route_tables[i].name);
 		UNIQUE(t->route_tables[i].routes, t->route_tables[i].nroutes,
 		       "route", scope);
+	}
+	for (int i = 0; i < t->nvms; i++) {
+		if (!t->vms[i].firewall)
+			continue;
+		snprintf(scope, sizeof(scope), " in the firewall of VM '%s'",
+			 t->vms[i].name);
+		UNIQUE(t->vms[i].firewall->rules, t->vms[i].firewall->nrules,
+		       "rule", scope);
 	}
 #undef UNIQUE
 	/* `xvnet path` takes any of these as a source: one namespace */

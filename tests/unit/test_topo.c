@@ -584,6 +584,10 @@ static const struct reject rejects[] = {
 	{ "duplicate_internet_host", "8:27", "duplicate name 'app1': the VM at line 7 already uses it",
 	  BASE "vms: [{name: app1, subnet: spoke/app}]\n"
 	  "internet: {hosts: [{name: app1, ip: 203.0.113.1}]}\n" },
+	{ "duplicate_rule", "9:10", "duplicate name 'r': the rule at line 8 already uses it in the firewall of VM 'x'",
+	  BASE "vms: [{name: x, subnet: hub/fw, firewall: {rules: [\n"
+	  "  {name: r, action: Allow},\n"
+	  "  {name: r, action: Deny}]}}]\n" },
 	{ "dangling_route_table", "5:58", "subnet 'hub/fw' names route table 'fw-rtt', which does not exist; did you mean 'fw-rt'?",
 	  "name: lab\nvnets:\n  - {name: hub, addressSpace: [10.0.0.0/16], subnets: [\n"
 	  "      {name: GatewaySubnet, addressPrefix: 10.0.255.0/27},\n"
