@@ -91,16 +91,17 @@ static int cmp_len_addr(const void *a, const void *b, void *ctx)
 	return (x->addr > y->addr) - (x->addr < y->addr);
 }
 
-/*
- * Index rows [0, n) for which keep() is true (keep NULL: all) into
- * by_len/nby_len, the layout of struct lpm_index.
- */
+/* The three arrays of an LPM index (struct lpm_index, struct gw_routes). */
+#define LPM(x) (x)->by_len, (x)->nby_len, (x)->key_by_len
+
+/* Index rows [0, n) for which keep() is true (keep NULL: all). */
 static int lpm_build(const void *rows, size_t stride, int n,
 		     bool (*keep)(const void *row), int *by_len[33],
-		     int nby_len[33])
+		     int nby_len[33], uint32_t *key_by_len[33])
 {
 	struct rows_ctx ctx = { rows, stride };
-	int *idx = malloc(sizeof(int) * (size_t)(n ? n : 1));
+	int *idx = malloc((sizeof(int) + sizeof(uint32_t)) * (size_t)(n ? n : 1));
+	uint32_t *keys = (uint32_t *)(idx + n);
 	int m = 0;
 
 	if (!idx)
@@ -110,29 +111,33 @@ static int lpm_build(const void *rows, size_t stride, int n,
 			idx[m++] = i;
 	qsort_r(idx, (size_t)m, sizeof(int), cmp_len_addr, &ctx);
 	memset(nby_len, 0, sizeof(int) * 33);
-	for (int i = 0; i < m; i++)
+	for (int i = 0; i < m; i++) {
+		keys[i] = row_prefix(rows, stride, idx[i])->addr;
 		nby_len[row_prefix(rows, stride, idx[i])->len]++;
+	}
 	by_len[0] = idx;
-	for (int l = 1; l <= 32; l++)
+	key_by_len[0] = keys;
+	for (int l = 1; l <= 32; l++) {
 		by_len[l] = by_len[l - 1] + nby_len[l - 1];
+		key_by_len[l] = key_by_len[l - 1] + nby_len[l - 1];
+	}
 	return 0;
 }
 
 /* The indexed row of prefix length len containing dst, or -1. */
-static int lpm_find(const void *rows, size_t stride, int *const by_len[33],
-		    const int nby_len[33], int len, uint32_t dst)
+static int lpm_find(int *const by_len[33], const int nby_len[33],
+		    uint32_t *const key_by_len[33], int len, uint32_t dst)
 {
 	uint32_t key = dst & prefix_mask((uint8_t)len);
-	const int *list = by_len[len];
+	const uint32_t *keys = key_by_len[len];
 	int lo = 0, hi = nby_len[len];
 
 	while (lo < hi) {
 		int mid = lo + (hi - lo) / 2;
-		uint32_t a = row_prefix(rows, stride, list[mid])->addr;
 
-		if (a == key)
-			return list[mid];
-		if (a < key)
+		if (keys[mid] == key)
+			return by_len[len][mid];
+		if (keys[mid] < key)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -141,15 +146,15 @@ static int lpm_find(const void *rows, size_t stride, int *const by_len[33],
 }
 
 /* The indexed row with the longest prefix containing dst, or -1 (R6.1). */
-static int lpm_lookup(const void *rows, size_t stride, int *const by_len[33],
-		      const int nby_len[33], uint32_t dst)
+static int lpm_lookup(int *const by_len[33], const int nby_len[33],
+		      uint32_t *const key_by_len[33], uint32_t dst)
 {
 	for (int len = 32; len >= 0; len--) {
 		int i;
 
 		if (!nby_len[len])
 			continue;
-		i = lpm_find(rows, stride, by_len, nby_len, len, dst);
+		i = lpm_find(by_len, nby_len, key_by_len, len, dst);
 		if (i >= 0)
 			return i;
 	}
@@ -435,8 +440,7 @@ static int build_gateway(struct engine *e, int g)
 	err = learn_all(e, false, g, &gr->routes, &gr->n);
 	if (err)
 		return err;
-	return lpm_build(gr->routes, sizeof(*gr->routes), gr->n, NULL,
-			 gr->by_len, gr->nby_len);
+	return lpm_build(gr->routes, sizeof(*gr->routes), gr->n, NULL, LPM(gr));
 }
 
 static struct site_routes site_row(const struct learned_route *lr)
@@ -476,8 +480,7 @@ static int build_site(struct engine *e, int s)
 		return -ENOMEM;
 	e->site_routes[s] = rows;
 	e->nsite_routes[s] = n;
-	return lpm_build(rows, sizeof(*rows), n, NULL, e->site_lpm[s].by_len,
-			 e->site_lpm[s].nby_len);
+	return lpm_build(rows, sizeof(*rows), n, NULL, LPM(&e->site_lpm[s]));
 }
 
 /* ---- a subnet's own rows: Default and User ---------------------------- */
@@ -626,8 +629,19 @@ static int gw_find(const struct gw_routes *gw, struct prefix p)
 
 static bool gw_row_invalid(const struct route_set *rs, int i)
 {
-	return bsearch(&i, rs->gw_invalid, (size_t)rs->ngw_invalid,
-		       sizeof(int), cmp_int) != NULL;
+	int lo = 0, hi = rs->ngw_invalid;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (rs->gw_invalid[mid] == i)
+			return true;
+		if (rs->gw_invalid[mid] < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
 }
 
 static bool is_peering(enum next_hop_type t)
@@ -764,7 +778,7 @@ static int settle(struct route_set *rs)
 	remove_reserved_none(rs);
 	gateway_beats_default(rs);
 	return lpm_build(rs->own, sizeof(*rs->own), rs->nown, row_active,
-			 rs->active.by_len, rs->active.nby_len);
+			 LPM(&rs->active));
 }
 
 /* §12 compiler recipe for subnet s. */
@@ -861,17 +875,27 @@ int route_set_count(const struct route_set *rs)
 	return rs->nown + (rs->gw ? rs->gw->n : 0);
 }
 
-/* R3.2, R3.4: a gateway row as the subnet sees it. */
+/*
+ * R3.2, R3.4: a gateway row as the subnet sees it. Hot (every row of every
+ * subnet may be read back): fields are stored one by one, which compiles
+ * to plain stores rather than a struct built on the stack and copied.
+ */
 static const struct eff_route *gw_row(const struct engine *e,
 				      const struct route_set *rs, int i,
 				      struct eff_route *tmp)
 {
 	int g = rs->gw->gateway;
 
-	*tmp = route_new(rs->gw->routes[i].prefix, SRC_GATEWAY, NH_GATEWAY);
+	tmp->prefix = rs->gw->routes[i].prefix;
+	tmp->source = SRC_GATEWAY;
 	tmp->active = !gw_row_invalid(rs, i);
+	tmp->type = NH_GATEWAY;
 	tmp->next_hop_ip = e->topo->gateways[g].ip;
+	tmp->peer_vnet = -1;
 	tmp->gateway = g;
+	tmp->route_table = -1;
+	tmp->udr = -1;
+	tmp->vnet_local_as_none = false;
 	return tmp;
 }
 
@@ -890,8 +914,7 @@ const struct eff_route *engine_lookup(const struct engine *e, int subnet,
 				      uint32_t dst, struct eff_route *tmp)
 {
 	const struct route_set *rs = &e->sets[subnet];
-	int own = lpm_lookup(rs->own, sizeof(*rs->own), rs->active.by_len,
-			     rs->active.nby_len, dst);
+	int own = lpm_lookup(LPM(&rs->active), dst);
 	int own_len = own >= 0 ? rs->own[own].prefix.len : -1;
 
 	for (int len = 32; rs->gw && len > own_len; len--) {
@@ -899,8 +922,7 @@ const struct eff_route *engine_lookup(const struct engine *e, int subnet,
 
 		if (!rs->gw->nby_len[len])
 			continue;
-		i = lpm_find(rs->gw->routes, sizeof(*rs->gw->routes),
-			     rs->gw->by_len, rs->gw->nby_len, len, dst);
+		i = lpm_find(LPM(rs->gw), len, dst);
 		if (i >= 0 && !gw_row_invalid(rs, i))
 			return gw_row(e, rs, i, tmp);
 	}
@@ -1214,8 +1236,7 @@ static const struct learned_route *gateway_route(const struct engine *e, int g,
 
 	if (gateway_vnet_route(e, g, dst, tmp))
 		return tmp;
-	i = lpm_lookup(gr->routes, sizeof(*gr->routes), gr->by_len, gr->nby_len,
-		       dst);
+	i = lpm_lookup(LPM(gr), dst);
 	if (i >= 0)
 		return &gr->routes[i];
 	if (gw->type != GW_VPN || gw->default_site < 0)
@@ -1259,8 +1280,7 @@ static bool site_send(struct walk *w, int s, struct cursor *c)
 	if (site_has(&w->t->sites[s], w->f->dst))
 		return deliver(w, TO_SITE, s);
 	h = hop_add(w, HOP_SITE, s);
-	i = lpm_lookup(e->site_routes[s], sizeof(struct site_routes),
-		       e->site_lpm[s].by_len, e->site_lpm[s].nby_len, w->f->dst);
+	i = lpm_lookup(LPM(&e->site_lpm[s]), w->f->dst);
 	if (i < 0)
 		return drop(w, DROP_NO_GATEWAY_ROUTE);
 	h->learned = site_hop(&e->site_routes[s][i]);

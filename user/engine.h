@@ -39,12 +39,14 @@ struct learned_route {
 
 /*
  * Longest-prefix-match index over rows sorted or not: by_len[L] lists, in
- * address order, the indices of the indexed rows of prefix length L. All
- * lists share one allocation, by_len[0].
+ * address order, the indices of the indexed rows of prefix length L, and
+ * key_by_len[L] their addresses (what a lookup binary-searches). All lists
+ * share one allocation, by_len[0].
  */
 struct lpm_index {
 	int *by_len[33];
 	int nby_len[33];
+	uint32_t *key_by_len[33];
 };
 
 /* Everything one gateway learned, sorted by prefix_cmp, one row a prefix. */
@@ -56,6 +58,7 @@ struct gw_routes {
 	 * (same layout as struct lpm_index). */
 	int *by_len[33];
 	int nby_len[33];
+	uint32_t *key_by_len[33];
 };
 
 struct eff_route {
