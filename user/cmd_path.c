@@ -130,6 +130,18 @@ static void print_hop_place(const struct topology *t, const struct hop *h)
 }
 
 /* The NIC the packet is handed to, and a firewall NVA's verdict on it. */
+/* A subnet's route to a gateway: which one (there is no NIC). */
+static void print_hop_gateway(const struct topology *t, const struct hop *h)
+{
+	char to[256];
+
+	if (h->route.type != NH_GATEWAY || h->route.gateway < 0)
+		return;
+	snprintf(to, sizeof(to), "gateway %s", t->gateways[h->route.gateway].name);
+	print_string(PRINT_JSON, "nextHop", NULL, t->gateways[h->route.gateway].name);
+	print_string(PRINT_FP, "to", NULL, to);
+}
+
 static void print_hop_nic(const struct topology *t, const struct hop *h,
 			  const struct flow *f)
 {
@@ -139,8 +151,10 @@ static void print_hop_nic(const struct topology *t, const struct hop *h,
 	char to[256];
 
 	print_string(PRINT_JSON, "nic", NULL, m ? m->name : NULL);
-	if (!m)
+	if (!m) {
+		print_hop_gateway(t, h);
 		return;
+	}
 	if (m->firewall && f->dst != m->ip) {
 		action = firewall_eval(m->firewall, f, &rule) == FW_ALLOW ? "Allow" : "Deny";
 		print_string(PRINT_JSON, "firewallRule", NULL, rule ? rule->name : NULL);

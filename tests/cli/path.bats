@@ -14,6 +14,7 @@ path_json() { # FILE SOURCE DST [options]
 	jq_true '.result == "Delivered" and .deliveredTo == {"site":"dc1"} and .dropReason == null'
 	jq_true '[.hops[] | [.vnet, .subnet, .nextHopType, .nextHopIpAddress]] == [["spoke1","app","VirtualAppliance","10.0.1.4"],["hub","fw","VirtualNetworkGateway","10.0.255.4"],["hub","GatewaySubnet","Site",null]]'
 	jq_true '.hops[0].nic == "fw" and .hops[0].firewallRule == "ping" and .hops[0].firewallAction == "Allow"'
+	jq_true '.hops[1].nextHop == "hub-gw" and .hops[1].nic == null'
 	jq_true '.hops[2].gateway == "hub-gw" and .hops[2].nextHop == "dc1"'
 }
 
