@@ -25,6 +25,15 @@ struct named {
 /* Arguments describing an array of records whose name is the first member. */
 #define RECORDS(arr, n) (arr), (size_t)(n), sizeof(*(arr))
 
+#define NAME_FIRST(type) \
+	_Static_assert(offsetof(struct type, name) == 0, #type ": name must come first")
+NAME_FIRST(vnet);
+NAME_FIRST(subnet);
+NAME_FIRST(route_table);
+NAME_FIRST(gateway);
+NAME_FIRST(site);
+NAME_FIRST(circuit);
+
 static const char *name_at(const void *base, size_t stride, int i)
 {
 	return *(const char *const *)((const char *)base + (size_t)i * stride);
@@ -124,26 +133,56 @@ static void check_names(struct tp_ctx *c)
 	free(v);
 }
 
+/* A name written in the file to designate another object. */
+struct ref {
+	const char *name;
+	struct pos pos;
+};
+
+static struct ref ref_at(const yaml_node_t *scalar)
+{
+	return (struct ref){ tp_scalar(scalar), tp_pos(scalar) };
+}
+
 /*
- * Resolves the name written at ref (a scalar) among n records; on failure
- * reports it, with the nearest name as a hint, and returns -1.
+ * Resolves r among n records; on failure reports it, with the nearest
+ * name as a hint, and returns -1.
  */
-static int lookup(struct tp_ctx *c, const yaml_node_t *ref, const char *what,
+static int lookup(struct tp_ctx *c, struct ref r, const char *what,
 		  const char *kind, const char *where, const void *base,
 		  size_t n, size_t stride)
 {
-	const char *name = tp_scalar(ref);
 	char hint[HINT_LEN], fallback[HINT_LEN];
 
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(name_at(base, stride, (int)i), name))
+		if (!strcmp(name_at(base, stride, (int)i), r.name))
 			return (int)i;
 	snprintf(fallback, sizeof(fallback), "; define it under %s", where);
-	tp_err(c, tp_pos(ref), "%s names %s '%s', which does not exist%s", what,
-	       kind, name,
+	tp_err(c, r.pos, "%s names %s '%s', which does not exist%s", what,
+	       kind, r.name,
 	       tp_hint(hint, sizeof(hint),
-		       tp_nearest(name, base, stride, (int)n), fallback));
+		       tp_nearest(r.name, base, stride, (int)n), fallback));
 	return -1;
+}
+
+/* The references written most: to a VNet, a site, a gateway. */
+static int ref_vnet(struct tp_ctx *c, const yaml_node_t *ref, const char *what)
+{
+	return lookup(c, ref_at(ref), what, "vnet", "vnets",
+		      RECORDS(c->t->vnets, c->t->nvnets));
+}
+
+static int ref_site(struct tp_ctx *c, const yaml_node_t *ref, const char *what)
+{
+	return lookup(c, ref_at(ref), what, "site", "sites",
+		      RECORDS(c->t->sites, c->t->nsites));
+}
+
+static int ref_gateway(struct tp_ctx *c, const yaml_node_t *ref,
+		       const char *what)
+{
+	return lookup(c, ref_at(ref), what, "gateway", "gateways",
+		      RECORDS(c->t->gateways, c->t->ngateways));
 }
 
 /* "VNET/SUBNET" to a subnet index, -1 (reported) when there is none. */
@@ -152,7 +191,6 @@ static int lookup_subnet(struct tp_ctx *c, const yaml_node_t *ref,
 {
 	struct topology *t = c->t;
 	const char *path = tp_scalar(ref), *slash = strchr(path, '/');
-	yaml_node_t vnode = *ref, snode = *ref;
 	char *vname;
 	int v, s;
 
@@ -161,17 +199,16 @@ static int lookup_subnet(struct tp_ctx *c, const yaml_node_t *ref,
 		       what, path);
 		return -1;
 	}
-	/* resolve each half as a scalar of its own, for the same messages */
 	vname = strndup(path, (size_t)(slash - path));
 	if (!vname)
 		abort();
-	vnode.data.scalar.value = (yaml_char_t *)vname;
-	snode.data.scalar.value = (yaml_char_t *)(slash + 1);
-	v = lookup(c, &vnode, what, "vnet", "vnets", RECORDS(t->vnets, t->nvnets));
+	v = lookup(c, (struct ref){ vname, tp_pos(ref) }, what, "vnet",
+		   "vnets", RECORDS(t->vnets, t->nvnets));
 	free(vname);
 	if (v < 0)
 		return -1;
-	s = lookup(c, &snode, what, "subnet", "the vnet's subnets",
+	s = lookup(c, (struct ref){ slash + 1, tp_pos(ref) }, what, "subnet",
+		   "the vnet's subnets",
 		   RECORDS(t->subnets + t->vnets[v].first_subnet,
 			   t->vnets[v].nsubnets));
 	return s < 0 ? -1 : t->vnets[v].first_subnet + s;
@@ -253,7 +290,7 @@ static void resolve_route_tables(struct tp_ctx *c)
 		snprintf(what, sizeof(what), "subnet '%s/%s'",
 			 t->vnets[t->subnets[s].vnet].name, t->subnets[s].name);
 		t->subnets[s].route_table =
-			lookup(c, ref, what, "route table", "routeTables",
+			lookup(c, ref_at(ref), what, "route table", "routeTables",
 			       RECORDS(t->route_tables, t->nroute_tables));
 	}
 }
@@ -311,10 +348,8 @@ static void resolve_peerings(struct tp_ctx *c)
 		snprintf(what, sizeof(what), "peering %s -> %s",
 			 tp_scalar(tp_get(c, n, "from")),
 			 tp_scalar(tp_get(c, n, "to")));
-		p->from = lookup(c, tp_get(c, n, "from"), what, "vnet", "vnets",
-				 RECORDS(t->vnets, t->nvnets));
-		p->to = lookup(c, tp_get(c, n, "to"), what, "vnet", "vnets",
-			       RECORDS(t->vnets, t->nvnets));
+		p->from = ref_vnet(c, tp_get(c, n, "from"), what);
+		p->to = ref_vnet(c, tp_get(c, n, "to"), what);
 		if (p->from >= 0 && p->to >= 0)
 			check_peering(c, i);
 	}
@@ -351,8 +386,7 @@ static void resolve_gateways(struct tp_ctx *c)
 		struct vnet *v;
 
 		snprintf(what, sizeof(what), "gateway '%s'", g->name);
-		g->vnet = lookup(c, tp_get(c, n, "vnet"), what, "vnet", "vnets",
-				 RECORDS(t->vnets, t->nvnets));
+		g->vnet = ref_vnet(c, tp_get(c, n, "vnet"), what);
 		if (g->vnet < 0)
 			continue;
 		v = &t->vnets[g->vnet];
@@ -402,9 +436,8 @@ static void resolve_circuits(struct tp_ctx *c)
 
 		snprintf(what, sizeof(what), "circuit '%s'", ci->name);
 		for (int j = 0; j < ci->nsites; j++)
-			ci->sites[j] = lookup(c, tp_list_item(c, n, "sites", j),
-					      what, "site", "sites",
-					      RECORDS(t->sites, t->nsites));
+			ci->sites[j] = ref_site(c, tp_list_item(c, n, "sites", j),
+						what);
 	}
 }
 
@@ -418,22 +451,18 @@ static void resolve_connections(struct tp_ctx *c)
 		yaml_node_t *n = tp_section_item(c, "connections", i);
 
 		snprintf(what, sizeof(what), "connection '%s'", cn->name);
-		cn->gateway = lookup(c, tp_get(c, n, "gateway"), what, "gateway",
-				     "gateways", RECORDS(t->gateways, t->ngateways));
+		cn->gateway = ref_gateway(c, tp_get(c, n, "gateway"), what);
 		switch (cn->kind) {
 		case CONN_SITE:
-			cn->peer = lookup(c, tp_get(c, n, "site"), what, "site",
-					  "sites", RECORDS(t->sites, t->nsites));
+			cn->peer = ref_site(c, tp_get(c, n, "site"), what);
 			break;
 		case CONN_CIRCUIT:
-			cn->peer = lookup(c, tp_get(c, n, "circuit"), what,
+			cn->peer = lookup(c, ref_at(tp_get(c, n, "circuit")), what,
 					  "circuit", "circuits",
 					  RECORDS(t->circuits, t->ncircuits));
 			break;
 		case CONN_VNET2VNET:
-			cn->peer = lookup(c, tp_get(c, n, "peerGateway"), what,
-					  "gateway", "gateways",
-					  RECORDS(t->gateways, t->ngateways));
+			cn->peer = ref_gateway(c, tp_get(c, n, "peerGateway"), what);
 			if (cn->peer >= 0 && cn->peer == cn->gateway)
 				tp_err(c, tp_vpos(c, n, "peerGateway"), "%s joins gateway '%s' to itself; name the other VNet's gateway",
 				       what, t->gateways[cn->peer].name);
@@ -471,7 +500,7 @@ static void resolve_default_sites(struct tp_ctx *c)
 			       what);
 			continue;
 		}
-		s = lookup(c, ref, what, "site", "sites", RECORDS(t->sites, t->nsites));
+		s = ref_site(c, ref, what);
 		if (s >= 0 && !site_connected(t, i, s))
 			tp_err(c, tp_pos(ref), "%s: defaultSite '%s' is not connected to it; add a connection {gateway: %s, site: %s} or pick a connected site",
 			       what, t->sites[s].name, g->name, t->sites[s].name);
