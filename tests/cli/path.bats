@@ -175,6 +175,38 @@ YAML
 	jq_true '.dropReason == "RoutingLoop" and ([.hops[] | .nic] == ["nva-b","nva-a"])'
 }
 
+@test "path: forced tunnelling to a VPN gateway's default site (R9.1)" {
+	local f
+	f=$(topo <<'YAML'
+name: gwudr
+vnets:
+  - name: v
+    addressSpace: [10.1.0.0/16]
+    subnets:
+      - {name: GatewaySubnet, addressPrefix: 10.1.255.0/27}
+      - {name: a, addressPrefix: 10.1.1.0/24, routeTable: rt}
+routeTables:
+  - name: rt
+    routes: [{name: tunnel, addressPrefix: 0.0.0.0/0, nextHopType: VirtualNetworkGateway}]
+gateways:
+  - {name: gw, vnet: v, type: Vpn, defaultSite: dc}
+sites:
+  - {name: dc, addressSpace: [192.168.0.0/16], hosts: [{name: h, ip: 192.168.0.10}]}
+connections:
+  - {name: c, gateway: gw, site: dc}
+vms:
+  - {name: a1, subnet: v/a}
+YAML
+)
+	path_json "$f" a1 8.8.8.8
+	[ "$status" -eq 0 ]
+	jq_true '.deliveredTo == {"site":"dc"}'
+	jq_true '.hops[0] | .source == "User" and .nextHopType == "VirtualNetworkGateway" and .nextHop == "gw"'
+	jq_true '.hops[1] | .gateway == "gw" and .addressPrefix == "0.0.0.0/0" and .nextHopType == "Site"'
+	run xv nexthop -t "$f" a1 8.8.8.8 -j
+	jq_true '. == {"nextHopType":"VirtualNetworkGateway","nextHopIpAddress":null,"routeTableId":"rt"}'
+}
+
 @test "path: flow options are checked (exit 2)" {
 	run xv path -t "$HS" app1 10.2.1.4 -p icmp --port 80
 	[ "$status" -eq 2 ]
