@@ -174,13 +174,15 @@ static __always_inline int mac_eq(const __u8 *a, const __u8 *b)
 }
 
 /* Turn an ARP request for any address into the fabric's reply, in place. */
-static __always_inline int arp_reply(struct ethhdr *eth, void *data_end)
+static __always_inline int arp_reply(struct frame *f, struct ethhdr *eth, void *data_end)
 {
 	struct arp_eth_ipv4 *arp = (void *)(eth + 1);
 	__u8 tpa[4];
 
 	if ((void *)(arp + 1) > data_end)
 		return XV_DROP_SHORT;
+	__builtin_memcpy(&f->src, arp->spa, 4);
+	__builtin_memcpy(&f->dst, arp->tpa, 4);
 	if (arp->hdr.ar_hrd != bpf_htons(ARPHRD_ETHER) ||
 	    arp->hdr.ar_pro != bpf_htons(ETH_P_IP) ||
 	    arp->hdr.ar_hln != ETH_ALEN || arp->hdr.ar_pln != 4 ||
@@ -381,7 +383,7 @@ static __always_inline int handle(struct xdp_md *ctx, struct frame *f)
 	f->ethertype = bpf_ntohs(eth->h_proto);
 	switch (f->ethertype) {
 	case ETH_P_ARP:
-		verdict = arp_reply(eth, data_end);
+		verdict = arp_reply(f, eth, data_end);
 		if (verdict == XV_ARP_REPLY)
 			f->out = f->in;
 		return verdict;

@@ -64,6 +64,13 @@ int fabric_compile(const struct topology *t, const struct engine *e,
 		   struct fabric_image *img, char *err, size_t errlen);
 void fabric_image_free(struct fabric_image *img);
 
+/* The route a route id stands for, as effective routes show it. */
+void fabric_route_row(const struct topology *t, const struct engine *e,
+		      const struct route_ref *ref, struct eff_route *out);
+
+/* A verdict's name: Forwarded, ArpReply, or the drop reason. */
+const char *fabric_verdict_name(enum xv_verdict v);
+
 /* The Internet edge's table id. */
 static inline __u32 fabric_internet_table(const struct topology *t)
 {

@@ -469,3 +469,91 @@ int fabric_attach_pass(int ifindex)
 	nic_pass__destroy(skel);
 	return ret;
 }
+
+/* The inner map the current generation holds in outer map name. */
+static int current_inner(const char *dir, int config, const char *name)
+{
+	__u32 key = XV_CFG_GEN, gen, id;
+	int outer = open_pinned(dir, name), fd;
+
+	if (outer < 0)
+		return outer;
+	fd = -ENOENT;
+	if (!bpf_map_lookup_elem(config, &key, &gen)) {
+		key = gen & 1;
+		if (!bpf_map_lookup_elem(outer, &key, &id))
+			fd = bpf_map_get_fd_by_id(id);
+	}
+	close(outer);
+	return fd < 0 && errno ? -errno : fd;
+}
+
+int fabric_view_open(const char *pin_dir, struct fabric_view *v)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	memset(v, 0xff, sizeof(*v));
+	v->ncpus = libbpf_num_possible_cpus();
+	v->stats = open_pinned(pin_dir, "stats");
+	v->config = open_pinned(pin_dir, "config");
+	v->events = open_pinned(pin_dir, "events");
+	if (v->stats < 0 || v->config < 0 || v->events < 0 || v->ncpus <= 0 ||
+	    bpf_obj_get_info_by_fd(v->stats, &info, &len))
+		goto err;
+	v->nnics = info.max_entries - 1;
+	v->nics = current_inner(pin_dir, v->config, "nics_gen");
+	v->hits = current_inner(pin_dir, v->config, "hits_gen");
+	if (v->nics >= 0 && v->hits >= 0)
+		return 0;
+err:
+	fabric_view_close(v);
+	return -ENOENT;
+}
+
+void fabric_view_close(struct fabric_view *v)
+{
+	int fds[] = { v->stats, v->config, v->events, v->nics, v->hits };
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	memset(v, 0xff, sizeof(*v));
+}
+
+int fabric_read_stats(const struct fabric_view *v, int slot, struct xv_nic_stats *out)
+{
+	struct xv_nic_stats per[v->ncpus];
+	__u32 key = slot;
+
+	memset(out, 0, sizeof(*out));
+	if (bpf_map_lookup_elem(v->stats, &key, per))
+		return -errno;
+	for (int c = 0; c < v->ncpus; c++) {
+		const __u64 *from = (const __u64 *)&per[c];
+		__u64 *to = (__u64 *)out;
+
+		for (size_t i = 0; i < sizeof(*out) / sizeof(__u64); i++)
+			to[i] += from[i];
+	}
+	return 0;
+}
+
+int fabric_read_hits(const struct fabric_view *v, __u32 route_id, __u64 *out)
+{
+	__u64 per[v->ncpus];
+
+	*out = 0;
+	if (bpf_map_lookup_elem(v->hits, &route_id, per))
+		return -errno;
+	for (int c = 0; c < v->ncpus; c++)
+		*out += per[c];
+	return 0;
+}
+
+int fabric_set_trace(const struct fabric_view *v, bool on)
+{
+	__u32 key = XV_CFG_TRACE, val = on;
+
+	return bpf_map_update_elem(v->config, &key, &val, BPF_ANY) ? -errno : 0;
+}

@@ -12,6 +12,8 @@
 #ifndef XVNET_LOADER_H
 #define XVNET_LOADER_H
 
+#include <stdbool.h>
+
 #include "compile.h"
 #include "engine.h"
 #include "model.h"
@@ -46,5 +48,25 @@ int fabric_unload(const char *pin_dir);
  * accepted (veth drops them without NAPI on the peer).
  */
 int fabric_attach_pass(int ifindex);
+
+/* A running fabric, read-only except for the trace switch. */
+struct fabric_view {
+	int stats;		/* per-CPU struct xv_nic_stats, nnics + 1 slots */
+	int config;
+	int events;		/* ring buffer of struct xv_event */
+	int nics;		/* the current generation's NIC records */
+	int hits;		/* the current generation's per-CPU route hits */
+	int nnics;
+	int ncpus;
+};
+
+/* Open the pinned maps of pin_dir and the current generation's. */
+int fabric_view_open(const char *pin_dir, struct fabric_view *v);
+void fabric_view_close(struct fabric_view *v);
+/* Counters of slot (nnics: frames from no NIC), summed over CPUs. */
+int fabric_read_stats(const struct fabric_view *v, int slot, struct xv_nic_stats *out);
+/* Hits of a route id, summed over CPUs. */
+int fabric_read_hits(const struct fabric_view *v, __u32 route_id, __u64 *out);
+int fabric_set_trace(const struct fabric_view *v, bool on);
 
 #endif
