@@ -150,6 +150,29 @@ YAML
 	jq_true '.dropReason == "VirtualApplianceUnreachable"'
 }
 
+@test "path: allowVirtualNetworkAccess false blocks one direction (PeeringAccessDenied)" {
+	local f
+	f=$(topo <<'YAML'
+name: access
+vnets:
+  - {name: v1, addressSpace: [10.1.0.0/16], subnets: [{name: a, addressPrefix: 10.1.1.0/24}]}
+  - {name: v2, addressSpace: [10.2.0.0/16], subnets: [{name: a, addressPrefix: 10.2.1.0/24}]}
+peerings:
+  - {from: v1, to: v2, allowVirtualNetworkAccess: false}
+  - {from: v2, to: v1}
+vms:
+  - {name: vm1, subnet: v1/a}
+  - {name: vm2, subnet: v2/a}
+YAML
+)
+	path_json "$f" vm1 10.2.1.4
+	[ "$status" -eq 1 ]
+	jq_true '.dropReason == "PeeringAccessDenied" and .hops[0].nextHopType == "VNetPeering"'
+	path_json "$f" vm2 10.1.1.4
+	[ "$status" -eq 0 ]
+	jq_true '.deliveredTo == {"vnet":"v1","subnet":"a","nic":"vm1"}'
+}
+
 @test "path: two NVAs routing to each other (RoutingLoop)" {
 	local f
 	f=$(topo <<'YAML'
