@@ -93,6 +93,15 @@ static int resolve_source(const struct session *s, struct origin *o, uint32_t *s
 			      arg, s->o.topology);
 }
 
+/* "VNET/SUBNET", as the user types it. */
+static const char *subnet_label(const struct topology *t, int subnet, char *buf, size_t len)
+{
+	const struct subnet *sn = &t->subnets[subnet];
+
+	snprintf(buf, len, "%s/%s", t->vnets[sn->vnet].name, sn->name);
+	return buf;
+}
+
 /* Where the decision is taken: JSON vnet/subnet (+ gateway/site/circuit). */
 static void print_hop_place(const struct topology *t, const struct hop *h)
 {
@@ -124,7 +133,7 @@ static void print_hop_place(const struct topology *t, const struct hop *h)
 		print_string(PRINT_JSON, key, NULL, name);
 		snprintf(at, sizeof(at), "%s %s", key, name);
 	} else {
-		snprintf(at, sizeof(at), "%s/%s", t->vnets[sn->vnet].name, sn->name);
+		subnet_label(t, h->where, at, sizeof(at));
 	}
 	print_string(PRINT_FP, "at", NULL, at);
 }
@@ -199,11 +208,8 @@ static void print_learned_hop(const struct topology *t, const struct hop *h)
 	if (lr->via == VIA_VNET && lr->target < 0) {
 		/* the packet was for the gateway itself: no decision */
 	} else if (lr->via == VIA_VNET) {
-		const struct subnet *sn = &t->subnets[lr->target];
-
 		type = "VnetLocal";
-		snprintf(sub, sizeof(sub), "%s/%s", t->vnets[sn->vnet].name, sn->name);
-		name = sub;
+		name = subnet_label(t, lr->target, sub, sizeof(sub));
 	} else if (lr->via == VIA_CIRCUIT && h->kind != HOP_CIRCUIT) {
 		type = "ExpressRouteCircuit";
 		kind = "circuit ";
