@@ -24,11 +24,16 @@ def stats(f): map(f) | {median: (median | r2), min: (min | r2), max: (max | r2),
 		test_run: "ns per frame under BPF_PROG_RUN (repeat), generator chained in front (floor: generator + sink)",
 		tables: {fabric10: "10 UDRs", fabric500: "500 UDRs",
 			 fabric100kS: "\($prefixes) gateway-learned prefixes, destinations sprayed over all",
+			 fabric100k: "the same table, one destination (test-run only)",
 			 fib100kS: "the same prefixes as kernel routes, bpf_fib_lookup, sprayed"}
 	},
 	live_mpps: ($live | map_values(stats(.mpps))),
 	generator_mpps: ($live | map_values(map(.gen_mpps) | median | r2)),
-	test_run_ns: ($test | map_values(stats(.ns) + {verdicts: (map(.verdict) | unique)})),
+	# net_median: minus the floor (generator + sink), i.e. the program's own cost.
+	test_run_ns: (($test.floor // [] | map(.ns) | median) as $floor
+		| $test | map_values(stats(.ns) + {
+			net_median: ((map(.ns) | median) - $floor | r2),
+			verdicts: (map(.verdict) | unique)})),
 	ratios: {
 		"fabric10/kernel": ratio("fabric10"; "kernel"; ">= 3"),
 		"fabric500/kernel": ratio("fabric500"; "kernel"; ">= 3"),

@@ -17,14 +17,15 @@
 #   fib100kS     ref → o-ref: xdp_fib (bpf_fib_lookup), the same 100k prefixes
 #                as kernel routes, sprayed → o-dst
 # Test-run: the same programs' ns per frame under BPF_PROG_RUN, fed by the
-# generator chained in front of them (floor: the sink alone).
+# generator chained in front of them (floor: the sink alone), plus fabric100k:
+# the 100k table with a single destination.
 #
 # Root. Everything it creates is named xvb-<pid>-* and removed on exit.
 # Human progress on stderr, one JSON document on stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-REPS=4 WARMUP=1 WINDOW=3 PREFIXES=100000 REPEAT=$((1 << 20))
+REPS=4 WARMUP=1 WINDOW=4 PREFIXES=100000 REPEAT=$((1 << 20))
 usage() {
 	echo "Usage: scripts/bench-fabric.sh [--reps N] [--seconds S] [--quick]" >&2
 	echo "  --reps N     repetitions of every mode (default $REPS); medians are reported" >&2
@@ -123,10 +124,11 @@ setup() {
 	awk '{ print "route add " $1 " via 10.1.2.4 dev o-dst proto 99" }' "$WORK/prefixes" >"$WORK/routes"
 
 	log "fabric (compiler + loader)"
+	# libbpf and libxdp are chatty even when all goes well: keep it for failures.
 	in_ns "$FAB" "$LOADER" load "$WORK/topo.yaml" "$PIN/fabric" \
 		"vm10=o-vm10,$(mac "$SRC" vm10)" "vm500=o-vm500,$(mac "$SRC" vm500)" \
 		"vmgw=o-vmgw,$(mac "$SRC" vmgw)" "dst=o-dst,$(mac "$DST" dst)" \
-		"gw=o-gw,$(mac "$DST" gw)"
+		"gw=o-gw,$(mac "$DST" gw)" 2>"$WORK/load.log" || { cat "$WORK/load.log" >&2; exit 1; }
 }
 
 sink_packets() {
@@ -143,6 +145,7 @@ mode_args() {
 	fabric10) echo "$SRC vm10 10.1.10.4 10.1.2.4" ;;
 	fabric500) echo "$SRC vm500 10.1.50.4 10.1.2.4" ;;
 	fabric100kS) echo "$SRC vmgw 10.1.100.4 $WORK/hosts" ;;
+	fabric100k) echo "$SRC vmgw 10.1.100.4 $(head -1 "$WORK/hosts")" ;;
 	esac
 }
 
@@ -206,7 +209,10 @@ fabric_memory() {
 		[ "$(basename "$f")" = prog ] && continue
 		ids+=("$(bpftool map show pinned "$f" -j | jq .id)")
 		case $f in
-		*_gen) ids+=($(bpftool map dump pinned "$f" -j | jq '.[].value // empty')) ;;
+		*_gen) # values: inner map ids, as little-endian bytes
+			ids+=($(bpftool map dump pinned "$f" -j |
+				jq -r '.[].value | map(ltrimstr("0x")) | reverse | "16#" + join("")' |
+				while read -r id; do echo $((id)); done)) ;;
 		esac
 	done
 	for id in "${ids[@]}"; do bpftool map show id "$id" -j; done |
@@ -222,6 +228,7 @@ for rep in $(seq 1 "$REPS"); do
 		mode_enter "$mode"
 		live_sample "$rep" "$mode"
 		[ "$mode" = kernel ] || test_sample "$rep" "$mode"
+		[ "$mode" = fabric100kS ] && test_sample "$rep" fabric100k
 		mode_leave "$mode"
 	done
 done
