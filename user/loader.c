@@ -72,9 +72,6 @@ static int open_pinned(const char *dir, const char *name)
 	if (pin_path(path, sizeof(path), dir, name))
 		return -ENAMETOOLONG;
 	fd = bpf_obj_get(path);
-	if (fd < 0)
-		fprintf(stderr, "xvnet: %s: %s (is the lab's fabric loaded?)\n",
-			path, strerror(errno));
 	return fd < 0 ? -errno : fd;
 }
 
@@ -282,8 +279,11 @@ int fabric_apply(const struct topology *t, const struct engine *e,
 	int ret;
 
 	ret = open_fds(pin_dir, &f);
-	if (ret)
+	if (ret) {
+		fprintf(stderr, "xvnet: fabric: %s: %s (is the fabric loaded?)\n",
+			pin_dir, strerror(-ret));
 		return ret;
+	}
 	ret = check_inventory(&f, nics, n);
 	if (!ret)
 		ret = compile_and_write(t, e, nics, n, &f);

@@ -15,6 +15,8 @@ static const struct command commands[] = {
 	{ "exec", cmd_exec, "run a command in a lab node's namespace" },
 	{ "destroy", cmd_destroy, "remove a lab (--all: every lab)" },
 	{ "cleanup", cmd_cleanup, "remove every lab and anything left behind" },
+	{ "stats", cmd_stats, "a running lab's fabric counters" },
+	{ "trace", cmd_trace, "stream a running lab's per-frame fabric decisions" },
 	{ "pktgen", cmd_pktgen, NULL }, /* hidden: scripts/bench-fabric.sh */
 };
 

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xvnet stats: the running fabric's per-CPU counters, summed: per NIC
+ * (frames and bytes in and out, each verdict) and per route (hits).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "fabric_cli.h"
+#include "print.h"
+
+static const struct verb stats_verb = {
+	.name = "stats",
+	.synopsis = "[-t FILE] [--lab NAME] [-j] [-w]",
+	.help = "Print the fabric's counters of a running lab: per NIC, the frames and bytes\n"
+		"received from it and delivered to it, and how many frames it sent were\n"
+		"dropped and why; per effective route, how many frames it forwarded\n"
+		"(routes without hits are left out).\n\n"
+		"  -w, --watch          print again every second until interrupted\n",
+};
+
+static const struct column nic_cols[] = {
+	{ "nic", "NIC" },
+	{ "rx", "Rx" },
+	{ "rxBytes", "Rx Bytes" },
+	{ "tx", "Tx" },
+	{ "txBytes", "Tx Bytes" },
+	{ "arpReplies", "ARP Replies" },
+	{ "dropped", "Dropped" },
+};
+
+static const struct column drop_cols[] = {
+	{ "nic", "NIC" },
+	{ "reason", "Drop Reason" },
+	{ "frames", "Frames" },
+};
+
+static const struct column route_cols[] = {
+	{ "table", "Subnet / Gateway" },
+	{ "route", "Route" },
+	{ "hits", "Hits" },
+};
+
+#define NCOLS(c) (int)(sizeof(c) / sizeof((c)[0]))
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static __u64 dropped(const struct xv_nic_stats *st)
+{
+	__u64 n = 0;
+
+	for (int v = XV_DROP_NONE_ROUTE; v < XV_VERDICT__COUNT; v++)
+		n += st->verdict[v];
+	return n;
+}
+
+/* Slots 0..nnics-1 are NICs; slot nnics counts frames from no NIC. */
+static int print_nics(const struct fabric_session *fs, struct xv_nic_stats *st)
+{
+	char name[128];
+
+	print_table_open("nics", nic_cols, NCOLS(nic_cols));
+	for (int k = 0; k <= fs->v.nnics; k++) {
+		if (fabric_read_stats(&fs->v, k, &st[k]))
+			return -1;
+		if (k == fs->v.nnics && !st[k].rx)
+			continue;
+		print_row_open();
+		print_string(PRINT_ANY, "nic", NULL,
+			     k < fs->v.nnics ? fabric_nic_name(fs, k, name, sizeof(name))
+					     : "(not a NIC)");
+		print_uint(PRINT_ANY, "rx", NULL, st[k].rx);
+		print_uint(PRINT_ANY, "rxBytes", NULL, st[k].rx_bytes);
+		print_uint(PRINT_ANY, "tx", NULL, st[k].tx);
+		print_uint(PRINT_ANY, "txBytes", NULL, st[k].tx_bytes);
+		print_uint(PRINT_ANY, "arpReplies", NULL, st[k].verdict[XV_ARP_REPLY]);
+		print_uint(PRINT_ANY, "dropped", NULL, dropped(&st[k]));
+		print_row_close();
+	}
+	print_table_close();
+	return 0;
+}
+
+static void print_drops(const struct fabric_session *fs, const struct xv_nic_stats *st)
+{
+	char name[128];
+
+	print_table_open("drops", drop_cols, NCOLS(drop_cols));
+	for (int k = 0; k <= fs->v.nnics; k++) {
+		for (int v = XV_DROP_NONE_ROUTE; v < XV_VERDICT__COUNT; v++) {
+			if (!st[k].verdict[v])
+				continue;
+			print_row_open();
+			print_string(PRINT_ANY, "nic", NULL,
+				     k < fs->v.nnics ? fabric_nic_name(fs, k, name, sizeof(name))
+						     : "(not a NIC)");
+			print_string(PRINT_ANY, "reason", NULL, fabric_verdict_name(v));
+			print_uint(PRINT_ANY, "frames", NULL, st[k].verdict[v]);
+			print_row_close();
+		}
+	}
+	print_table_close();
+}
+
+/* Routes are named from the topology; without it there is nothing to list. */
+static void print_routes(const struct fabric_session *fs)
+{
+	char name[128], table[128];
+	__u64 hits;
+
+	print_table_open("routes", route_cols, NCOLS(route_cols));
+	for (int id = 0; id < fs->img.nroutes; id++) {
+		if (fabric_read_hits(&fs->v, id, &hits) || !hits)
+			continue;
+		print_row_open();
+		print_string(PRINT_ANY, "table", NULL, fabric_route_owner(fs, id, table, sizeof(table)));
+		print_string(PRINT_ANY, "route", NULL, fabric_route_name(fs, id, name, sizeof(name)));
+		print_uint(PRINT_ANY, "hits", NULL, hits);
+		print_row_close();
+	}
+	print_table_close();
+}
+
+static int print_once(const struct fabric_session *fs)
+{
+	struct xv_nic_stats st[fs->v.nnics + 1];
+
+	print_start(fs->json);
+	if (print_nics(fs, st)) {
+		print_end();
+		perror("xvnet stats: reading counters");
+		return EXIT_FAIL;
+	}
+	print_drops(fs, st);
+	print_routes(fs);
+	return verb_print_end(EXIT_OK);
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	struct fabric_session fs;
+	int rc = fabric_session_open(&fs, &stats_verb, argc, argv);
+
+	if (rc != SESSION_READY)
+		goto out;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	do {
+		if (fs.watch && !fs.json)
+			fputs("\033[H\033[J", stdout);	/* redraw in place */
+		rc = print_once(&fs);
+		fflush(stdout);
+	} while (fs.watch && rc == EXIT_OK && !sleep(1) && !stop);
+out:
+	fabric_session_close(&fs);
+	return rc;
+}

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xvnet trace: stream the fabric's per-frame decisions from its ring
+ * buffer. The fabric emits them only while the trace switch is on, so
+ * tracing costs nothing the rest of the time.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "cli.h"
+#include "fabric_cli.h"
+#include "print.h"
+
+static const struct verb trace_verb = {
+	.name = "trace",
+	.synopsis = "[-t FILE] [--lab NAME] [-j] [-c N]",
+	.help = "Print every frame the fabric of a running lab handles, as it happens:\n"
+		"addresses, protocol, the NIC it came from, the effective route it took\n"
+		"and where it went, or why it was dropped. Stops on Ctrl-C.\n\n"
+		"  -c, --count N        stop after N frames\n",
+};
+
+struct tracer {
+	const struct fabric_session *fs;
+	long seen;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static const char *proto_name(const struct xv_event *ev, char *buf, size_t len)
+{
+	if (ev->ethertype != 0x0800)
+		return ev->ethertype == 0x0806 ? "arp" : "other";
+	switch (ev->proto) {
+	case IPPROTO_ICMP: return "icmp";
+	case IPPROTO_TCP: return "tcp";
+	case IPPROTO_UDP: return "udp";
+	}
+	snprintf(buf, len, "proto %u", ev->proto);
+	return buf;
+}
+
+/* 10.1.1.4 > 8.8.8.8 icmp  from app1 (spoke1/app)  route ...  -> fw (hub/fw) */
+static int on_event(void *ctx, void *data, size_t len)
+{
+	struct tracer *tr = ctx;
+	const struct xv_event *ev = data;
+	char src[IPV4_STRLEN], dst[IPV4_STRLEN], from[128], to[128], route[128], proto[16];
+	const char *route_name;
+
+	/* One poll may bring more frames than -c still wants. */
+	if (len < sizeof(*ev) || (tr->fs->count && tr->seen >= tr->fs->count))
+		return 0;
+	route_name = fabric_route_name(tr->fs, ev->route_id, route, sizeof(route));
+	print_start(tr->fs->json);
+	print_string(PRINT_ANY, "src", "%s", ipv4_str(ntohl(ev->src), src));
+	print_string(PRINT_ANY, "dst", " > %s", ipv4_str(ntohl(ev->dst), dst));
+	print_string(PRINT_ANY, "protocol", " %s", proto_name(ev, proto, sizeof(proto)));
+	print_string(PRINT_ANY, "from", "  from %s", fabric_nic_name(tr->fs, ev->in, from, sizeof(from)));
+	if (route_name)
+		print_string(PRINT_ANY, "route", "  route %s", route_name);
+	if (ev->verdict == XV_FWD) {
+		print_string(PRINT_ANY, "to", "  -> %s", fabric_nic_name(tr->fs, ev->out, to, sizeof(to)));
+		print_null(PRINT_JSON, "drop", NULL);
+	} else if (ev->verdict == XV_ARP_REPLY) {
+		print_string(PRINT_ANY, "to", "  -> %s", "arp reply");
+		print_null(PRINT_JSON, "drop", NULL);
+	} else {
+		print_null(PRINT_JSON, "to", NULL);
+		print_string(PRINT_ANY, "drop", "  -> drop %s", fabric_verdict_name(ev->verdict));
+	}
+	print_string(PRINT_FP, NULL, "\n", NULL);
+	if (verb_print_end(EXIT_OK))
+		return -EIO;
+	fflush(stdout);
+	if (tr->fs->count && ++tr->seen >= tr->fs->count)
+		stop = 1;
+	return 0;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct fabric_session fs;
+	struct ring_buffer *rb = NULL;
+	struct tracer tr = { &fs, 0 };
+	int rc = fabric_session_open(&fs, &trace_verb, argc, argv), err = 0;
+
+	if (rc != SESSION_READY)
+		goto out;
+	rc = EXIT_FAIL;
+	rb = ring_buffer__new(fs.v.events, on_event, &tr, NULL);
+	if (!rb || fabric_set_trace(&fs.v, true)) {
+		perror("xvnet trace");
+		goto out;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	while (!stop && (err = ring_buffer__poll(rb, 200)) >= 0)
+		;
+	fabric_set_trace(&fs.v, false);
+	rc = err < 0 && err != -EINTR ? EXIT_FAIL : EXIT_OK;
+out:
+	ring_buffer__free(rb);
+	fabric_session_close(&fs);
+	return rc;
+}
