@@ -12,11 +12,15 @@ TIERS=${TIERS:-unit cli bpf lab}
 passed=0 failed=0 skipped=0
 failures=()
 
+sum_of() { # $1 = cmocka status word, $2 = output file; empty when absent
+	awk -v tag="[  $1] " 'index($0, tag) == 1 && $5 ~ /^test/ { n += $4; seen = 1 }
+		END { if (seen) print n }' "$2"
+}
+
 count_cmocka() { # $1 = name, $2 = output file
 	local p f s
-	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$2" | tail -1)
-	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$2" | tail -1)
-	s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$2" | tail -1)
+	# a binary may run several groups: add up every group's summary
+	p=$(sum_of 'PASSED  ' "$2") f=$(sum_of 'FAILED  ' "$2") s=$(sum_of 'SKIPPED ' "$2")
 	if [ -z "$p$f" ]; then # crashed before cmocka could summarise
 		f=1
 		failures+=("$1 (no summary: crashed?)")

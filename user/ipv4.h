@@ -13,7 +13,7 @@ struct prefix {
 };
 
 #define IPV4_STRLEN 16  /* "255.255.255.255" + NUL */
-#define PREFIX_STRLEN 19 /* "255.255.255.255/32" + NUL */
+#define PREFIX_STRLEN 20 /* "255.255.255.255/32" + NUL, room for any uint8_t length */
 
 static inline uint32_t prefix_mask(uint8_t len)
 {
