@@ -752,6 +752,13 @@ static void test_r5_3_udr_to_gateway_works_without_propagation(void **state)
 	assert_path("app1", "192.0.2.10", "spoke1/app gw:gw => site:dc");
 }
 
+/* R5.4: the flag changes what the subnet receives, not what is advertised. */
+static void test_r5_4_propagation_does_not_change_advertisements(void **state)
+{
+	loadf(hub_fmt, SPOKE1_TRANSIT, "disableBgpRoutePropagation: true", "", "");
+	assert_path("dc-srv", "10.1.1.4", "site:dc gw:gw hub/GatewaySubnet => vm:app1");
+}
+
 /* ---- §6 selection ----------------------------------------------------- */
 
 /* Microsoft's "How Azure selects a route": /24 vs /16. */
@@ -1189,6 +1196,36 @@ static void test_r8_3_gateway_transit_over_global_peering(void **state)
 	       "VirtualNetworkGateway Active 192.0.2.0/24 VirtualNetworkGateway 10.0.255.4");
 }
 
+/* R8.4: spoke to spoke through the hub's VPN gateway, by UDR. */
+static void test_r8_4_spoke_to_spoke_through_vpn_gateway(void **state)
+{
+	load("name: t\n"
+	     "vnets:\n"
+	     "  - {name: hub, addressSpace: [10.0.0.0/16], subnets: [\n"
+	     "      {name: GatewaySubnet, addressPrefix: 10.0.255.0/27}]}\n"
+	     "  - {name: s1, addressSpace: [10.1.0.0/16], subnets: [\n"
+	     "      {name: app, addressPrefix: 10.1.1.0/24, routeTable: rt}]}\n"
+	     "  - {name: s2, addressSpace: [10.2.0.0/16], subnets: [\n"
+	     "      {name: app, addressPrefix: 10.2.1.0/24}]}\n"
+	     "peerings:\n"
+	     "  - {from: hub, to: s1, allowGatewayTransit: true}\n"
+	     "  - {from: s1, to: hub, useRemoteGateways: true}\n"
+	     "  - {from: hub, to: s2, allowGatewayTransit: true}\n"
+	     "  - {from: s2, to: hub, useRemoteGateways: true}\n"
+	     "routeTables:\n"
+	     "  - {name: rt, routes: [{name: s2, addressPrefix: 10.2.0.0/16,\n"
+	     "      nextHopType: VirtualNetworkGateway}]}\n"
+	     "gateways:\n"
+	     "  - {name: gw, vnet: hub, type: Vpn, ip: 10.0.255.4}\n"
+	     "vms:\n"
+	     "  - {name: app1, subnet: s1/app, ip: 10.1.1.4}\n"
+	     "  - {name: app2, subnet: s2/app, ip: 10.2.1.4}\n");
+	/* Relayed by the gateway: s2 needs no allowForwardedTraffic (A8). */
+	assert_path("app1", "10.2.1.4", "s1/app gw:gw hub/GatewaySubnet => vm:app2");
+	/* Without a UDR the way back hits 10.0.0.0/8 None (R8.1). */
+	assert_path("app2", "10.1.1.4", "s2/app => drop:NoneRoute");
+}
+
 /*
  * R8.5: two hub-and-spoke deployments sharing one ExpressRoute circuit;
  * cross-deployment traffic traverses both firewalls, both ways.
@@ -1622,6 +1659,51 @@ static void test_path_drop_routing_loop(void **state)
 	assert_path("nva-a", "10.0.2.4", "v/a => vm:nva-b");
 }
 
+/* A chain of n NVAs, each subnet's 0/0 pointing at the next subnet's NVA. */
+static void load_chain(int n)
+{
+	char *yaml = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&yaml, &len);
+
+	fprintf(f, "name: t\nvnets:\n  - name: v\n    addressSpace: [10.0.0.0/16]\n"
+		"    subnets:\n");
+	for (int i = 0; i + 1 < n; i++)
+		fprintf(f, "      - {name: s%d, addressPrefix: 10.0.%d.0/24, routeTable: rt%d}\n",
+			i, i, i);
+	fprintf(f, "      - {name: s%d, addressPrefix: 10.0.%d.0/24}\n", n - 1, n - 1);
+	fprintf(f, "routeTables:\n");
+	for (int i = 0; i + 1 < n; i++)
+		fprintf(f, "  - {name: rt%d, routes: [{name: d, addressPrefix: 0.0.0.0/0, "
+			"nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.%d.4}]}\n",
+			i, i + 1);
+	fprintf(f, "vms:\n");
+	for (int i = 0; i < n; i++)
+		fprintf(f, "  - {name: nva%d, subnet: v/s%d, ip: 10.0.%d.4, "
+			"enableIpForwarding: true}\n", i, i, i);
+	fclose(f);
+	load(yaml);
+	free(yaml);
+}
+
+/* Long chains are followed; a path never exceeds PATH_MAX_HOPS hops. */
+static void test_path_hop_limit(void **state)
+{
+	struct path p;
+
+	load_chain(PATH_MAX_HOPS / 2);
+	trace("nva0", 0, "203.0.113.9", FW_ICMP, 0, &p);
+	assert_int_equal(p.result, PATH_DELIVERED);
+	assert_int_equal(p.to_kind, TO_INTERNET);
+	assert_int_equal(p.nhops, PATH_MAX_HOPS / 2);
+	load_chain(PATH_MAX_HOPS + 8);
+	trace("nva0", 0, "203.0.113.9", FW_ICMP, 0, &p);
+	assert_int_equal(p.result, PATH_DROPPED);
+	assert_int_equal(p.drop, DROP_LOOP);
+	assert_true(p.nhops <= PATH_MAX_HOPS);
+	assert_true(p.nhops >= PATH_MAX_HOPS - 2);
+}
+
 static void test_path_drop_no_gateway_route(void **state)
 {
 	loadf(hub_fmt, SPOKE1_TRANSIT, NO_FLAGS,
@@ -1774,6 +1856,7 @@ int main(void)
 		T(test_r5_2_propagation_disabled_drops_gateway_routes),
 		T(test_r5_2_propagation_disabled_in_gateway_vnet),
 		T(test_r5_3_udr_to_gateway_works_without_propagation),
+		T(test_r5_4_propagation_does_not_change_advertisements),
 		T(test_r6_1_longest_prefix_match),
 		T(test_r6_1_lookup_matches_linear_scan),
 		T(test_r6_2_msdocs_routing_example_subnet1),
@@ -1792,6 +1875,7 @@ int main(void)
 		T(test_r8_2_a6_forwarded_traffic_receiver_side),
 		T(test_r8_2_a8_gateway_relay_is_not_forwarded),
 		T(test_r8_3_gateway_transit_over_global_peering),
+		T(test_r8_4_spoke_to_spoke_through_vpn_gateway),
 		T(test_r8_5_two_hubs_through_both_firewalls),
 		T(test_r9_1_udr_default_to_gateway_with_default_site),
 		T(test_r9_1_bgp_default_route),
@@ -1807,6 +1891,7 @@ int main(void)
 		T(test_firewall_eval_ports_only_for_tcp_udp),
 		T(test_path_drop_routing_loop),
 		T(test_path_drop_no_gateway_route),
+		T(test_path_hop_limit),
 		T(test_path_site_host_to_own_site),
 		T(test_drop_reason_names),
 	};
