@@ -11,7 +11,10 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
@@ -61,6 +64,25 @@ static inline int gw_slot(const struct lab *l, int gw)
 	return l->t.nvms + gw;
 }
 
+/* Pins of test processes that died before their teardown (SIGKILL). */
+static void reap_stale_pins(void)
+{
+	DIR *d = opendir(FABRIC_PIN_ROOT);
+	struct dirent *de;
+	char path[512];
+	int pid, k;
+
+	while (d && (de = readdir(d))) {
+		if (sscanf(de->d_name, "xvtest-%d-%d", &pid, &k) != 2 ||
+		    !kill(pid, 0) || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", FABRIC_PIN_ROOT, de->d_name);
+		fabric_unload(path);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* Enter a private network namespace: every veth dies with the process. */
 static int harness_init(void)
 {
@@ -74,6 +96,7 @@ static int harness_init(void)
 		if (mount("bpf", "/sys/fs/bpf", "bpf", 0, NULL))
 			return -errno;
 	mkdir(FABRIC_PIN_ROOT, 0700);
+	reap_stale_pins();
 	return 0;
 }
 

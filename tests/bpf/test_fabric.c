@@ -88,8 +88,10 @@ static int setup_rules(void **state)
 {
 	int ret = lab_up(&rules, "rules", rules_yaml);
 
-	if (ret)
+	if (ret) {
 		fprintf(stderr, "rules lab: %s\n", strerror(-ret));
+		lab_down(&rules);	/* cmocka skips the teardown of a failed setup */
+	}
 	return ret;
 }
 
