@@ -52,12 +52,20 @@ struct peers_inner {
 	__uint(value_size, sizeof(__u8));
 };
 
-/* A hash: per-CPU arrays cannot vary in size inside a map-in-map. */
 struct hits_inner {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_INNER_MAP);
 	__uint(max_entries, 1);
 	__uint(key_size, sizeof(__u32));
 	__uint(value_size, sizeof(__u64));
+};
+
+struct dir_inner {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_INNER_MAP);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
 };
 
 #define GENERATIONS(name, inner)				\
@@ -70,10 +78,12 @@ struct hits_inner {
 
 GENERATIONS(nics_gen, nics_inner);	/* slot -> struct xv_nic */
 GENERATIONS(tables_gen, lpm_inner);	/* {table, dst} -> route */
-GENERATIONS(gwsets_gen, lpm_inner);	/* {gateway set, dst} -> route */
+GENERATIONS(dir16_gen, dir_inner);	/* gateway sets: see XV_DIR_* */
+GENERATIONS(dir24_gen, dir_inner);
+GENERATIONS(dir32_gen, dir_inner);
 GENERATIONS(owners_gen, owners_inner);	/* {vnet, addr} -> slot */
 GENERATIONS(peers_gen, peers_inner);	/* from * nvnets + to -> XV_PEER_* */
-GENERATIONS(hits_gen, hits_inner);	/* route id -> hits */
+GENERATIONS(hits_gen, hits_inner);	/* counter * ncpus + cpu -> hits */
 
 /* Fixed for the fabric's lifetime: the NIC inventory and the counters. */
 struct {
@@ -136,8 +146,9 @@ struct arp_eth_ipv4 {
 	__u8 tpa[4];
 } __attribute__((packed));
 
-/* Set by the loader: the number of NICs, also the stats slot of strangers. */
+/* Set by the loader: the number of NICs (also the stats slot of strangers), CPUs. */
 const volatile __u32 nnics;
+const volatile __u32 ncpus;
 
 static const __u8 fabric_mac[ETH_ALEN] = XV_FABRIC_MAC;
 
@@ -214,10 +225,44 @@ static __always_inline int in_own_space(struct frame *f, const struct xv_nic *ni
 	return lpm_lookup(&tables_gen, f->gen, nic->space, f->src) != NULL;
 }
 
+/* One level of a gateway set: the entry at (chunk << bits | index). */
+static __always_inline __u32 dir_entry(void *outer, __u32 gen, __u32 chunk, __u32 bits,
+				       __u32 index)
+{
+	__u32 key = chunk << bits | index, *e;
+
+	e = gen_lookup(outer, gen, &key);
+	return e ? *e : 0;
+}
+
+/* The longest gateway-learned route of the NIC's gateway set, in *g. */
+static __always_inline const struct xv_route *gw_lookup(struct frame *f,
+							const struct xv_nic *nic,
+							struct xv_route *g)
+{
+	__u32 dst = bpf_ntohl(f->dst), e;
+
+	e = dir_entry(&dir16_gen, f->gen, nic->gwset, 16, dst >> 16);
+	if (e & XV_DIR_CHUNK)
+		e = dir_entry(&dir24_gen, f->gen, e & ~XV_DIR_CHUNK, 8, dst >> 8 & 0xff);
+	if (e & XV_DIR_CHUNK)
+		e = dir_entry(&dir32_gen, f->gen, e & ~XV_DIR_CHUNK, 8, dst & 0xff);
+	if (!(e & XV_DIR_LEAF))
+		return NULL;
+	g->action = nic->gw_nic == XV_NONE ? XV_ACT_DROP : XV_ACT_RELAY;
+	g->arg = nic->gw_nic == XV_NONE ? XV_DROP_NO_OWNER : nic->gw_nic;
+	g->len = e >> XV_DIR_LEN_SHIFT & 0x3f;
+	g->route_id = e & XV_DIR_ID_MASK;
+	g->hits = nic->gw_hits;
+	return g;
+}
+
 static __always_inline const struct xv_route *route_lookup(struct frame *f,
-							   const struct xv_nic *nic)
+							   const struct xv_nic *nic,
+							   struct xv_route *tmp)
 {
 	const struct xv_route *r, *g;
+	__u32 idx;
 	__u64 *hits;
 
 	r = lpm_lookup(&tables_gen, f->gen, nic->table, f->dst);
@@ -227,14 +272,15 @@ static __always_inline const struct xv_route *route_lookup(struct frame *f,
 	 * are shadowed in the table itself so that ties go to the table.
 	 */
 	if (nic->gwset != XV_NONE) {
-		g = lpm_lookup(&gwsets_gen, f->gen, nic->gwset, f->dst);
+		g = gw_lookup(f, nic, tmp);
 		if (g && (!r || g->len > r->len))
 			r = g;
 	}
 	if (!r)
 		return NULL;
 	f->route_id = r->route_id;
-	hits = gen_lookup(&hits_gen, f->gen, &f->route_id);
+	idx = r->hits * ncpus + bpf_get_smp_processor_id();
+	hits = gen_lookup(&hits_gen, f->gen, &idx);
 	if (hits)
 		*hits += 1;
 	return r;
@@ -270,6 +316,7 @@ static __always_inline int decide(struct frame *f)
 	const struct xv_nic *nic, *to;
 	const struct xv_route *r;
 	struct xv_owner_key owner;
+	struct xv_route tmp;
 	__u32 *slot;
 	int verdict;
 
@@ -279,7 +326,7 @@ static __always_inline int decide(struct frame *f)
 	if (!(nic->flags & XV_NIC_F_FORWARDING) && f->src != nic->ip)
 		return XV_DROP_SRC_NOT_OWN;
 
-	r = route_lookup(f, nic);
+	r = route_lookup(f, nic, &tmp);
 	if (!r)
 		return XV_DROP_NONE_ROUTE;
 	switch (r->action) {

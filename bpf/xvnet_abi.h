@@ -64,6 +64,8 @@ struct xv_nic {
 	__u32 vnet;		/* VNet index, XV_NONE for the Internet edge */
 	__u32 table;		/* route table id of its subnet */
 	__u32 gwset;		/* gateway set id, XV_NONE: no gateway routes */
+	__u32 gw_nic;		/* slot of that gateway set's gateway, XV_NONE: none */
+	__u32 gw_hits;		/* hit counter of that gateway set's routes */
 	__u32 space;		/* table id of its VNet's address space */
 	__u32 flags;		/* XV_NIC_F_* */
 	__u32 peer_row;		/* vnet * nvnets: its row of the peering matrix */
@@ -73,12 +75,12 @@ struct xv_nic {
 };
 
 /*
- * LPM key of the tables and gateway-set tries. prefixlen counts the id's
- * 32 bits too, so a lookup uses 64 and a /len route is stored as 32 + len.
+ * LPM key of the tables trie. prefixlen counts the id's 32 bits too, so a
+ * lookup uses 64 and a /len route is stored as 32 + len.
  */
 struct xv_lpm_key {
 	__u32 prefixlen;
-	__u32 id;		/* table or gateway-set id, big endian */
+	__u32 id;		/* table id, big endian */
 	__u32 addr;		/* network byte order */
 };
 
@@ -92,11 +94,25 @@ enum xv_action {
 
 struct xv_route {
 	__u8 action;		/* enum xv_action */
-	__u8 type;		/* next hop type (engine enum next_hop_type), for trace */
+	__u8 pad;
 	__u16 len;		/* prefix length, to compare table and gateway answers */
 	__u32 arg;
-	__u32 route_id;		/* index into the generation's route_hits */
+	__u32 route_id;		/* names the route in trace and stats */
+	__u32 hits;		/* its hit counter (see route hits below) */
 };
+
+/*
+ * Gateway sets: every gateway's learned routes once, as a DIR-16-8-8
+ * multibit table in three u32 arrays. dir16[gwset << 16 | dst >> 16] holds
+ * a leaf or a chunk of dir24 (256 entries for dst >> 8 & 0xff), whose
+ * entries hold a leaf or a chunk of dir32 (dst & 0xff). A lookup is at most
+ * three dependent loads, whatever the number of prefixes.
+ */
+#define XV_DIR_CHUNK		(1u << 31)	/* entry: chunk index of the next level */
+#define XV_DIR_LEAF		(1u << 30)	/* entry: a route (0: no route) */
+#define XV_DIR_LEN_SHIFT	24		/* leaf: prefix length in bits 24..29 */
+#define XV_DIR_ID_MASK		0xffffffu	/* leaf: route id in bits 0..23 */
+#define XV_DIR_MAX_ROUTES	(XV_DIR_ID_MASK + 1)
 
 /* Address -> NIC, scoped by VNet since unpeered VNets may reuse addresses. */
 struct xv_owner_key {
@@ -128,6 +144,14 @@ enum xv_config {
 
 #define XV_VERDICT_SLOTS 32
 _Static_assert(XV_VERDICT__COUNT <= XV_VERDICT_SLOTS, "verdict slots");
+
+/*
+ * Route hits: a u64 array of nhits * ncpus, [counter * ncpus + cpu]: per
+ * CPU without per-CPU maps, whose size cannot vary inside a map-in-map.
+ * Counters 0..nown-1 are the subnets' own routes (counter = route id);
+ * counter nown + g counts all routes learned by gateway g: a counter per
+ * learned prefix costs a cache miss per frame on big sets (docs).
+ */
 
 /* Per-CPU counters of one NIC; slot nnics counts frames from no NIC. */
 struct xv_nic_stats {

@@ -109,19 +109,31 @@ static void print_drops(const struct fabric_session *fs, const struct xv_nic_sta
 	print_table_close();
 }
 
-/* Routes are named from the topology; without it there is nothing to list. */
+/*
+ * Routes are named from the topology; without it there is nothing to
+ * list. A gateway's learned routes share one counter (xvnet_abi.h).
+ */
 static void print_routes(const struct fabric_session *fs)
 {
 	char name[128], table[128];
 	__u64 hits;
 
 	print_table_open("routes", route_cols, NCOLS(route_cols));
-	for (int id = 0; id < fs->img.nroutes; id++) {
-		if (fabric_read_hits(&fs->v, id, &hits) || !hits)
+	for (int i = 0; i < fs->img.nhits; i++) {
+		int g = i - fs->img.nown;
+
+		if (fabric_read_hits(&fs->v, i, &hits) || !hits)
 			continue;
 		print_row_open();
-		print_string(PRINT_ANY, "table", NULL, fabric_route_owner(fs, id, table, sizeof(table)));
-		print_string(PRINT_ANY, "route", NULL, fabric_route_name(fs, id, name, sizeof(name)));
+		if (g < 0) {
+			print_string(PRINT_ANY, "table", NULL,
+				     fabric_route_owner(fs, i, table, sizeof(table)));
+			print_string(PRINT_ANY, "route", NULL,
+				     fabric_route_name(fs, i, name, sizeof(name)));
+		} else {
+			print_string(PRINT_ANY, "table", NULL, fs->s.topo.gateways[g].name);
+			print_string(PRINT_ANY, "route", NULL, "(every learned route)");
+		}
 		print_uint(PRINT_ANY, "hits", NULL, hits);
 		print_row_close();
 	}

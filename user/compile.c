@@ -5,11 +5,12 @@
  *
  * Tables trie: each subnet's Active Default and User routes (table id =
  * subnet index), each VNet's address space, and the Internet edge's table.
- * Gateway sets trie: every gateway's learned routes, once per gateway. A
- * subnet's answer is the table match unless the gateway set (if the subnet
- * propagates one) has a strictly longer match; a gateway prefix Invalid
- * for the subnet gets a "shadow" entry in the subnet's table carrying the
- * subnet's answer for that prefix, so the Invalid route never wins.
+ * Gateway sets: every gateway's learned routes, once per gateway, as a
+ * DIR-16-8-8 table (xvnet_abi.h). A subnet's answer is the table match
+ * unless the gateway set (if the subnet propagates one) has a strictly
+ * longer match; a gateway prefix Invalid for the subnet gets a "shadow"
+ * entry in the subnet's table carrying the subnet's answer for that
+ * prefix, so the Invalid route never wins.
  */
 #include "compile.h"
 
@@ -35,6 +36,7 @@ struct builder {
 	int *subnet_base;	/* [nsubnets]: route id of own row 0 */
 	int *gw_base;		/* [ngateways]: route id of learned route 0 */
 	int tables_cap;
+	int dir24_cap, dir32_cap;
 };
 
 static int fail(char *err, size_t len, const char *fmt, ...)
@@ -102,6 +104,7 @@ static void compile_nics(struct builder *b, const struct fabric_nic *nics)
 		x->kind = nics[i].kind;
 		x->index = nics[i].index < 0 ? XV_NONE : (__u32)nics[i].index;
 		x->gwset = XV_NONE;
+		x->gw_nic = XV_NONE;
 		switch (nics[i].kind) {
 		case XV_NIC_VM: {
 			const struct vm *vm = &t->vms[nics[i].index];
@@ -132,9 +135,14 @@ static void compile_nics(struct builder *b, const struct fabric_nic *nics)
 		}
 		x->vnet = vnet;
 		x->table = subnet;
-		x->gwset = gwset_of(b->e, subnet);
 		x->space = XV_TABLE_SPACE(t->nsubnets, vnet);
 		x->peer_row = vnet * t->nvnets;
+		x->gwset = gwset_of(b->e, subnet);
+		if (x->gwset == XV_NONE)
+			continue;
+		x->gw_hits = b->img->nown + x->gwset;
+		if (b->slots.gw[x->gwset] >= 0)
+			x->gw_nic = b->slots.gw[x->gwset];
 	}
 }
 
@@ -159,21 +167,21 @@ static int table_add(struct builder *b, __u32 id, struct prefix p, struct xv_rou
 	return 0;
 }
 
-static struct xv_route drop(enum xv_verdict why, enum next_hop_type type)
+static struct xv_route drop(enum xv_verdict why)
 {
-	return (struct xv_route){ .action = XV_ACT_DROP, .type = type, .arg = why };
+	return (struct xv_route){ .action = XV_ACT_DROP, .arg = why };
 }
 
-static struct xv_route to_nic(enum xv_action action, int slot, enum next_hop_type type)
+static struct xv_route to_nic(enum xv_action action, int slot)
 {
 	if (slot < 0)
-		return drop(XV_DROP_NO_OWNER, type);
-	return (struct xv_route){ .action = action, .type = type, .arg = slot };
+		return drop(XV_DROP_NO_OWNER);
+	return (struct xv_route){ .action = action, .arg = slot };
 }
 
-static struct xv_route to_owner(int vnet, enum next_hop_type type)
+static struct xv_route to_owner(int vnet)
 {
-	return (struct xv_route){ .action = XV_ACT_OWNER, .type = type, .arg = vnet };
+	return (struct xv_route){ .action = XV_ACT_OWNER, .arg = vnet };
 }
 
 /* The NIC owning a VirtualAppliance address: local VNet or a peered one. */
@@ -196,33 +204,34 @@ static struct xv_route resolve(const struct builder *b, int vnet, const struct e
 	switch (r->type) {
 	case NH_VNET_LOCAL:
 		if (r->vnet_local_as_none)
-			return drop(XV_DROP_NONE_ROUTE, r->type);
-		return to_owner(vnet, r->type);
+			return drop(XV_DROP_NONE_ROUTE);
+		return to_owner(vnet);
 	case NH_VNET_PEERING:
 	case NH_VNET_GLOBAL_PEERING:
-		return to_owner(r->peer_vnet, r->type);
+		return to_owner(r->peer_vnet);
 	case NH_GATEWAY:
 		/* Gateway transit is no peering crossing (engine_path). */
 		if (r->gateway < 0)
-			return drop(XV_DROP_NO_GATEWAY, r->type);
-		return to_nic(XV_ACT_RELAY, b->slots.gw[r->gateway], r->type);
+			return drop(XV_DROP_NO_GATEWAY);
+		return to_nic(XV_ACT_RELAY, b->slots.gw[r->gateway]);
 	case NH_INTERNET:
-		return to_nic(XV_ACT_RELAY, b->slots.internet, r->type);
+		return to_nic(XV_ACT_RELAY, b->slots.internet);
 	case NH_APPLIANCE:
 		slot = appliance_slot(b, vnet, r->next_hop_ip);
 		if (slot < 0)
-			return drop(XV_DROP_NVA_UNREACHABLE, r->type);
-		return to_nic(XV_ACT_NIC, slot, r->type);
+			return drop(XV_DROP_NVA_UNREACHABLE);
+		return to_nic(XV_ACT_NIC, slot);
 	default:
-		return drop(XV_DROP_NONE_ROUTE, r->type);
+		return drop(XV_DROP_NONE_ROUTE);
 	}
 }
 
 static struct xv_route gw_route(const struct builder *b, int g, int row)
 {
-	struct xv_route v = to_nic(XV_ACT_RELAY, b->slots.gw[g], NH_GATEWAY);
+	struct xv_route v = to_nic(XV_ACT_RELAY, b->slots.gw[g]);
 
 	v.route_id = b->gw_base[g] + row;
+	v.hits = b->img->nown + g;
 	return v;
 }
 
@@ -232,6 +241,7 @@ static struct xv_route own_route(const struct builder *b, int subnet, int row)
 	struct xv_route v = resolve(b, b->t->subnets[subnet].vnet, &rs->own[row]);
 
 	v.route_id = b->subnet_base[subnet] + row;
+	v.hits = v.route_id;
 	return v;
 }
 
@@ -287,7 +297,7 @@ static struct xv_route shadow_answer(const struct builder *b, int subnet, struct
 				       sizeof(int), cmp_int))
 			return gw_route(b, (int)(rs->gw - b->e->gw), i);
 	}
-	return drop(XV_DROP_NONE_ROUTE, NH_NONE);
+	return drop(XV_DROP_NONE_ROUTE);
 }
 
 static int compile_subnet(struct builder *b, int s)
@@ -323,7 +333,7 @@ static int compile_spaces(struct builder *b)
 	for (int v = 0; v < t->nvnets; v++) {
 		for (int i = 0; i < t->vnets[v].nspace; i++) {
 			struct prefix p = t->vnets[v].space[i];
-			struct xv_route r = to_owner(v, NH_VNET_LOCAL);
+			struct xv_route r = to_owner(v);
 			bool taken = false;
 
 			r.route_id = XV_NONE;
@@ -343,24 +353,98 @@ static int compile_spaces(struct builder *b)
 	return 0;
 }
 
-static int compile_gwsets(struct builder *b)
+/* A new chunk of 256 entries at the end of *level, every entry fill. */
+static int dir_chunk(__u32 **level, int *n, int *cap, __u32 fill)
+{
+	int chunk = *n / 256;
+
+	if (*n + 256 > *cap) {
+		int ncap = *cap ? 2 * *cap : 256 * 64;
+		__u32 *nl = realloc(*level, (size_t)ncap * sizeof(**level));
+
+		if (!nl)
+			return -ENOMEM;
+		*level = nl;
+		*cap = ncap;
+	}
+	for (int i = 0; i < 256; i++)
+		(*level)[*n + i] = fill;
+	*n += 256;
+	return chunk;
+}
+
+/* The chunk *e points to, made from the leaf (or nothing) it held. */
+static int dir_descend(__u32 **level, int *n, int *cap, __u32 *e)
+{
+	int chunk;
+
+	if (*e & XV_DIR_CHUNK)
+		return (int)(*e & ~XV_DIR_CHUNK);
+	chunk = dir_chunk(level, n, cap, *e);
+	if (chunk >= 0)
+		*e = XV_DIR_CHUNK | (__u32)chunk;
+	return chunk;
+}
+
+static void dir_fill(__u32 *at, int count, __u32 leaf)
+{
+	for (int i = 0; i < count; i++)
+		at[i] = leaf;
+}
+
+/*
+ * Insert shortest prefixes first so that longer ones overwrite them: a
+ * chunk starts as a copy of the leaf it replaces.
+ */
+static int dir_insert(struct builder *b, int g, struct prefix p, __u32 leaf)
 {
 	struct fabric_image *img = b->img;
-	int n = 0;
+	__u32 *e = &img->dir16[(size_t)g << 16 | p.addr >> 16];
+	int c;
 
-	for (int g = 0; g < b->t->ngateways; g++)
-		n += b->e->gw[g].n;
-	img->gwsets = calloc(n ? n : 1, sizeof(*img->gwsets));
-	if (!img->gwsets)
+	if (p.len <= 16) {
+		dir_fill(e, 1 << (16 - p.len), leaf);
+		return 0;
+	}
+	c = dir_descend(&img->dir24, &img->ndir24, &b->dir24_cap, e);
+	if (c < 0)
+		return c;
+	e = &img->dir24[c * 256 + (p.addr >> 8 & 0xff)];
+	if (p.len <= 24) {
+		dir_fill(e, 1 << (24 - p.len), leaf);
+		return 0;
+	}
+	c = dir_descend(&img->dir32, &img->ndir32, &b->dir32_cap, e);
+	if (c < 0)
+		return c;
+	dir_fill(&img->dir32[c * 256 + (p.addr & 0xff)], 1 << (32 - p.len), leaf);
+	return 0;
+}
+
+static int compile_gwsets(struct builder *b)
+{
+	const struct topology *t = b->t;
+	struct fabric_image *img = b->img;
+
+	if ((unsigned int)b->img->nroutes > XV_DIR_MAX_ROUTES)
+		return -E2BIG;
+	img->ndir16 = t->ngateways << 16;
+	img->dir16 = calloc(img->ndir16 ? img->ndir16 : 1, sizeof(*img->dir16));
+	if (!img->dir16)
 		return -ENOMEM;
-	for (int g = 0; g < b->t->ngateways; g++) {
-		for (int i = 0; i < b->e->gw[g].n; i++) {
-			struct prefix p = b->e->gw[g].routes[i].prefix;
-			struct lpm_entry *x = &img->gwsets[img->ngwsets++];
+	for (int g = 0; g < t->ngateways; g++) {
+		const struct gw_routes *gw = &b->e->gw[g];
 
-			x->key = (struct xv_lpm_key){ 32 + p.len, htonl(g), htonl(p.addr) };
-			x->val = gw_route(b, g, i);
-			x->val.len = p.len;
+		for (int len = 0; len <= 32; len++) {
+			for (int i = 0; i < gw->nby_len[len]; i++) {
+				int row = gw->by_len[len][i];
+				__u32 leaf = XV_DIR_LEAF | (__u32)len << XV_DIR_LEN_SHIFT |
+					     (__u32)(b->gw_base[g] + row);
+				int err = dir_insert(b, g, gw->routes[row].prefix, leaf);
+
+				if (err)
+					return err;
+			}
 		}
 	}
 	return 0;
@@ -421,6 +505,8 @@ static int number_routes(struct builder *b)
 		b->subnet_base[s] = n;
 		n += b->e->sets[s].nown;
 	}
+	img->nown = n;
+	img->nhits = n + t->ngateways;
 	for (int g = 0; g < t->ngateways; g++) {
 		b->gw_base[g] = n;
 		n += b->e->gw[g].n;
@@ -457,8 +543,8 @@ int fabric_compile(const struct topology *t, const struct engine *e,
 	ret = map_inventory(t, nics, n, &b.slots, err, errlen);
 	if (ret)
 		goto out;
-	compile_nics(&b, nics);
 	ret = number_routes(&b);
+	compile_nics(&b, nics);
 	for (int s = 0; !ret && s < t->nsubnets; s++)
 		ret = compile_subnet(&b, s);
 	if (!ret)
@@ -483,7 +569,9 @@ void fabric_image_free(struct fabric_image *img)
 {
 	free(img->nics);
 	free(img->tables);
-	free(img->gwsets);
+	free(img->dir16);
+	free(img->dir24);
+	free(img->dir32);
 	free(img->owners);
 	free(img->peers);
 	free(img->routes);

@@ -45,14 +45,16 @@ struct fabric_image {
 	int nnics;
 	struct lpm_entry *tables;	/* subnets' routes, VNet spaces, Internet edge */
 	int ntables;
-	struct lpm_entry *gwsets;	/* one set per gateway, shared by subnets */
-	int ngwsets;
+	__u32 *dir16, *dir24, *dir32;	/* gateway sets, shared by subnets */
+	int ndir16, ndir24, ndir32;	/* entries */
 	struct owner_entry *owners;
 	int nowners;
 	__u8 *peers;			/* nvnets * nvnets, XV_PEER_* */
 	int npeers;
-	struct route_ref *routes;	/* indexed by route id */
+	struct route_ref *routes;	/* indexed by route id: own routes first */
 	int nroutes;
+	int nown;			/* own routes; then one hit counter per gateway */
+	int nhits;
 };
 
 /*

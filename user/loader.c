@@ -19,18 +19,22 @@
 #include "fabric.skel.h"
 #include "nic_pass.skel.h"
 
-/* The outer (per-generation) maps, in the order of struct gen_fds. */
-static const char *const gen_names[] = {
-	"nics_gen", "tables_gen", "gwsets_gen", "owners_gen", "peers_gen", "hits_gen",
+/* The outer (per-generation) maps; their inner maps' shapes are in shapes[]. */
+enum gen_map { GEN_NICS, GEN_TABLES, GEN_DIR16, GEN_DIR24, GEN_DIR32, GEN_OWNERS,
+	       GEN_PEERS, GEN_HITS, NGEN };
+
+static const char *const gen_names[NGEN] = {
+	"nics_gen", "tables_gen", "dir16_gen", "dir24_gen", "dir32_gen", "owners_gen",
+	"peers_gen", "hits_gen",
 };
 
-/* Every pinned object, by name under the pin directory. */
+/* Every pinned object, by name under the pin directory: gen_names first. */
 static const char *const pin_names[] = {
-	"nics_gen", "tables_gen", "gwsets_gen", "owners_gen", "peers_gen", "hits_gen",
+	"nics_gen", "tables_gen", "dir16_gen", "dir24_gen", "dir32_gen", "owners_gen",
+	"peers_gen", "hits_gen",
 	"config", "ifindex_slot", "egress", "stats", "events", "prog",
 };
 
-#define NGEN (int)(sizeof(gen_names) / sizeof(gen_names[0]))
 #define NPINS (int)(sizeof(pin_names) / sizeof(pin_names[0]))
 
 struct fabric_fds {
@@ -108,12 +112,15 @@ struct inner_shape {
 };
 
 static const struct inner_shape shapes[NGEN] = {
-	{ BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct xv_nic), BPF_F_INNER_MAP },
-	{ BPF_MAP_TYPE_LPM_TRIE, sizeof(struct xv_lpm_key), sizeof(struct xv_route), BPF_F_NO_PREALLOC },
-	{ BPF_MAP_TYPE_LPM_TRIE, sizeof(struct xv_lpm_key), sizeof(struct xv_route), BPF_F_NO_PREALLOC },
-	{ BPF_MAP_TYPE_HASH, sizeof(struct xv_owner_key), sizeof(__u32), 0 },
-	{ BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u8), BPF_F_INNER_MAP },
-	{ BPF_MAP_TYPE_PERCPU_HASH, sizeof(__u32), sizeof(__u64), 0 },
+	[GEN_NICS] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct xv_nic), BPF_F_INNER_MAP },
+	[GEN_TABLES] = { BPF_MAP_TYPE_LPM_TRIE, sizeof(struct xv_lpm_key), sizeof(struct xv_route),
+			 BPF_F_NO_PREALLOC },
+	[GEN_DIR16] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u32), BPF_F_INNER_MAP },
+	[GEN_DIR24] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u32), BPF_F_INNER_MAP },
+	[GEN_DIR32] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u32), BPF_F_INNER_MAP },
+	[GEN_OWNERS] = { BPF_MAP_TYPE_HASH, sizeof(struct xv_owner_key), sizeof(__u32), 0 },
+	[GEN_PEERS] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u8), BPF_F_INNER_MAP },
+	[GEN_HITS] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), BPF_F_INNER_MAP },
 };
 
 static int create_inner(int i, int entries)
@@ -127,12 +134,35 @@ static int create_inner(int i, int entries)
 	return fd < 0 ? -errno : fd;
 }
 
+/*
+ * Arrays start zeroed: write the nonzero entries only, in batches (a big
+ * gateway set has millions of entries).
+ */
 static int fill_array(int fd, const void *values, size_t size, int n)
 {
-	for (__u32 k = 0; k < (__u32)n; k++)
-		if (bpf_map_update_elem(fd, &k, (const char *)values + k * size, BPF_ANY))
-			return -errno;
-	return 0;
+	enum { BATCH = 65536 };
+	__u32 keys[BATCH], count = 0;
+	char *vals = malloc(BATCH * size);
+	static const char zero[sizeof(struct xv_nic)];
+	int ret = 0;
+
+	if (!vals)
+		return -ENOMEM;
+	for (int k = 0; k <= n && !ret; k++) {
+		const char *v = (const char *)values + (size_t)k * size;
+
+		if (k < n && memcmp(v, zero, size)) {
+			keys[count] = k;
+			memcpy(vals + (size_t)count++ * size, v, size);
+		}
+		if (count == BATCH || (k == n && count)) {
+			if (bpf_map_update_batch(fd, keys, vals, &count, NULL))
+				ret = -errno;
+			count = 0;
+		}
+	}
+	free(vals);
+	return ret;
 }
 
 static int fill_lpm(int fd, const struct lpm_entry *e, int n)
@@ -151,35 +181,29 @@ static int fill_owners(int fd, const struct owner_entry *e, int n)
 	return 0;
 }
 
-/* Every route id has its counter before any frame can hit it. */
-static int zero_hits(int fd, int n)
-{
-	int ncpus = libbpf_num_possible_cpus();
-	__u64 zero[ncpus > 0 ? ncpus : 1];
-
-	memset(zero, 0, sizeof(zero));
-	for (__u32 k = 0; k < (__u32)n; k++)
-		if (bpf_map_update_elem(fd, &k, zero, BPF_NOEXIST))
-			return -errno;
-	return 0;
-}
-
-static int fill_inner(int i, int fd, const struct fabric_image *img)
+static int fill_inner(enum gen_map i, int fd, const struct fabric_image *img)
 {
 	switch (i) {
-	case 0: return fill_array(fd, img->nics, sizeof(*img->nics), img->nnics);
-	case 1: return fill_lpm(fd, img->tables, img->ntables);
-	case 2: return fill_lpm(fd, img->gwsets, img->ngwsets);
-	case 3: return fill_owners(fd, img->owners, img->nowners);
-	case 4: return fill_array(fd, img->peers, 1, img->npeers);
-	default: return zero_hits(fd, img->nroutes);
+	case GEN_NICS: return fill_array(fd, img->nics, sizeof(*img->nics), img->nnics);
+	case GEN_TABLES: return fill_lpm(fd, img->tables, img->ntables);
+	case GEN_DIR16: return fill_array(fd, img->dir16, sizeof(__u32), img->ndir16);
+	case GEN_DIR24: return fill_array(fd, img->dir24, sizeof(__u32), img->ndir24);
+	case GEN_DIR32: return fill_array(fd, img->dir32, sizeof(__u32), img->ndir32);
+	case GEN_OWNERS: return fill_owners(fd, img->owners, img->nowners);
+	case GEN_PEERS: return fill_array(fd, img->peers, 1, img->npeers);
+	default: return 0; /* hits start at zero */
 	}
 }
 
-static int inner_entries(int i, const struct fabric_image *img)
+static int inner_entries(enum gen_map i, const struct fabric_image *img)
 {
-	const int n[NGEN] = { img->nnics, img->ntables, img->ngwsets, img->nowners,
-			      img->npeers, img->nroutes };
+	const int n[NGEN] = {
+		[GEN_NICS] = img->nnics, [GEN_TABLES] = img->ntables,
+		[GEN_DIR16] = img->ndir16, [GEN_DIR24] = img->ndir24,
+		[GEN_DIR32] = img->ndir32, [GEN_OWNERS] = img->nowners,
+		[GEN_PEERS] = img->npeers,
+		[GEN_HITS] = img->nhits * libbpf_num_possible_cpus(),
+	};
 
 	return n[i];
 }
@@ -299,6 +323,7 @@ static int size_maps(struct fabric *skel, const struct fabric_nic *nics, int n)
 		if (nics[i].ifindex > max_ifindex)
 			max_ifindex = nics[i].ifindex;
 	skel->rodata->nnics = n;
+	skel->rodata->ncpus = libbpf_num_possible_cpus();
 	if (bpf_map__set_max_entries(skel->maps.ifindex_slot, max_ifindex + 1) ||
 	    bpf_map__set_max_entries(skel->maps.egress, n ? n : 1) ||
 	    bpf_map__set_max_entries(skel->maps.stats, n + 1))
@@ -328,8 +353,9 @@ static int fill_inventory(struct fabric *skel, const struct fabric_nic *nics, in
 static int pin_all(struct fabric *skel, const char *dir)
 {
 	struct bpf_map *maps[] = {
-		skel->maps.nics_gen, skel->maps.tables_gen, skel->maps.gwsets_gen,
-		skel->maps.owners_gen, skel->maps.peers_gen, skel->maps.hits_gen,
+		skel->maps.nics_gen, skel->maps.tables_gen, skel->maps.dir16_gen,
+		skel->maps.dir24_gen, skel->maps.dir32_gen, skel->maps.owners_gen,
+		skel->maps.peers_gen, skel->maps.hits_gen,
 		skel->maps.config, skel->maps.ifindex_slot, skel->maps.egress,
 		skel->maps.stats, skel->maps.events,
 	};
@@ -539,15 +565,17 @@ int fabric_read_stats(const struct fabric_view *v, int slot, struct xv_nic_stats
 	return 0;
 }
 
-int fabric_read_hits(const struct fabric_view *v, __u32 route_id, __u64 *out)
+int fabric_read_hits(const struct fabric_view *v, __u32 counter, __u64 *out)
 {
-	__u64 per[v->ncpus];
-
 	*out = 0;
-	if (bpf_map_lookup_elem(v->hits, &route_id, per))
-		return -errno;
-	for (int c = 0; c < v->ncpus; c++)
-		*out += per[c];
+	for (__u32 c = 0; c < (__u32)v->ncpus; c++) {
+		__u32 key = counter * v->ncpus + c;
+		__u64 n;
+
+		if (bpf_map_lookup_elem(v->hits, &key, &n))
+			return -errno;
+		*out += n;
+	}
 	return 0;
 }
 

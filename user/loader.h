@@ -65,8 +65,8 @@ int fabric_view_open(const char *pin_dir, struct fabric_view *v);
 void fabric_view_close(struct fabric_view *v);
 /* Counters of slot (nnics: frames from no NIC), summed over CPUs. */
 int fabric_read_stats(const struct fabric_view *v, int slot, struct xv_nic_stats *out);
-/* Hits of a route id, summed over CPUs. */
-int fabric_read_hits(const struct fabric_view *v, __u32 route_id, __u64 *out);
+/* Hit counter i (struct fabric_image: nown, nhits), summed over CPUs. */
+int fabric_read_hits(const struct fabric_view *v, __u32 counter, __u64 *out);
 int fabric_set_trace(const struct fabric_view *v, bool on);
 
 #endif

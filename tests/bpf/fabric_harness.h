@@ -41,6 +41,7 @@ struct lab {
 	struct engine e;
 	struct fabric_nic *nics;	/* VMs, then gateways, then the Internet edge */
 	int n;
+	int first;			/* veth names: xf<first + slot>{o,i} */
 	int internet;			/* slot */
 	char pin[128];
 	int prog, stats, config, events;
@@ -120,11 +121,12 @@ static int open_pin(const struct lab *l, const char *name)
 	return bpf_obj_get(path);
 }
 
-/* NIC k: veth xfKo (fabric side) / xfKi (node side, MAC 02:00:00:00:K). */
-static int make_nic(struct lab *l, int k, enum xv_nic_kind kind, int index)
+/* NIC k: veth xfNo (fabric side) / xfNi (node side, MAC 02:00:00:00:N), N = first + k. */
+static int make_nic(struct lab *l, int slot, enum xv_nic_kind kind, int index)
 {
-	struct fabric_nic *nic = &l->nics[k];
+	struct fabric_nic *nic = &l->nics[slot];
 	char name[IFNAMSIZ];
+	int k = l->first + slot;
 
 	/* Left down: no stray IPv6 or ARP of the kernel's own reaches the counters. */
 	if (run_cmd("ip link add xf%do type veth peer name xf%di address 02:00:00:00:%02x:%02x",
@@ -147,7 +149,7 @@ static void lab_down(struct lab *l)
 		fabric_unload(l->pin);
 	for (int k = 0; k < l->n; k++)
 		if (l->nics && l->nics[k].ifindex)
-			run_cmd("ip link del xf%do 2>/dev/null", k);
+			run_cmd("ip link del xf%do 2>/dev/null", l->first + k);
 	free(l->nics);
 	free(l->before);
 	free(l->after);
@@ -160,7 +162,7 @@ static void lab_down(struct lab *l)
 /* Parse yaml, build the engine and one veth per NIC, load the fabric. */
 static int lab_up(struct lab *l, const char *name, const char *yaml)
 {
-	static int labs;
+	static int labs, nics;
 	struct diags d = { 0 };
 	int k = 0, ret;
 
@@ -175,6 +177,8 @@ static int lab_up(struct lab *l, const char *name, const char *yaml)
 	if (ret)
 		return ret;
 	l->n = l->t.nvms + l->t.ngateways + 1;
+	l->first = nics;
+	nics += l->n;
 	l->nics = calloc(l->n, sizeof(*l->nics));
 	if (!l->nics)
 		return -ENOMEM;

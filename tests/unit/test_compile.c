@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The fabric compiler, without BPF: the images it produces are looked up
- * here exactly as fabric.bpf.c does (table LPM, gateway set LPM, the
- * gateway set only when strictly longer) and must give the route engine's
- * engine_lookup() answer for every subnet and destination.
+ * here exactly as fabric.bpf.c does (table LPM, gateway set DIR-16-8-8,
+ * the gateway set only when strictly longer) and must give the route
+ * engine's engine_lookup() answer for every subnet and destination.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -117,16 +117,34 @@ static const struct xv_route *lpm(const struct lpm_entry *e, int n, __u32 id, __
 	return best ? &best->val : NULL;
 }
 
+/* fabric.bpf.c's gw_lookup(): at most three levels. */
+static bool dir_lookup(const struct fabric_image *img, __u32 gwset, __u32 dst,
+		       struct xv_route *g)
+{
+	__u32 e = img->dir16[gwset << 16 | dst >> 16];
+
+	if (e & XV_DIR_CHUNK)
+		e = img->dir24[(e & ~XV_DIR_CHUNK) << 8 | (dst >> 8 & 0xff)];
+	if (e & XV_DIR_CHUNK)
+		e = img->dir32[(e & ~XV_DIR_CHUNK) << 8 | (dst & 0xff)];
+	if (!(e & XV_DIR_LEAF))
+		return false;
+	*g = (struct xv_route){ .len = e >> XV_DIR_LEN_SHIFT & 0x3f,
+				.route_id = e & XV_DIR_ID_MASK };
+	return true;
+}
+
 /* fabric.bpf.c's route_lookup(). */
 static const struct xv_route *image_lookup(const struct fabric_image *img,
-					   const struct xv_nic *nic, __u32 dst)
+					   const struct xv_nic *nic, __u32 dst,
+					   struct xv_route *tmp)
 {
-	const struct xv_route *r = lpm(img->tables, img->ntables, nic->table, dst), *g;
+	const struct xv_route *r = lpm(img->tables, img->ntables, nic->table, dst);
 
-	if (nic->gwset == XV_NONE)
-		return r;
-	g = lpm(img->gwsets, img->ngwsets, nic->gwset, dst);
-	return g && (!r || g->len > r->len) ? g : r;
+	if (nic->gwset != XV_NONE && dir_lookup(img, nic->gwset, dst, tmp) &&
+	    (!r || tmp->len > r->len))
+		return tmp;
+	return r;
 }
 
 static bool same_route(const struct fixture *f, int subnet, const struct eff_route *want,
@@ -146,15 +164,17 @@ static bool same_route(const struct fixture *f, int subnet, const struct eff_rou
 /* Destinations at every edge of every prefix, and random ones. */
 static __u32 pick(const struct fixture *f, unsigned int *seed)
 {
-	const struct lpm_entry *e;
-	int n = f->img.ntables + f->img.ngwsets;
-	int i = rand_r(seed) % n;
+	const struct gw_routes *gw = &f->e.gw[0];
+	int i = rand_r(seed) % (f->img.ntables + gw->n);
 	struct prefix p;
 
 	if (rand_r(seed) % 4 == 0)
 		return (__u32)rand_r(seed) << 1 ^ (__u32)rand_r(seed);
-	e = i < f->img.ntables ? &f->img.tables[i] : &f->img.gwsets[i - f->img.ntables];
-	p = (struct prefix){ ntohl(e->key.addr), e->key.prefixlen - 32 };
+	if (i < f->img.ntables)
+		p = (struct prefix){ ntohl(f->img.tables[i].key.addr),
+				     f->img.tables[i].key.prefixlen - 32 };
+	else
+		p = gw->routes[i - f->img.ntables].prefix;
 	switch (rand_r(seed) % 4) {
 	case 0: return p.addr;
 	case 1: return prefix_last(p);
@@ -174,8 +194,9 @@ static void test_lookup_matches_engine(void **state)
 		for (int i = 0; i < 20000; i++) {
 			__u32 dst = pick(f, &seed);
 			struct eff_route tmp;
+			struct xv_route gtmp;
 			const struct eff_route *want = engine_lookup(&f->e, nic->table, dst, &tmp);
-			const struct xv_route *got = image_lookup(&f->img, nic, dst);
+			const struct xv_route *got = image_lookup(&f->img, nic, dst, &gtmp);
 			char buf[IPV4_STRLEN];
 
 			if (!same_route(f, nic->table, want, got))
@@ -193,8 +214,9 @@ static void test_image_shape(void **state)
 	int app = topo_find_subnet(&f->t, "hub/app");
 	int shadows = 0;
 
-	/* Gateway routes kept once, not per subnet. */
-	assert_int_equal(f->img.ngwsets, f->e.gw[0].n);
+	/* Gateway routes kept once, not per subnet: one DIR-16 level per gateway. */
+	assert_int_equal(f->img.ndir16, f->t.ngateways << 16);
+	assert_true(f->img.ndir24 > 0 && f->img.ndir32 > 0);	/* /17-/24 and /25-/32 */
 	assert_int_equal(f->img.nics[2].gwset, XV_NONE);	/* quiet: no propagation */
 	assert_int_equal(f->img.nics[2].table, quiet);
 	assert_int_equal(f->img.nics[1].gwset, 0);
