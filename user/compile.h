@@ -46,7 +46,7 @@ struct fabric_image {
 	struct lpm_entry *tables;	/* subnets' routes, VNet spaces, Internet edge */
 	int ntables;
 	__u32 *dir16, *dir24, *dir32;	/* gateway sets, shared by subnets */
-	int ndir16, ndir24, ndir32;	/* entries */
+	int ndir16, ndir24, ndir32;	/* entries, always even */
 	struct owner_entry *owners;
 	int nowners;
 	__u8 *peers;			/* nvnets * nvnets, XV_PEER_* */

@@ -115,9 +115,10 @@ static const struct inner_shape shapes[NGEN] = {
 	[GEN_NICS] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct xv_nic), BPF_F_INNER_MAP },
 	[GEN_TABLES] = { BPF_MAP_TYPE_LPM_TRIE, sizeof(struct xv_lpm_key), sizeof(struct xv_route),
 			 BPF_F_NO_PREALLOC },
-	[GEN_DIR16] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u32), BPF_F_INNER_MAP },
-	[GEN_DIR24] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u32), BPF_F_INNER_MAP },
-	[GEN_DIR32] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u32), BPF_F_INNER_MAP },
+	/* Two u32 entries per u64 element, in host order (fabric.bpf.c dir_entry()). */
+	[GEN_DIR16] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), BPF_F_INNER_MAP },
+	[GEN_DIR24] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), BPF_F_INNER_MAP },
+	[GEN_DIR32] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), BPF_F_INNER_MAP },
 	[GEN_OWNERS] = { BPF_MAP_TYPE_HASH, sizeof(struct xv_owner_key), sizeof(__u32), 0 },
 	[GEN_PEERS] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u8), BPF_F_INNER_MAP },
 	[GEN_HITS] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), BPF_F_INNER_MAP },
@@ -186,9 +187,9 @@ static int fill_inner(enum gen_map i, int fd, const struct fabric_image *img)
 	switch (i) {
 	case GEN_NICS: return fill_array(fd, img->nics, sizeof(*img->nics), img->nnics);
 	case GEN_TABLES: return fill_lpm(fd, img->tables, img->ntables);
-	case GEN_DIR16: return fill_array(fd, img->dir16, sizeof(__u32), img->ndir16);
-	case GEN_DIR24: return fill_array(fd, img->dir24, sizeof(__u32), img->ndir24);
-	case GEN_DIR32: return fill_array(fd, img->dir32, sizeof(__u32), img->ndir32);
+	case GEN_DIR16: return fill_array(fd, img->dir16, sizeof(__u64), img->ndir16 / 2);
+	case GEN_DIR24: return fill_array(fd, img->dir24, sizeof(__u64), img->ndir24 / 2);
+	case GEN_DIR32: return fill_array(fd, img->dir32, sizeof(__u64), img->ndir32 / 2);
 	case GEN_OWNERS: return fill_owners(fd, img->owners, img->nowners);
 	case GEN_PEERS: return fill_array(fd, img->peers, 1, img->npeers);
 	default: return 0; /* hits start at zero */
@@ -199,8 +200,8 @@ static int inner_entries(enum gen_map i, const struct fabric_image *img)
 {
 	const int n[NGEN] = {
 		[GEN_NICS] = img->nnics, [GEN_TABLES] = img->ntables,
-		[GEN_DIR16] = img->ndir16, [GEN_DIR24] = img->ndir24,
-		[GEN_DIR32] = img->ndir32, [GEN_OWNERS] = img->nowners,
+		[GEN_DIR16] = img->ndir16 / 2, [GEN_DIR24] = img->ndir24 / 2,
+		[GEN_DIR32] = img->ndir32 / 2, [GEN_OWNERS] = img->nowners,
 		[GEN_PEERS] = img->npeers,
 		[GEN_HITS] = img->nhits * libbpf_num_possible_cpus(),
 	};

@@ -225,7 +225,11 @@ static long memlock(int fd)
 	return total;
 }
 
-/* Every map of the program, and the inner maps of the current generation. */
+/*
+ * Every map of the program, and the inner maps of the current generation,
+ * as the kernel accounts them (arrays: whole pages, per possible CPU where
+ * per-CPU).
+ */
 static long map_memory(const struct lab *l)
 {
 	struct bpf_prog_info info = {};
@@ -255,6 +259,20 @@ static long map_memory(const struct lab *l)
 		close(fd);
 	}
 	return total;
+}
+
+/* The DIR-16-8-8 arrays of the lab's gateway sets, as compiled. */
+static long gateway_set_bytes(const struct lab *l)
+{
+	struct fabric_image img;
+	char err[256];
+	long n;
+
+	if (fabric_compile(&l->t, &l->e, NULL, 0, &img, err, sizeof(err)))
+		return -1;
+	n = ((long)img.ndir16 + img.ndir24 + img.ndir32) * sizeof(__u32);
+	fabric_image_free(&img);
+	return n;
 }
 
 int main(int argc, char **argv)
@@ -322,8 +340,10 @@ int main(int argc, char **argv)
 	report("kernel_fib100k_sprayed", fib100k, floor, false);
 	printf("  \"ratio_fib_over_fabric_gw100k_net\": %.2f,\n",
 	       (fib100k.ns - floor.ns) / (r100k.ns - floor.ns));
-	printf("  \"gw100k_prefixes\": %d,\n  \"map_memory_bytes\": {\"routes10\": %ld, \"routes500\": %ld, \"gw100k\": %ld}\n}\n",
-	       n100k, map_memory(&small), map_memory(&mid), map_memory(&big));
+	printf("  \"gw100k_prefixes\": %d,\n  \"gw100k_gateway_set_bytes\": %ld,\n"
+	       "  \"map_memory_bytes\": {\"routes10\": %ld, \"routes500\": %ld, \"gw100k\": %ld}\n}\n",
+	       n100k, gateway_set_bytes(&big), map_memory(&small), map_memory(&mid),
+	       map_memory(&big));
 	nic_pass__destroy(pass);
 	lab_down(&small);
 	lab_down(&mid);
