@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <linux/if_link.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -380,16 +381,35 @@ static int pin_all(struct fabric *skel, const char *dir)
 	return 0;
 }
 
+static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+static int quiet_libxdp(enum libxdp_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+/*
+ * libxdp first tries its multi-program dispatcher, which needs freplace
+ * (EPERM on this kernel), reports that at length and falls back to a
+ * plain native attach: keep that out of the output, report our own error.
+ */
 static int attach_native(int prog_fd, int ifindex)
 {
+	libbpf_print_fn_t bpf_print = libbpf_set_print(quiet_libbpf);
+	libxdp_print_fn_t xdp_print = libxdp_set_print(quiet_libxdp);
 	struct xdp_program *prog = xdp_program__from_fd(prog_fd);
 	int ret;
 
 	ret = libxdp_get_error(prog);
-	if (ret)
-		return ret;
-	ret = xdp_program__attach(prog, ifindex, XDP_MODE_NATIVE, 0);
-	xdp_program__close(prog);
+	if (!ret) {
+		ret = xdp_program__attach(prog, ifindex, XDP_MODE_NATIVE, 0);
+		xdp_program__close(prog);
+	}
+	libbpf_set_print(bpf_print);
+	libxdp_set_print(xdp_print);
 	if (ret)
 		fprintf(stderr, "xvnet: cannot attach XDP to ifindex %d: %s\n",
 			ifindex, strerror(-ret));

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <jansson.h>
 #include <pthread.h>
 #include <bpf/libbpf.h>
 
@@ -398,6 +399,68 @@ static void test_trace(void **state)
 	ring_buffer__free(rb);
 }
 
+/* ---- xvnet stats -------------------------------------------------------- */
+
+static json_t *find_row(json_t *rows, const char *key, const char *val, const char *key2,
+			const char *val2)
+{
+	size_t i;
+	json_t *row;
+
+	json_array_foreach(rows, i, row)
+		if (!strcmp(json_string_value(json_object_get(row, key)) ?: "", val) &&
+		    (!key2 || !strcmp(json_string_value(json_object_get(row, key2)) ?: "", val2)))
+			return row;
+	return NULL;
+}
+
+/* `xvnet stats -j` reads back exactly what the fabric counted, by name. */
+static void test_stats_cli(void **state)
+{
+	struct pkt fwd = ipv4_frame(rules.nics[HUBVM].mac, ip("10.0.2.4"), ip("10.1.1.4"), IPPROTO_UDP);
+	struct pkt lost = ipv4_frame(rules.nics[HUBVM].mac, ip("10.0.2.4"), ip("10.0.2.99"), IPPROTO_UDP);
+	char file[] = "/tmp/xvnet-rules-XXXXXX", cmd[512];
+	int fd = mkstemp(file);
+	json_t *doc, *row;
+	json_error_t jerr;
+	FILE *out;
+
+	if (access("./xvnet", X_OK))
+		skip();
+	assert_true(fd >= 0 && write(fd, rules_yaml, strlen(rules_yaml)) == (ssize_t)strlen(rules_yaml));
+	close(fd);
+	for (int i = 0; i < 3; i++)
+		run_frame(&rules, HUBVM, fwd.b, fwd.len, NULL, NULL);
+	run_frame(&rules, HUBVM, lost.b, lost.len, NULL, NULL);
+	snapshot(&rules, rules.after);
+
+	snprintf(cmd, sizeof(cmd), "./xvnet stats -j -t %s --lab %s", file, strrchr(rules.pin, '/') + 1);
+	out = popen(cmd, "r");
+	doc = json_loadf(out, 0, &jerr);
+	pclose(out);
+	unlink(file);
+	assert_non_null(doc);
+
+	row = find_row(json_object_get(doc, "nics"), "nic", "hubvm (hub/app)", NULL, NULL);
+	assert_non_null(row);
+	assert_int_equal(json_integer_value(json_object_get(row, "rx")),
+			 stat_sum(&rules, rules.after, HUBVM, offsetof(struct xv_nic_stats, rx)));
+	row = find_row(json_object_get(doc, "nics"), "nic", "nva (hub/nva)", NULL, NULL);
+	assert_int_equal(json_integer_value(json_object_get(row, "tx")),
+			 stat_sum(&rules, rules.after, NVA, offsetof(struct xv_nic_stats, tx)));
+	row = find_row(json_object_get(doc, "drops"), "nic", "hubvm (hub/app)",
+		       "reason", "NoNicOwnsAddress");
+	assert_non_null(row);
+	assert_int_equal(json_integer_value(json_object_get(row, "frames")),
+			 stat_sum(&rules, rules.after, HUBVM, offsetof(struct xv_nic_stats, verdict) +
+				  XV_DROP_NO_OWNER * sizeof(__u64)));
+	row = find_row(json_object_get(doc, "routes"), "table", "hub/app",
+		       "route", "10.1.1.0/24 User VirtualAppliance 10.0.1.4");
+	assert_non_null(row);
+	assert_true(json_integer_value(json_object_get(row, "hits")) >= 3);
+	json_decref(doc);
+}
+
 /* ---- generation swap under load ------------------------------------- */
 
 /*
@@ -675,6 +738,7 @@ int main(void)
 		cmocka_unit_test(test_unmodelled_ethertypes),
 		cmocka_unit_test(test_not_a_nic),
 		cmocka_unit_test(test_trace),
+		cmocka_unit_test(test_stats_cli),
 		cmocka_unit_test(test_swap_under_load),
 	};
 	const struct CMUnitTest example_tests[] = {
