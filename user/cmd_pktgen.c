@@ -27,12 +27,12 @@
 #include "xvnet_abi.h"
 
 static const char usage_text[] =
-	"Usage: xvnet pktgen --dev IFNAME --src IP --dst IP|FILE [--dst-mac MAC] [--src-mac MAC]\n"
+	"Usage: xvnet pktgen --dev IFNAME --src IP --dst IP[,IP...]|FILE [--dst-mac MAC] [--src-mac MAC]\n"
 	"                    [--size BYTES] [--seconds N] [--cpu N] [--test-run [--repeat N]] [-j]\n"
 	"\n"
 	"Send 64-byte (--size) IPv4/UDP frames out of IFNAME for N seconds (default 5) from\n"
-	"one thread, pinned to --cpu, and print the frames sent. --dst FILE sprays the\n"
-	"destinations listed in FILE (one address a line) in turn. --dst-mac defaults to\n"
+	"one thread, pinned to --cpu, and print the frames sent. Several destinations, or\n"
+	"a FILE of them (one address a line), are sprayed in turn. --dst-mac defaults to\n"
 	"the fabric's MAC, --src-mac to IFNAME's.\n"
 	"\n"
 	"--test-run: instead, run the XDP program attached (natively) to IFNAME on N\n"
@@ -103,52 +103,60 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *v)
 	return !errno && end != s && !*end && *s != '-' && *v <= max;
 }
 
-/* --dst: one address, or a file of them (one a line, # comments). */
+static int add_dst(struct pktgen_args *a, uint32_t addr, int *cap)
+{
+	if (a->o.n_daddrs == *cap) {
+		uint32_t *d = realloc(a->daddrs, (*cap = *cap ? 2 * *cap : 64) * sizeof(*d));
+
+		if (!d)
+			return EXIT_FAIL;
+		a->daddrs = d;
+	}
+	a->daddrs[a->o.n_daddrs++] = addr;
+	return 0;
+}
+
+/* --dst: addresses separated by commas, or a file of them (one a line, # comments). */
 static int parse_dsts(struct pktgen_args *a, const char *arg)
 {
-	char line[128], *p;
-	int n = 0, cap = 0, lineno = 0;
+	char buf[128], *list, *tok, *save = NULL;
+	int cap = 0, lineno = 0, rc = 0;
 	uint32_t addr;
 	FILE *f;
 
-	if (ipv4_parse(arg, &addr)) {
-		a->daddrs = malloc(sizeof(*a->daddrs));
-		if (!a->daddrs)
-			return EXIT_FAIL;
-		a->daddrs[0] = addr;
-		a->o.n_daddrs = 1;
-		return 0;
-	}
+	a->o.n_daddrs = 0;
 	f = fopen(arg, "r");
-	if (!f)
-		return bad("--dst: neither an IPv4 address nor a readable file: %s", arg);
-	while (fgets(line, sizeof(line), f)) {
+	if (!f) {
+		list = strdup(arg);
+		if (!list)
+			return EXIT_FAIL;
+		for (tok = strtok_r(list, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save))
+			rc = !ipv4_parse(tok, &addr) ?
+			     bad("--dst: neither IPv4 addresses nor a readable file: %s", arg) :
+			     add_dst(a, addr, &cap);
+		free(list);
+		if (!rc && !a->o.n_daddrs)
+			rc = bad("--dst: no address in '%s'", arg);
+		return rc;
+	}
+	while (fgets(buf, sizeof(buf), f)) {
 		lineno++;
-		p = line + strcspn(line, "#\r\n");
-		*p = '\0';
-		if (!*line)
+		tok = buf + strspn(buf, " \t");
+		tok[strcspn(tok, " \t#\r\n")] = '\0';
+		if (!*tok)
 			continue;
-		if (!ipv4_parse(line, &addr)) {
-			fprintf(stderr, "xvnet pktgen: %s:%d: not an IPv4 address: %s\n", arg, lineno, line);
+		if (!ipv4_parse(tok, &addr)) {
+			fprintf(stderr, "xvnet pktgen: %s:%d: not an IPv4 address: %s\n", arg, lineno, tok);
 			fclose(f);
 			return EXIT_USAGE;
 		}
-		if (n == cap) {
-			uint32_t *d = realloc(a->daddrs, (cap = cap ? 2 * cap : 1024) * sizeof(*d));
-
-			if (!d) {
-				fclose(f);
-				return EXIT_FAIL;
-			}
-			a->daddrs = d;
+		if (add_dst(a, addr, &cap)) {
+			fclose(f);
+			return EXIT_FAIL;
 		}
-		a->daddrs[n++] = addr;
 	}
 	fclose(f);
-	if (!n)
-		return bad("--dst: no address in %s", arg);
-	a->o.n_daddrs = n;
-	return 0;
+	return a->o.n_daddrs ? 0 : bad("--dst: no address in %s", arg);
 }
 
 static int dev_mac(const char *dev, unsigned char mac[ETH_ALEN])
@@ -204,11 +212,14 @@ static int parse_args(struct pktgen_args *a, int argc, char **argv)
 				return bad("--size: 48 to 1514 bytes: %s", optarg);
 			a->o.len = v;
 			break;
-		case OPT_SECONDS:
-			a->seconds = strtod(optarg, NULL);
-			if (a->seconds <= 0 || a->seconds > 3600)
+		case OPT_SECONDS: {
+			char *end;
+
+			a->seconds = strtod(optarg, &end);
+			if (end == optarg || *end || !(a->seconds > 0 && a->seconds <= 3600))
 				return bad("--seconds: more than 0, at most 3600: %s", optarg);
 			break;
+		}
 		case OPT_CPU:
 			if (!parse_uint(optarg, CPU_SETSIZE - 1, &v))
 				return bad("--cpu: not a CPU number: %s", optarg);

@@ -157,15 +157,16 @@ int pktgen_live(struct pktgen_ctx *g, double seconds, uint64_t *frames, double *
 		.flags = BPF_F_TEST_XDP_LIVE_FRAMES,
 		.batch_size = 64,
 	);
+	static const int sigs[] = { SIGALRM, SIGINT, SIGTERM };
 	int fd = bpf_program__fd(g->skel->progs.xdp_pktgen);
+	struct sigaction old[3];
 	struct itimerval off = { 0 };
 	int err = 0;
 	double t0;
 
 	stop = 0;
-	sigaction(SIGALRM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, &old[i]);
 	g->skel->bss->frames = 0;
 	t0 = now();
 	setitimer(ITIMER_REAL, &it, NULL);
@@ -176,6 +177,8 @@ int pktgen_live(struct pktgen_ctx *g, double seconds, uint64_t *frames, double *
 		err = 0;
 	}
 	setitimer(ITIMER_REAL, &off, NULL);
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
 	*elapsed = now() - t0;
 	*frames = g->skel->bss->frames;
 	if (err)
