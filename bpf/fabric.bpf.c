@@ -21,14 +21,6 @@
  * (sizes rather than types: clang 14 emits the types as forward
  * declarations inside map-in-map templates).
  */
-struct nics_inner {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(map_flags, BPF_F_INNER_MAP);
-	__uint(max_entries, 1);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, sizeof(struct xv_nic));
-};
-
 struct lpm_inner {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -81,7 +73,6 @@ struct dir_inner {
 		__array(values, struct inner);			\
 	} name SEC(".maps")
 
-GENERATIONS(nics_gen, nics_inner);	/* slot -> struct xv_nic */
 GENERATIONS(tables_gen, lpm_inner);	/* {table, dst} -> route */
 GENERATIONS(dir16_gen, dir_inner);	/* gateway sets: see XV_DIR_* */
 GENERATIONS(dir24_gen, dir_inner);
@@ -89,6 +80,18 @@ GENERATIONS(dir32_gen, dir_inner);
 GENERATIONS(owners_gen, owners_inner);	/* {vnet, addr} -> slot */
 GENERATIONS(peers_gen, peers_inner);	/* from * nvnets + to -> XV_PEER_* */
 GENERATIONS(hits_gen, hits_inner);	/* counter * ncpus + cpu -> hits */
+
+/*
+ * Sized once for the fabric's lifetime (the NIC inventory is fixed), yet
+ * per generation: [(gen & 1) * nnics + slot]. A plain array, so that the
+ * two lookups every frame makes are inlined by the verifier.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xv_nic);
+} nics SEC(".maps");
 
 /* Fixed for the fabric's lifetime: the NIC inventory and the counters. */
 struct {
@@ -124,6 +127,10 @@ struct {
 	__uint(max_entries, 1 << 20);
 } events SEC(".maps");
 
+/* Set by the loader: the number of NICs (also the stats slot of strangers), CPUs. */
+const volatile __u32 nnics;
+const volatile __u32 ncpus;
+
 /* What is known about the frame so far, for counters and trace. */
 struct frame {
 	const __u8 *mac;	/* the next hop NIC's MAC */
@@ -151,9 +158,6 @@ struct arp_eth_ipv4 {
 	__u8 tpa[4];
 } __attribute__((packed));
 
-/* Set by the loader: the number of NICs (also the stats slot of strangers), CPUs. */
-const volatile __u32 nnics;
-const volatile __u32 ncpus;
 
 static const __u8 fabric_mac[ETH_ALEN] = XV_FABRIC_MAC;
 
@@ -169,6 +173,13 @@ static __always_inline void *gen_lookup(void *outer, __u32 gen, void *key)
 	void *inner = gen_map(outer, gen);
 
 	return inner ? bpf_map_lookup_elem(inner, key) : NULL;
+}
+
+static __always_inline const struct xv_nic *nic_lookup(__u32 gen, __u32 slot)
+{
+	__u32 key = (gen & 1) * nnics + slot;
+
+	return slot < nnics ? bpf_map_lookup_elem(&nics, &key) : NULL;
 }
 
 static __always_inline const struct xv_route *
@@ -326,7 +337,7 @@ static __always_inline int decide(struct frame *f)
 	__u32 *slot;
 	int verdict;
 
-	nic = gen_lookup(&nics_gen, f->gen, &f->in);
+	nic = nic_lookup(f->gen, f->in);
 	if (!nic)
 		return XV_DROP_NOT_NIC;
 	if (!(nic->flags & XV_NIC_F_FORWARDING) && f->src != nic->ip)
@@ -358,7 +369,7 @@ static __always_inline int decide(struct frame *f)
 		return XV_DROP_NONE_ROUTE;
 	}
 
-	to = gen_lookup(&nics_gen, f->gen, &f->out);
+	to = nic_lookup(f->gen, f->out);
 	if (!to)
 		return XV_DROP_NO_OWNER;
 	if (r->action == XV_ACT_NIC) {

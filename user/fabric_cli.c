@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <bpf/bpf.h>
-
 #include "cli.h"
 
 enum { OPT_LAB = 256 };
@@ -101,7 +99,8 @@ int fabric_session_open(struct fabric_session *fs, const struct verb *v,
 	int rc;
 
 	memset(fs, 0, sizeof(*fs));
-	fs->v = (struct fabric_view){ -1, -1, -1, -1, -1, 0, 0 };
+	fs->v = (struct fabric_view){ .stats = -1, .config = -1, .events = -1, .nics = -1,
+				      .hits = -1 };
 	rc = parse(fs, v, argc, argv, &lab);
 	if (rc == SESSION_READY && fs->s.o.topology)
 		rc = session_load(&fs->s);
@@ -135,7 +134,7 @@ const char *fabric_nic_name(const struct fabric_session *fs, __u32 slot,
 
 	if (slot == XV_NONE || slot == (__u32)fs->v.nnics)
 		return "-";
-	if (bpf_map_lookup_elem(fs->v.nics, &slot, &nic) || !fs->s.loaded)
+	if (fabric_read_nic(&fs->v, slot, &nic) || !fs->s.loaded)
 		snprintf(buf, len, "nic %u", slot);
 	else if (nic.kind == XV_NIC_INTERNET)
 		snprintf(buf, len, "Internet");

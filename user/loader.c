@@ -21,26 +21,26 @@
 #include "nic_pass.skel.h"
 
 /* The outer (per-generation) maps; their inner maps' shapes are in shapes[]. */
-enum gen_map { GEN_NICS, GEN_TABLES, GEN_DIR16, GEN_DIR24, GEN_DIR32, GEN_OWNERS,
-	       GEN_PEERS, GEN_HITS, NGEN };
+enum gen_map { GEN_TABLES, GEN_DIR16, GEN_DIR24, GEN_DIR32, GEN_OWNERS, GEN_PEERS,
+	       GEN_HITS, NGEN };
 
 static const char *const gen_names[NGEN] = {
-	"nics_gen", "tables_gen", "dir16_gen", "dir24_gen", "dir32_gen", "owners_gen",
-	"peers_gen", "hits_gen",
+	"tables_gen", "dir16_gen", "dir24_gen", "dir32_gen", "owners_gen", "peers_gen",
+	"hits_gen",
 };
 
 /* Every pinned object, by name under the pin directory: gen_names first. */
 static const char *const pin_names[] = {
-	"nics_gen", "tables_gen", "dir16_gen", "dir24_gen", "dir32_gen", "owners_gen",
-	"peers_gen", "hits_gen",
-	"config", "ifindex_slot", "egress", "stats", "events", "prog",
+	"tables_gen", "dir16_gen", "dir24_gen", "dir32_gen", "owners_gen", "peers_gen",
+	"hits_gen",
+	"nics", "config", "ifindex_slot", "egress", "stats", "events", "prog",
 };
 
 #define NPINS (int)(sizeof(pin_names) / sizeof(pin_names[0]))
 
 struct fabric_fds {
 	int gen[NGEN];
-	int config, ifindex_slot, egress, stats;
+	int nics, config, ifindex_slot, egress, stats;
 };
 
 int fabric_pin_dir(const char *lab, char *buf, size_t len)
@@ -59,7 +59,7 @@ static int pin_path(char *buf, size_t len, const char *dir, const char *name)
 
 static void close_fds(struct fabric_fds *f)
 {
-	int *fds[] = { &f->config, &f->ifindex_slot, &f->egress, &f->stats };
+	int *fds[] = { &f->nics, &f->config, &f->ifindex_slot, &f->egress, &f->stats };
 
 	for (int i = 0; i < NGEN; i++)
 		if (f->gen[i] >= 0)
@@ -82,8 +82,8 @@ static int open_pinned(const char *dir, const char *name)
 
 static int open_fds(const char *dir, struct fabric_fds *f)
 {
-	const char *names[] = { "config", "ifindex_slot", "egress", "stats" };
-	int *fds[] = { &f->config, &f->ifindex_slot, &f->egress, &f->stats };
+	const char *names[] = { "nics", "config", "ifindex_slot", "egress", "stats" };
+	int *fds[] = { &f->nics, &f->config, &f->ifindex_slot, &f->egress, &f->stats };
 
 	memset(f, 0xff, sizeof(*f)); /* every fd -1 */
 	for (int i = 0; i < NGEN; i++) {
@@ -113,7 +113,6 @@ struct inner_shape {
 };
 
 static const struct inner_shape shapes[NGEN] = {
-	[GEN_NICS] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct xv_nic), BPF_F_INNER_MAP },
 	[GEN_TABLES] = { BPF_MAP_TYPE_LPM_TRIE, sizeof(struct xv_lpm_key), sizeof(struct xv_route),
 			 BPF_F_NO_PREALLOC },
 	/* Two u32 entries per u64 element, in host order (fabric.bpf.c dir_entry()). */
@@ -137,8 +136,8 @@ static int create_inner(int i, int entries)
 }
 
 /*
- * Arrays start zeroed: write the nonzero entries only, in batches (a big
- * gateway set has millions of entries).
+ * Fresh arrays start zeroed: write the nonzero entries only, in batches (a
+ * big gateway set has millions of entries).
  */
 static int fill_array(int fd, const void *values, size_t size, int n)
 {
@@ -186,7 +185,6 @@ static int fill_owners(int fd, const struct owner_entry *e, int n)
 static int fill_inner(enum gen_map i, int fd, const struct fabric_image *img)
 {
 	switch (i) {
-	case GEN_NICS: return fill_array(fd, img->nics, sizeof(*img->nics), img->nnics);
 	case GEN_TABLES: return fill_lpm(fd, img->tables, img->ntables);
 	case GEN_DIR16: return fill_array(fd, img->dir16, sizeof(__u64), img->ndir16 / 2);
 	case GEN_DIR24: return fill_array(fd, img->dir24, sizeof(__u64), img->ndir24 / 2);
@@ -200,7 +198,7 @@ static int fill_inner(enum gen_map i, int fd, const struct fabric_image *img)
 static int inner_entries(enum gen_map i, const struct fabric_image *img)
 {
 	const int n[NGEN] = {
-		[GEN_NICS] = img->nnics, [GEN_TABLES] = img->ntables,
+		[GEN_TABLES] = img->ntables,
 		[GEN_DIR16] = img->ndir16 / 2, [GEN_DIR24] = img->ndir24 / 2,
 		[GEN_DIR32] = img->ndir32 / 2, [GEN_OWNERS] = img->nowners,
 		[GEN_PEERS] = img->npeers,
@@ -210,9 +208,22 @@ static int inner_entries(enum gen_map i, const struct fabric_image *img)
 	return n[i];
 }
 
+/* The NIC records of one generation: their half of the nics array. */
+static int write_nics(int fd, __u32 slot, const struct fabric_image *img)
+{
+	for (int k = 0; k < img->nnics; k++) {
+		__u32 key = slot * img->nnics + k;
+
+		if (bpf_map_update_elem(fd, &key, &img->nics[k], BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
 /*
- * The update protocol: build every inner map of the next generation, put
- * them in the idle slot of the outer maps, flip XV_CFG_GEN in one write,
+ * The update protocol: write the idle half of the NIC records, build every
+ * inner map of the next generation, put them in the idle slot of the outer
+ * maps, flip XV_CFG_GEN in one write,
  * then wait until no frame can still be using the old generation (an
  * update of a map-in-map returns only after an RCU grace period) so the
  * next swap may reuse its slot. Until the flip nothing a frame sees has
@@ -226,7 +237,8 @@ static int write_generation(const struct fabric_fds *f, const struct fabric_imag
 	if (bpf_map_lookup_elem(f->config, &key, &gen))
 		return -errno;
 	slot = (gen + 1) & 1;
-	for (i = 0; i < NGEN; i++) {
+	ret = write_nics(f->nics, slot, img);
+	for (i = 0; !ret && i < NGEN; i++) {
 		inner[i] = create_inner(i, inner_entries(i, img));
 		if (inner[i] < 0) {
 			ret = inner[i];
@@ -328,6 +340,7 @@ static int size_maps(struct fabric *skel, const struct fabric_nic *nics, int n)
 	skel->rodata->ncpus = libbpf_num_possible_cpus();
 	if (bpf_map__set_max_entries(skel->maps.ifindex_slot, max_ifindex + 1) ||
 	    bpf_map__set_max_entries(skel->maps.egress, n ? n : 1) ||
+	    bpf_map__set_max_entries(skel->maps.nics, n ? 2 * n : 1) ||
 	    bpf_map__set_max_entries(skel->maps.stats, n + 1))
 		return -EINVAL;
 	return 0;
@@ -354,11 +367,11 @@ static int fill_inventory(struct fabric *skel, const struct fabric_nic *nics, in
 
 static int pin_all(struct fabric *skel, const char *dir)
 {
-	struct bpf_map *maps[] = {
-		skel->maps.nics_gen, skel->maps.tables_gen, skel->maps.dir16_gen,
-		skel->maps.dir24_gen, skel->maps.dir32_gen, skel->maps.owners_gen,
-		skel->maps.peers_gen, skel->maps.hits_gen,
-		skel->maps.config, skel->maps.ifindex_slot, skel->maps.egress,
+	struct bpf_map *maps[] = {	/* in the order of pin_names */
+		skel->maps.tables_gen, skel->maps.dir16_gen, skel->maps.dir24_gen,
+		skel->maps.dir32_gen, skel->maps.owners_gen, skel->maps.peers_gen,
+		skel->maps.hits_gen,
+		skel->maps.nics, skel->maps.config, skel->maps.ifindex_slot, skel->maps.egress,
 		skel->maps.stats, skel->maps.events,
 	};
 	char path[256];
@@ -538,7 +551,7 @@ static int current_inner(const char *dir, int config, const char *name)
 int fabric_view_open(const char *pin_dir, struct fabric_view *v)
 {
 	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
+	__u32 len = sizeof(info), key = XV_CFG_GEN, gen;
 
 	memset(v, 0xff, sizeof(*v));
 	v->ncpus = libbpf_num_possible_cpus();
@@ -549,10 +562,12 @@ int fabric_view_open(const char *pin_dir, struct fabric_view *v)
 	    bpf_obj_get_info_by_fd(v->stats, &info, &len))
 		goto err;
 	v->nnics = info.max_entries - 1;
-	v->nics = current_inner(pin_dir, v->config, "nics_gen");
+	v->nics = open_pinned(pin_dir, "nics");
 	v->hits = current_inner(pin_dir, v->config, "hits_gen");
-	if (v->nics >= 0 && v->hits >= 0)
+	if (v->nics >= 0 && v->hits >= 0 && !bpf_map_lookup_elem(v->config, &key, &gen)) {
+		v->nic_base = (gen & 1) * v->nnics;
 		return 0;
+	}
 err:
 	fabric_view_close(v);
 	return -ENOENT;
@@ -566,6 +581,15 @@ void fabric_view_close(struct fabric_view *v)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	memset(v, 0xff, sizeof(*v));
+}
+
+int fabric_read_nic(const struct fabric_view *v, __u32 slot, struct xv_nic *out)
+{
+	__u32 key = v->nic_base + slot;
+
+	if (slot >= (__u32)v->nnics)
+		return -ENOENT;
+	return bpf_map_lookup_elem(v->nics, &key, out) ? -errno : 0;
 }
 
 int fabric_read_stats(const struct fabric_view *v, int slot, struct xv_nic_stats *out)

@@ -54,7 +54,8 @@ struct fabric_view {
 	int stats;		/* per-CPU struct xv_nic_stats, nnics + 1 slots */
 	int config;
 	int events;		/* ring buffer of struct xv_event */
-	int nics;		/* the current generation's NIC records */
+	int nics;		/* NIC records of both generations */
+	int nic_base;		/* the current generation's first record */
 	int hits;		/* the current generation's per-CPU route hits */
 	int nnics;
 	int ncpus;
@@ -63,6 +64,8 @@ struct fabric_view {
 /* Open the pinned maps of pin_dir and the current generation's. */
 int fabric_view_open(const char *pin_dir, struct fabric_view *v);
 void fabric_view_close(struct fabric_view *v);
+/* The current generation's record of NIC slot. */
+int fabric_read_nic(const struct fabric_view *v, __u32 slot, struct xv_nic *out);
 /* Counters of slot (nnics: frames from no NIC), summed over CPUs. */
 int fabric_read_stats(const struct fabric_view *v, int slot, struct xv_nic_stats *out);
 /* Hit counter i (struct fabric_image: nown, nhits), summed over CPUs. */
