@@ -5,6 +5,7 @@
  */
 #include "loader.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <linux/if_link.h>
 #include <stdarg.h>
@@ -499,17 +500,25 @@ static void detach_all(const char *dir)
 		close(map);
 }
 
+/*
+ * Every pin in the directory is the fabric's: remove them all, so that
+ * pins of an older layout go too.
+ */
 int fabric_unload(const char *pin_dir)
 {
-	char path[256];
-	struct stat st;
+	struct dirent *de;
+	char path[512];
+	DIR *d;
 
-	if (stat(pin_dir, &st))
+	d = opendir(pin_dir);
+	if (!d)
 		return 0;
 	detach_all(pin_dir);
-	for (int i = 0; i < NPINS; i++)
-		if (!pin_path(path, sizeof(path), pin_dir, pin_names[i]))
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' &&
+		    snprintf(path, sizeof(path), "%s/%s", pin_dir, de->d_name) < (int)sizeof(path))
 			unlink(path);
+	closedir(d);
 	if (rmdir(pin_dir) && errno != ENOENT) {
 		fprintf(stderr, "xvnet: %s: %s\n", pin_dir, strerror(errno));
 		return -errno;
