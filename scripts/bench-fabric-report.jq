@@ -28,7 +28,8 @@ def stats(f): map(f) | {median: (median | r2), min: (min | r2), max: (max | r2),
 		tables: {fabric10: "10 UDRs", fabric500: "500 UDRs",
 			 fabric100kS: "\($prefixes) gateway-learned prefixes, destinations sprayed over all",
 			 fabric100k: "the same table, one destination (test-run only)",
-			 fib100kS: "the same prefixes as kernel routes, bpf_fib_lookup, sprayed"}
+			 fib100kS: "the same prefixes as kernel routes, bpf_fib_lookup, sprayed",
+			 kernel100kS: "the same kernel routes, Linux forwarding, sprayed"}
 	},
 	live_mpps: ($live | map_values(stats(.mpps))),
 	generator_mpps: ($live | map_values(map(.gen_mpps) | median | r2)),
@@ -43,6 +44,7 @@ def stats(f): map(f) | {median: (median | r2), min: (min | r2), max: (max | r2),
 		"fabric10/ceiling": ratio("fabric10"; "ceiling"; 0.9; "aim"),
 		"fabric500/ceiling": ratio("fabric500"; "ceiling"; 0.9; "aim"),
 		"fabric100kS/fib100kS": ratio("fabric100kS"; "fib100kS"; 2; "target"),
+		"fabric100kS/kernel100kS": ratio("fabric100kS"; "kernel100kS"; null; null),
 		"ceiling/kernel": ratio("ceiling"; "kernel"; null; null)
 	},
 	map_memory: $mem[0]

@@ -16,6 +16,7 @@
 #   fabric100kS  vmgw → the fabric, 100k gateway-learned prefixes, sprayed → o-gw
 #   fib100kS     ref → o-ref: xdp_fib (bpf_fib_lookup), the same 100k prefixes
 #                as kernel routes, sprayed → o-dst
+#   kernel100kS  ref → o-ref: Linux forwarding over those routes, sprayed
 # Test-run: the same programs' ns per frame under BPF_PROG_RUN, fed by the
 # generator chained in front of them (floor: the sink alone), plus fabric100k:
 # the 100k table with a single destination.
@@ -141,7 +142,7 @@ now_ns() { date +%s%N; }
 mode_args() {
 	case $1 in
 	ceiling | kernel) echo "$SRC ref 10.250.1.2 10.1.2.4 $(mac "$FAB" o-ref)" ;;
-	fib100kS) echo "$SRC ref 10.250.1.2 $WORK/hosts $(mac "$FAB" o-ref)" ;;
+	fib100kS | kernel100kS) echo "$SRC ref 10.250.1.2 $WORK/hosts $(mac "$FAB" o-ref)" ;;
 	fabric10) echo "$SRC vm10 10.1.10.4 10.1.2.4" ;;
 	fabric500) echo "$SRC vm500 10.1.50.4 10.1.2.4" ;;
 	fabric100kS) echo "$SRC vmgw 10.1.100.4 $WORK/hosts" ;;
@@ -157,12 +158,15 @@ mode_enter() {
 	fib100kS)
 		in_ns "$FAB" ip -force link set dev o-ref xdpdrv pinned "$PIN/ref/xdp_fib"
 		ip -n "$FAB" -batch "$WORK/routes" ;;
+	kernel100kS)
+		ip -n "$FAB" link set dev o-ref xdpdrv off
+		ip -n "$FAB" -batch "$WORK/routes" ;;
 	esac
 }
 
 mode_leave() {
 	case $1 in
-	fib100kS) ip -n "$FAB" route flush proto 99 ;;
+	*100kS) ip -n "$FAB" route flush proto 99 ;;
 	esac
 }
 
@@ -174,14 +178,20 @@ pktgen_args() { # ns dev src dst [dmac]
 live_sample() {
 	local rep=$1 mode=$2 a c0 c1 t0 t1 gen
 	read -r -a a <<<"$(mode_args "$mode")"
-	in_ns "${a[0]}" "$XVNET" pktgen $(pktgen_args "${a[@]}") --cpu 0 \
-		--seconds $((WARMUP + WINDOW + 1)) -j >"$WORK/gen.json" &
+	# nsenter execs xvnet, so $! is the generator, which stops cleanly on SIGTERM.
+	nsenter --net=/run/netns/"${a[0]}" "$XVNET" pktgen $(pktgen_args "${a[@]}") --cpu 0 \
+		--seconds $((WARMUP + WINDOW + 10)) -j >"$WORK/gen.json" &
 	gen=$!
 	sleep "$WARMUP"
 	c0=$(sink_packets) t0=$(now_ns)
 	sleep "$WINDOW"
 	c1=$(sink_packets) t1=$(now_ns)
+	kill -TERM "$gen"
 	wait "$gen"
+	if [ "$c1" -eq "$c0" ]; then
+		log "$mode: no frame reached the sink"
+		exit 1
+	fi
 	jq -nc --argjson rep "$rep" --arg mode "$mode" --argjson c "$((c1 - c0))" \
 		--argjson t "$((t1 - t0))" --slurpfile gen "$WORK/gen.json" \
 		'{rep: $rep, live: $mode, mpps: ($c / $t * 1000), gen_mpps: ($gen[0].pps / 1e6)}' |
@@ -200,6 +210,9 @@ test_sample() {
 		--src-mac "$(mac "${a[0]}" "${a[1]}")" --cpu 0 --repeat "$REPEAT" -j |
 		jq -c --argjson rep "$rep" --arg mode "$mode" '{rep: $rep, test: $mode, ns: .ns_per_frame, verdict}' |
 		tee -a "$SAMPLES" | jq -r '"  \(.test): \(.ns) ns/frame (\(.verdict))"' >&2
+	# A program that drops (or passes) what it should forward measures nothing useful.
+	tail -1 "$SAMPLES" | jq -e --arg want "$([ "$mode" = floor ] && echo XDP_DROP || echo XDP_REDIRECT)" \
+		'.verdict == $want' >/dev/null || { log "$mode: unexpected verdict"; exit 1; }
 }
 
 # Every map of the fabric, generations' inner maps included.
@@ -220,14 +233,14 @@ fabric_memory() {
 }
 
 setup
-modes=(ceiling kernel fabric10 fabric500 fabric100kS fib100kS)
+modes=(ceiling kernel fabric10 fabric500 fabric100kS fib100kS kernel100kS)
 for rep in $(seq 1 "$REPS"); do
 	log "rep $rep/$REPS"
 	test_sample "$rep" floor
 	for mode in "${modes[@]}"; do
 		mode_enter "$mode"
 		live_sample "$rep" "$mode"
-		[ "$mode" = kernel ] || test_sample "$rep" "$mode"
+		[[ $mode = kernel* ]] || test_sample "$rep" "$mode"
 		[ "$mode" = fabric100kS ] && test_sample "$rep" fabric100k
 		mode_leave "$mode"
 	done
