@@ -461,6 +461,41 @@ static void test_stats_cli(void **state)
 	json_decref(doc);
 }
 
+/* `xvnet trace` switches tracing on, prints each decision, switches it off. */
+static void test_trace_cli(void **state)
+{
+	struct pkt p = ipv4_frame(rules.nics[HUBVM].mac, ip("10.0.2.4"), ip("10.1.1.4"), IPPROTO_UDP);
+	struct pkt lost = ipv4_frame(rules.nics[HUBVM].mac, ip("10.0.2.4"), ip("10.0.2.99"), IPPROTO_UDP);
+	char file[] = "/tmp/xvnet-rules-XXXXXX", cmd[512], line[2][256];
+	__u32 key = XV_CFG_TRACE, on = 0;
+	int fd = mkstemp(file);
+	FILE *out;
+
+	if (access("./xvnet", X_OK))
+		skip();
+	assert_true(fd >= 0 && write(fd, rules_yaml, strlen(rules_yaml)) == (ssize_t)strlen(rules_yaml));
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "./xvnet trace -c 2 -t %s --lab %s", file, strrchr(rules.pin, '/') + 1);
+	out = popen(cmd, "r");
+	for (int i = 0; i < 500 && !on; i++) {	/* up to 5 s for it to start */
+		usleep(10000);
+		bpf_map_lookup_elem(rules.config, &key, &on);
+	}
+	assert_int_equal(on, 1);
+	run_frame(&rules, HUBVM, p.b, p.len, NULL, NULL);
+	run_frame(&rules, HUBVM, lost.b, lost.len, NULL, NULL);
+	assert_non_null(fgets(line[0], sizeof(line[0]), out));
+	assert_non_null(fgets(line[1], sizeof(line[1]), out));
+	assert_int_equal(pclose(out), 0);
+	unlink(file);
+	assert_string_equal(line[0], "10.0.2.4 > 10.1.1.4 udp  from hubvm (hub/app)  "
+			    "route 10.1.1.0/24 User VirtualAppliance 10.0.1.4  -> nva (hub/nva)\n");
+	assert_string_equal(line[1], "10.0.2.4 > 10.0.2.99 udp  from hubvm (hub/app)  "
+			    "route 10.0.0.0/16 Default VnetLocal  -> drop NoNicOwnsAddress\n");
+	assert_int_equal(bpf_map_lookup_elem(rules.config, &key, &on), 0);
+	assert_int_equal(on, 0);
+}
+
 /* ---- generation swap under load ------------------------------------- */
 
 /*
@@ -739,6 +774,7 @@ int main(void)
 		cmocka_unit_test(test_not_a_nic),
 		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_stats_cli),
+		cmocka_unit_test(test_trace_cli),
 		cmocka_unit_test(test_swap_under_load),
 	};
 	const struct CMUnitTest example_tests[] = {
