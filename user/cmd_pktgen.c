@@ -70,6 +70,8 @@ struct pktgen_args {
 	bool json;
 };
 
+#define ARGS_READY (-1) /* parse_args(): go on; any other value is the exit code */
+
 static int bad(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "xvnet pktgen: ");
@@ -239,8 +241,8 @@ static int parse_args(struct pktgen_args *a, int argc, char **argv)
 		case 'h':
 			fputs(usage_text, stdout);
 			return EXIT_OK;
-		default:
-			fputs(usage_text, stderr);
+		default: /* getopt said what was wrong */
+			fputs("Try 'xvnet pktgen --help'.\n", stderr);
 			return EXIT_USAGE;
 		}
 	}
@@ -255,7 +257,7 @@ static int parse_args(struct pktgen_args *a, int argc, char **argv)
 		return bad("--dev: cannot read the MAC of %s", a->dev);
 	a->o.daddrs = a->daddrs;
 	a->o.chained = a->test_run;
-	return -1;
+	return ARGS_READY;
 }
 
 static const char *xdp_action_name(uint32_t act)
@@ -323,7 +325,7 @@ int cmd_pktgen(int argc, char **argv)
 	int rc;
 
 	rc = parse_args(&a, argc, argv);
-	if (rc >= 0)
+	if (rc != ARGS_READY)
 		goto out;
 	if (a.cpu >= 0) {
 		cpu_set_t set;
