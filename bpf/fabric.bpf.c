@@ -158,7 +158,6 @@ struct arp_eth_ipv4 {
 	__u8 tpa[4];
 } __attribute__((packed));
 
-
 static const __u8 fabric_mac[ETH_ALEN] = XV_FABRIC_MAC;
 
 static __always_inline void *gen_map(void *outer, __u32 gen)
@@ -296,6 +295,8 @@ static __always_inline const struct xv_route *route_lookup(struct frame *f,
 	if (!r)
 		return NULL;
 	f->route_id = r->route_id;
+	if (r->hits == XV_NONE)		/* the Internet edge's table */
+		return r;
 	idx = r->hits * ncpus + bpf_get_smp_processor_id();
 	hits = gen_lookup(&hits_gen, f->gen, &idx);
 	if (hits)

@@ -98,7 +98,7 @@ struct xv_route {
 	__u16 len;		/* prefix length, to compare table and gateway answers */
 	__u32 arg;
 	__u32 route_id;		/* names the route in trace and stats */
-	__u32 hits;		/* its hit counter (see route hits below) */
+	__u32 hits;		/* its hit counter (see route hits below), XV_NONE: none */
 };
 
 /*

@@ -92,58 +92,52 @@ static __u32 gwset_of(const struct engine *e, int subnet)
 	return gw ? (__u32)(gw - e->gw) : XV_NONE;
 }
 
-static void compile_nics(struct builder *b, const struct fabric_nic *nics)
+static void compile_nic(const struct builder *b, const struct fabric_nic *in,
+			struct xv_nic *x)
 {
 	const struct topology *t = b->t;
+	int subnet, vnet;
 
-	for (int i = 0; i < b->img->nnics; i++) {
-		struct xv_nic *x = &b->img->nics[i];
-		int subnet = -1, vnet = -1;
-
-		memcpy(x->mac, nics[i].mac, sizeof(x->mac));
-		x->kind = nics[i].kind;
-		x->index = nics[i].index < 0 ? XV_NONE : (__u32)nics[i].index;
-		x->gwset = XV_NONE;
-		x->gw_nic = XV_NONE;
-		switch (nics[i].kind) {
-		case XV_NIC_VM: {
-			const struct vm *vm = &t->vms[nics[i].index];
-
-			x->ip = htonl(vm->ip);
-			subnet = vm->subnet;
-			vnet = vm->vnet;
-			if (vm->enable_ip_forwarding)
-				x->flags = XV_NIC_F_FORWARDING;
-			break;
-		}
-		case XV_NIC_GATEWAY: {
-			const struct gateway *gw = &t->gateways[nics[i].index];
-
-			/* R7.2: traffic from a gateway uses GatewaySubnet's routes. */
-			x->ip = htonl(gw->ip);
-			subnet = gw->subnet;
-			vnet = gw->vnet;
-			x->flags = XV_NIC_F_FORWARDING | XV_NIC_F_GATEWAY;
-			break;
-		}
-		case XV_NIC_INTERNET:
-			x->vnet = XV_NONE;
-			x->space = XV_NONE;
-			x->table = fabric_internet_table(t);
-			x->flags = XV_NIC_F_FORWARDING | XV_NIC_F_INTERNET;
-			continue;
-		}
-		x->vnet = vnet;
-		x->table = subnet;
-		x->space = XV_TABLE_SPACE(t->nsubnets, vnet);
-		x->peer_row = vnet * t->nvnets;
-		x->gwset = gwset_of(b->e, subnet);
-		if (x->gwset == XV_NONE)
-			continue;
-		x->gw_hits = b->img->nown + x->gwset;
-		if (b->slots.gw[x->gwset] >= 0)
-			x->gw_nic = b->slots.gw[x->gwset];
+	*x = (struct xv_nic){
+		.index = in->index < 0 ? XV_NONE : (__u32)in->index,
+		.kind = in->kind,
+		.gwset = XV_NONE,
+		.gw_nic = XV_NONE,
+	};
+	memcpy(x->mac, in->mac, sizeof(x->mac));
+	switch (in->kind) {
+	case XV_NIC_INTERNET:
+		/* Outside every VNet: a table of every VNet's address space. */
+		x->vnet = XV_NONE;
+		x->space = XV_NONE;
+		x->table = fabric_internet_table(t);
+		x->flags = XV_NIC_F_FORWARDING | XV_NIC_F_INTERNET;
+		return;
+	case XV_NIC_GATEWAY:
+		/* R7.2: traffic from a gateway uses GatewaySubnet's routes. */
+		x->ip = htonl(t->gateways[in->index].ip);
+		subnet = t->gateways[in->index].subnet;
+		vnet = t->gateways[in->index].vnet;
+		x->flags = XV_NIC_F_FORWARDING | XV_NIC_F_GATEWAY;
+		break;
+	default:
+		x->ip = htonl(t->vms[in->index].ip);
+		subnet = t->vms[in->index].subnet;
+		vnet = t->vms[in->index].vnet;
+		if (t->vms[in->index].enable_ip_forwarding)
+			x->flags = XV_NIC_F_FORWARDING;
+		break;
 	}
+	x->vnet = vnet;
+	x->table = subnet;
+	x->space = XV_TABLE_SPACE(t->nsubnets, vnet);
+	x->peer_row = vnet * t->nvnets;
+	x->gwset = gwset_of(b->e, subnet);
+	if (x->gwset == XV_NONE)
+		return;
+	x->gw_hits = b->img->nown + x->gwset;
+	if (b->slots.gw[x->gwset] >= 0)
+		x->gw_nic = b->slots.gw[x->gwset];
 }
 
 static int table_add(struct builder *b, __u32 id, struct prefix p, struct xv_route val)
@@ -336,7 +330,8 @@ static int compile_spaces(struct builder *b)
 			struct xv_route r = to_owner(v);
 			bool taken = false;
 
-			r.route_id = XV_NONE;
+			r.route_id = XV_NONE;	/* not an effective route: no name, no hits */
+			r.hits = XV_NONE;
 			err = table_add(b, XV_TABLE_SPACE(t->nsubnets, v), p, r);
 			if (err)
 				return err;
@@ -544,7 +539,8 @@ int fabric_compile(const struct topology *t, const struct engine *e,
 	if (ret)
 		goto out;
 	ret = number_routes(&b);
-	compile_nics(&b, nics);
+	for (int i = 0; !ret && i < n; i++)
+		compile_nic(&b, &nics[i], &img->nics[i]);
 	for (int s = 0; !ret && s < t->nsubnets; s++)
 		ret = compile_subnet(&b, s);
 	if (!ret)
