@@ -21,7 +21,11 @@
 #include "fabric.skel.h"
 #include "nic_pass.skel.h"
 
-/* The outer (per-generation) maps; their inner maps' shapes are in shapes[]. */
+/*
+ * Every map is pinned under its own name in the pin directory, the program
+ * as "prog". The outer (per-generation) maps, whose inner maps' shapes are
+ * in shapes[]:
+ */
 enum gen_map { GEN_TABLES, GEN_DIR16, GEN_DIR24, GEN_DIR32, GEN_OWNERS, GEN_PEERS,
 	       GEN_HITS, NGEN };
 
@@ -30,18 +34,14 @@ static const char *const gen_names[NGEN] = {
 	"hits_gen",
 };
 
-/* Every pinned object, by name under the pin directory: gen_names first. */
-static const char *const pin_names[] = {
-	"tables_gen", "dir16_gen", "dir24_gen", "dir32_gen", "owners_gen", "peers_gen",
-	"hits_gen",
-	"nics", "config", "ifindex_slot", "egress", "stats", "events", "prog",
-};
+/* The other maps a generation swap needs. */
+enum { FIX_NICS, FIX_CONFIG, FIX_IFINDEX_SLOT, FIX_EGRESS, NFIX };
 
-#define NPINS (int)(sizeof(pin_names) / sizeof(pin_names[0]))
+static const char *const fix_names[NFIX] = { "nics", "config", "ifindex_slot", "egress" };
 
 struct fabric_fds {
 	int gen[NGEN];
-	int nics, config, ifindex_slot, egress, stats;
+	int fix[NFIX];
 };
 
 int fabric_pin_dir(const char *lab, char *buf, size_t len)
@@ -60,14 +60,12 @@ static int pin_path(char *buf, size_t len, const char *dir, const char *name)
 
 static void close_fds(struct fabric_fds *f)
 {
-	int *fds[] = { &f->nics, &f->config, &f->ifindex_slot, &f->egress, &f->stats };
-
 	for (int i = 0; i < NGEN; i++)
 		if (f->gen[i] >= 0)
 			close(f->gen[i]);
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
-		if (*fds[i] >= 0)
-			close(*fds[i]);
+	for (int i = 0; i < NFIX; i++)
+		if (f->fix[i] >= 0)
+			close(f->fix[i]);
 }
 
 static int open_pinned(const char *dir, const char *name)
@@ -81,30 +79,22 @@ static int open_pinned(const char *dir, const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
+/* Open what a swap needs; a failure leaves nothing open and says why (-errno). */
 static int open_fds(const char *dir, struct fabric_fds *f)
 {
-	const char *names[] = { "nics", "config", "ifindex_slot", "egress", "stats" };
-	int *fds[] = { &f->nics, &f->config, &f->ifindex_slot, &f->egress, &f->stats };
+	int ret = 0;
 
-	memset(f, 0xff, sizeof(*f)); /* every fd -1 */
-	for (int i = 0; i < NGEN; i++) {
-		f->gen[i] = open_pinned(dir, gen_names[i]);
-		if (f->gen[i] < 0)
-			goto err;
-	}
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
-		*fds[i] = open_pinned(dir, names[i]);
-		if (*fds[i] < 0)
-			goto err;
-	}
-	return 0;
-err:
-	{
-		int ret = -errno;
-
+	for (int i = 0; i < NGEN; i++)
+		f->gen[i] = ret ? -1 : open_pinned(dir, gen_names[i]);
+	for (int i = 0; i < NGEN && !ret; i++)
+		ret = f->gen[i] < 0 ? f->gen[i] : 0;
+	for (int i = 0; i < NFIX; i++)
+		f->fix[i] = ret ? -1 : open_pinned(dir, fix_names[i]);
+	for (int i = 0; i < NFIX && !ret; i++)
+		ret = f->fix[i] < 0 ? f->fix[i] : 0;
+	if (ret)
 		close_fds(f);
-		return ret ? ret : -ENOENT;
-	}
+	return ret;
 }
 
 /* Inner map shapes: they must match the templates in fabric.bpf.c. */
@@ -143,13 +133,16 @@ static int create_inner(int i, int entries)
 static int fill_array(int fd, const void *values, size_t size, int n)
 {
 	enum { BATCH = 65536 };
-	__u32 keys[BATCH], count = 0;
+	static const char zero[sizeof(__u64)];	/* the largest element here */
+	__u32 *keys = malloc(BATCH * sizeof(*keys)), count = 0;
 	char *vals = malloc(BATCH * size);
-	static const char zero[sizeof(struct xv_nic)];
 	int ret = 0;
 
-	if (!vals)
+	if (!keys || !vals || size > sizeof(zero)) {
+		free(keys);
+		free(vals);
 		return -ENOMEM;
+	}
 	for (int k = 0; k <= n && !ret; k++) {
 		const char *v = (const char *)values + (size_t)k * size;
 
@@ -163,6 +156,7 @@ static int fill_array(int fd, const void *values, size_t size, int n)
 			count = 0;
 		}
 	}
+	free(keys);
 	free(vals);
 	return ret;
 }
@@ -224,21 +218,21 @@ static int write_nics(int fd, __u32 slot, const struct fabric_image *img)
 /*
  * The update protocol: write the idle half of the NIC records, build every
  * inner map of the next generation, put them in the idle slot of the outer
- * maps, flip XV_CFG_GEN in one write,
- * then wait until no frame can still be using the old generation (an
- * update of a map-in-map returns only after an RCU grace period) so the
- * next swap may reuse its slot. Until the flip nothing a frame sees has
- * changed, so a failure anywhere before it leaves the old generation whole.
+ * maps, flip XV_CFG_GEN in one write, then wait until no frame can still be
+ * using the old generation (an update of a map-in-map returns only after an
+ * RCU grace period) so that the next swap may reuse its slot. Until the
+ * flip nothing a frame sees has changed: a failure before it leaves the
+ * running generation whole.
  */
 static int write_generation(const struct fabric_fds *f, const struct fabric_image *img)
 {
 	__u32 key = XV_CFG_GEN, gen, slot;
 	int inner[NGEN], ret = 0, i;
 
-	if (bpf_map_lookup_elem(f->config, &key, &gen))
+	if (bpf_map_lookup_elem(f->fix[FIX_CONFIG], &key, &gen))
 		return -errno;
 	slot = (gen + 1) & 1;
-	ret = write_nics(f->nics, slot, img);
+	ret = write_nics(f->fix[FIX_NICS], slot, img);
 	for (i = 0; !ret && i < NGEN; i++) {
 		inner[i] = create_inner(i, inner_entries(i, img));
 		if (inner[i] < 0) {
@@ -256,7 +250,7 @@ static int write_generation(const struct fabric_fds *f, const struct fabric_imag
 			ret = -errno;
 	if (!ret) {
 		gen++;
-		if (bpf_map_update_elem(f->config, &key, &gen, BPF_ANY))
+		if (bpf_map_update_elem(f->fix[FIX_CONFIG], &key, &gen, BPF_ANY))
 			ret = -errno;
 	}
 	/* Rewriting the live slot with itself is the RCU barrier. */
@@ -293,14 +287,14 @@ static int check_inventory(const struct fabric_fds *f, const struct fabric_nic *
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
 
-	if (bpf_obj_get_info_by_fd(f->egress, &info, &len))
+	if (bpf_obj_get_info_by_fd(f->fix[FIX_EGRESS], &info, &len))
 		return -errno;
 	for (int i = 0; i < n; i++) {
 		__u32 key = nics[i].ifindex, slot = 0, ifindex = 0;
 
-		bpf_map_lookup_elem(f->ifindex_slot, &key, &slot);
+		bpf_map_lookup_elem(f->fix[FIX_IFINDEX_SLOT], &key, &slot);
 		key = i;
-		bpf_map_lookup_elem(f->egress, &key, &ifindex);
+		bpf_map_lookup_elem(f->fix[FIX_EGRESS], &key, &ifindex);
 		if (slot != (__u32)i + 1 || ifindex != (__u32)nics[i].ifindex)
 			goto changed;
 	}
@@ -368,31 +362,24 @@ static int fill_inventory(struct fabric *skel, const struct fabric_nic *nics, in
 
 static int pin_all(struct fabric *skel, const char *dir)
 {
-	struct bpf_map *maps[] = {	/* in the order of pin_names */
-		skel->maps.tables_gen, skel->maps.dir16_gen, skel->maps.dir24_gen,
-		skel->maps.dir32_gen, skel->maps.owners_gen, skel->maps.peers_gen,
-		skel->maps.hits_gen,
-		skel->maps.nics, skel->maps.config, skel->maps.ifindex_slot, skel->maps.egress,
-		skel->maps.stats, skel->maps.events,
-	};
+	struct bpf_map *map;
 	char path[256];
 	int ret;
 
 	mkdir(FABRIC_PIN_ROOT, 0700);
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		return -errno;
-	for (int i = 0; i < NPINS; i++) {
-		ret = pin_path(path, sizeof(path), dir, pin_names[i]);
-		if (ret)
-			return ret;
-		if (i < (int)(sizeof(maps) / sizeof(maps[0])))
-			ret = bpf_map__pin(maps[i], path);
-		else
-			ret = bpf_program__pin(skel->progs.xvnet_fabric, path);
+	bpf_object__for_each_map(map, skel->obj) {
+		if (bpf_map__is_internal(map))	/* .rodata: nothing to share */
+			continue;
+		ret = pin_path(path, sizeof(path), dir, bpf_map__name(map));
+		if (!ret)
+			ret = bpf_map__pin(map, path);
 		if (ret)
 			return ret;
 	}
-	return 0;
+	ret = pin_path(path, sizeof(path), dir, "prog");
+	return ret ? ret : bpf_program__pin(skel->progs.xvnet_fabric, path);
 }
 
 static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
