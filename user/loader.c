@@ -461,24 +461,17 @@ out:
 static void detach_all(const char *dir)
 {
 	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info), key, next, slot;
-	char path[256];
-	int prog, map;
+	__u32 len = sizeof(info), slot;
+	int prog = open_pinned(dir, "prog"), map = open_pinned(dir, "ifindex_slot");
 
-	if (pin_path(path, sizeof(path), dir, "prog"))
-		return;
-	prog = bpf_obj_get(path);
-	pin_path(path, sizeof(path), dir, "ifindex_slot");
-	map = bpf_obj_get(path);
+	/* ifindex_slot is an array indexed by ifindex: a NIC where slot != 0. */
 	if (prog >= 0 && map >= 0 && !bpf_obj_get_info_by_fd(prog, &info, &len)) {
-		for (int more = !bpf_map_get_next_key(map, NULL, &key); more;
-		     more = !bpf_map_get_next_key(map, &key, &next), key = next) {
+		for (__u32 ifindex = 0; !bpf_map_lookup_elem(map, &ifindex, &slot); ifindex++) {
 			__u32 id = 0;
 
-			if (bpf_map_lookup_elem(map, &key, &slot) || !slot)
-				continue;
-			if (!bpf_xdp_query_id(key, XDP_FLAGS_DRV_MODE, &id) && id == info.id)
-				bpf_xdp_detach(key, XDP_FLAGS_DRV_MODE, NULL);
+			if (slot && !bpf_xdp_query_id(ifindex, XDP_FLAGS_DRV_MODE, &id) &&
+			    id == info.id)
+				bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
 		}
 	}
 	if (prog >= 0)
@@ -526,22 +519,21 @@ int fabric_attach_pass(int ifindex)
 	return ret;
 }
 
-/* The inner map the current generation holds in outer map name. */
+/* The inner map the current generation holds in outer map name, or -1. */
 static int current_inner(const char *dir, int config, const char *name)
 {
 	__u32 key = XV_CFG_GEN, gen, id;
-	int outer = open_pinned(dir, name), fd;
+	int outer = open_pinned(dir, name), fd = -1;
 
 	if (outer < 0)
-		return outer;
-	fd = -ENOENT;
+		return -1;
 	if (!bpf_map_lookup_elem(config, &key, &gen)) {
 		key = gen & 1;
 		if (!bpf_map_lookup_elem(outer, &key, &id))
 			fd = bpf_map_get_fd_by_id(id);
 	}
 	close(outer);
-	return fd < 0 && errno ? -errno : fd;
+	return fd;
 }
 
 int fabric_view_open(const char *pin_dir, struct fabric_view *v)

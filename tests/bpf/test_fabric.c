@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <linux/if_link.h>
 #include <pthread.h>
 #include <bpf/libbpf.h>
 
@@ -761,6 +762,33 @@ static void test_differential_two_hubs(void **state)
 	differential("examples/two-hubs-er.yaml", 3000);
 }
 
+/* Unload detaches from every NIC and removes the pins; again is a no-op. */
+static void test_load_unload(void **state)
+{
+	struct lab *l = &ex;
+	struct stat st;
+	__u32 id = 0;
+	int ret = lab_up_file(l, "examples/hub-spoke.yaml");
+
+	if (ret)
+		fail_msg("hub-spoke: %s", strerror(-ret));
+	for (int k = 0; k < l->n; k++) {
+		assert_int_equal(bpf_xdp_query_id(l->nics[k].ifindex, XDP_FLAGS_DRV_MODE, &id), 0);
+		assert_int_not_equal(id, 0);
+	}
+	/* A second load over a running fabric is refused, the first untouched. */
+	assert_int_equal(fabric_load(&l->t, &l->e, l->nics, l->n, l->pin), -EEXIST);
+	assert_int_equal(stat(l->pin, &st), 0);
+
+	assert_int_equal(fabric_unload(l->pin), 0);
+	for (int k = 0; k < l->n; k++) {
+		assert_int_equal(bpf_xdp_query_id(l->nics[k].ifindex, XDP_FLAGS_DRV_MODE, &id), 0);
+		assert_int_equal(id, 0);
+	}
+	assert_int_equal(stat(l->pin, &st), -1);
+	assert_int_equal(fabric_unload(l->pin), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest rules_tests[] = {
@@ -780,6 +808,7 @@ int main(void)
 	const struct CMUnitTest example_tests[] = {
 		cmocka_unit_test_teardown(test_differential_hub_spoke, teardown_example),
 		cmocka_unit_test_teardown(test_differential_two_hubs, teardown_example),
+		cmocka_unit_test_teardown(test_load_unload, teardown_example),
 	};
 	int ret = harness_init();
 
