@@ -74,5 +74,10 @@ unit: xvnet $(UNIT_BINS)
 demo: deps xvnet
 	@scripts/demo.sh
 
+# make test inside a Debian 12 VM (6.1 kernel, modules); not part of make test.
+.PHONY: vm-test
+vm-test:
+	@vm/run.sh
+
 clean:
 	rm -rf $(BUILD) xvnet
