@@ -66,7 +66,7 @@ static inline int gw_slot(const struct lab *l, int gw)
 }
 
 /* Pins of test processes that died before their teardown (SIGKILL). */
-static void reap_stale_pins(void)
+static inline void reap_stale_pins(void)
 {
 	DIR *d = opendir(FABRIC_PIN_ROOT);
 	struct dirent *de;
@@ -85,7 +85,7 @@ static void reap_stale_pins(void)
 }
 
 /* Enter a private network namespace: every veth dies with the process. */
-static int harness_init(void)
+static inline int harness_init(void)
 {
 	struct statfs fs;
 
@@ -101,8 +101,8 @@ static int harness_init(void)
 	return 0;
 }
 
-static int run_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run_cmd(const char *fmt, ...)
+static inline int run_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline int run_cmd(const char *fmt, ...)
 {
 	char cmd[512];
 	va_list ap;
@@ -113,7 +113,7 @@ static int run_cmd(const char *fmt, ...)
 	return system(cmd) ? -EIO : 0;
 }
 
-static int open_pin(const struct lab *l, const char *name)
+static inline int open_pin(const struct lab *l, const char *name)
 {
 	char path[256];
 
@@ -122,7 +122,7 @@ static int open_pin(const struct lab *l, const char *name)
 }
 
 /* NIC k: veth xfNo (fabric side) / xfNi (node side, MAC 02:00:00:00:N), N = first + k. */
-static int make_nic(struct lab *l, int slot, enum xv_nic_kind kind, int index)
+static inline int make_nic(struct lab *l, int slot, enum xv_nic_kind kind, int index)
 {
 	struct fabric_nic *nic = &l->nics[slot];
 	char name[IFNAMSIZ];
@@ -138,7 +138,7 @@ static int make_nic(struct lab *l, int slot, enum xv_nic_kind kind, int index)
 	return nic->ifindex ? 0 : -ENODEV;
 }
 
-static void lab_down(struct lab *l)
+static inline void lab_down(struct lab *l)
 {
 	int fds[] = { l->prog, l->stats, l->config, l->events };
 
@@ -160,7 +160,7 @@ static void lab_down(struct lab *l)
 }
 
 /* Parse yaml, build the engine and one veth per NIC, load the fabric. */
-static int lab_up(struct lab *l, const char *name, const char *yaml)
+static inline int lab_up(struct lab *l, const char *name, const char *yaml)
 {
 	static int labs, nics;
 	struct diags d = { 0 };
@@ -210,7 +210,7 @@ static int lab_up(struct lab *l, const char *name, const char *yaml)
 	return 0;
 }
 
-static int lab_up_file(struct lab *l, const char *path)
+static inline int lab_up_file(struct lab *l, const char *path)
 {
 	FILE *f = fopen(path, "r");
 	static char buf[1 << 16];
@@ -224,13 +224,13 @@ static int lab_up_file(struct lab *l, const char *path)
 	return lab_up(l, path, buf);
 }
 
-static void snapshot(const struct lab *l, struct xv_nic_stats *s)
+static inline void snapshot(const struct lab *l, struct xv_nic_stats *s)
 {
 	for (__u32 k = 0; k <= (__u32)l->n; k++)
 		bpf_map_lookup_elem(l->stats, &k, &s[k * l->ncpus]);
 }
 
-static __u64 stat_sum(const struct lab *l, const struct xv_nic_stats *s, int slot,
+static inline __u64 stat_sum(const struct lab *l, const struct xv_nic_stats *s, int slot,
 		      size_t off)
 {
 	__u64 sum = 0;
@@ -244,7 +244,7 @@ static __u64 stat_sum(const struct lab *l, const struct xv_nic_stats *s, int slo
  * Run one frame as if it arrived from NIC slot in (ingress: ifindex, for a
  * frame from no NIC); *out gets the frame as the fabric left it.
  */
-static struct outcome run_frame_on(struct lab *l, int ifindex, int in, const void *frame,
+static inline struct outcome run_frame_on(struct lab *l, int ifindex, int in, const void *frame,
 				   __u32 len, void *out, __u32 *out_len)
 {
 	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex };
@@ -277,7 +277,7 @@ static struct outcome run_frame_on(struct lab *l, int ifindex, int in, const voi
 	return o;
 }
 
-static struct outcome run_frame(struct lab *l, int in, const void *frame, __u32 len,
+static inline struct outcome run_frame(struct lab *l, int in, const void *frame, __u32 len,
 				void *out, __u32 *out_len)
 {
 	return run_frame_on(l, l->nics[in].ifindex, in, frame, len, out, out_len);
@@ -292,19 +292,19 @@ struct pkt {
 	__u32 len;
 };
 
-static void put16(__u8 *p, __u16 v)
+static inline void put16(__u8 *p, __u16 v)
 {
 	p[0] = v >> 8;
 	p[1] = v & 0xff;
 }
 
-static void put32(__u8 *p, __u32 v)
+static inline void put32(__u8 *p, __u32 v)
 {
 	put16(p, v >> 16);
 	put16(p + 2, v & 0xffff);
 }
 
-static void eth_hdr(struct pkt *p, const __u8 *dst, const __u8 *src, __u16 type)
+static inline void eth_hdr(struct pkt *p, const __u8 *dst, const __u8 *src, __u16 type)
 {
 	memcpy(p->b, dst, ETH_ALEN);
 	memcpy(p->b + 6, src, ETH_ALEN);
@@ -313,7 +313,7 @@ static void eth_hdr(struct pkt *p, const __u8 *dst, const __u8 *src, __u16 type)
 }
 
 /* An IPv4 frame from a NIC to the fabric: proto 1, 6 or 17, 18 bytes of payload. */
-static struct pkt ipv4_frame(const __u8 *src_mac, __u32 src, __u32 dst, __u8 proto)
+static inline struct pkt ipv4_frame(const __u8 *src_mac, __u32 src, __u32 dst, __u8 proto)
 {
 	struct pkt p;
 	__u8 *ip = p.b + ETH_HLEN;
@@ -339,7 +339,7 @@ static struct pkt ipv4_frame(const __u8 *src_mac, __u32 src, __u32 dst, __u8 pro
 }
 
 /* An ARP request: who has tpa? tell spa. */
-static struct pkt arp_request(const __u8 *sha, __u32 spa, __u32 tpa)
+static inline struct pkt arp_request(const __u8 *sha, __u32 spa, __u32 tpa)
 {
 	static const __u8 bcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	struct pkt p;
