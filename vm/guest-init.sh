@@ -19,7 +19,8 @@ power_off() {
 	echo "xvnet-vm: exit $rc"
 	sync
 	echo o > /proc/sysrq-trigger
-	sleep 30
+	# Wait for it without exec'ing from a disk that is going away.
+	mkfifo /run/halt && read -rt 30 <> /run/halt
 }
 trap 'power_off $?' EXIT
 
@@ -52,7 +53,7 @@ tar -C /mnt/src --exclude=./build --exclude=./xvnet --exclude=./.git -cf - . |
 	tar -C /root/xvnet -xf -
 cd /root/xvnet
 
-echo "xvnet-vm: kernel $(uname -r), $(nproc) CPUs; running: $cmd"
+echo "xvnet-vm: kernel $(uname -r), $(nproc) CPUs; running: ${cmd%%$'\n'*}"
 set +e
 timeout -k 10 "$limit" bash -c "$cmd" </dev/null 2>&1 | tee $OUT/output.log
 rc=${PIPESTATUS[0]}
