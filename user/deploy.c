@@ -154,7 +154,7 @@ static int add_routes(struct run *r)
 		const struct lab_route *rt = &p->routes[i];
 		int err = rtnl_route_add(&r->nl[rt->node],
 					 r->ifindex[rt->link][rt->end], rt->dst,
-					 rt->via);
+					 rt->via, rt->src);
 
 		if (err)
 			return fail(p->lab, "adding route",

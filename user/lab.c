@@ -240,7 +240,7 @@ static int add_route(struct lab_plan *p, int node, int link, int end,
 
 	if (!r)
 		return -ENOMEM;
-	*r = (struct lab_route){ node, link, end, dst, via };
+	*r = (struct lab_route){ node, link, end, dst, via, 0 };
 	return 0;
 }
 
@@ -461,6 +461,9 @@ static int plan_site(struct lab_plan *p, const struct engine *e, int s)
 		err = route_to(p, n, next, r->prefix);
 		if (err)
 			return err;
+		/* Hosts answer from their own address, never the link's. */
+		if (si->nhosts)
+			p->routes[p->nroutes - 1].src = si->hosts[0].ip;
 	}
 	return 0;
 }

@@ -77,6 +77,7 @@ struct lab_route {
 	int link, end;		/* the outgoing interface */
 	struct prefix dst;
 	uint32_t via;
+	uint32_t src;		/* preferred source address; 0: the kernel's choice */
 };
 
 struct lab_plan {

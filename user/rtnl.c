@@ -158,7 +158,8 @@ int rtnl_addr_add(struct rtnl *r, int ifindex, uint32_t addr, uint8_t plen)
 	return talk(r, nlh, NULL, NULL);
 }
 
-int rtnl_route_add(struct rtnl *r, int ifindex, struct prefix dst, uint32_t via)
+int rtnl_route_add(struct rtnl *r, int ifindex, struct prefix dst, uint32_t via,
+		   uint32_t src)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = request(buf, r, RTM_NEWROUTE,
@@ -175,6 +176,8 @@ int rtnl_route_add(struct rtnl *r, int ifindex, struct prefix dst, uint32_t via)
 	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
 	if (via)
 		mnl_attr_put_u32(nlh, RTA_GATEWAY, htonl(via));
+	if (src)
+		mnl_attr_put_u32(nlh, RTA_PREFSRC, htonl(src));
 	return talk(r, nlh, NULL, NULL);
 }
 

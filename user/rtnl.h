@@ -31,8 +31,9 @@ int rtnl_link_index(struct rtnl *r, const char *name);
 int rtnl_link_up(struct rtnl *r, int ifindex, const char *alias);
 int rtnl_link_del(struct rtnl *r, int ifindex);
 int rtnl_addr_add(struct rtnl *r, int ifindex, uint32_t addr, uint8_t plen);
-/* Replace semantics; via 0: on-link. */
-int rtnl_route_add(struct rtnl *r, int ifindex, struct prefix dst, uint32_t via);
+/* Replace semantics; via 0: on-link; src 0: no preferred source. */
+int rtnl_route_add(struct rtnl *r, int ifindex, struct prefix dst, uint32_t via,
+		   uint32_t src);
 
 /* Call fn for every link whose ifalias starts with prefix. */
 int rtnl_links_by_alias(struct rtnl *r, const char *prefix,

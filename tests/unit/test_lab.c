@@ -224,6 +224,9 @@ static void test_gateway_and_site(void **state)
 	assert_int_equal(route_via(p, site, "10.0.0.0/16"), gw_end);
 	assert_int_equal(route_via(p, site, "10.1.0.0/16"), gw_end);
 	assert_false(has_route(p, site, "0.0.0.0/0"));
+	for (int i = 0; i < p->nroutes; i++)
+		if (p->routes[i].node == site)
+			assert_int_equal(p->routes[i].src, ip("192.168.1.10"));
 	/* The site's host answers on its loopback. */
 	assert_int_equal(p->naddrs, 2);	/* srv, and the internet host */
 	unload(f);

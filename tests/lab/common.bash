@@ -1,0 +1,177 @@
+# Shared by tests/lab/*.bats (root, real packets). Every lab a test makes
+# has a name of its own (lt<pid><tag>) and is destroyed in teardown, even
+# when the test fails; nothing else is touched.
+REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+XVNET=${XVNET:-$REPO/xvnet}
+HS=$REPO/examples/hub-spoke.yaml
+TH=$REPO/examples/two-hubs-er.yaml
+PROBE_PORT=33434
+
+xv() { "$XVNET" "$@"; }
+
+# lab_name TAG: a lab name of this test run ([a-z][a-z0-9-]{0,11}).
+lab_name() { echo "lt$(($$ % 100000))$1"; }
+
+# renamed FILE LAB [SED]: a copy of FILE named LAB (and edited by SED).
+renamed() {
+	local out=$BATS_FILE_TMPDIR/$2.yaml
+	sed -e "s/^name: .*/name: $2/" ${3:+-e "$3"} "$1" >"$out"
+	echo "$out"
+}
+
+# The namespace of a node of lab $1.
+node_ns() { jq -r --arg n "$2" '.nodes[] | select(.name == $n) | .netns' "/run/xvnet/$1/state.json"; }
+in_node() { local lab=$1 node=$2; shift 2; xv exec --lab "$lab" "$node" -- "$@"; }
+
+# Everything a lab could leave behind, one line each; empty when none.
+leftovers() {
+	ip netns list | grep -E "^xv-$1\." || true
+	ip -d link show | grep -F "alias xvnet:$1:" || true
+	[ ! -e "/sys/fs/bpf/xvnet/$1" ] || echo "pin dir /sys/fs/bpf/xvnet/$1"
+	[ ! -e "/run/xvnet/$1" ] || echo "state /run/xvnet/$1"
+}
+
+# Count every UDP probe a node's stack receives, keyed by (source, dest),
+# at the first hook: the node that gets a frame is proved, not assumed.
+install_probes() {
+	local lab=$1 n
+	for n in $(jq -r '.nodes[] | select(.kind != "fabric") | .name' "/run/xvnet/$lab/state.json"); do
+		in_node "$lab" "$n" nft -f - <<NFT
+table ip xvprobe {
+	set seen {
+		type ipv4_addr . ipv4_addr
+		flags dynamic
+		counter
+	}
+	chain pre {
+		type filter hook prerouting priority -400; policy accept;
+		udp dport $PROBE_PORT update @seen { ip saddr . ip daddr }
+	}
+}
+NFT
+	done
+}
+
+# "NODE SRC DST" for every probe a node received.
+probe_receivers() {
+	local lab=$1 n
+	for n in $(jq -r '.nodes[] | select(.kind != "fabric") | .name' "/run/xvnet/$lab/state.json"); do
+		in_node "$lab" "$n" nft -j list set ip xvprobe seen |
+			jq -r --arg n "$n" '.nftables[].set.elem? // [] | .[] | .elem.val.concat | "\($n) \(.[0]) \(.[1])"'
+	done
+}
+
+# The nodes `xvnet path` says a flow reaches: NVAs, gateways, circuits,
+# and where it is delivered (a VM, a site, the Internet edge).
+predicted_receivers() {
+	jq -r '[.hops[] | .nic, .gateway, .circuit] +
+		[.deliveredTo.nic?, .deliveredTo.site?,
+		 (if .deliveredTo.internet? then "internet" else null end)]
+		| map(select(. != null)) | unique | .[]'
+}
+
+# "NAME IP" of every VM, site host and Internet host of a lab.
+hosts() {
+	jq -r '.nodes[] | select(.kind == "vm" or .kind == "site" or .kind == "internet")
+		| .name as $n | .address | split(",")[] | select(. != "")
+		| "\($n) \(split("/")[0])"' "/run/xvnet/$1/state.json"
+}
+
+# The VMs of a lab, "NAME IP".
+vm_hosts() { hosts "$1" | while read -r n a; do [ "$(jq -r --arg n "$n" '.nodes[] | select(.name == $n) | .kind' "/run/xvnet/$1/state.json")" = vm ] && echo "$n $a"; done; }
+
+# Listeners answering "pong <line>" on TCP and UDP port 80 in every host
+# node; their pids go to $BATS_FILE_TMPDIR/$1.pids.
+start_listeners() {
+	local lab=$1 n a
+	hosts "$lab" | while read -r n a; do
+		# xvnet exec becomes ncat: $! is the listener itself.
+		"$XVNET" exec --lab "$lab" "$n" -- ncat -l -k 80 \
+			--sh-exec 'read l; echo "pong $l"' >/dev/null 2>&1 3>&- &
+		echo $! >>"$BATS_FILE_TMPDIR/$lab.pids"
+		"$XVNET" exec --lab "$lab" "$n" -- ncat -u -l -k 80 \
+			--sh-exec 'read l; echo "pong $l"' >/dev/null 2>&1 3>&- &
+		echo $! >>"$BATS_FILE_TMPDIR/$lab.pids"
+	done
+	sleep 0.5
+}
+
+stop_listeners() {
+	[ -e "$BATS_FILE_TMPDIR/$1.pids" ] || return 0
+	kill $(cat "$BATS_FILE_TMPDIR/$1.pids") 2>/dev/null || true
+	rm -f "$BATS_FILE_TMPDIR/$1.pids"
+}
+
+# did LAB SRC DST PROTO: does a real exchange succeed? (Delivered|Dropped)
+did() {
+	local out
+	case $4 in
+	icmp) in_node "$1" "$2" ping -c1 -W1 "$3" >/dev/null 2>&1 && out=ok ;;
+	tcp) out=$( (echo "$2"; sleep 0.3) | in_node "$1" "$2" ncat -w1 "$3" 80 2>/dev/null) ;;
+	udp) out=$( (echo "$2"; sleep 0.3) | in_node "$1" "$2" ncat -u -w1 "$3" 80 2>/dev/null) ;;
+	esac
+	case $out in ok | "pong $2") echo Delivered ;; *) echo Dropped ;; esac
+}
+
+# predicted FILE SRC DST PROTO: xvnet path's result for the flow.
+predicted() {
+	local port=()
+	[ "$4" = icmp ] || port=(--port 80)
+	xv path -t "$1" -j -p "$4" "${port[@]}" "$2" "$3" | jq -r .result
+}
+
+# Every VM to every other host, ICMP, TCP and UDP: the exchange succeeds
+# exactly when xvnet path says the flow is delivered (both ways: replies
+# take their own path). Prints the mismatches; fails if any, or if the lab
+# never delivers or never drops (a vacuous lab proves nothing).
+check_reachability() {
+	local lab=$1 file=$2 src sa dst da proto want got bad=0 seen=
+	while read -r src sa; do
+		while read -r dst da; do
+			[ "$src" = "$dst" ] && continue
+			for proto in icmp tcp udp; do
+				want=$(predicted "$file" "$src" "$da" "$proto")
+				got=$(did "$lab" "$src" "$da" "$proto")
+				seen="$seen $want"
+				if [ "$want" != "$got" ]; then
+					echo "$src -> $dst ($da) $proto: path says $want, the lab $got"
+					bad=1
+				fi
+			done
+		done < <(hosts "$lab")
+	done < <(vm_hosts "$lab")
+	[[ $seen == *Delivered* ]] || { echo "nothing delivered"; bad=1; }
+	[[ $seen == *Dropped* ]] || { echo "nothing dropped"; bad=1; }
+	return $bad
+}
+
+# One UDP probe from every VM to every other host; then every node's own
+# counters say who received which: it must be exactly the nodes on the
+# path xvnet path predicts (NVAs, gateways, circuits, the destination).
+check_receivers() {
+	local lab=$1 file=$2 src sa dst da want got bad=0 n=0
+	while read -r src sa; do
+		in_node "$lab" "$src" bash -c "
+			for d in $(hosts "$lab" | awk -v s="$src" '$1 != s { print $2 }' | tr '\n' ' '); do
+				echo probe >/dev/udp/\$d/$PROBE_PORT
+			done" 2>/dev/null
+	done < <(vm_hosts "$lab")
+	sleep 0.3
+	probe_receivers "$lab" >"$BATS_TEST_TMPDIR/received"
+	while read -r src sa; do
+		while read -r dst da; do
+			[ "$src" = "$dst" ] && continue
+			want=$(xv path -t "$file" -j -p udp --port "$PROBE_PORT" "$src" "$da" |
+				predicted_receivers | sort | tr '\n' ' ')
+			got=$(awk -v s="$sa" -v d="$da" '$2 == s && $3 == d { print $1 }' \
+				"$BATS_TEST_TMPDIR/received" | sort | tr '\n' ' ')
+			n=$((n + 1))
+			if [ "$want" != "$got" ]; then
+				echo "$src -> $dst ($da): path predicts [$want], received by [$got]"
+				bad=1
+			fi
+		done < <(hosts "$lab")
+	done < <(vm_hosts "$lab")
+	[ "$n" -gt 0 ] || { echo "no pairs"; bad=1; }
+	return $bad
+}
