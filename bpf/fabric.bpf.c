@@ -285,9 +285,10 @@ static __always_inline const struct xv_route *route_lookup(struct frame *f,
 	/*
 	 * Gateway-learned routes are kept once per gateway: the gateway set
 	 * wins only when strictly longer, and prefixes Invalid for this table
-	 * are shadowed in the table itself so that ties go to the table.
+	 * are shadowed in the table itself so that ties go to the table. The
+	 * compiler flags the table routes a gateway route could beat.
 	 */
-	if (nic->gwset != XV_NONE) {
+	if (nic->gwset != XV_NONE && (!r || r->flags & XV_ROUTE_F_GW)) {
 		g = gw_lookup(f, nic, tmp);
 		if (g && (!r || g->len > r->len))
 			r = g;

@@ -92,9 +92,12 @@ enum xv_action {
 	XV_ACT_DROP,	/* drop with reason arg */
 };
 
+/* struct xv_route.flags */
+#define XV_ROUTE_F_GW	(1u << 0) /* a longer gateway route may lie inside: look it up */
+
 struct xv_route {
 	__u8 action;		/* enum xv_action */
-	__u8 pad;
+	__u8 flags;		/* XV_ROUTE_F_* */
 	__u16 len;		/* prefix length, to compare table and gateway answers */
 	__u32 arg;
 	__u32 route_id;		/* names the route in trace and stats */

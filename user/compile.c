@@ -244,6 +244,11 @@ static int cmp_int(const void *a, const void *b)
 	return *(const int *)a - *(const int *)b;
 }
 
+static bool gw_invalid(const struct route_set *rs, int i)
+{
+	return bsearch(&i, rs->gw_invalid, rs->ngw_invalid, sizeof(int), cmp_int);
+}
+
 /* The Active own row of rs with exactly prefix p, -1: none. */
 static int own_exact(const struct route_set *rs, struct prefix p)
 {
@@ -287,11 +292,43 @@ static struct xv_route shadow_answer(const struct builder *b, int subnet, struct
 		if (i >= 0)
 			return own_route(b, subnet, i);
 		i = gw_exact(rs->gw, q);
-		if (i >= 0 && !bsearch(&i, rs->gw_invalid, rs->ngw_invalid,
-				       sizeof(int), cmp_int))
+		if (i >= 0 && !gw_invalid(rs, i))
 			return gw_route(b, (int)(rs->gw - b->e->gw), i);
 	}
 	return drop(XV_DROP_NONE_ROUTE);
+}
+
+/*
+ * Could a gateway route beat table route p: is a Valid one strictly longer
+ * inside it? If not, the fabric skips the gateway set for p's matches. The
+ * routes are sorted by address then length: those inside p start at the
+ * first with p's address.
+ */
+static bool gw_may_win(const struct route_set *rs, struct prefix p)
+{
+	const struct gw_routes *gw = rs->gw;
+	uint32_t last = prefix_last(p);
+	int lo = 0, hi = gw ? gw->n : 0;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (gw->routes[mid].prefix.addr < p.addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (int i = lo; gw && i < gw->n && gw->routes[i].prefix.addr <= last; i++)
+		if (gw->routes[i].prefix.len > p.len && !gw_invalid(rs, i))
+			return true;
+	return false;
+}
+
+static int subnet_add(struct builder *b, int s, struct prefix p, struct xv_route r)
+{
+	if (gw_may_win(&b->e->sets[s], p))
+		r.flags |= XV_ROUTE_F_GW;
+	return table_add(b, s, p, r);
 }
 
 static int compile_subnet(struct builder *b, int s)
@@ -302,7 +339,7 @@ static int compile_subnet(struct builder *b, int s)
 	for (int i = 0; i < rs->nown; i++) {
 		if (!rs->own[i].active)
 			continue;
-		err = table_add(b, s, rs->own[i].prefix, own_route(b, s, i));
+		err = subnet_add(b, s, rs->own[i].prefix, own_route(b, s, i));
 		if (err)
 			return err;
 	}
@@ -311,7 +348,7 @@ static int compile_subnet(struct builder *b, int s)
 
 		if (own_exact(rs, p) >= 0) /* already the table's, and as long */
 			continue;
-		err = table_add(b, s, p, shadow_answer(b, s, p));
+		err = subnet_add(b, s, p, shadow_answer(b, s, p));
 		if (err)
 			return err;
 	}

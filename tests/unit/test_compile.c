@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The fabric compiler, without BPF: the images it produces are looked up
- * here exactly as fabric.bpf.c does (table LPM, gateway set DIR-16-8-8,
- * the gateway set only when strictly longer) and must give the route
+ * here exactly as fabric.bpf.c does (table LPM, gateway set DIR-16-8-8
+ * only for table routes flagged XV_ROUTE_F_GW, and only when strictly
+ * longer) and must give the route
  * engine's engine_lookup() answer for every subnet and destination.
  */
 #include <errno.h>
@@ -141,8 +142,8 @@ static const struct xv_route *image_lookup(const struct fabric_image *img,
 {
 	const struct xv_route *r = lpm(img->tables, img->ntables, nic->table, dst);
 
-	if (nic->gwset != XV_NONE && dir_lookup(img, nic->gwset, dst, tmp) &&
-	    (!r || tmp->len > r->len))
+	if (nic->gwset != XV_NONE && (!r || r->flags & XV_ROUTE_F_GW) &&
+	    dir_lookup(img, nic->gwset, dst, tmp) && (!r || tmp->len > r->len))
 		return tmp;
 	return r;
 }
@@ -231,6 +232,20 @@ static void test_image_shape(void **state)
 			shadows++;
 	}
 	assert_true(shadows > 0);
+	/* The gateway set is looked up only under routes it could beat. */
+	for (int i = 0; i < f->img.ntables; i++) {
+		const struct lpm_entry *x = &f->img.tables[i];
+		struct prefix p = { ntohl(x->key.addr), x->key.prefixlen - 32 };
+		struct prefix udr = { 0xc6336400, 24 };	/* 198.51.100.0/24, a /25 inside */
+		struct prefix vnet = { 0x0a000000, 16 };	/* 10.0.0.0/16, only Invalid inside */
+
+		if (x->key.id != htonl(app))
+			continue;
+		if (prefix_equal(p, udr))
+			assert_true(x->val.flags & XV_ROUTE_F_GW);
+		if (prefix_equal(p, vnet))
+			assert_false(x->val.flags & XV_ROUTE_F_GW);
+	}
 	/* Gateway NIC: GatewaySubnet's table (R7.2), relays implicitly. */
 	assert_int_equal(f->img.nics[f->t.nvms].table, f->t.gateways[0].subnet);
 	assert_true(f->img.nics[f->t.nvms].flags & XV_NIC_F_GATEWAY);
