@@ -107,8 +107,9 @@ did() {
 	local out
 	case $4 in
 	icmp) in_node "$1" "$2" ping -c1 -W1 "$3" >/dev/null 2>&1 && out=ok ;;
-	tcp) out=$( (echo "$2"; sleep 0.3) | in_node "$1" "$2" ncat -w1 "$3" 80 2>/dev/null) ;;
-	udp) out=$( (echo "$2"; sleep 0.3) | in_node "$1" "$2" ncat -u -w1 "$3" 80 2>/dev/null) ;;
+	tcp | udp) # send a line, wait for the answer, no longer than needed
+		out=$(in_node "$1" "$2" timeout 2 bash -c \
+			"exec 3<>/dev/$4/$3/80 && echo $2 >&3 && timeout 1 head -n1 <&3" 2>/dev/null) ;;
 	esac
 	case $out in ok | "pong $2") echo Delivered ;; *) echo Dropped ;; esac
 }
