@@ -60,8 +60,10 @@ LOADER=build/tests/bench-fabric-load
 RT="chrt -f 50"
 in_ns() { local ns=$1; shift; nsenter --net=/run/netns/"$ns" "$@"; }
 
+GEN=
 cleanup() {
 	trap - EXIT INT TERM
+	[ -n "$GEN" ] && kill -TERM "$GEN" 2>/dev/null && wait "$GEN"
 	[ -d "$PIN/fabric" ] && in_ns "$FAB" "$LOADER" unload "$PIN/fabric" >&2 || true
 	for ns in "$SRC" "$FAB" "$DST"; do ip netns del "$ns" 2>/dev/null || true; done
 	rm -rf "$PIN" "$WORK"
@@ -179,18 +181,19 @@ pktgen_args() { # ns dev src dst [dmac]
 
 # One live sample: start the generator, skip the warm-up, count the sink.
 live_sample() {
-	local rep=$1 mode=$2 a c0 c1 t0 t1 gen
+	local rep=$1 mode=$2 a c0 c1 t0 t1
 	read -r -a a <<<"$(mode_args "$mode")"
 	# nsenter and chrt exec xvnet: $! is the generator, which stops cleanly on SIGTERM.
 	nsenter --net=/run/netns/"${a[0]}" $RT "$XVNET" pktgen $(pktgen_args "${a[@]}") --cpu 0 \
 		--seconds $((WARMUP + WINDOW + 10)) -j >"$WORK/gen.json" &
-	gen=$!
+	GEN=$!
 	sleep "$WARMUP"
 	c0=$(sink_packets) t0=$(now_ns)
 	sleep "$WINDOW"
 	c1=$(sink_packets) t1=$(now_ns)
-	kill -TERM "$gen"
-	wait "$gen"
+	kill -TERM "$GEN"
+	wait "$GEN"
+	GEN=
 	if [ "$c1" -eq "$c0" ]; then
 		log "$mode: no frame reached the sink"
 		exit 1
