@@ -7,11 +7,23 @@
 #include "cli.h"
 #include "deploy.h"
 #include "lab_verb.h"
+#include "netns.h"
+#include "state.h"
 
 static const char destroy_usage[] =
 	"Usage: xvnet destroy [--lab NAME | -t FILE | --all]\n"
 	"Remove every namespace, veth, pin and the state of a lab (default: the only\n"
 	"one running). Idempotent. --all removes every lab and every orphan.\n";
+
+/* Down with nothing up is done already. */
+static bool labs_running(void)
+{
+	char **labs = state_labs();
+	bool any = !labs || labs[0];
+
+	names_free(labs);
+	return any;
+}
 
 int cmd_destroy(int argc, char **argv)
 {
@@ -46,6 +58,10 @@ int cmd_destroy(int argc, char **argv)
 		return rc;
 	if (all)
 		return lab_cleanup() ? EXIT_FAIL : EXIT_OK;
+	if (!lab && !file && !labs_running()) {
+		printf("xvnet: no lab is running\n");
+		return EXIT_OK;
+	}
 	rc = lab_select(lab, file, name);
 	if (rc)
 		return rc;

@@ -185,6 +185,7 @@ static void print_firewalls(json_t *nodes)
 		if (tables[i])
 			print_rules(json_string_value(json_object_get(n, "name")), tables[i]);
 	print_table_close();
+	print_string(PRINT_FP, NULL, "%s", "\n");
 	print_table_open("deniedFlows", denied_cols, 6);
 	json_array_foreach(nodes, i, n)
 		if (tables[i])
@@ -208,6 +209,7 @@ int lab_inspect(const char *lab, bool json)
 	print_string(PRINT_ANY, "status", " (%s)", json_string_value(json_object_get(st, "status")));
 	print_string(PRINT_ANY, "file", " from %s\n", json_string_value(json_object_get(st, "file")));
 	print_nodes(json_object_get(st, "nodes"));
+	print_string(PRINT_FP, NULL, "%s", "\n");
 	print_firewalls(json_object_get(st, "nodes"));
 	json_decref(st);
 	return print_end() ? EXIT_FAIL : EXIT_OK;
