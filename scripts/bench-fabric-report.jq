@@ -29,7 +29,8 @@ def stats(f): map(f) | {median: (median | r2), min: (min | r2), max: (max | r2),
 			 fabric100kS: "\($prefixes) gateway-learned prefixes, destinations sprayed over all",
 			 fabric100k: "the same table, one destination (test-run only)",
 			 fib100kS: "the same prefixes as kernel routes, bpf_fib_lookup, sprayed",
-			 kernel100kS: "the same kernel routes, Linux forwarding, sprayed"}
+			 kernel100kS: "the same kernel routes, Linux forwarding, sprayed"},
+		effective_routes: $routes[0]
 	},
 	live_mpps: ($live | map_values(stats(.mpps))),
 	generator_mpps: ($live | map_values(map(.gen_mpps) | median | r2)),

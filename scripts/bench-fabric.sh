@@ -128,6 +128,10 @@ setup() {
 	awk -v nprefixes="$PREFIXES" -v prefixes_file="$WORK/prefixes" -v hosts="$WORK/hosts" \
 		-f scripts/bench-fabric-topo.awk >"$WORK/topo.yaml"
 	awk '{ print "route add " $1 " via 10.1.2.4 dev o-dst proto 99" }' "$WORK/prefixes" >"$WORK/routes"
+	# The sending subnets' effective routes, as the route engine counts them.
+	for vm in vm10 vm500 vmgw; do
+		"$XVNET" routes -t "$WORK/topo.yaml" "$vm" -j | jq --arg vm "$vm" '{($vm): (.value | length)}'
+	done | jq -s add >"$WORK/routes.json"
 
 	log "fabric (compiler + loader)"
 	# libbpf and libxdp are chatty even when all goes well: keep it for failures.
@@ -253,5 +257,6 @@ for rep in $(seq 1 "$REPS"); do
 done
 
 fabric_memory >"$WORK/memory.json"
-jq -s --slurpfile mem "$WORK/memory.json" --argjson reps "$REPS" --argjson window "$WINDOW" \
+jq -s --slurpfile mem "$WORK/memory.json" --slurpfile routes "$WORK/routes.json" \
+	--argjson reps "$REPS" --argjson window "$WINDOW" \
 	--argjson prefixes "$PREFIXES" -f scripts/bench-fabric-report.jq "$SAMPLES"
