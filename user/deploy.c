@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <linux/magic.h>
 #include <net/if.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,6 +285,16 @@ static void run_close(struct run *r)
 	free(r->ifindex);
 }
 
+/* Ctrl-C half-way must not leave half a lab: hold it, then roll back. */
+static bool interrupted(void)
+{
+	sigset_t pending;
+
+	return !sigpending(&pending) && (sigismember(&pending, SIGINT) ||
+					 sigismember(&pending, SIGTERM) ||
+					 sigismember(&pending, SIGHUP));
+}
+
 int lab_deploy(const struct lab_plan *p, const struct engine *e,
 	       const char *file)
 {
@@ -293,8 +304,14 @@ int lab_deploy(const struct lab_plan *p, const struct engine *e,
 		.nl = calloc(p->nnodes, sizeof(struct rtnl)),
 		.ifindex = calloc(p->nlinks + 1, sizeof(*r.ifindex)),
 	};
+	sigset_t stop, old;
 	int err = -ENOMEM;
 
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, &old);
 	if (r.nsfd && r.nl && r.ifindex) {
 		memset(r.nsfd, 0xff, p->nnodes * sizeof(int));
 		err = fabric_pin_dir(p->lab, r.pin_dir, sizeof(r.pin_dir));
@@ -302,11 +319,14 @@ int lab_deploy(const struct lab_plan *p, const struct engine *e,
 			err = bring_up(&r, e, file);
 	}
 	run_close(&r);
+	if (!err && interrupted())
+		err = fail(p->lab, "deploy", "interrupted", -EINTR);
 	if (err) {
 		lab_destroy(p->lab);
 		fprintf(stderr, "xvnet: %s: deploy failed, everything created was removed\n",
 			p->lab);
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return err;
 }
 

@@ -8,6 +8,7 @@
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,10 @@ int netns_tx_csum_off(const char *ifname)
 
 static void child(int nsfd, int in, char *const argv[])
 {
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);	/* deploy holds Ctrl-C */
 	if (setns(nsfd, CLONE_NEWNET) || (in >= 0 && dup2(in, 0) < 0))
 		_exit(126);
 	execvp(argv[0], argv);
