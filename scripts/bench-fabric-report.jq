@@ -32,7 +32,8 @@ def stats(f): map(f) | {median: (median | r2), min: (min | r2), max: (max | r2),
 			 kernel100kS: "the same kernel routes, Linux forwarding, sprayed"},
 		effective_routes: $routes[0]
 	},
-	live_mpps: ($live | map_values(stats(.mpps))),
+	live_mpps: ($live | map_values(stats(.mpps)
+		+ if .[0].redirected == null then {} else {redirected_min: (map(.redirected) | min)} end)),
 	generator_mpps: ($live | map_values(map(.gen_mpps) | median | r2)),
 	# net_median: minus the floor (generator + sink), i.e. the program's own cost.
 	test_run_ns: (($test.floor // [] | map(.ns) | median) as $floor

@@ -183,18 +183,24 @@ pktgen_args() { # ns dev src dst [dmac]
 	echo "--dev $2 --src $3 --dst $4 ${5:+--dst-mac $5}"
 }
 
+# "xdp_packets xdp_redirect" of the veth the mode's frames enter the fabric by.
+xdp_counters() {
+	in_ns "$FAB" ethtool -S "$1" |
+		awk '/rx_queue_0_xdp_packets:/ { p = $2 } /rx_queue_0_xdp_redirect:/ { r = $2 } END { print p, r }'
+}
+
 # One live sample: start the generator, skip the warm-up, count the sink.
 live_sample() {
-	local rep=$1 mode=$2 a c0 c1 t0 t1
+	local rep=$1 mode=$2 a c0 c1 t0 t1 x0 x1
 	read -r -a a <<<"$(mode_args "$mode")"
 	# nsenter and chrt exec xvnet: $! is the generator, which stops cleanly on SIGTERM.
 	nsenter --net=/run/netns/"${a[0]}" $RT "$XVNET" pktgen $(pktgen_args "${a[@]}") --cpu 0 \
 		--seconds $((WARMUP + WINDOW + 10)) -j >"$WORK/gen.json" &
 	GEN=$!
 	sleep "$WARMUP"
-	c0=$(sink_packets) t0=$(now_ns)
+	c0=$(sink_packets) t0=$(now_ns) x0=$(xdp_counters "o-${a[1]}")
 	sleep "$WINDOW"
-	c1=$(sink_packets) t1=$(now_ns)
+	c1=$(sink_packets) t1=$(now_ns) x1=$(xdp_counters "o-${a[1]}")
 	kill -TERM "$GEN"
 	wait "$GEN"
 	GEN=
@@ -202,10 +208,16 @@ live_sample() {
 		log "$mode: no frame reached the sink"
 		exit 1
 	fi
+	# redirected: the share of frames the XDP program forwarded itself (a
+	# frame it passes up would be forwarded by the kernel and still counted).
 	jq -nc --argjson rep "$rep" --arg mode "$mode" --argjson c "$((c1 - c0))" \
-		--argjson t "$((t1 - t0))" --slurpfile gen "$WORK/gen.json" \
-		'{rep: $rep, live: $mode, mpps: ($c / $t * 1000), gen_mpps: ($gen[0].pps / 1e6)}' |
+		--argjson t "$((t1 - t0))" --slurpfile gen "$WORK/gen.json" --arg x0 "$x0" --arg x1 "$x1" \
+		'($x0 | split(" ") | map(tonumber)) as [$p0, $r0] | ($x1 | split(" ") | map(tonumber)) as [$p1, $r1]
+		| {rep: $rep, live: $mode, mpps: ($c / $t * 1000), gen_mpps: ($gen[0].pps / 1e6),
+		   redirected: (if $p1 > $p0 then ($r1 - $r0) / ($p1 - $p0) else null end)}' |
 		tee -a "$SAMPLES" | jq -r '"  \(.live): \(.mpps * 100 | round / 100) Mpps (generated \(.gen_mpps * 100 | round / 100))"' >&2
+	[[ $mode = kernel* ]] || tail -1 "$SAMPLES" | jq -e '.redirected >= 0.99' >/dev/null ||
+		{ log "$mode: the XDP program did not redirect the frames"; exit 1; }
 }
 
 # One test-run sample: the program attached where the mode's frames arrive.
