@@ -73,12 +73,14 @@ int cmd_destroy(int argc, char **argv)
 
 int cmd_cleanup(int argc, char **argv)
 {
+	static const char usage[] =
+		"Usage: xvnet cleanup\nRemove every lab and every orphan xvnet left behind.\n";
+	bool help = argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
 	int rc;
 
 	if (argc > 1) {
-		fputs("Usage: xvnet cleanup\nRemove every lab and every orphan xvnet left behind.\n",
-		      strcmp(argv[1], "-h") && strcmp(argv[1], "--help") ? stderr : stdout);
-		return strcmp(argv[1], "-h") && strcmp(argv[1], "--help") ? EXIT_USAGE : EXIT_OK;
+		fputs(usage, help ? stdout : stderr);
+		return help ? EXIT_OK : EXIT_USAGE;
 	}
 	rc = lab_need_root("cleanup");
 	if (rc)

@@ -390,16 +390,16 @@ static void sweep_host_links(const char *prefix)
 static void unload_fabric(const char *lab, const char *pin_dir)
 {
 	char netns[LAB_NETNS_LEN];
+	bool entered;
 	int fd;
 
 	lab_netns_name(netns, lab, LN_FABRIC, NULL);
 	fd = netns_open(netns);
-	if (fd >= 0 && !netns_enter(fd)) {
-		fabric_unload(pin_dir);
+	entered = fd >= 0 && !netns_enter(fd);
+	/* Without the fabric namespace there is nothing to detach: pins only. */
+	fabric_unload(pin_dir);
+	if (entered)
 		netns_home();
-	} else {
-		fabric_unload(pin_dir);
-	}
 	if (fd >= 0)
 		close(fd);
 }
