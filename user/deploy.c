@@ -175,9 +175,11 @@ static int load_firewalls(struct run *r)
 		if (!n->nft)
 			continue;
 		ret = netns_run(r->nsfd[i], argv, n->nft);
+		if (ret == 127)	/* exec failed: nftables is not installed */
+			ret = -ENOENT;
 		if (ret)
-			return fail(r->p->lab, "loading nftables in", n->netns,
-				    ret < 0 ? ret : -EINVAL);
+			return fail(r->p->lab, "running nft -f (nftables) in",
+				    n->netns, ret < 0 ? ret : -EINVAL);
 	}
 	return 0;
 }
