@@ -435,24 +435,6 @@ int lab_destroy(const char *lab)
 	return state_remove(lab) ?: err;
 }
 
-/* "xv-<lab>.<...>" -> lab, or false when the name is not one of ours. */
-static bool lab_of_netns(const char *ns, char lab[LAB_NAME_LEN])
-{
-	const char *s = ns + strlen(LAB_NETNS_PREFIX);
-	const char *dot = strchr(s, '.');
-
-	if (strncmp(ns, LAB_NETNS_PREFIX, strlen(LAB_NETNS_PREFIX)) || !dot ||
-	    dot == s || dot - s >= LAB_NAME_LEN)
-		return false;
-	for (const char *c = s; c < dot; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
-		      *c == '-'))
-			return false;
-	memcpy(lab, s, dot - s);
-	lab[dot - s] = 0;
-	return true;
-}
-
 int lab_cleanup(void)
 {
 	char **labs = state_labs(), **ns = dir_names(NETNS_RUN_DIR, LAB_NETNS_PREFIX);
@@ -463,7 +445,7 @@ int lab_cleanup(void)
 	for (char **l = labs; l && *l; l++)
 		err = lab_destroy(*l) ?: err;
 	for (char **n = ns; n && *n; n++)
-		if (lab_of_netns(*n, lab))
+		if (lab_netns_parse(*n, lab))
 			err = lab_destroy(lab) ?: err;
 	for (char **l = pins; l && *l; l++)
 		err = lab_destroy(*l) ?: err;

@@ -63,6 +63,39 @@ void lab_netns_name(char out[LAB_NETNS_LEN], const char *lab,
 			 kind_tags[kind], name);
 }
 
+static bool lab_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+bool lab_netns_parse(const char *netns, char lab[LAB_NAME_LEN])
+{
+	const char *s = netns + strlen(LAB_NETNS_PREFIX), *dot;
+	size_t len;
+
+	if (strncmp(netns, LAB_NETNS_PREFIX, strlen(LAB_NETNS_PREFIX)))
+		return false;
+	dot = strchr(s, '.');
+	len = dot ? (size_t)(dot - s) : 0;
+	if (!len || len > LAB_NAME_MAX || s[0] < 'a' || s[0] > 'z')
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!lab_char(s[i]))
+			return false;
+	for (int k = LN_FABRIC; k <= LN_INTERNET; k++) {
+		size_t n = strlen(kind_tags[k]);
+		bool named = k != LN_FABRIC && k != LN_INTERNET;
+
+		if (!strncmp(dot + 1, kind_tags[k], n) &&
+		    (named ? dot[1 + n] == '.' && dot[2 + n] : !dot[1 + n])) {
+			memcpy(lab, s, len);
+			lab[len] = 0;
+			return true;
+		}
+	}
+	return false;
+}
+
 static uint32_t fnv1a(const char *s)
 {
 	uint32_t h = 2166136261u;

@@ -22,7 +22,8 @@
 #include "engine.h"
 #include "model.h"
 
-#define LAB_NAME_LEN 16		/* topology.md: [a-z][a-z0-9-]{0,11} */
+#define LAB_NAME_MAX 12		/* topology.md: [a-z][a-z0-9-]{0,11} */
+#define LAB_NAME_LEN 16
 #define LAB_NETNS_LEN 128	/* "xv-" lab "." kind "." name (<= 80) */
 #define LAB_ALIAS_LEN 256	/* IFALIASZ */
 #define LAB_NETNS_PREFIX "xv-"
@@ -106,6 +107,8 @@ int lab_plan_find(const struct lab_plan *p, const char *name);
 /* Kernel names: unique per lab, never shared between labs. */
 void lab_netns_name(char out[LAB_NETNS_LEN], const char *lab,
 		    enum lab_node_kind kind, const char *name);
+/* The lab owning a namespace named by lab_netns_name(); false: not ours. */
+bool lab_netns_parse(const char *netns, char lab[LAB_NAME_LEN]);
 /* "xv-<lab>." : the prefix of every namespace of a lab. */
 void lab_netns_prefix(char out[LAB_NETNS_LEN], const char *lab);
 /* tag + name when it fits IFNAMSIZ, else tag + a hash of name. */

@@ -311,6 +311,18 @@ static void test_kernel_names(void **state)
 	/* A VM and a site of one name live apart. */
 	lab_netns_name(b, "a", LN_SITE, "b-c");
 	assert_string_not_equal(a, b);
+	/* Cleanup recognises exactly the namespaces xvnet names. */
+	assert_true(lab_netns_parse("xv-a-b.vm.c", pa));
+	assert_string_equal(pa, "a-b");
+	assert_true(lab_netns_parse("xv-hs.fabric", pa));
+	assert_string_equal(pa, "hs");
+	assert_true(lab_netns_parse("xv-hs.er.er1", pa));
+	assert_false(lab_netns_parse("xv-hs.fabricx", pa));
+	assert_false(lab_netns_parse("xv-hs.vm.", pa));
+	assert_false(lab_netns_parse("xv-hs.other.x", pa));
+	assert_false(lab_netns_parse("xv-Hs.vm.x", pa));
+	assert_false(lab_netns_parse("xvb-1-src", pa));
+	assert_false(lab_netns_parse("xv-thirteenchars.vm.x", pa));
 	lab_ifname(x, "v-", "short");
 	assert_string_equal(x, "v-short");
 	lab_ifname(x, "v-", "a-name-longer-than-ifnamsiz-1");
