@@ -14,7 +14,8 @@ teardown() {
 
 # Other labs on this machine (a demo, a user's): never ours to remove.
 foreign_labs() {
-	{ ls /run/xvnet 2>/dev/null; ip netns list | sed -n 's/^xv-\([a-z0-9-]*\)\..*/\1/p'; } |
+	{ ls /run/xvnet /sys/fs/bpf/xvnet 2>/dev/null | grep -v -e ':$' -e '^$'
+	  ip netns list | sed -n 's/^xv-\([a-z0-9-]*\)\..*/\1/p'; } |
 		sort -u | grep -vx "$LAB" || true
 }
 
