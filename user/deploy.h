@@ -32,7 +32,7 @@ int lab_destroy(const char *lab);
 /* Destroy every lab, then every orphan an earlier run left. */
 int lab_cleanup(void);
 
-/* The namespace name of a node (or namespace) of a lab, or -ENOENT. */
+/* The namespace of a lab's node (named, or by its namespace); -ENOENT. */
 int lab_node_netns(const char *lab, const char *node, char *netns, size_t len);
 
 #endif

@@ -69,9 +69,12 @@ int state_write(const struct lab_plan *p, const char *file, const char *status,
 	state_path(dir, sizeof(dir), p->lab, NULL);
 	state_path(tmp, sizeof(tmp), p->lab, "state.json.tmp");
 	state_path(path, sizeof(path), p->lab, "state.json");
-	if ((mkdir(dir, 0755) && errno != EEXIST) ||
-	    json_dump_file(root, tmp, JSON_INDENT(1)) || rename(tmp, path))
-		err = errno ? -errno : -EIO;
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		err = -errno;
+	else if (json_dump_file(root, tmp, JSON_INDENT(1)))
+		err = -EIO;
+	else if (rename(tmp, path))
+		err = -errno;
 	json_decref(root);
 	return err;
 }
