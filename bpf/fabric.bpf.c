@@ -21,43 +21,19 @@
  * (sizes rather than types: clang 14 emits the types as forward
  * declarations inside map-in-map templates).
  */
-struct lpm_inner {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, 1);
-	__uint(key_size, sizeof(struct xv_lpm_key));
-	__uint(value_size, sizeof(struct xv_route));
-};
-
-struct owners_inner {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1);
-	__uint(key_size, sizeof(struct xv_owner_key));
-	__uint(value_size, sizeof(__u32));
-};
-
-struct peers_inner {
+/*
+ * Every table and gateway set (xvnet_abi.h). Mmapable so that the lines
+ * start page-aligned: each is one cache line.
+ */
+struct trie_inner {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(map_flags, BPF_F_INNER_MAP);
+	__uint(map_flags, BPF_F_INNER_MAP | BPF_F_MMAPABLE);
 	__uint(max_entries, 1);
 	__uint(key_size, sizeof(__u32));
-	__uint(value_size, sizeof(__u8));
+	__uint(value_size, sizeof(struct xv_line));
 };
 
 struct hits_inner {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(map_flags, BPF_F_INNER_MAP);
-	__uint(max_entries, 1);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, sizeof(__u64));
-};
-
-/*
- * Gateway-set entries are u32, stored two per u64 element: array maps round
- * every element up to 8 bytes, and half the memory is half the cache and
- * TLB misses on a big, scattered table.
- */
-struct dir_inner {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_INNER_MAP);
 	__uint(max_entries, 1);
@@ -73,12 +49,7 @@ struct dir_inner {
 		__array(values, struct inner);			\
 	} name SEC(".maps")
 
-GENERATIONS(tables_gen, lpm_inner);	/* {table, dst} -> route */
-GENERATIONS(dir16_gen, dir_inner);	/* gateway sets: see XV_DIR_* */
-GENERATIONS(dir24_gen, dir_inner);
-GENERATIONS(dir32_gen, dir_inner);
-GENERATIONS(owners_gen, owners_inner);	/* {vnet, addr} -> slot */
-GENERATIONS(peers_gen, peers_inner);	/* from * nvnets + to -> XV_PEER_* */
+GENERATIONS(trie_gen, trie_inner);	/* records and tries: struct xv_line */
 GENERATIONS(hits_gen, hits_inner);	/* counter * ncpus + cpu -> hits */
 
 /*
@@ -134,6 +105,7 @@ const volatile __u32 ncpus;
 /* What is known about the frame so far, for counters and trace. */
 struct frame {
 	const __u8 *mac;	/* the next hop NIC's MAC */
+	void *trie;		/* the generation's tries */
 	__u32 gen;
 	__u32 in, out, route_id;
 	__u32 src, dst;
@@ -181,16 +153,45 @@ static __always_inline const struct xv_nic *nic_lookup(__u32 gen, __u32 slot)
 	return slot < nnics ? bpf_map_lookup_elem(&nics, &key) : NULL;
 }
 
-static __always_inline const struct xv_route *
-lpm_lookup(void *outer, __u32 gen, __u32 id, __u32 addr)
+/* The entry for byte idx of an address in the chunk that entry c names. */
+static __always_inline __u32 chunk_entry(void *trie, __u32 c, __u32 idx)
 {
-	struct xv_lpm_key key = {
-		.prefixlen = 64,
-		.id = bpf_htonl(id),
-		.addr = addr,
-	};
+	__u32 line = c & XV_TRIE_LINE_MASK, rank;
+	const struct xv_line *l;
+	__u64 bits;
 
-	return gen_lookup(outer, gen, &key);
+	if (!(c & XV_TRIE_COMPACT)) {
+		line += idx >> 4;
+		l = bpf_map_lookup_elem(trie, &line);
+		return l ? l->e[idx & 15] : 0;
+	}
+	l = bpf_map_lookup_elem(trie, &line);
+	if (!l)
+		return 0;
+	bits = l->c.starts[idx >> 6] & (~0ull >> (63 - (idx & 63)));
+	rank = l->c.before[idx >> 6] + __builtin_popcountll(bits) - 1;
+	return rank < XV_TRIE_RUNS ? l->c.run[rank] : 0;
+}
+
+/* The leaf (or 0) of the trie rooted at entry e for addr (host order). */
+static __always_inline __u32 trie_lookup(void *trie, __u32 e, __u32 addr)
+{
+#pragma unroll
+	for (int shift = 24; shift >= 0; shift -= 8)
+		if (e & XV_TRIE_CHUNK)
+			e = chunk_entry(trie, e, addr >> shift & 0xff);
+	return e & XV_TRIE_CHUNK ? 0 : e;
+}
+
+static __always_inline const struct xv_route *record(void *trie, __u32 leaf)
+{
+	__u32 id = leaf & XV_TRIE_ID_MASK, line = id >> 2;
+	const struct xv_line *l;
+
+	if (!(leaf & XV_TRIE_LEAF))
+		return NULL;
+	l = bpf_map_lookup_elem(trie, &line);
+	return l ? &l->r[id & 3] : NULL;
 }
 
 static __always_inline int mac_eq(const __u8 *a, const __u8 *b)
@@ -234,41 +235,20 @@ static __always_inline int arp_reply(struct frame *f, struct ethhdr *eth, void *
 	return XV_ARP_REPLY;
 }
 
-/* Is src inside VNet nic->vnet's address space? */
-static __always_inline int in_own_space(struct frame *f, const struct xv_nic *nic)
-{
-	return lpm_lookup(&tables_gen, f->gen, nic->space, f->src) != NULL;
-}
-
-/* One level of a gateway set: entry (chunk << bits | index), two per element. */
-static __always_inline __u32 dir_entry(void *outer, __u32 gen, __u32 chunk, __u32 bits,
-				       __u32 index)
-{
-	__u32 i = chunk << bits | index, key = i >> 1;
-	__u64 *e;
-
-	e = gen_lookup(outer, gen, &key);
-	return e ? (__u32)(*e >> (i & 1) * 32) : 0;
-}
-
 /* The longest gateway-learned route of the NIC's gateway set, in *g. */
 static __always_inline const struct xv_route *gw_lookup(struct frame *f,
 							const struct xv_nic *nic,
 							struct xv_route *g)
 {
-	__u32 dst = bpf_ntohl(f->dst), e;
+	__u32 e = trie_lookup(f->trie, nic->gwset, bpf_ntohl(f->dst));
 
-	e = dir_entry(&dir16_gen, f->gen, nic->gwset, 16, dst >> 16);
-	if (e & XV_DIR_CHUNK)
-		e = dir_entry(&dir24_gen, f->gen, e & ~XV_DIR_CHUNK, 8, dst >> 8 & 0xff);
-	if (e & XV_DIR_CHUNK)
-		e = dir_entry(&dir32_gen, f->gen, e & ~XV_DIR_CHUNK, 8, dst & 0xff);
-	if (!(e & XV_DIR_LEAF))
+	if (!(e & XV_TRIE_LEAF))
 		return NULL;
-	g->action = nic->gw_nic == XV_NONE ? XV_ACT_DROP : XV_ACT_RELAY;
+	g->action = nic->gw_nic == XV_NONE ? XV_ACT_DROP : XV_ACT_NIC;
 	g->arg = nic->gw_nic == XV_NONE ? XV_DROP_NO_OWNER : nic->gw_nic;
-	g->len = e >> XV_DIR_LEN_SHIFT & 0x3f;
-	g->route_id = e & XV_DIR_ID_MASK;
+	g->flags = 0;
+	g->len = e >> XV_TRIE_LEN_SHIFT & 0x3f;
+	g->route_id = e & XV_TRIE_ID_MASK;
 	g->hits = nic->gw_hits;
 	return g;
 }
@@ -281,14 +261,14 @@ static __always_inline const struct xv_route *route_lookup(struct frame *f,
 	__u32 idx;
 	__u64 *hits;
 
-	r = lpm_lookup(&tables_gen, f->gen, nic->table, f->dst);
+	r = record(f->trie, trie_lookup(f->trie, nic->table, bpf_ntohl(f->dst)));
 	/*
 	 * Gateway-learned routes are kept once per gateway: the gateway set
 	 * wins only when strictly longer, and prefixes Invalid for this table
 	 * are shadowed in the table itself so that ties go to the table. The
 	 * compiler flags the table routes a gateway route could beat.
 	 */
-	if (nic->gwset != XV_NONE && (!r || r->flags & XV_ROUTE_F_GW)) {
+	if (nic->gwset && (!r || r->flags & XV_ROUTE_F_GW)) {
 		g = gw_lookup(f, nic, tmp);
 		if (g && (!r || g->len > r->len))
 			r = g;
@@ -306,22 +286,18 @@ static __always_inline const struct xv_route *route_lookup(struct frame *f,
 }
 
 /*
- * Crossing from the sender's VNet into VNet to (R8.2, A6-A8): the sender
- * side's allowVirtualNetworkAccess; a source outside the sender's VNet,
- * unless a gateway relays it, needs the receiver's allowForwardedTraffic.
+ * Crossing into another VNet (R8.2, A6-A8), as the compiler flagged the
+ * route: the sender side's allowVirtualNetworkAccess; a source outside the
+ * sender's VNet, unless a gateway relays it, needs the receiver's
+ * allowForwardedTraffic.
  */
-static __always_inline int cross(struct frame *f, const struct xv_nic *nic, __u32 to)
+static __always_inline int cross(struct frame *f, const struct xv_nic *nic,
+				 const struct xv_route *r)
 {
-	__u32 idx = nic->peer_row + to;
-	__u8 *cell;
-
-	if (nic->flags & XV_NIC_F_INTERNET || to == nic->vnet)
-		return XV_FWD;
-	cell = gen_lookup(&peers_gen, f->gen, &idx);
-	if (!cell || !(*cell & XV_PEER_CONNECTED) || !(*cell & XV_PEER_ACCESS))
+	if (r->flags & XV_ROUTE_F_DENIED)
 		return XV_DROP_PEERING_ACCESS;
-	if (!(*cell & XV_PEER_FORWARDED) && !(nic->flags & XV_NIC_F_GATEWAY) &&
-	    f->src != nic->ip && !in_own_space(f, nic))
+	if (r->flags & XV_ROUTE_F_FORWARDED && !(nic->flags & XV_NIC_F_GATEWAY) &&
+	    f->src != nic->ip && !trie_lookup(f->trie, nic->space, bpf_ntohl(f->src)))
 		return XV_DROP_FORWARDED;
 	return XV_FWD;
 }
@@ -334,13 +310,12 @@ static __always_inline int decide(struct frame *f)
 {
 	const struct xv_nic *nic, *to;
 	const struct xv_route *r;
-	struct xv_owner_key owner;
 	struct xv_route tmp;
-	__u32 *slot;
 	int verdict;
 
 	nic = nic_lookup(f->gen, f->in);
-	if (!nic)
+	f->trie = gen_map(&trie_gen, f->gen);
+	if (!nic || !f->trie)
 		return XV_DROP_NOT_NIC;
 	if (!(nic->flags & XV_NIC_F_FORWARDING) && f->src != nic->ip)
 		return XV_DROP_SRC_NOT_OWN;
@@ -348,37 +323,19 @@ static __always_inline int decide(struct frame *f)
 	r = route_lookup(f, nic, &tmp);
 	if (!r)
 		return XV_DROP_NONE_ROUTE;
-	switch (r->action) {
-	case XV_ACT_OWNER:
-		verdict = cross(f, nic, r->arg);
-		if (verdict != XV_FWD)
-			return verdict;
-		owner.vnet = r->arg;
-		owner.addr = f->dst;
-		slot = gen_lookup(&owners_gen, f->gen, &owner);
-		if (!slot)
-			return XV_DROP_NO_OWNER;
-		f->out = *slot;
-		break;
-	case XV_ACT_NIC:
-	case XV_ACT_RELAY:
-		f->out = r->arg;
-		break;
-	default:
+	verdict = cross(f, nic, r);
+	if (verdict != XV_FWD)
+		return verdict;
+	if (r->action != XV_ACT_NIC) {
 		/* Only a drop reason: a corrupt value must never forward. */
 		if (r->arg >= XV_DROP_NONE_ROUTE && r->arg < XV_VERDICT__COUNT)
 			return r->arg;
 		return XV_DROP_NONE_ROUTE;
 	}
-
+	f->out = r->arg;
 	to = nic_lookup(f->gen, f->out);
 	if (!to)
 		return XV_DROP_NO_OWNER;
-	if (r->action == XV_ACT_NIC) {
-		verdict = cross(f, nic, to->vnet);
-		if (verdict != XV_FWD)
-			return verdict;
-	}
 	if (f->out == f->in)
 		return XV_DROP_LOOP;
 	if (!(to->flags & XV_NIC_F_FORWARDING) && f->dst != to->ip)

@@ -62,78 +62,75 @@ enum xv_nic_kind {
 struct xv_nic {
 	__u32 ip;		/* own address, network byte order; 0: none */
 	__u32 vnet;		/* VNet index, XV_NONE for the Internet edge */
-	__u32 table;		/* route table id of its subnet */
-	__u32 gwset;		/* gateway set id, XV_NONE: no gateway routes */
+	__u32 table;		/* root of its subnet's routes (an XV_TRIE_CHUNK entry) */
+	__u32 gwset;		/* root of its gateway set, 0: no gateway routes */
 	__u32 gw_nic;		/* slot of that gateway set's gateway, XV_NONE: none */
 	__u32 gw_hits;		/* hit counter of that gateway set's routes */
-	__u32 space;		/* table id of its VNet's address space */
+	__u32 space;		/* root of its VNet's address space */
 	__u32 flags;		/* XV_NIC_F_* */
-	__u32 peer_row;		/* vnet * nvnets: its row of the peering matrix */
 	__u32 index;		/* vm or gateway index, to name it; XV_NONE: Internet edge */
 	__u8 mac[6];		/* the inner (namespace) end's MAC */
 	__u16 kind;		/* enum xv_nic_kind */
 };
 
-/*
- * LPM key of the tables trie. prefixlen counts the id's 32 bits too, so a
- * lookup uses 64 and a /len route is stored as 32 + len.
- */
-struct xv_lpm_key {
-	__u32 prefixlen;
-	__u32 id;		/* table id, big endian */
-	__u32 addr;		/* network byte order */
-};
-
-/* What a route resolves to. */
+/* What a route resolves to, once the peering checks its flags ask for pass. */
 enum xv_action {
-	XV_ACT_OWNER,	/* deliver to the NIC owning dst in VNet arg (peering checked) */
-	XV_ACT_NIC,	/* deliver to NIC slot arg (peering checked): an NVA */
-	XV_ACT_RELAY,	/* hand to NIC slot arg (no peering check): gateway, Internet */
+	XV_ACT_NIC,	/* deliver to NIC slot arg */
 	XV_ACT_DROP,	/* drop with reason arg */
 };
 
 /* struct xv_route.flags */
-#define XV_ROUTE_F_GW	(1u << 0) /* a longer gateway route may lie inside: look it up */
+#define XV_ROUTE_F_GW		(1u << 0) /* a longer gateway route may lie inside: look it up */
+#define XV_ROUTE_F_DENIED	(1u << 1) /* enters a VNet over a peering without access */
+#define XV_ROUTE_F_FORWARDED	(1u << 2) /* enters a VNet refusing forwarded traffic */
 
+/*
+ * A route as a table holds it. VnetLocal and peering routes become one
+ * record per NIC they reach (a /32 leaf) and one for the rest of their
+ * prefix (XV_DROP_NO_OWNER); the peering checks are known per table (its
+ * subnet's VNet sends), hence the flags.
+ */
 struct xv_route {
 	__u8 action;		/* enum xv_action */
 	__u8 flags;		/* XV_ROUTE_F_* */
 	__u16 len;		/* prefix length, to compare table and gateway answers */
 	__u32 arg;
-	__u32 route_id;		/* names the route in trace and stats */
+	__u32 route_id;		/* names the route in trace and stats, XV_NONE: none */
 	__u32 hits;		/* its hit counter (see route hits below), XV_NONE: none */
 };
 
 /*
- * Gateway sets: every gateway's learned routes once, as a DIR-16-8-8
- * multibit table in three u32 arrays. dir16[gwset << 16 | dst >> 16] holds
- * a leaf or a chunk of dir24 (256 entries for dst >> 8 & 0xff), whose
- * entries hold a leaf or a chunk of dir32 (dst & 0xff). A lookup is at most
- * three dependent loads, whatever the number of prefixes.
+ * Route tables (each subnet's, each VNet's address space, the Internet
+ * edge's) and gateway sets (each gateway's learned routes, once) are
+ * multibit tries with 8-bit strides in one array of 64-byte lines. An
+ * entry is nothing (0), a leaf or a chunk: the 256 entries for the next 8
+ * bits of the address. A full chunk is 16 lines of 16 entries; a compact
+ * one (at most XV_TRIE_RUNS runs of equal entries, as most chunks of a big
+ * scattered set are) is one line: a bitmap of where each run starts and
+ * the runs' entries. A lookup reads at most four dependent lines. A table
+ * leaf names a record (struct xv_route, four a line, at the start of the
+ * array); a gateway-set leaf names the learned route itself.
  */
-#define XV_DIR_CHUNK		(1u << 31)	/* entry: chunk index of the next level */
-#define XV_DIR_LEAF		(1u << 30)	/* entry: a route (0: no route) */
-#define XV_DIR_LEN_SHIFT	24		/* leaf: prefix length in bits 24..29 */
-#define XV_DIR_ID_MASK		0xffffffu	/* leaf: route id in bits 0..23 */
-#define XV_DIR_MAX_ROUTES	(XV_DIR_ID_MASK + 1)
+#define XV_TRIE_CHUNK		(1u << 31)	/* entry: a chunk, first line in bits 0..29 */
+#define XV_TRIE_COMPACT		(1u << 30)	/* chunk entry: a compact chunk */
+#define XV_TRIE_LEAF		(1u << 30)	/* other entry: a leaf (0: no route) */
+#define XV_TRIE_LINE_MASK	0x3fffffffu
+#define XV_TRIE_LEN_SHIFT	24		/* leaf: prefix length in bits 24..29 */
+#define XV_TRIE_ID_MASK		0xffffffu	/* leaf: record or route id in bits 0..23 */
+#define XV_TRIE_MAX_IDS		(XV_TRIE_ID_MASK + 1)
+#define XV_TRIE_RUNS		7
 
-/* Address -> NIC, scoped by VNet since unpeered VNets may reuse addresses. */
-struct xv_owner_key {
-	__u32 vnet;
-	__u32 addr;		/* network byte order */
+struct xv_line {
+	union {
+		__u32 e[16];			/* 16 entries of a full chunk */
+		struct {
+			__u64 starts[4];	/* bit i: a run starts at entry i */
+			__u8 before[4];		/* runs started before starts[k] */
+			__u32 run[XV_TRIE_RUNS];/* each run's entry */
+		} c;				/* a compact chunk */
+		struct xv_route r[4];		/* records */
+	};
 };
-
-/* Peering matrix cell [from vnet * nvnets + to vnet]. */
-#define XV_PEER_CONNECTED	(1u << 0) /* both peering resources exist */
-#define XV_PEER_ACCESS		(1u << 1) /* from's allowVirtualNetworkAccess */
-#define XV_PEER_FORWARDED	(1u << 2) /* to's allowForwardedTraffic */
-
-/*
- * Table ids inside the tables trie: 0..nsubnets-1 are subnets' effective
- * routes; XV_TABLE_SPACE(v) holds VNet v's address space (the forwarded
- * traffic check); the Internet edge routes with its own table.
- */
-#define XV_TABLE_SPACE(nsubnets, v)	((nsubnets) + (v))
 
 /*
  * The config array, one u32 per index so that writers never race on a

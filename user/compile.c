@@ -3,14 +3,15 @@
  * The fabric compiler: one generation of map images from the topology, the
  * route engine's answer and the lab's NIC inventory. Pure: no I/O.
  *
- * Tables trie: each subnet's Active Default and User routes (table id =
- * subnet index), each VNet's address space, and the Internet edge's table.
- * Gateway sets: every gateway's learned routes, once per gateway, as a
- * DIR-16-8-8 table (xvnet_abi.h). A subnet's answer is the table match
- * unless the gateway set (if the subnet propagates one) has a strictly
- * longer match; a gateway prefix Invalid for the subnet gets a "shadow"
- * entry in the subnet's table carrying the subnet's answer for that
- * prefix, so the Invalid route never wins.
+ * Every table (each subnet's Active Default and User routes, each VNet's
+ * address space, the Internet edge's) and every gateway's learned routes
+ * (once per gateway) is a multibit trie in one array of lines
+ * (xvnet_abi.h). A subnet's answer is the table match unless the gateway
+ * set (if the subnet propagates one) has a strictly longer match; a gateway
+ * prefix Invalid for the subnet gets a "shadow" entry in the subnet's table
+ * carrying the subnet's answer for that prefix, so the Invalid route never
+ * wins. VnetLocal and peering routes are resolved here to the NICs they
+ * reach, as /32 leaves: the fabric never looks an owner up.
  */
 #include "compile.h"
 
@@ -28,15 +29,32 @@ struct slots {
 	int internet;
 };
 
+/* A route of the table being built, before it becomes records and leaves. */
+struct entry {
+	struct prefix p;
+	struct xv_route r;	/* owner routes: the rest of the prefix (no NIC there) */
+	int to_vnet;		/* the VNet it delivers into, -1: none (no peering check) */
+	bool owner;		/* to the NIC owning the destination in to_vnet */
+	__u32 leaf;
+};
+
+/* Tries are built as plain chunks of 256 entries, then laid out in lines. */
 struct builder {
 	const struct topology *t;
 	const struct engine *e;
+	const struct fabric_nic *nics;
 	struct fabric_image *img;
 	struct slots slots;
 	int *subnet_base;	/* [nsubnets]: route id of own row 0 */
 	int *gw_base;		/* [ngateways]: route id of learned route 0 */
-	int tables_cap;
-	int dir24_cap, dir32_cap;
+	struct entry *ents;	/* the table being built */
+	int nents, ents_cap;
+	__u32 *chunks;		/* a chunk entry holds a chunk index until laid out */
+	int nchunks, chunks_cap;
+	struct xv_route *recs;
+	int nrecs, recs_cap;
+	int lines_cap;
+	__u32 *roots;		/* chunk index, then entry: subnets, spaces, Internet, gateways */
 };
 
 static int fail(char *err, size_t len, const char *fmt, ...)
@@ -85,23 +103,32 @@ static int map_inventory(const struct topology *t, const struct fabric_nic *nics
 	return 0;
 }
 
-static __u32 gwset_of(const struct engine *e, int subnet)
+/* Roots in b->roots: each subnet's table, each VNet's space, the Internet's, each gateway set. */
+static int root_space(const struct builder *b, int v)
 {
-	const struct gw_routes *gw = e->sets[subnet].gw;
+	return b->t->nsubnets + v;
+}
 
-	return gw ? (__u32)(gw - e->gw) : XV_NONE;
+static int root_internet(const struct builder *b)
+{
+	return b->t->nsubnets + b->t->nvnets;
+}
+
+static int root_gw(const struct builder *b, int g)
+{
+	return root_internet(b) + 1 + g;
 }
 
 static void compile_nic(const struct builder *b, const struct fabric_nic *in,
 			struct xv_nic *x)
 {
 	const struct topology *t = b->t;
+	const struct gw_routes *gw;
 	int subnet, vnet;
 
 	*x = (struct xv_nic){
 		.index = in->index < 0 ? XV_NONE : (__u32)in->index,
 		.kind = in->kind,
-		.gwset = XV_NONE,
 		.gw_nic = XV_NONE,
 	};
 	memcpy(x->mac, in->mac, sizeof(x->mac));
@@ -109,8 +136,7 @@ static void compile_nic(const struct builder *b, const struct fabric_nic *in,
 	case XV_NIC_INTERNET:
 		/* Outside every VNet: a table of every VNet's address space. */
 		x->vnet = XV_NONE;
-		x->space = XV_NONE;
-		x->table = fabric_internet_table(t);
+		x->table = b->roots[root_internet(b)];
 		x->flags = XV_NIC_F_FORWARDING | XV_NIC_F_INTERNET;
 		return;
 	case XV_NIC_GATEWAY:
@@ -129,71 +155,87 @@ static void compile_nic(const struct builder *b, const struct fabric_nic *in,
 		break;
 	}
 	x->vnet = vnet;
-	x->table = subnet;
-	x->space = XV_TABLE_SPACE(t->nsubnets, vnet);
-	x->peer_row = vnet * t->nvnets;
-	x->gwset = gwset_of(b->e, subnet);
-	if (x->gwset == XV_NONE)
+	x->table = b->roots[subnet];
+	x->space = b->roots[root_space(b, vnet)];
+	gw = b->e->sets[subnet].gw;
+	if (!gw)
 		return;
-	x->gw_hits = b->img->nown + x->gwset;
-	if (b->slots.gw[x->gwset] >= 0)
-		x->gw_nic = b->slots.gw[x->gwset];
+	x->gwset = b->roots[root_gw(b, gw->gateway)];
+	x->gw_hits = b->img->nown + gw->gateway;
+	if (b->slots.gw[gw->gateway] >= 0)
+		x->gw_nic = b->slots.gw[gw->gateway];
 }
 
-static int table_add(struct builder *b, __u32 id, struct prefix p, struct xv_route val)
+static int grow(void **p, int *cap, int need, size_t size)
 {
-	struct fabric_image *img = b->img;
+	int ncap = *cap ? *cap : 64;
+	void *n;
 
-	if (img->ntables == b->tables_cap) {
-		int cap = b->tables_cap ? 2 * b->tables_cap : 64;
-		struct lpm_entry *n = realloc(img->tables, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		img->tables = n;
-		b->tables_cap = cap;
-	}
-	val.len = p.len;
-	img->tables[img->ntables++] = (struct lpm_entry){
-		.key = { .prefixlen = 32 + p.len, .id = htonl(id), .addr = htonl(p.addr) },
-		.val = val,
-	};
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	n = realloc(*p, (size_t)ncap * size);
+	if (!n)
+		return -ENOMEM;
+	*p = n;
+	*cap = ncap;
 	return 0;
 }
 
-static struct xv_route drop(enum xv_verdict why)
+static int table_add(struct builder *b, struct prefix p, struct entry en)
 {
-	return (struct xv_route){ .action = XV_ACT_DROP, .arg = why };
+	if (grow((void **)&b->ents, &b->ents_cap, b->nents + 1, sizeof(*b->ents)))
+		return -ENOMEM;
+	en.p = p;
+	en.r.len = p.len;
+	b->ents[b->nents++] = en;
+	return 0;
 }
 
-static struct xv_route to_nic(enum xv_action action, int slot)
+static struct entry drop(enum xv_verdict why)
+{
+	return (struct entry){
+		.r = { .action = XV_ACT_DROP, .arg = why },
+		.to_vnet = -1,
+	};
+}
+
+/* To NIC slot, entering VNet vnet (-1: no peering check). */
+static struct entry to_nic(int slot, int vnet)
 {
 	if (slot < 0)
 		return drop(XV_DROP_NO_OWNER);
-	return (struct xv_route){ .action = action, .arg = slot };
+	return (struct entry){
+		.r = { .action = XV_ACT_NIC, .arg = slot },
+		.to_vnet = vnet,
+	};
 }
 
-static struct xv_route to_owner(int vnet)
+static struct entry to_owner(int vnet)
 {
-	return (struct xv_route){ .action = XV_ACT_OWNER, .arg = vnet };
+	struct entry en = drop(XV_DROP_NO_OWNER);
+
+	en.to_vnet = vnet;
+	en.owner = true;
+	return en;
 }
 
-/* The NIC owning a VirtualAppliance address: local VNet or a peered one. */
-static int appliance_slot(const struct builder *b, int vnet, uint32_t ip)
+/* The VM owning a VirtualAppliance address: local VNet or a peered one. */
+static int appliance_vm(const struct topology *t, int vnet, uint32_t ip)
 {
-	const struct topology *t = b->t;
 	int vm = topo_vm_by_ip(t, vnet, ip);
 
 	for (int p = 0; vm < 0 && p < t->npeerings; p++)
 		if (t->peerings[p].from == vnet && t->peerings[p].reverse >= 0)
 			vm = topo_vm_by_ip(t, t->peerings[p].to, ip);
-	return vm < 0 ? -1 : b->slots.vm[vm];
+	return vm;
 }
 
 /* What an effective route of subnet (in vnet) resolves to. */
-static struct xv_route resolve(const struct builder *b, int vnet, const struct eff_route *r)
+static struct entry resolve(const struct builder *b, int vnet, const struct eff_route *r)
 {
-	int slot;
+	int vm;
 
 	switch (r->type) {
 	case NH_VNET_LOCAL:
@@ -207,36 +249,36 @@ static struct xv_route resolve(const struct builder *b, int vnet, const struct e
 		/* Gateway transit is no peering crossing (engine_path). */
 		if (r->gateway < 0)
 			return drop(XV_DROP_NO_GATEWAY);
-		return to_nic(XV_ACT_RELAY, b->slots.gw[r->gateway]);
+		return to_nic(b->slots.gw[r->gateway], -1);
 	case NH_INTERNET:
-		return to_nic(XV_ACT_RELAY, b->slots.internet);
+		return to_nic(b->slots.internet, -1);
 	case NH_APPLIANCE:
-		slot = appliance_slot(b, vnet, r->next_hop_ip);
-		if (slot < 0)
+		vm = appliance_vm(b->t, vnet, r->next_hop_ip);
+		if (vm < 0 || b->slots.vm[vm] < 0)
 			return drop(XV_DROP_NVA_UNREACHABLE);
-		return to_nic(XV_ACT_NIC, slot);
+		return to_nic(b->slots.vm[vm], b->t->vms[vm].vnet);
 	default:
 		return drop(XV_DROP_NONE_ROUTE);
 	}
 }
 
-static struct xv_route gw_route(const struct builder *b, int g, int row)
+static struct entry gw_route(const struct builder *b, int g, int row)
 {
-	struct xv_route v = to_nic(XV_ACT_RELAY, b->slots.gw[g]);
+	struct entry en = to_nic(b->slots.gw[g], -1);
 
-	v.route_id = b->gw_base[g] + row;
-	v.hits = b->img->nown + g;
-	return v;
+	en.r.route_id = b->gw_base[g] + row;
+	en.r.hits = b->img->nown + g;
+	return en;
 }
 
-static struct xv_route own_route(const struct builder *b, int subnet, int row)
+static struct entry own_route(const struct builder *b, int subnet, int row)
 {
 	const struct route_set *rs = &b->e->sets[subnet];
-	struct xv_route v = resolve(b, b->t->subnets[subnet].vnet, &rs->own[row]);
+	struct entry en = resolve(b, b->t->subnets[subnet].vnet, &rs->own[row]);
 
-	v.route_id = b->subnet_base[subnet] + row;
-	v.hits = v.route_id;
-	return v;
+	en.r.route_id = b->subnet_base[subnet] + row;
+	en.r.hits = en.r.route_id;
+	return en;
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -281,7 +323,7 @@ static int gw_exact(const struct gw_routes *gw, struct prefix p)
  * route: the longest Active route containing p, own before gateway on a tie
  * (engine_lookup's order, R6.1).
  */
-static struct xv_route shadow_answer(const struct builder *b, int subnet, struct prefix p)
+static struct entry shadow_answer(const struct builder *b, int subnet, struct prefix p)
 {
 	const struct route_set *rs = &b->e->sets[subnet];
 
@@ -324,155 +366,252 @@ static bool gw_may_win(const struct route_set *rs, struct prefix p)
 	return false;
 }
 
-static int subnet_add(struct builder *b, int s, struct prefix p, struct xv_route r)
+/*
+ * The checks of a frame from VNet from entering VNet to (R8.2, A6-A8):
+ * the sender side's allowVirtualNetworkAccess; the receiver's
+ * allowForwardedTraffic for a source outside the sender's VNet.
+ */
+static __u8 cross_flags(const struct topology *t, int from, int to)
 {
-	if (gw_may_win(&b->e->sets[s], p))
-		r.flags |= XV_ROUTE_F_GW;
-	return table_add(b, s, p, r);
-}
+	if (from < 0 || to < 0 || from == to)
+		return 0;
+	for (int i = 0; i < t->npeerings; i++) {
+		const struct peering *p = &t->peerings[i];
 
-static int compile_subnet(struct builder *b, int s)
-{
-	const struct route_set *rs = &b->e->sets[s];
-	int err;
-
-	for (int i = 0; i < rs->nown; i++) {
-		if (!rs->own[i].active)
+		if (p->from != from || p->to != to || p->reverse < 0)
 			continue;
-		err = subnet_add(b, s, rs->own[i].prefix, own_route(b, s, i));
-		if (err)
-			return err;
+		if (!p->allow_vnet_access)
+			return XV_ROUTE_F_DENIED;
+		/* The receiver's own peering object decides (A6). */
+		return t->peerings[p->reverse].allow_forwarded_traffic ? 0 : XV_ROUTE_F_FORWARDED;
 	}
-	for (int i = 0; i < rs->ngw_invalid; i++) {
-		struct prefix p = rs->gw->routes[rs->gw_invalid[i]].prefix;
-
-		if (own_exact(rs, p) >= 0) /* already the table's, and as long */
-			continue;
-		err = subnet_add(b, s, p, shadow_answer(b, s, p));
-		if (err)
-			return err;
-	}
-	return 0;
+	return XV_ROUTE_F_DENIED;
 }
 
-/* VNet spaces: one table each (forwarded-traffic check), and the Internet edge's. */
-static int compile_spaces(struct builder *b)
+/* ---- tries ----------------------------------------------------------- */
+
+static int chunk_new(struct builder *b, __u32 fill)
 {
-	const struct topology *t = b->t;
-	int err;
-
-	for (int v = 0; v < t->nvnets; v++) {
-		for (int i = 0; i < t->vnets[v].nspace; i++) {
-			struct prefix p = t->vnets[v].space[i];
-			struct xv_route r = to_owner(v);
-			bool taken = false;
-
-			r.route_id = XV_NONE;	/* not an effective route: no name, no hits */
-			r.hits = XV_NONE;
-			err = table_add(b, XV_TABLE_SPACE(t->nsubnets, v), p, r);
-			if (err)
-				return err;
-			/* Unpeered VNets may share a space: the first declared is reached. */
-			for (int w = 0; w < v && !taken; w++)
-				for (int j = 0; j < t->vnets[w].nspace && !taken; j++)
-					taken = prefix_equal(t->vnets[w].space[j], p);
-			if (!taken)
-				err = table_add(b, fabric_internet_table(t), p, r);
-			if (err)
-				return err;
-		}
-	}
-	return 0;
-}
-
-/* A new chunk of 256 entries at the end of *level, every entry fill. */
-static int dir_chunk(__u32 **level, int *n, int *cap, __u32 fill)
-{
-	int chunk = *n / 256;
-
-	if (*n + 256 > *cap) {
-		int ncap = *cap ? 2 * *cap : 256 * 64;
-		__u32 *nl = realloc(*level, (size_t)ncap * sizeof(**level));
-
-		if (!nl)
-			return -ENOMEM;
-		*level = nl;
-		*cap = ncap;
-	}
+	if (grow((void **)&b->chunks, &b->chunks_cap, (b->nchunks + 1) * 256, sizeof(__u32)))
+		return -ENOMEM;
 	for (int i = 0; i < 256; i++)
-		(*level)[*n + i] = fill;
-	*n += 256;
-	return chunk;
+		b->chunks[(size_t)b->nchunks * 256 + i] = fill;
+	return b->nchunks++;
 }
 
-/* The chunk *e points to, made from the leaf (or nothing) it held. */
-static int dir_descend(__u32 **level, int *n, int *cap, __u32 *e)
+/* The chunk under entry i of chunk c, made from the leaf (or nothing) it held. */
+static int chunk_descend(struct builder *b, int c, int i)
 {
-	int chunk;
+	__u32 e = b->chunks[(size_t)c * 256 + i];
+	int child;
 
-	if (*e & XV_DIR_CHUNK)
-		return (int)(*e & ~XV_DIR_CHUNK);
-	chunk = dir_chunk(level, n, cap, *e);
-	if (chunk >= 0)
-		*e = XV_DIR_CHUNK | (__u32)chunk;
-	return chunk;
-}
-
-static void dir_fill(__u32 *at, int count, __u32 leaf)
-{
-	for (int i = 0; i < count; i++)
-		at[i] = leaf;
+	if (e & XV_TRIE_CHUNK)
+		return (int)(e & XV_TRIE_LINE_MASK);
+	child = chunk_new(b, e);
+	if (child >= 0)
+		b->chunks[(size_t)c * 256 + i] = XV_TRIE_CHUNK | child;
+	return child;
 }
 
 /*
  * Insert shortest prefixes first so that longer ones overwrite them: a
  * chunk starts as a copy of the leaf it replaces.
  */
-static int dir_insert(struct builder *b, int g, struct prefix p, __u32 leaf)
+static int trie_insert(struct builder *b, int root, struct prefix p, __u32 leaf)
 {
-	struct fabric_image *img = b->img;
-	__u32 *e = &img->dir16[(size_t)g << 16 | p.addr >> 16];
-	int c;
+	int c = root;
 
-	if (p.len <= 16) {
-		dir_fill(e, 1 << (16 - p.len), leaf);
-		return 0;
+	for (int shift = 24;; shift -= 8) {
+		__u32 *e = &b->chunks[(size_t)c * 256 + (p.addr >> shift & 0xff)];
+
+		if (p.len <= 32 - shift) {
+			for (int i = 0; i < 1 << (32 - shift - p.len); i++)
+				e[i] = leaf;
+			return 0;
+		}
+		c = chunk_descend(b, c, p.addr >> shift & 0xff);
+		if (c < 0)
+			return c;
 	}
-	c = dir_descend(&img->dir24, &img->ndir24, &b->dir24_cap, e);
-	if (c < 0)
-		return c;
-	e = &img->dir24[c * 256 + (p.addr >> 8 & 0xff)];
-	if (p.len <= 24) {
-		dir_fill(e, 1 << (24 - p.len), leaf);
-		return 0;
-	}
-	c = dir_descend(&img->dir32, &img->ndir32, &b->dir32_cap, e);
-	if (c < 0)
-		return c;
-	dir_fill(&img->dir32[c * 256 + (p.addr & 0xff)], 1 << (32 - p.len), leaf);
+}
+
+static __u32 chunks_lookup(const struct builder *b, int root, __u32 dst)
+{
+	__u32 e = XV_TRIE_CHUNK | root;
+
+	for (int shift = 24; e & XV_TRIE_CHUNK; shift -= 8)
+		e = b->chunks[(size_t)(e & XV_TRIE_LINE_MASK) * 256 + (dst >> shift & 0xff)];
+	return e;
+}
+
+static __u32 leaf(int len, __u32 id)
+{
+	return XV_TRIE_LEAF | (__u32)len << XV_TRIE_LEN_SHIFT | id;
+}
+
+/* A record's leaf: records are numbered in the order they are made. */
+static int record_leaf(struct builder *b, int len, struct xv_route r, __u32 *out)
+{
+	if (b->nrecs == XV_TRIE_MAX_IDS)
+		return -E2BIG;
+	if (grow((void **)&b->recs, &b->recs_cap, b->nrecs + 1, sizeof(*b->recs)))
+		return -ENOMEM;
+	b->recs[b->nrecs] = r;
+	*out = leaf(len, b->nrecs++);
 	return 0;
+}
+
+/* The slot's VNet and address (host order); false: the Internet edge. */
+static bool nic_addr(const struct builder *b, int slot, int *vnet, uint32_t *ip)
+{
+	const struct fabric_nic *n = &b->nics[slot];
+
+	*vnet = -1;
+	*ip = 0;
+	if (n->kind == XV_NIC_VM) {
+		*vnet = b->t->vms[n->index].vnet;
+		*ip = b->t->vms[n->index].ip;
+	} else if (n->kind == XV_NIC_GATEWAY) {
+		*vnet = b->t->gateways[n->index].vnet;
+		*ip = b->t->gateways[n->index].ip;
+	}
+	return n->kind != XV_NIC_INTERNET;
+}
+
+/*
+ * An owner route reaches every NIC of its VNet inside its prefix that no
+ * longer route of the table takes: a /32 leaf each, with the route's name
+ * and length.
+ */
+static int expand_owners(struct builder *b, int root, const struct entry *en)
+{
+	for (int k = 0; k < b->img->nnics; k++) {
+		struct xv_route r = en->r;
+		uint32_t ip;
+		__u32 l;
+		int vnet, err;
+
+		if (!nic_addr(b, k, &vnet, &ip) || vnet != en->to_vnet || !prefix_has(en->p, ip) ||
+		    chunks_lookup(b, root, ip) != en->leaf)
+			continue;
+		r.action = XV_ACT_NIC;
+		r.arg = k;
+		err = record_leaf(b, en->p.len, r, &l);
+		if (!err)
+			err = trie_insert(b, root, (struct prefix){ ip, 32 }, l);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int cmp_entry_len(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	if (x->p.len != y->p.len)
+		return x->p.len - y->p.len;
+	return x < y ? -1 : x > y;	/* the order added, on a tie */
+}
+
+/* The table's entries so far become trie root (b->roots[at]), sending from VNet from. */
+static int table_build(struct builder *b, int at, int from)
+{
+	int root = chunk_new(b, 0), err = root < 0 ? root : 0;
+
+	qsort(b->ents, b->nents, sizeof(*b->ents), cmp_entry_len);
+	for (int i = 0; i < b->nents && !err; i++) {
+		struct entry *en = &b->ents[i];
+
+		en->r.flags |= cross_flags(b->t, from, en->to_vnet);
+		err = record_leaf(b, en->p.len, en->r, &en->leaf);
+		if (!err)
+			err = trie_insert(b, root, en->p, en->leaf);
+	}
+	for (int i = 0; i < b->nents && !err; i++)
+		if (b->ents[i].owner)
+			err = expand_owners(b, root, &b->ents[i]);
+	b->roots[at] = root;
+	b->nents = 0;
+	return err;
+}
+
+static int subnet_add(struct builder *b, int s, struct prefix p, struct entry en)
+{
+	if (gw_may_win(&b->e->sets[s], p))
+		en.r.flags |= XV_ROUTE_F_GW;
+	return table_add(b, p, en);
+}
+
+static int compile_subnet(struct builder *b, int s)
+{
+	const struct route_set *rs = &b->e->sets[s];
+	int err = 0;
+
+	for (int i = 0; i < rs->nown && !err; i++)
+		if (rs->own[i].active)
+			err = subnet_add(b, s, rs->own[i].prefix, own_route(b, s, i));
+	for (int i = 0; i < rs->ngw_invalid && !err; i++) {
+		struct prefix p = rs->gw->routes[rs->gw_invalid[i]].prefix;
+
+		if (own_exact(rs, p) >= 0) /* already the table's, and as long */
+			continue;
+		err = subnet_add(b, s, p, shadow_answer(b, s, p));
+	}
+	return err ? err : table_build(b, s, b->t->subnets[s].vnet);
+}
+
+/*
+ * VNet spaces: one table each (only whether a source is inside matters:
+ * the forwarded-traffic check), and the Internet edge's: every VNet's
+ * space, to its NICs.
+ */
+static int compile_spaces(struct builder *b)
+{
+	const struct topology *t = b->t;
+	int err = 0;
+
+	for (int v = 0; v < t->nvnets && !err; v++) {
+		for (int i = 0; i < t->vnets[v].nspace && !err; i++)
+			err = table_add(b, t->vnets[v].space[i], drop(XV_DROP_NO_OWNER));
+		if (!err)
+			err = table_build(b, root_space(b, v), -1);
+	}
+	for (int v = 0; v < t->nvnets && !err; v++) {
+		for (int i = 0; i < t->vnets[v].nspace && !err; i++) {
+			struct prefix p = t->vnets[v].space[i];
+			struct entry en = to_owner(v);
+			bool taken = false;
+
+			/* Unpeered VNets may share a space: the first declared is reached. */
+			for (int w = 0; w < v && !taken; w++)
+				for (int j = 0; j < t->vnets[w].nspace && !taken; j++)
+					taken = prefix_equal(t->vnets[w].space[j], p);
+			en.r.route_id = XV_NONE;	/* not an effective route: no name, no hits */
+			en.r.hits = XV_NONE;
+			if (!taken)
+				err = table_add(b, p, en);
+		}
+	}
+	return err ? err : table_build(b, root_internet(b), -1);
 }
 
 static int compile_gwsets(struct builder *b)
 {
-	const struct topology *t = b->t;
-	struct fabric_image *img = b->img;
-
-	if ((unsigned int)b->img->nroutes > XV_DIR_MAX_ROUTES)
+	if ((unsigned int)b->img->nroutes > XV_TRIE_MAX_IDS)
 		return -E2BIG;
-	img->ndir16 = t->ngateways << 16;
-	img->dir16 = calloc(img->ndir16 ? img->ndir16 : 1, sizeof(*img->dir16));
-	if (!img->dir16)
-		return -ENOMEM;
-	for (int g = 0; g < t->ngateways; g++) {
+	for (int g = 0; g < b->t->ngateways; g++) {
 		const struct gw_routes *gw = &b->e->gw[g];
+		int root = chunk_new(b, 0);
 
+		if (root < 0)
+			return root;
+		b->roots[root_gw(b, g)] = root;
 		for (int len = 0; len <= 32; len++) {
 			for (int i = 0; i < gw->nby_len[len]; i++) {
 				int row = gw->by_len[len][i];
-				__u32 leaf = XV_DIR_LEAF | (__u32)len << XV_DIR_LEN_SHIFT |
-					     (__u32)(b->gw_base[g] + row);
-				int err = dir_insert(b, g, gw->routes[row].prefix, leaf);
+				int err = trie_insert(b, root, gw->routes[row].prefix,
+						      leaf(len, b->gw_base[g] + row));
 
 				if (err)
 					return err;
@@ -482,48 +621,97 @@ static int compile_gwsets(struct builder *b)
 	return 0;
 }
 
-static int compile_owners(struct builder *b)
+static int lines_new(struct builder *b, int n)
 {
-	const struct topology *t = b->t;
 	struct fabric_image *img = b->img;
+	int at = img->nlines;
 
-	img->owners = calloc(img->nnics ? img->nnics : 1, sizeof(*img->owners));
-	if (!img->owners)
+	if ((unsigned int)(at + n) > XV_TRIE_LINE_MASK)
+		return -E2BIG;
+	if (grow((void **)&img->trie, &b->lines_cap, at + n, sizeof(*img->trie)))
 		return -ENOMEM;
-	for (int i = 0; i < t->nvms; i++)
-		if (b->slots.vm[i] >= 0)
-			img->owners[img->nowners++] = (struct owner_entry){
-				{ t->vms[i].vnet, htonl(t->vms[i].ip) }, b->slots.vm[i] };
-	for (int i = 0; i < t->ngateways; i++)
-		if (b->slots.gw[i] >= 0)
-			img->owners[img->nowners++] = (struct owner_entry){
-				{ t->gateways[i].vnet, htonl(t->gateways[i].ip) }, b->slots.gw[i] };
+	memset(&img->trie[at], 0, n * sizeof(*img->trie));
+	img->nlines += n;
+	return at;
+}
+
+/* Lay chunk c out in lines, below it first; *out: the entry naming it. */
+static int chunk_emit(struct builder *b, int c, __u32 *out)
+{
+	__u32 e[256];
+	int runs = 0, at;
+
+	for (int i = 0; i < 256; i++) {
+		e[i] = b->chunks[(size_t)c * 256 + i];
+		if (e[i] & XV_TRIE_CHUNK) {
+			int err = chunk_emit(b, (int)(e[i] & XV_TRIE_LINE_MASK), &e[i]);
+
+			if (err)
+				return err;
+		}
+		runs += !i || e[i] != e[i - 1];
+	}
+	at = lines_new(b, runs <= XV_TRIE_RUNS ? 1 : 16);
+	if (at < 0)
+		return at;
+	if (runs > XV_TRIE_RUNS) {
+		memcpy(&b->img->trie[at], e, sizeof(e));
+		*out = XV_TRIE_CHUNK | at;
+		return 0;
+	}
+	{
+		struct xv_line *l = &b->img->trie[at];
+		int k = 0;
+
+		for (int i = 0; i < 256; i++) {
+			if (i && e[i] == e[i - 1])
+				continue;
+			l->c.starts[i / 64] |= 1ull << (i % 64);
+			l->c.run[k++] = e[i];
+		}
+		for (int w = 1; w < 4; w++)
+			l->c.before[w] = l->c.before[w - 1] +
+					 __builtin_popcountll(l->c.starts[w - 1]);
+	}
+	*out = XV_TRIE_CHUNK | XV_TRIE_COMPACT | at;
 	return 0;
 }
 
-static int compile_peers(struct builder *b)
+/* Records first, four a line, then every trie; roots become entries. */
+static int emit(struct builder *b, int nroots)
 {
-	const struct topology *t = b->t;
-	struct fabric_image *img = b->img;
+	int at = lines_new(b, (b->nrecs + 3) / 4);
 
-	img->npeers = t->nvnets * t->nvnets;
-	img->peers = calloc(img->npeers ? img->npeers : 1, 1);
-	if (!img->peers)
-		return -ENOMEM;
-	for (int i = 0; i < t->npeerings; i++) {
-		const struct peering *p = &t->peerings[i];
-		__u8 *cell = &img->peers[p->from * t->nvnets + p->to];
+	if (at < 0)
+		return at;
+	for (int i = 0; i < b->nrecs; i++)
+		b->img->trie[i / 4].r[i % 4] = b->recs[i];
+	for (int i = 0; i < nroots; i++) {
+		int err = chunk_emit(b, (int)b->roots[i], &b->roots[i]);
 
-		if (p->reverse < 0)
-			continue;
-		*cell |= XV_PEER_CONNECTED;
-		if (p->allow_vnet_access)
-			*cell |= XV_PEER_ACCESS;
-		/* The receiver's own peering object decides (A6). */
-		if (t->peerings[p->reverse].allow_forwarded_traffic)
-			*cell |= XV_PEER_FORWARDED;
+		if (err)
+			return err;
 	}
 	return 0;
+}
+
+__u32 fabric_trie_lookup(const struct fabric_image *img, __u32 root, __u32 dst)
+{
+	__u32 e = root;
+
+	for (int shift = 24; shift >= 0 && e & XV_TRIE_CHUNK; shift -= 8) {
+		const struct xv_line *l = &img->trie[e & XV_TRIE_LINE_MASK];
+		__u32 i = dst >> shift & 0xff;
+		__u64 bits;
+
+		if (!(e & XV_TRIE_COMPACT)) {
+			e = l[i / 16].e[i % 16];
+			continue;
+		}
+		bits = l->c.starts[i / 64] & (~0ull >> (63 - i % 64));
+		e = l->c.run[l->c.before[i / 64] + __builtin_popcountll(bits) - 1];
+	}
+	return e;
 }
 
 /* Route ids: each subnet's own rows, then each gateway's learned routes. */
@@ -559,16 +747,18 @@ int fabric_compile(const struct topology *t, const struct engine *e,
 		   const struct fabric_nic *nics, int n,
 		   struct fabric_image *img, char *err, size_t errlen)
 {
-	struct builder b = { .t = t, .e = e, .img = img };
-	int ret = -ENOMEM;
+	struct builder b = { .t = t, .e = e, .nics = nics, .img = img };
+	int nroots = t->nsubnets + t->nvnets + 1 + t->ngateways, ret = -ENOMEM;
 
 	memset(img, 0, sizeof(*img));
 	b.slots.vm = calloc(t->nvms + 1, sizeof(int));
 	b.slots.gw = calloc(t->ngateways + 1, sizeof(int));
 	b.subnet_base = calloc(t->nsubnets + 1, sizeof(int));
 	b.gw_base = calloc(t->ngateways + 1, sizeof(int));
+	b.roots = calloc(nroots, sizeof(*b.roots));
 	img->nics = calloc(n ? n : 1, sizeof(*img->nics));
-	if (!b.slots.vm || !b.slots.gw || !b.subnet_base || !b.gw_base || !img->nics)
+	if (!b.slots.vm || !b.slots.gw || !b.subnet_base || !b.gw_base || !b.roots ||
+	    !img->nics)
 		goto out;
 	img->nnics = n;
 	snprintf(err, errlen, "out of memory");
@@ -576,8 +766,6 @@ int fabric_compile(const struct topology *t, const struct engine *e,
 	if (ret)
 		goto out;
 	ret = number_routes(&b);
-	for (int i = 0; !ret && i < n; i++)
-		compile_nic(&b, &nics[i], &img->nics[i]);
 	for (int s = 0; !ret && s < t->nsubnets; s++)
 		ret = compile_subnet(&b, s);
 	if (!ret)
@@ -585,14 +773,20 @@ int fabric_compile(const struct topology *t, const struct engine *e,
 	if (!ret)
 		ret = compile_gwsets(&b);
 	if (!ret)
-		ret = compile_owners(&b);
-	if (!ret)
-		ret = compile_peers(&b);
+		ret = emit(&b, nroots);
+	for (int i = 0; !ret && i < n; i++)
+		compile_nic(&b, &nics[i], &img->nics[i]);
+	if (ret == -E2BIG)
+		snprintf(err, errlen, "too many routes for the fabric's tables");
 out:
 	free(b.slots.vm);
 	free(b.slots.gw);
 	free(b.subnet_base);
 	free(b.gw_base);
+	free(b.roots);
+	free(b.ents);
+	free(b.chunks);
+	free(b.recs);
 	if (ret)
 		fabric_image_free(img);
 	return ret;
@@ -601,12 +795,7 @@ out:
 void fabric_image_free(struct fabric_image *img)
 {
 	free(img->nics);
-	free(img->tables);
-	free(img->dir16);
-	free(img->dir24);
-	free(img->dir32);
-	free(img->owners);
-	free(img->peers);
+	free(img->trie);
 	free(img->routes);
 	memset(img, 0, sizeof(*img));
 }

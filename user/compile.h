@@ -23,16 +23,6 @@ struct fabric_nic {
 	unsigned char mac[6];	/* inner end's MAC */
 };
 
-struct lpm_entry {
-	struct xv_lpm_key key;
-	struct xv_route val;
-};
-
-struct owner_entry {
-	struct xv_owner_key key;
-	__u32 slot;
-};
-
 /* Where a route id comes from, to name it in stats and trace. */
 struct route_ref {
 	int subnet;		/* own route of this subnet (row in sets[subnet].own), or -1 */
@@ -43,14 +33,8 @@ struct route_ref {
 struct fabric_image {
 	struct xv_nic *nics;		/* one per NIC slot */
 	int nnics;
-	struct lpm_entry *tables;	/* subnets' routes, VNet spaces, Internet edge */
-	int ntables;
-	__u32 *dir16, *dir24, *dir32;	/* gateway sets, shared by subnets */
-	int ndir16, ndir24, ndir32;	/* entries, always even */
-	struct owner_entry *owners;
-	int nowners;
-	__u8 *peers;			/* nvnets * nvnets, XV_PEER_* */
-	int npeers;
+	struct xv_line *trie;		/* every table and gateway set (xvnet_abi.h) */
+	int nlines;
 	struct route_ref *routes;	/* indexed by route id: own routes first */
 	int nroutes;
 	int nown;			/* own routes; then one hit counter per gateway */
@@ -73,10 +57,18 @@ void fabric_route_row(const struct topology *t, const struct engine *e,
 /* A verdict's name: Forwarded, ArpReply, or the drop reason. */
 const char *fabric_verdict_name(enum xv_verdict v);
 
-/* The Internet edge's table id. */
-static inline __u32 fabric_internet_table(const struct topology *t)
+/*
+ * The entry the trie rooted at root (an XV_TRIE_CHUNK entry) holds for dst
+ * (host order): a leaf, or 0. The lookup fabric.bpf.c makes.
+ */
+__u32 fabric_trie_lookup(const struct fabric_image *img, __u32 root, __u32 dst);
+
+/* The record a table's leaf names. */
+static inline const struct xv_route *fabric_record(const struct fabric_image *img, __u32 leaf)
 {
-	return XV_TABLE_SPACE(t->nsubnets, t->nvnets);
+	__u32 id = leaf & XV_TRIE_ID_MASK;
+
+	return &img->trie[id / 4].r[id % 4];
 }
 
 #endif

@@ -26,13 +26,9 @@
  * as "prog". The outer (per-generation) maps, whose inner maps' shapes are
  * in shapes[]:
  */
-enum gen_map { GEN_TABLES, GEN_DIR16, GEN_DIR24, GEN_DIR32, GEN_OWNERS, GEN_PEERS,
-	       GEN_HITS, NGEN };
+enum gen_map { GEN_TRIE, GEN_HITS, NGEN };
 
-static const char *const gen_names[NGEN] = {
-	"tables_gen", "dir16_gen", "dir24_gen", "dir32_gen", "owners_gen", "peers_gen",
-	"hits_gen",
-};
+static const char *const gen_names[NGEN] = { "trie_gen", "hits_gen" };
 
 /* The other maps a generation swap needs. */
 enum { FIX_NICS, FIX_CONFIG, FIX_IFINDEX_SLOT, FIX_EGRESS, NFIX };
@@ -104,14 +100,8 @@ struct inner_shape {
 };
 
 static const struct inner_shape shapes[NGEN] = {
-	[GEN_TABLES] = { BPF_MAP_TYPE_LPM_TRIE, sizeof(struct xv_lpm_key), sizeof(struct xv_route),
-			 BPF_F_NO_PREALLOC },
-	/* Two u32 entries per u64 element, in host order (fabric.bpf.c dir_entry()). */
-	[GEN_DIR16] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), BPF_F_INNER_MAP },
-	[GEN_DIR24] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), BPF_F_INNER_MAP },
-	[GEN_DIR32] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), BPF_F_INNER_MAP },
-	[GEN_OWNERS] = { BPF_MAP_TYPE_HASH, sizeof(struct xv_owner_key), sizeof(__u32), 0 },
-	[GEN_PEERS] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u8), BPF_F_INNER_MAP },
+	[GEN_TRIE] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct xv_line),
+		       BPF_F_INNER_MAP | BPF_F_MMAPABLE },
 	[GEN_HITS] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), BPF_F_INNER_MAP },
 };
 
@@ -133,7 +123,7 @@ static int create_inner(int i, int entries)
 static int fill_array(int fd, const void *values, size_t size, int n)
 {
 	enum { BATCH = 65536 };
-	static const char zero[sizeof(__u64)];	/* the largest element here */
+	static const char zero[sizeof(struct xv_line)];	/* the largest element here */
 	__u32 *keys = malloc(BATCH * sizeof(*keys)), count = 0;
 	char *vals = malloc(BATCH * size);
 	int ret = 0;
@@ -161,46 +151,18 @@ static int fill_array(int fd, const void *values, size_t size, int n)
 	return ret;
 }
 
-static int fill_lpm(int fd, const struct lpm_entry *e, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (bpf_map_update_elem(fd, &e[i].key, &e[i].val, BPF_ANY))
-			return -errno;
-	return 0;
-}
-
-static int fill_owners(int fd, const struct owner_entry *e, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (bpf_map_update_elem(fd, &e[i].key, &e[i].slot, BPF_NOEXIST))
-			return -errno;
-	return 0;
-}
-
 static int fill_inner(enum gen_map i, int fd, const struct fabric_image *img)
 {
-	switch (i) {
-	case GEN_TABLES: return fill_lpm(fd, img->tables, img->ntables);
-	case GEN_DIR16: return fill_array(fd, img->dir16, sizeof(__u64), img->ndir16 / 2);
-	case GEN_DIR24: return fill_array(fd, img->dir24, sizeof(__u64), img->ndir24 / 2);
-	case GEN_DIR32: return fill_array(fd, img->dir32, sizeof(__u64), img->ndir32 / 2);
-	case GEN_OWNERS: return fill_owners(fd, img->owners, img->nowners);
-	case GEN_PEERS: return fill_array(fd, img->peers, 1, img->npeers);
-	default: return 0; /* hits start at zero */
-	}
+	if (i == GEN_TRIE)
+		return fill_array(fd, img->trie, sizeof(*img->trie), img->nlines);
+	return 0; /* hits start at zero */
 }
 
 static int inner_entries(enum gen_map i, const struct fabric_image *img)
 {
-	const int n[NGEN] = {
-		[GEN_TABLES] = img->ntables,
-		[GEN_DIR16] = img->ndir16 / 2, [GEN_DIR24] = img->ndir24 / 2,
-		[GEN_DIR32] = img->ndir32 / 2, [GEN_OWNERS] = img->nowners,
-		[GEN_PEERS] = img->npeers,
-		[GEN_HITS] = img->nhits * libbpf_num_possible_cpus(),
-	};
-
-	return n[i];
+	if (i == GEN_TRIE)
+		return img->nlines;
+	return img->nhits * libbpf_num_possible_cpus();
 }
 
 /* The NIC records of one generation: their half of the nics array. */

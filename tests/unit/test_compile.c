@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The fabric compiler, without BPF: the images it produces are looked up
- * here exactly as fabric.bpf.c does (table LPM, gateway set DIR-16-8-8
- * only for table routes flagged XV_ROUTE_F_GW, and only when strictly
- * longer) and must give the route
- * engine's engine_lookup() answer for every subnet and destination.
+ * here exactly as fabric.bpf.c does (the subnet's table, then the gateway
+ * set only under table routes flagged XV_ROUTE_F_GW, and only when
+ * strictly longer) and must give the route engine's engine_lookup()
+ * answer for every subnet and destination; VnetLocal and peering routes
+ * must reach the NIC owning the address.
  */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -68,28 +70,88 @@ static const char yaml[] =
 struct fixture {
 	struct topology t;
 	struct engine e;
-	struct fabric_nic nics[8];
+	struct fabric_nic nics[32];
 	int n;
 	struct fabric_image img;
 };
 
-static int setup(void **state)
+static int subnet_of(const struct fixture *f, const struct xv_nic *nic)
+{
+	if (nic->kind == XV_NIC_GATEWAY)
+		return f->t.gateways[nic->index].subnet;
+	return f->t.vms[nic->index].subnet;
+}
+
+/* Every VM, the gateways and the Internet edge, in that order. */
+static struct fixture *fixture_up(const char *name, const char *text)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct diags d = { 0 };
 	char err[256];
 
-	if (!f || topo_parse("shadows", yaml, strlen(yaml), &f->t, &d) ||
-	    engine_build(&f->e, &f->t))
-		return -1;
+	if (!f || topo_parse(name, text, strlen(text), &f->t, &d) ||
+	    engine_build(&f->e, &f->t) || f->t.nvms + f->t.ngateways >= 32)
+		return NULL;
 	for (int i = 0; i < f->t.nvms; i++)
 		f->nics[f->n++] = (struct fabric_nic){ XV_NIC_VM, i, 10 + i, { 2, 0, 0, 0, 0, i } };
-	f->nics[f->n++] = (struct fabric_nic){ XV_NIC_GATEWAY, 0, 30, { 2, 0, 0, 0, 1, 0 } };
-	f->nics[f->n++] = (struct fabric_nic){ XV_NIC_INTERNET, -1, 40, { 2, 0, 0, 0, 2, 0 } };
+	for (int i = 0; i < f->t.ngateways; i++)
+		f->nics[f->n++] = (struct fabric_nic){ XV_NIC_GATEWAY, i, 50 + i, { 2, 0, 0, 0, 1, i } };
+	f->nics[f->n++] = (struct fabric_nic){ XV_NIC_INTERNET, -1, 90, { 2, 0, 0, 0, 2, 0 } };
 	if (fabric_compile(&f->t, &f->e, f->nics, f->n, &f->img, err, sizeof(err)))
-		return -1;
-	*state = f;
-	return 0;
+		return NULL;
+	return f;
+}
+
+static int setup(void **state)
+{
+	*state = fixture_up("shadows", yaml);
+	return *state ? 0 : -1;
+}
+
+/*
+ * Dense tables: runs of more than XV_TRIE_RUNS leaves in one chunk at
+ * every level (every other /24 of a /16, every other /28 of a /24, a dozen
+ * VMs side by side) next to sparse, scattered prefixes of every length.
+ */
+static int setup_dense(void **state)
+{
+	size_t cap = 1 << 16, len = 0;
+	char *y = malloc(cap);
+	unsigned int seed = 3;
+
+	len += snprintf(y + len, cap - len,
+			"name: dense\n"
+			"vnets:\n"
+			"  - name: hub\n"
+			"    addressSpace: [10.0.0.0/16]\n"
+			"    subnets:\n"
+			"      - {name: GatewaySubnet, addressPrefix: 10.0.255.0/27}\n"
+			"      - {name: app, addressPrefix: 10.0.2.0/24}\n"
+			"gateways:\n"
+			"  - {name: gw, vnet: hub, type: Vpn}\n"
+			"connections:\n"
+			"  - {name: c, gateway: gw, site: dc}\n"
+			"vms:\n");
+	for (int i = 0; i < 12; i++)
+		len += snprintf(y + len, cap - len, "  - {name: vm%d, subnet: hub/app, ip: 10.0.2.%d}\n",
+				i, 4 + i);
+	len += snprintf(y + len, cap - len, "sites:\n  - name: dc\n    addressSpace: [20.1.0.0/16");
+	for (int i = 0; i < 40; i++)
+		len += snprintf(y + len, cap - len, ", 20.1.%d.0/24", 2 * i);
+	for (int i = 0; i < 12; i++)
+		len += snprintf(y + len, cap - len, ", 20.2.3.%d/28", 32 * i % 256);
+	for (int i = 0; i < 300; i++) {
+		int plen = 8 + rand_r(&seed) % 25;
+		__u32 a = (30u + rand_r(&seed) % 190) << 24 | (__u32)rand_r(&seed) % (1 << 24);
+
+		a &= prefix_mask(plen);
+		len += snprintf(y + len, cap - len, ", %u.%u.%u.%u/%d", a >> 24, a >> 16 & 0xff,
+				a >> 8 & 0xff, a & 0xff, plen);
+	}
+	snprintf(y + len, cap - len, "]\n");
+	*state = fixture_up("dense", y);
+	free(y);
+	return *state ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -103,49 +165,22 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Longest match of id in entries, as BPF_MAP_TYPE_LPM_TRIE answers (dst: host order). */
-static const struct xv_route *lpm(const struct lpm_entry *e, int n, __u32 id, __u32 dst)
-{
-	const struct lpm_entry *best = NULL;
-
-	for (int i = 0; i < n; i++) {
-		struct prefix p = { ntohl(e[i].key.addr), e[i].key.prefixlen - 32 };
-
-		if (e[i].key.id == htonl(id) && prefix_has(p, dst) &&
-		    (!best || best->key.prefixlen < e[i].key.prefixlen))
-			best = &e[i];
-	}
-	return best ? &best->val : NULL;
-}
-
-/* fabric.bpf.c's gw_lookup(): at most three levels. */
-static bool dir_lookup(const struct fabric_image *img, __u32 gwset, __u32 dst,
-		       struct xv_route *g)
-{
-	__u32 e = img->dir16[gwset << 16 | dst >> 16];
-
-	if (e & XV_DIR_CHUNK)
-		e = img->dir24[(e & ~XV_DIR_CHUNK) << 8 | (dst >> 8 & 0xff)];
-	if (e & XV_DIR_CHUNK)
-		e = img->dir32[(e & ~XV_DIR_CHUNK) << 8 | (dst & 0xff)];
-	if (!(e & XV_DIR_LEAF))
-		return false;
-	*g = (struct xv_route){ .len = e >> XV_DIR_LEN_SHIFT & 0x3f,
-				.route_id = e & XV_DIR_ID_MASK };
-	return true;
-}
-
 /* fabric.bpf.c's route_lookup(). */
 static const struct xv_route *image_lookup(const struct fabric_image *img,
 					   const struct xv_nic *nic, __u32 dst,
 					   struct xv_route *tmp)
 {
-	const struct xv_route *r = lpm(img->tables, img->ntables, nic->table, dst);
+	__u32 e = fabric_trie_lookup(img, nic->table, dst);
+	const struct xv_route *r = e & XV_TRIE_LEAF ? fabric_record(img, e) : NULL;
 
-	if (nic->gwset != XV_NONE && (!r || r->flags & XV_ROUTE_F_GW) &&
-	    dir_lookup(img, nic->gwset, dst, tmp) && (!r || tmp->len > r->len))
-		return tmp;
-	return r;
+	if (!nic->gwset || (r && !(r->flags & XV_ROUTE_F_GW)))
+		return r;
+	e = fabric_trie_lookup(img, nic->gwset, dst);
+	if (!(e & XV_TRIE_LEAF) || (r && (e >> XV_TRIE_LEN_SHIFT & 0x3f) <= r->len))
+		return r;
+	*tmp = (struct xv_route){ .len = e >> XV_TRIE_LEN_SHIFT & 0x3f,
+				  .route_id = e & XV_TRIE_ID_MASK };
+	return tmp;
 }
 
 static bool same_route(const struct fixture *f, int subnet, const struct eff_route *want,
@@ -162,26 +197,66 @@ static bool same_route(const struct fixture *f, int subnet, const struct eff_rou
 	return ref->subnet == subnet && &f->e.sets[subnet].own[ref->row] == want;
 }
 
-/* Destinations at every edge of every prefix, and random ones. */
-static __u32 pick(const struct fixture *f, unsigned int *seed)
+/* Destinations at every edge of every route's prefix, at NICs, and random ones. */
+static __u32 pick(const struct fixture *f, const struct route_set *rs, unsigned int *seed)
 {
 	const struct gw_routes *gw = &f->e.gw[0];
-	int i = rand_r(seed) % (f->img.ntables + gw->n);
+	int i = rand_r(seed) % (rs->nown + gw->n + f->t.nvms);
 	struct prefix p;
 
 	if (rand_r(seed) % 4 == 0)
 		return (__u32)rand_r(seed) << 1 ^ (__u32)rand_r(seed);
-	if (i < f->img.ntables)
-		p = (struct prefix){ ntohl(f->img.tables[i].key.addr),
-				     f->img.tables[i].key.prefixlen - 32 };
+	if (i < rs->nown)
+		p = rs->own[i].prefix;
+	else if (i < rs->nown + gw->n)
+		p = gw->routes[i - rs->nown].prefix;
 	else
-		p = gw->routes[i - f->img.ntables].prefix;
+		p = (struct prefix){ f->t.vms[i - rs->nown - gw->n].ip, 32 };
 	switch (rand_r(seed) % 4) {
 	case 0: return p.addr;
 	case 1: return prefix_last(p);
 	case 2: return p.addr - 1;
 	default: return p.addr | ((__u32)rand_r(seed) & ~prefix_mask(p.len));
 	}
+}
+
+/* The NIC slot owning dst in vnet, -1: none (VMs, then gateways, as fixture_up). */
+static int owner_slot(const struct fixture *f, int vnet, __u32 dst)
+{
+	int vm = topo_vm_by_ip(&f->t, vnet, dst);
+
+	if (vm >= 0)
+		return vm;
+	for (int g = 0; g < f->t.ngateways; g++)
+		if (f->t.gateways[g].vnet == vnet && f->t.gateways[g].ip == dst)
+			return f->t.nvms + g;
+	return -1;
+}
+
+/* The same route, and VnetLocal and peering routes to the NIC owning dst. */
+static void check_lookup(const struct fixture *f, const struct xv_nic *nic, __u32 dst)
+{
+	struct eff_route tmp;
+	struct xv_route gtmp;
+	const struct eff_route *want = engine_lookup(&f->e, subnet_of(f, nic), dst, &tmp);
+	const struct xv_route *got = image_lookup(&f->img, nic, dst, &gtmp);
+	char buf[IPV4_STRLEN];
+	int vnet = -1;
+
+	if (!same_route(f, subnet_of(f, nic), want, got))
+		fail_msg("subnet %d, %s: image and engine disagree", subnet_of(f, nic),
+			 ipv4_str(dst, buf));
+	if (want && want->type == NH_VNET_LOCAL && !want->vnet_local_as_none)
+		vnet = nic->vnet;
+	else if (want && (want->type == NH_VNET_PEERING || want->type == NH_VNET_GLOBAL_PEERING))
+		vnet = want->peer_vnet;
+	if (vnet < 0)
+		return;
+	if (owner_slot(f, vnet, dst) < 0 ? got->action != XV_ACT_DROP || got->arg != XV_DROP_NO_OWNER
+					 : got->action != XV_ACT_NIC ||
+					   (int)got->arg != owner_slot(f, vnet, dst))
+		fail_msg("subnet %d, %s: not delivered to its owner", subnet_of(f, nic),
+			 ipv4_str(dst, buf));
 }
 
 static void test_lookup_matches_engine(void **state)
@@ -191,65 +266,95 @@ static void test_lookup_matches_engine(void **state)
 
 	for (int slot = 0; slot < f->n - 1; slot++) {	/* every NIC but the Internet edge */
 		const struct xv_nic *nic = &f->img.nics[slot];
+		const struct route_set *rs = &f->e.sets[subnet_of(f, nic)];
 
-		for (int i = 0; i < 20000; i++) {
-			__u32 dst = pick(f, &seed);
-			struct eff_route tmp;
-			struct xv_route gtmp;
-			const struct eff_route *want = engine_lookup(&f->e, nic->table, dst, &tmp);
-			const struct xv_route *got = image_lookup(&f->img, nic, dst, &gtmp);
-			char buf[IPV4_STRLEN];
-
-			if (!same_route(f, nic->table, want, got))
-				fail_msg("subnet %d, %s: image and engine disagree", nic->table,
-					 ipv4_str(dst, buf));
-		}
+		for (int i = 0; i < 20000; i++)
+			check_lookup(f, nic, pick(f, rs, &seed));
 	}
+}
+
+/* The record a table gives dst. */
+static const struct xv_route *table_record(const struct fixture *f, int slot, const char *dst)
+{
+	__u32 e = fabric_trie_lookup(&f->img, f->img.nics[slot].table, ntohl(inet_addr(dst)));
+
+	assert_true(e & XV_TRIE_LEAF);
+	return fabric_record(&f->img, e);
 }
 
 /* The shapes the lookup relies on. */
 static void test_image_shape(void **state)
 {
 	struct fixture *f = *state;
-	int quiet = topo_find_subnet(&f->t, "hub/quiet");
-	int app = topo_find_subnet(&f->t, "hub/app");
-	int shadows = 0;
+	enum { NVA, APP, QUIET, SPOKEVM, GW, INTERNET };
+	const struct xv_route *r;
 
-	/* Gateway routes kept once, not per subnet: one DIR-16 level per gateway. */
-	assert_int_equal(f->img.ndir16, f->t.ngateways << 16);
-	assert_true(f->img.ndir24 > 0 && f->img.ndir32 > 0);	/* /17-/24 and /25-/32 */
-	assert_int_equal(f->img.nics[2].gwset, XV_NONE);	/* quiet: no propagation */
-	assert_int_equal(f->img.nics[2].table, quiet);
-	assert_int_equal(f->img.nics[1].gwset, 0);
-	/* Shadows: table entries for a gateway prefix Invalid in the subnet. */
-	for (int i = 0; i < f->img.ntables; i++) {
-		const struct lpm_entry *x = &f->img.tables[i];
-		const struct route_ref *ref = &f->img.routes[x->val.route_id];
-
-		if (x->key.id == htonl(app) && ref->subnet == app &&
-		    (x->key.prefixlen - 32 != f->e.sets[app].own[ref->row].prefix.len ||
-		     ntohl(x->key.addr) != f->e.sets[app].own[ref->row].prefix.addr))
-			shadows++;
-	}
-	assert_true(shadows > 0);
+	assert_int_equal(f->img.nics[QUIET].gwset, 0);		/* no propagation */
+	assert_int_not_equal(f->img.nics[APP].gwset, 0);
+	assert_int_equal(f->img.nics[APP].gwset, f->img.nics[NVA].gwset); /* one set per gateway */
+	/* A shadow: gateway 10.0.5.0/24, Invalid in the VNet, is the table's. */
+	r = table_record(f, APP, "10.0.5.9");
+	assert_int_equal(r->len, 24);
+	assert_int_equal(f->img.routes[r->route_id].subnet, 1);
+	assert_true(prefix_equal(f->e.sets[1].own[f->img.routes[r->route_id].row].prefix,
+				 (struct prefix){ 0x0a000000, 16 }));
 	/* The gateway set is looked up only under routes it could beat. */
-	for (int i = 0; i < f->img.ntables; i++) {
-		const struct lpm_entry *x = &f->img.tables[i];
-		struct prefix p = { ntohl(x->key.addr), x->key.prefixlen - 32 };
-		struct prefix udr = { 0xc6336400, 24 };	/* 198.51.100.0/24, a /25 inside */
-		struct prefix vnet = { 0x0a000000, 16 };	/* 10.0.0.0/16, only Invalid inside */
-
-		if (x->key.id != htonl(app))
-			continue;
-		if (prefix_equal(p, udr))
-			assert_true(x->val.flags & XV_ROUTE_F_GW);
-		if (prefix_equal(p, vnet))
-			assert_false(x->val.flags & XV_ROUTE_F_GW);
-	}
+	assert_true(table_record(f, APP, "198.51.100.1")->flags & XV_ROUTE_F_GW);
+	assert_false(table_record(f, APP, "10.0.9.9")->flags & XV_ROUTE_F_GW);
+	/* Owners: a NIC, the rest of the prefix, the peering checks as flags. */
+	r = table_record(f, APP, "10.0.4.4");
+	assert_int_equal(r->action, XV_ACT_NIC);
+	assert_int_equal(r->arg, NVA);
+	assert_int_equal(r->flags & (XV_ROUTE_F_DENIED | XV_ROUTE_F_FORWARDED), 0);
+	r = table_record(f, APP, "10.0.4.5");
+	assert_int_equal(r->action, XV_ACT_DROP);
+	assert_int_equal(r->arg, XV_DROP_NO_OWNER);
+	r = table_record(f, SPOKEVM, "10.0.2.4");	/* hub refuses forwarded traffic */
+	assert_true(r->flags & XV_ROUTE_F_FORWARDED);
 	/* Gateway NIC: GatewaySubnet's table (R7.2), relays implicitly. */
-	assert_int_equal(f->img.nics[f->t.nvms].table, f->t.gateways[0].subnet);
-	assert_true(f->img.nics[f->t.nvms].flags & XV_NIC_F_GATEWAY);
-	assert_int_equal(f->img.nics[f->n - 1].table, fabric_internet_table(&f->t));
+	assert_int_equal(table_record(f, GW, "10.1.1.4")->arg, SPOKEVM);
+	assert_true(f->img.nics[GW].flags & XV_NIC_F_GATEWAY);
+	/* The Internet edge reaches NICs with no peering check. */
+	r = table_record(f, INTERNET, "10.1.1.4");
+	assert_int_equal(r->arg, SPOKEVM);
+	assert_int_equal(r->flags, 0);
+}
+
+/* Chunks below entry e, by kind. */
+static void count_chunks(const struct fabric_image *img, __u32 e, int *full, int *compact)
+{
+	const struct xv_line *l = &img->trie[e & XV_TRIE_LINE_MASK];
+	int n = 0;
+
+	if (!(e & XV_TRIE_CHUNK))
+		return;
+	if (!(e & XV_TRIE_COMPACT)) {
+		(*full)++;
+		for (int i = 0; i < 256; i++)
+			count_chunks(img, l[i / 16].e[i % 16], full, compact);
+		return;
+	}
+	(*compact)++;
+	for (int w = 0; w < 4; w++)
+		n += __builtin_popcountll(l->c.starts[w]);
+	assert_in_range(n, 1, XV_TRIE_RUNS);
+	for (int i = 0; i < n; i++)
+		count_chunks(img, l->c.run[i], full, compact);
+}
+
+/* Dense chunks are laid out in full, sparse ones compact, and both look up right. */
+static void test_dense_layout(void **state)
+{
+	struct fixture *f = *state;
+	const struct xv_nic *app = &f->img.nics[0];
+	int full = 0, compact = 0;
+
+	count_chunks(&f->img, app->gwset, &full, &compact);
+	assert_true(full >= 2 && compact > 0);	/* 20.1.0.0/16 and 20.2.3.0/24 in full */
+	full = compact = 0;
+	count_chunks(&f->img, app->table, &full, &compact);
+	assert_true(full >= 1);			/* twelve VMs side by side */
+	test_lookup_matches_engine(state);
 }
 
 static void test_bad_inventory(void **state)
@@ -273,6 +378,11 @@ int main(void)
 		cmocka_unit_test(test_image_shape),
 		cmocka_unit_test(test_bad_inventory),
 	};
+	const struct CMUnitTest dense[] = {
+		cmocka_unit_test(test_dense_layout),
+	};
 
-	return cmocka_run_group_tests_name("fabric compiler", tests, setup, teardown);
+	return cmocka_run_group_tests_name("fabric compiler", tests, setup, teardown) |
+	       cmocka_run_group_tests_name("fabric compiler, dense tables", dense, setup_dense,
+					   teardown);
 }
