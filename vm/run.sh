@@ -9,14 +9,15 @@
 # code (125 when the guest reported none). The image is built and cached
 # by vm/build-image.sh. Environment: VM_TIMEOUT (seconds for the command,
 # default 1800), VM_MEM (MiB, default 2048), VM_CPUS (default: host CPUs),
-# VM_ACCEL (kvm or tcg; default kvm when /dev/kvm is usable).
+# VM_ACCEL (kvm or tcg; default kvm when /dev/kvm is usable and the CPU
+# shows vmx or svm).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 IMG=build/vm
 
 usage() {
-	sed -n '2,12s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,13s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 }
 
