@@ -6,7 +6,7 @@ set -euo pipefail
 PKGS=(
 	build-essential clang llvm pkg-config
 	libbpf-dev libxdp-dev xdp-tools bpftool libelf-dev zlib1g-dev
-	libyaml-dev libjansson-dev libcmocka-dev
+	libyaml-dev libjansson-dev libcmocka-dev libmnl-dev
 	iproute2 bats iperf3 nftables ethtool tcpdump graphviz util-linux
 	iputils-ping ncat jq
 )
