@@ -176,3 +176,23 @@ check_receivers() {
 	[ "$n" -gt 0 ] || { echo "no pairs"; bad=1; }
 	return $bad
 }
+
+# setup_file of an example lab: deploy FILE renamed to a lab of our own
+# (tag $1), with probes and listeners in every node. Exports LAB and FILE.
+up_example() {
+	LAB=$(lab_name "$1")
+	FILE=$(renamed "$2" "$LAB")
+	export LAB FILE
+	xv destroy --lab "$LAB" >/dev/null 2>&1 || true
+	xv deploy -t "$FILE" >"$BATS_FILE_TMPDIR/deploy.log" 2>&1 || {
+		cat "$BATS_FILE_TMPDIR/deploy.log" >&3
+		return 1
+	}
+	install_probes "$LAB"
+	start_listeners "$LAB"
+}
+
+down_example() {
+	stop_listeners "$LAB"
+	xv destroy --lab "$LAB" >/dev/null 2>&1 || true
+}

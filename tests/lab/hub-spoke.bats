@@ -3,22 +3,10 @@
 # receives every flow, forced tunnelling through the firewall NVA.
 load common
 
-setup_file() {
-	LAB=$(lab_name hs)
-	FILE=$(renamed "$HS" "$LAB")
-	export LAB FILE
-	xv destroy --lab "$LAB" >/dev/null 2>&1 || true
-	xv deploy -t "$FILE" >"$BATS_FILE_TMPDIR/deploy.log" 2>&1 || {
-		cat "$BATS_FILE_TMPDIR/deploy.log" >&3
-		return 1
-	}
-	install_probes "$LAB"
-	start_listeners "$LAB"
-}
+setup_file() { up_example hs "$HS"; }
 
 teardown_file() {
-	stop_listeners "$LAB"
-	xv destroy --lab "$LAB" >/dev/null 2>&1 || true
+	down_example
 	xv destroy --lab "$(lab_name dn)" >/dev/null 2>&1 || true
 }
 

@@ -3,23 +3,9 @@
 # ExpressRoute circuit (meet-me router), each with its firewall NVA.
 load common
 
-setup_file() {
-	LAB=$(lab_name th)
-	FILE=$(renamed "$TH" "$LAB")
-	export LAB FILE
-	xv destroy --lab "$LAB" >/dev/null 2>&1 || true
-	xv deploy -t "$FILE" >"$BATS_FILE_TMPDIR/deploy.log" 2>&1 || {
-		cat "$BATS_FILE_TMPDIR/deploy.log" >&3
-		return 1
-	}
-	install_probes "$LAB"
-	start_listeners "$LAB"
-}
+setup_file() { up_example th "$TH"; }
 
-teardown_file() {
-	stop_listeners "$LAB"
-	xv destroy --lab "$LAB" >/dev/null 2>&1 || true
-}
+teardown_file() { down_example; }
 
 @test "two-hubs: every VM reaches exactly what Azure delivers (ICMP, TCP, UDP)" {
 	run check_reachability "$LAB" "$FILE"
