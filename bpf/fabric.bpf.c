@@ -170,12 +170,7 @@ static __always_inline __u32 chunk_entry(void *trie, __u32 c, __u32 idx)
 		return 0;
 	bits = l->c.starts[idx >> 6] & (~0ull >> (63 - (idx & 63)));
 	rank = l->c.before[idx >> 6] + __builtin_popcountll(bits) - 1;
-	if (rank < XV_TRIE_RUNS)
-		return l->c.run[rank];
-	rank -= XV_TRIE_RUNS;
-	line += 1 + (rank >> 4);
-	l = bpf_map_lookup_elem(trie, &line);
-	return l ? l->e[rank & 15] : 0;
+	return rank < XV_TRIE_RUNS ? l->c.run[rank] : 0;
 }
 
 /* The leaf (or 0) of the trie rooted at entry e for addr (host order). */

@@ -104,14 +104,12 @@ struct xv_route {
  * edge's) and gateway sets (each gateway's learned routes, once) are
  * multibit tries with 8-bit strides in one array of 64-byte lines. An
  * entry is nothing (0), a leaf or a chunk: the 256 entries for the next 8
- * bits of the address. A full chunk is 16 lines of 16 entries. A compact
- * one stores each run of equal entries once: a line with a bitmap of where
- * the runs start and the first XV_TRIE_RUNS runs, then 16 runs a line; a
- * chunk of up to 7 runs (most of a big scattered set) is one line. A
- * lookup reads at most four dependent lines (and the next line of a
- * compact chunk for a run past the seventh). A table leaf names a record
- * (struct xv_route, four a line, at the start of the array); a gateway-set
- * leaf names the learned route itself.
+ * bits of the address. A full chunk is 16 lines of 16 entries; a compact
+ * one (at most XV_TRIE_RUNS runs of equal entries, as most chunks of a big
+ * scattered set are) is one line: a bitmap of where each run starts and
+ * the runs' entries. A lookup reads at most four dependent lines. A table
+ * leaf names a record (struct xv_route, four a line, at the start of the
+ * array); a gateway-set leaf names the learned route itself.
  */
 #define XV_TRIE_CHUNK		(1u << 31)	/* entry: a chunk, first line in bits 0..29 */
 #define XV_TRIE_COMPACT		(1u << 30)	/* chunk entry: a compact chunk */
@@ -120,7 +118,7 @@ struct xv_route {
 #define XV_TRIE_LEN_SHIFT	24		/* leaf: prefix length in bits 24..29 */
 #define XV_TRIE_ID_MASK		0xffffffu	/* leaf: record or route id in bits 0..23 */
 #define XV_TRIE_MAX_IDS		(XV_TRIE_ID_MASK + 1)
-#define XV_TRIE_RUNS		7		/* runs in a compact chunk's first line */
+#define XV_TRIE_RUNS		7
 
 struct xv_line {
 	union {

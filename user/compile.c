@@ -635,12 +635,6 @@ static int lines_new(struct builder *b, int n)
 	return at;
 }
 
-/* Lines of a compact chunk of runs runs: the first holds XV_TRIE_RUNS. */
-static int compact_lines(int runs)
-{
-	return runs <= XV_TRIE_RUNS ? 1 : 1 + (runs - XV_TRIE_RUNS + 15) / 16;
-}
-
 /* Lay chunk c out in lines, below it first; *out: the entry naming it. */
 static int chunk_emit(struct builder *b, int c, __u32 *out)
 {
@@ -657,18 +651,14 @@ static int chunk_emit(struct builder *b, int c, __u32 *out)
 		}
 		runs += !i || e[i] != e[i - 1];
 	}
-	/* Compact unless that takes as many lines as the chunk in full. */
-	if (compact_lines(runs) >= 16) {
-		at = lines_new(b, 16);
-		if (at < 0)
-			return at;
+	at = lines_new(b, runs <= XV_TRIE_RUNS ? 1 : 16);
+	if (at < 0)
+		return at;
+	if (runs > XV_TRIE_RUNS) {
 		memcpy(&b->img->trie[at], e, sizeof(e));
 		*out = XV_TRIE_CHUNK | at;
 		return 0;
 	}
-	at = lines_new(b, compact_lines(runs));
-	if (at < 0)
-		return at;
 	{
 		struct xv_line *l = &b->img->trie[at];
 		int k = 0;
@@ -677,11 +667,7 @@ static int chunk_emit(struct builder *b, int c, __u32 *out)
 			if (i && e[i] == e[i - 1])
 				continue;
 			l->c.starts[i / 64] |= 1ull << (i % 64);
-			if (k < XV_TRIE_RUNS)
-				l->c.run[k] = e[i];
-			else
-				l[1 + (k - XV_TRIE_RUNS) / 16].e[(k - XV_TRIE_RUNS) % 16] = e[i];
-			k++;
+			l->c.run[k++] = e[i];
 		}
 		for (int w = 1; w < 4; w++)
 			l->c.before[w] = l->c.before[w - 1] +
@@ -715,7 +701,7 @@ __u32 fabric_trie_lookup(const struct fabric_image *img, __u32 root, __u32 dst)
 
 	for (int shift = 24; shift >= 0 && e & XV_TRIE_CHUNK; shift -= 8) {
 		const struct xv_line *l = &img->trie[e & XV_TRIE_LINE_MASK];
-		__u32 i = dst >> shift & 0xff, rank;
+		__u32 i = dst >> shift & 0xff;
 		__u64 bits;
 
 		if (!(e & XV_TRIE_COMPACT)) {
@@ -723,9 +709,7 @@ __u32 fabric_trie_lookup(const struct fabric_image *img, __u32 root, __u32 dst)
 			continue;
 		}
 		bits = l->c.starts[i / 64] & (~0ull >> (63 - i % 64));
-		rank = l->c.before[i / 64] + __builtin_popcountll(bits) - 1;
-		e = rank < XV_TRIE_RUNS ? l->c.run[rank] :
-		    l[1 + (rank - XV_TRIE_RUNS) / 16].e[(rank - XV_TRIE_RUNS) % 16];
+		e = l->c.run[l->c.before[i / 64] + __builtin_popcountll(bits) - 1];
 	}
 	return e;
 }
