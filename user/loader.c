@@ -117,7 +117,7 @@ static int fill_array(int fd, const void *values, size_t size, int n)
 	return ret;
 }
 
-/* The generation's own maps, sized from its image and the fabric's. */
+/* The generation's own maps, sized from its image. */
 static int size_generation(struct fabric *skel, const struct fabric_image *img)
 {
 	int ncpus = libbpf_num_possible_cpus();
