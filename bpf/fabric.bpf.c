@@ -15,56 +15,47 @@
 #include "xvnet_abi.h"
 
 /*
- * Per-generation tables: every outer map has two slots, and XV_CFG_GEN & 1
- * picks the slot all lookups of one frame use. Inner maps are sized by the
- * loader from the topology; the definitions below are only templates
- * (sizes rather than types: clang 14 emits the types as forward
- * declarations inside map-in-map templates).
+ * A generation is a program of its own: xvnet_fabric_gen below, loaded by
+ * every apply with its own tables, sized for that topology, and made
+ * current by one update of gens[0], where the attached program tail-calls
+ * it. A frame runs in one generation's program and reads only its tables,
+ * and these are plain arrays, whose lookups the verifier inlines (an array
+ * inside a map-in-map is a helper call per lookup).
  */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} gens SEC(".maps");
+
 /*
  * Every table and gateway set (xvnet_abi.h). Mmapable so that the lines
  * start page-aligned: each is one cache line.
  */
-struct trie_inner {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(map_flags, BPF_F_INNER_MAP | BPF_F_MMAPABLE);
-	__uint(max_entries, 1);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, sizeof(struct xv_line));
-};
-
-struct hits_inner {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(map_flags, BPF_F_INNER_MAP);
-	__uint(max_entries, 1);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, sizeof(__u64));
-};
-
-#define GENERATIONS(name, inner)				\
-	struct {						\
-		__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);	\
-		__uint(max_entries, 2);				\
-		__type(key, __u32);				\
-		__array(values, struct inner);			\
-	} name SEC(".maps")
-
-GENERATIONS(trie_gen, trie_inner);	/* records and tries: struct xv_line */
-GENERATIONS(hits_gen, hits_inner);	/* counter * ncpus + cpu -> hits */
-
-/*
- * Sized once for the fabric's lifetime (the NIC inventory is fixed), yet
- * per generation: [(gen & 1) * nnics + slot]. A plain array, so that the
- * two lookups every frame makes are inlined by the verifier.
- */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xv_line);
+} trie SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);	/* counter * ncpus + cpu -> hits */
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} hits SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);	/* slot -> NIC record */
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct xv_nic);
 } nics SEC(".maps");
 
-/* Fixed for the fabric's lifetime: the NIC inventory and the counters. */
+/* Shared by every generation: the NIC inventory, counters and trace. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, XV_CFG__COUNT);
@@ -98,15 +89,17 @@ struct {
 	__uint(max_entries, 1 << 20);
 } events SEC(".maps");
 
-/* Set by the loader: the number of NICs (also the stats slot of strangers), CPUs. */
+/*
+ * Set by the loader: the number of NICs (also the stats slot of strangers),
+ * CPUs, and the generation's number.
+ */
 const volatile __u32 nnics;
 const volatile __u32 ncpus;
+const volatile __u32 gen;
 
 /* What is known about the frame so far, for counters and trace. */
 struct frame {
 	const __u8 *mac;	/* the next hop NIC's MAC */
-	void *trie;		/* the generation's tries */
-	__u32 gen;
 	__u32 in, out, route_id;
 	__u32 src, dst;
 	__u16 ethertype;
@@ -132,29 +125,13 @@ struct arp_eth_ipv4 {
 
 static const __u8 fabric_mac[ETH_ALEN] = XV_FABRIC_MAC;
 
-static __always_inline void *gen_map(void *outer, __u32 gen)
+static __always_inline const struct xv_nic *nic_lookup(__u32 slot)
 {
-	__u32 slot = gen & 1;
-
-	return bpf_map_lookup_elem(outer, &slot);
-}
-
-static __always_inline void *gen_lookup(void *outer, __u32 gen, void *key)
-{
-	void *inner = gen_map(outer, gen);
-
-	return inner ? bpf_map_lookup_elem(inner, key) : NULL;
-}
-
-static __always_inline const struct xv_nic *nic_lookup(__u32 gen, __u32 slot)
-{
-	__u32 key = (gen & 1) * nnics + slot;
-
-	return slot < nnics ? bpf_map_lookup_elem(&nics, &key) : NULL;
+	return slot < nnics ? bpf_map_lookup_elem(&nics, &slot) : NULL;
 }
 
 /* The entry for byte idx of an address in the chunk that entry c names. */
-static __always_inline __u32 chunk_entry(void *trie, __u32 c, __u32 idx)
+static __always_inline __u32 chunk_entry(__u32 c, __u32 idx)
 {
 	__u32 line = c & XV_TRIE_LINE_MASK, rank;
 	const struct xv_line *l;
@@ -162,10 +139,10 @@ static __always_inline __u32 chunk_entry(void *trie, __u32 c, __u32 idx)
 
 	if (!(c & XV_TRIE_COMPACT)) {
 		line += idx >> 4;
-		l = bpf_map_lookup_elem(trie, &line);
+		l = bpf_map_lookup_elem(&trie, &line);
 		return l ? l->e[idx & 15] : 0;
 	}
-	l = bpf_map_lookup_elem(trie, &line);
+	l = bpf_map_lookup_elem(&trie, &line);
 	if (!l)
 		return 0;
 	bits = l->c.starts[idx >> 6] & (~0ull >> (63 - (idx & 63)));
@@ -174,23 +151,23 @@ static __always_inline __u32 chunk_entry(void *trie, __u32 c, __u32 idx)
 }
 
 /* The leaf (or 0) of the trie rooted at entry e for addr (host order). */
-static __always_inline __u32 trie_lookup(void *trie, __u32 e, __u32 addr)
+static __always_inline __u32 trie_lookup(__u32 e, __u32 addr)
 {
 #pragma unroll
 	for (int shift = 24; shift >= 0; shift -= 8)
 		if (e & XV_TRIE_CHUNK)
-			e = chunk_entry(trie, e, addr >> shift & 0xff);
+			e = chunk_entry(e, addr >> shift & 0xff);
 	return e & XV_TRIE_CHUNK ? 0 : e;
 }
 
-static __always_inline const struct xv_route *record(void *trie, __u32 leaf)
+static __always_inline const struct xv_route *record(__u32 leaf)
 {
 	__u32 id = leaf & XV_TRIE_ID_MASK, line = id >> 2;
 	const struct xv_line *l;
 
 	if (!(leaf & XV_TRIE_LEAF))
 		return NULL;
-	l = bpf_map_lookup_elem(trie, &line);
+	l = bpf_map_lookup_elem(&trie, &line);
 	return l ? &l->r[id & 3] : NULL;
 }
 
@@ -240,7 +217,7 @@ static __always_inline const struct xv_route *gw_lookup(struct frame *f,
 							const struct xv_nic *nic,
 							struct xv_route *g)
 {
-	__u32 e = trie_lookup(f->trie, nic->gwset, bpf_ntohl(f->dst));
+	__u32 e = trie_lookup(nic->gwset, bpf_ntohl(f->dst));
 
 	if (!(e & XV_TRIE_LEAF))
 		return NULL;
@@ -259,9 +236,9 @@ static __always_inline const struct xv_route *route_lookup(struct frame *f,
 {
 	const struct xv_route *r, *g;
 	__u32 idx;
-	__u64 *hits;
+	__u64 *n;
 
-	r = record(f->trie, trie_lookup(f->trie, nic->table, bpf_ntohl(f->dst)));
+	r = record(trie_lookup(nic->table, bpf_ntohl(f->dst)));
 	/*
 	 * Gateway-learned routes are kept once per gateway: the gateway set
 	 * wins only when strictly longer, and prefixes Invalid for this table
@@ -279,9 +256,9 @@ static __always_inline const struct xv_route *route_lookup(struct frame *f,
 	if (r->hits == XV_NONE)		/* the Internet edge's table */
 		return r;
 	idx = r->hits * ncpus + bpf_get_smp_processor_id();
-	hits = gen_lookup(&hits_gen, f->gen, &idx);
-	if (hits)
-		*hits += 1;
+	n = bpf_map_lookup_elem(&hits, &idx);
+	if (n)
+		*n += 1;
 	return r;
 }
 
@@ -297,7 +274,7 @@ static __always_inline int cross(struct frame *f, const struct xv_nic *nic,
 	if (r->flags & XV_ROUTE_F_DENIED)
 		return XV_DROP_PEERING_ACCESS;
 	if (r->flags & XV_ROUTE_F_FORWARDED && !(nic->flags & XV_NIC_F_GATEWAY) &&
-	    f->src != nic->ip && !trie_lookup(f->trie, nic->space, bpf_ntohl(f->src)))
+	    f->src != nic->ip && !trie_lookup(nic->space, bpf_ntohl(f->src)))
 		return XV_DROP_FORWARDED;
 	return XV_FWD;
 }
@@ -313,9 +290,8 @@ static __always_inline int decide(struct frame *f)
 	struct xv_route tmp;
 	int verdict;
 
-	nic = nic_lookup(f->gen, f->in);
-	f->trie = gen_map(&trie_gen, f->gen);
-	if (!nic || !f->trie)
+	nic = nic_lookup(f->in);
+	if (!nic)
 		return XV_DROP_NOT_NIC;
 	if (!(nic->flags & XV_NIC_F_FORWARDING) && f->src != nic->ip)
 		return XV_DROP_SRC_NOT_OWN;
@@ -333,7 +309,7 @@ static __always_inline int decide(struct frame *f)
 		return XV_DROP_NONE_ROUTE;
 	}
 	f->out = r->arg;
-	to = nic_lookup(f->gen, f->out);
+	to = nic_lookup(f->out);
 	if (!to)
 		return XV_DROP_NO_OWNER;
 	if (f->out == f->in)
@@ -379,7 +355,7 @@ static __always_inline void trace(const struct frame *f, int verdict)
 	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
 	if (!ev)
 		return;
-	ev->gen = f->gen;
+	ev->gen = gen;
 	ev->in = f->in;
 	ev->out = f->out;
 	ev->route_id = f->route_id;
@@ -449,8 +425,9 @@ static __always_inline int handle(struct xdp_md *ctx, struct frame *f)
 	return XV_FWD;
 }
 
+/* The current generation: tail-called by xvnet_fabric. */
 SEC("xdp")
-int xvnet_fabric(struct xdp_md *ctx)
+int xvnet_fabric_gen(struct xdp_md *ctx)
 {
 	__u64 bytes = ctx->data_end - ctx->data;
 	struct frame f = {
@@ -458,17 +435,14 @@ int xvnet_fabric(struct xdp_md *ctx)
 		.out = XV_NONE,
 		.route_id = XV_NONE,
 	};
-	__u32 key = XV_CFG_GEN, *gen, *slot;
+	__u32 key = ctx->ingress_ifindex, *slot;
 	int verdict, action = XDP_DROP;
 
-	gen = bpf_map_lookup_elem(&config, &key);
-	key = ctx->ingress_ifindex;
 	slot = bpf_map_lookup_elem(&ifindex_slot, &key);
-	if (!gen || !slot || !*slot) {
+	if (!slot || !*slot) {
 		verdict = XV_DROP_NOT_NIC;
 		goto out;
 	}
-	f.gen = *gen;
 	f.in = *slot - 1;
 
 	verdict = handle(ctx, &f);
@@ -487,6 +461,17 @@ out:
 	account(&f, verdict, bytes);
 	trace(&f, verdict);
 	return action;
+}
+
+/*
+ * Attached to every NIC. The loader fills gens[0] before it attaches, so
+ * falling through would mean no generation at all.
+ */
+SEC("xdp")
+int xvnet_fabric(struct xdp_md *ctx)
+{
+	bpf_tail_call(ctx, &gens, 0);
+	return XDP_DROP;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -132,12 +132,9 @@ struct xv_line {
 	};
 };
 
-/*
- * The config array, one u32 per index so that writers never race on a
- * shared word: XV_CFG_GEN is the one write that makes a generation current.
- */
+/* The config array, one u32 per index so that writers never race on a shared word. */
 enum xv_config {
-	XV_CFG_GEN,		/* active generation: slot gen & 1 of every outer map */
+	XV_CFG_GEN,		/* number of the current generation (the loader's count) */
 	XV_CFG_TRACE,		/* nonzero: emit a struct xv_event per frame */
 	XV_CFG__COUNT
 };
@@ -146,9 +143,8 @@ enum xv_config {
 _Static_assert(XV_VERDICT__COUNT <= XV_VERDICT_SLOTS, "verdict slots");
 
 /*
- * Route hits: a u64 array of nhits * ncpus, [counter * ncpus + cpu]: per
- * CPU without per-CPU maps, whose size cannot vary inside a map-in-map.
- * Counters 0..nown-1 are the subnets' own routes (counter = route id);
+ * Route hits, per generation: a u64 array of nhits * ncpus,
+ * [counter * ncpus + cpu]. Counters 0..nown-1 are the subnets' own routes (counter = route id);
  * counter nown + g counts all routes learned by gateway g: a counter per
  * learned prefix costs a cache miss per frame on big sets (docs).
  */

@@ -237,20 +237,19 @@ test_sample() {
 		'.verdict == $want' >/dev/null || { log "$mode: unexpected verdict"; exit 1; }
 }
 
-# Every map of the fabric, generations' inner maps included.
+# Every map of the fabric: the pinned ones and the current generation's own
+# (the maps of the program in gens[0]).
 fabric_memory() {
-	local f ids=()
+	local f prog ids=()
 	for f in "$PIN"/fabric/*; do
 		[ "$(basename "$f")" = prog ] && continue
 		ids+=("$(bpftool map show pinned "$f" -j | jq .id)")
-		case $f in
-		*_gen) # values: inner map ids, as little-endian bytes
-			ids+=($(bpftool map dump pinned "$f" -j |
-				jq -r '.[].value | map(ltrimstr("0x")) | reverse | "16#" + join("")' |
-				while read -r id; do echo $((id)); done)) ;;
-		esac
 	done
-	for id in "${ids[@]}"; do bpftool map show id "$id" -j; done |
+	# gens' value: the program id, as little-endian bytes
+	prog=$(bpftool map dump pinned "$PIN/fabric/gens" -j |
+		jq -r '.[0].value | map(ltrimstr("0x")) | reverse | "16#" + join("")')
+	ids+=($(bpftool prog show id $((prog)) -j | jq '.map_ids[]'))
+	printf '%s\n' "${ids[@]}" | sort -un | while read -r f; do bpftool map show id "$f" -j; done |
 		jq -s '{bytes_memlock: (map(.bytes_memlock) | add), maps: map({id, name, type, max_entries, bytes_memlock})}'
 }
 

@@ -22,21 +22,17 @@
 #include "nic_pass.skel.h"
 
 /*
- * Every map is pinned under its own name in the pin directory, the program
- * as "prog". The outer (per-generation) maps, whose inner maps' shapes are
- * in shapes[]:
+ * The maps every generation shares, pinned under their own names in the pin
+ * directory (with the attached program as "prog"). A generation's own
+ * tables (trie, hits, nics) belong to its program, reached through gens.
  */
-enum gen_map { GEN_TRIE, GEN_HITS, NGEN };
+enum { FIX_CONFIG, FIX_IFINDEX_SLOT, FIX_EGRESS, FIX_STATS, FIX_EVENTS, FIX_GENS, NFIX };
 
-static const char *const gen_names[NGEN] = { "trie_gen", "hits_gen" };
-
-/* The other maps a generation swap needs. */
-enum { FIX_NICS, FIX_CONFIG, FIX_IFINDEX_SLOT, FIX_EGRESS, NFIX };
-
-static const char *const fix_names[NFIX] = { "nics", "config", "ifindex_slot", "egress" };
+static const char *const fix_names[NFIX] = {
+	"config", "ifindex_slot", "egress", "stats", "events", "gens",
+};
 
 struct fabric_fds {
-	int gen[NGEN];
 	int fix[NFIX];
 };
 
@@ -56,9 +52,6 @@ static int pin_path(char *buf, size_t len, const char *dir, const char *name)
 
 static void close_fds(struct fabric_fds *f)
 {
-	for (int i = 0; i < NGEN; i++)
-		if (f->gen[i] >= 0)
-			close(f->gen[i]);
 	for (int i = 0; i < NFIX; i++)
 		if (f->fix[i] >= 0)
 			close(f->fix[i]);
@@ -80,10 +73,6 @@ static int open_fds(const char *dir, struct fabric_fds *f)
 {
 	int ret = 0;
 
-	for (int i = 0; i < NGEN; i++)
-		f->gen[i] = ret ? -1 : open_pinned(dir, gen_names[i]);
-	for (int i = 0; i < NGEN && !ret; i++)
-		ret = f->gen[i] < 0 ? f->gen[i] : 0;
 	for (int i = 0; i < NFIX; i++)
 		f->fix[i] = ret ? -1 : open_pinned(dir, fix_names[i]);
 	for (int i = 0; i < NFIX && !ret; i++)
@@ -91,29 +80,6 @@ static int open_fds(const char *dir, struct fabric_fds *f)
 	if (ret)
 		close_fds(f);
 	return ret;
-}
-
-/* Inner map shapes: they must match the templates in fabric.bpf.c. */
-struct inner_shape {
-	enum bpf_map_type type;
-	__u32 key_size, value_size, flags;
-};
-
-static const struct inner_shape shapes[NGEN] = {
-	[GEN_TRIE] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct xv_line),
-		       BPF_F_INNER_MAP | BPF_F_MMAPABLE },
-	[GEN_HITS] = { BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), BPF_F_INNER_MAP },
-};
-
-static int create_inner(int i, int entries)
-{
-	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = shapes[i].flags);
-	int fd;
-
-	/* Empty tables still need one entry's worth of map. */
-	fd = bpf_map_create(shapes[i].type, NULL, shapes[i].key_size,
-			    shapes[i].value_size, entries > 0 ? entries : 1, &opts);
-	return fd < 0 ? -errno : fd;
 }
 
 /*
@@ -151,75 +117,81 @@ static int fill_array(int fd, const void *values, size_t size, int n)
 	return ret;
 }
 
-static int fill_inner(enum gen_map i, int fd, const struct fabric_image *img)
+/* The generation's own maps, sized from its image. */
+static int size_generation(struct fabric *skel, const struct fabric_image *img)
 {
-	if (i == GEN_TRIE)
-		return fill_array(fd, img->trie, sizeof(*img->trie), img->nlines);
-	return 0; /* hits start at zero */
+	int ncpus = libbpf_num_possible_cpus();
+
+	skel->rodata->nnics = img->nnics;
+	skel->rodata->ncpus = ncpus;
+	/* Empty tables still need one entry's worth of map. */
+	if (bpf_map__set_max_entries(skel->maps.trie, img->nlines ? img->nlines : 1) ||
+	    bpf_map__set_max_entries(skel->maps.hits, img->nhits ? img->nhits * ncpus : 1) ||
+	    bpf_map__set_max_entries(skel->maps.nics, img->nnics ? img->nnics : 1))
+		return -EINVAL;
+	return 0;
 }
 
-static int inner_entries(enum gen_map i, const struct fabric_image *img)
+static int share_maps(struct fabric *skel, const struct fabric_fds *f)
 {
-	if (i == GEN_TRIE)
-		return img->nlines;
-	return img->nhits * libbpf_num_possible_cpus();
-}
+	for (int i = 0; i < NFIX; i++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(skel->obj, fix_names[i]);
+		int ret = map ? bpf_map__reuse_fd(map, f->fix[i]) : -ENOENT;
 
-/* The NIC records of one generation: their half of the nics array. */
-static int write_nics(int fd, __u32 slot, const struct fabric_image *img)
-{
-	for (int k = 0; k < img->nnics; k++) {
-		__u32 key = slot * img->nnics + k;
-
-		if (bpf_map_update_elem(fd, &key, &img->nics[k], BPF_ANY))
-			return -errno;
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
 
+static int fill_generation(struct fabric *skel, const struct fabric_image *img)
+{
+	int ret = fill_array(bpf_map__fd(skel->maps.trie), img->trie, sizeof(*img->trie),
+			     img->nlines);
+
+	for (__u32 k = 0; !ret && k < (__u32)img->nnics; k++)
+		if (bpf_map__update_elem(skel->maps.nics, &k, sizeof(k), &img->nics[k],
+					 sizeof(img->nics[k]), BPF_ANY))
+			ret = -errno;
+	return ret;	/* hits start at zero */
+}
+
 /*
- * The update protocol: write the idle half of the NIC records, build every
- * inner map of the next generation, put them in the idle slot of the outer
- * maps, flip XV_CFG_GEN in one write, then wait until no frame can still be
- * using the old generation (an update of a map-in-map returns only after an
- * RCU grace period) so that the next swap may reuse its slot. Until the
- * flip nothing a frame sees has changed: a failure before it leaves the
- * running generation whole.
+ * The update protocol: load the next generation's program with its own
+ * tables, sized and filled from the image and sharing the fabric's maps,
+ * then make it current with one update of gens[0]. A frame runs wholly in
+ * the program it was tail-called into, with that program's tables; the old
+ * program and its tables go when the last frame using them is done. Until
+ * the update nothing a frame sees has changed: a failure before it leaves
+ * the running generation whole. config[XV_CFG_GEN] numbers generations.
  */
 static int write_generation(const struct fabric_fds *f, const struct fabric_image *img)
 {
-	__u32 key = XV_CFG_GEN, gen, slot;
-	int inner[NGEN], ret = 0, i;
+	__u32 key = XV_CFG_GEN, gen, zero = 0;
+	struct fabric *skel;
+	int ret, fd;
 
 	if (bpf_map_lookup_elem(f->fix[FIX_CONFIG], &key, &gen))
 		return -errno;
-	slot = (gen + 1) & 1;
-	ret = write_nics(f->fix[FIX_NICS], slot, img);
-	for (i = 0; !ret && i < NGEN; i++) {
-		inner[i] = create_inner(i, inner_entries(i, img));
-		if (inner[i] < 0) {
-			ret = inner[i];
-			break;
-		}
-		ret = fill_inner(i, inner[i], img);
-		if (ret) {
-			i++;
-			break;
-		}
-	}
-	for (int j = 0; !ret && j < NGEN; j++)
-		if (bpf_map_update_elem(f->gen[j], &slot, &inner[j], BPF_ANY))
-			ret = -errno;
-	if (!ret) {
-		gen++;
-		if (bpf_map_update_elem(f->fix[FIX_CONFIG], &key, &gen, BPF_ANY))
-			ret = -errno;
-	}
-	/* Rewriting the live slot with itself is the RCU barrier. */
-	if (!ret && bpf_map_update_elem(f->gen[0], &slot, &inner[0], BPF_ANY))
+	skel = fabric__open();
+	if (!skel)
+		return -errno;
+	skel->rodata->gen = ++gen;
+	ret = size_generation(skel, img);
+	if (!ret)
+		ret = share_maps(skel, f);
+	if (!ret)
+		ret = bpf_program__set_autoload(skel->progs.xvnet_fabric, false);
+	if (!ret)
+		ret = fabric__load(skel);
+	if (!ret)
+		ret = fill_generation(skel, img);
+	fd = bpf_program__fd(skel->progs.xvnet_fabric_gen);
+	if (!ret && bpf_map_update_elem(f->fix[FIX_GENS], &zero, &fd, BPF_ANY))
 		ret = -errno;
-	while (--i >= 0)
-		close(inner[i]);
+	if (!ret && bpf_map_update_elem(f->fix[FIX_CONFIG], &key, &gen, BPF_ANY))
+		ret = -errno;
+	fabric__destroy(skel);
 	if (ret)
 		fprintf(stderr, "xvnet: fabric: cannot write generation: %s\n", strerror(-ret));
 	return ret;
@@ -293,11 +265,8 @@ static int size_maps(struct fabric *skel, const struct fabric_nic *nics, int n)
 	for (int i = 0; i < n; i++)
 		if (nics[i].ifindex > max_ifindex)
 			max_ifindex = nics[i].ifindex;
-	skel->rodata->nnics = n;
-	skel->rodata->ncpus = libbpf_num_possible_cpus();
 	if (bpf_map__set_max_entries(skel->maps.ifindex_slot, max_ifindex + 1) ||
 	    bpf_map__set_max_entries(skel->maps.egress, n ? n : 1) ||
-	    bpf_map__set_max_entries(skel->maps.nics, n ? 2 * n : 1) ||
 	    bpf_map__set_max_entries(skel->maps.stats, n + 1))
 		return -EINVAL;
 	return 0;
@@ -331,10 +300,9 @@ static int pin_all(struct fabric *skel, const char *dir)
 	mkdir(FABRIC_PIN_ROOT, 0700);
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		return -errno;
-	bpf_object__for_each_map(map, skel->obj) {
-		if (bpf_map__is_internal(map))	/* .rodata: nothing to share */
-			continue;
-		ret = pin_path(path, sizeof(path), dir, bpf_map__name(map));
+	for (int i = 0; i < NFIX; i++) {
+		map = bpf_object__find_map_by_name(skel->obj, fix_names[i]);
+		ret = map ? pin_path(path, sizeof(path), dir, fix_names[i]) : -ENOENT;
 		if (!ret)
 			ret = bpf_map__pin(map, path);
 		if (ret)
@@ -394,7 +362,10 @@ int fabric_load(const struct topology *t, const struct engine *e,
 	skel = fabric__open();
 	if (!skel)
 		return -errno;
+	/* The attached program and the shared maps; generations come next. */
 	ret = size_maps(skel, nics, n);
+	if (!ret)
+		ret = bpf_program__set_autoload(skel->progs.xvnet_fabric_gen, false);
 	if (!ret)
 		ret = fabric__load(skel);
 	if (!ret)
@@ -481,27 +452,45 @@ int fabric_attach_pass(int ifindex)
 	return ret;
 }
 
-/* The inner map the current generation holds in outer map name, or -1. */
-static int current_inner(const char *dir, int config, const char *name)
+/* The current generation's NIC records and route hits, in one look. */
+static int current_maps(const char *dir, int *nics, int *hits)
 {
-	__u32 key = XV_CFG_GEN, gen, id;
-	int outer = open_pinned(dir, name), fd = -1;
+	__u32 key = 0, id, ids[16], len = sizeof(struct bpf_prog_info);
+	struct bpf_prog_info info = {
+		.nr_map_ids = sizeof(ids) / sizeof(ids[0]),
+		.map_ids = (unsigned long)ids,
+	};
+	int gens = open_pinned(dir, "gens"), prog = -1;
 
-	if (outer < 0)
-		return -1;
-	if (!bpf_map_lookup_elem(config, &key, &gen)) {
-		key = gen & 1;
-		if (!bpf_map_lookup_elem(outer, &key, &id))
-			fd = bpf_map_get_fd_by_id(id);
+	*nics = *hits = -1;
+	if (gens >= 0 && !bpf_map_lookup_elem(gens, &key, &id))
+		prog = bpf_prog_get_fd_by_id(id);
+	if (prog >= 0 && !bpf_obj_get_info_by_fd(prog, &info, &len)) {
+		for (__u32 i = 0; i < info.nr_map_ids && i < sizeof(ids) / sizeof(ids[0]); i++) {
+			struct bpf_map_info mi = {};
+			__u32 mlen = sizeof(mi);
+			int fd = bpf_map_get_fd_by_id(ids[i]);
+
+			if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &mi, &mlen) &&
+			    (!strcmp(mi.name, "nics") || !strcmp(mi.name, "hits"))) {
+				*(strcmp(mi.name, "nics") ? hits : nics) = fd;
+				continue;
+			}
+			if (fd >= 0)
+				close(fd);
+		}
 	}
-	close(outer);
-	return fd;
+	if (prog >= 0)
+		close(prog);
+	if (gens >= 0)
+		close(gens);
+	return *nics >= 0 && *hits >= 0 ? 0 : -ENOENT;
 }
 
 int fabric_view_open(const char *pin_dir, struct fabric_view *v)
 {
 	struct bpf_map_info info = {};
-	__u32 len = sizeof(info), key = XV_CFG_GEN, gen;
+	__u32 len = sizeof(info);
 
 	memset(v, 0xff, sizeof(*v));
 	v->ncpus = libbpf_num_possible_cpus();
@@ -512,10 +501,8 @@ int fabric_view_open(const char *pin_dir, struct fabric_view *v)
 	    bpf_obj_get_info_by_fd(v->stats, &info, &len))
 		goto err;
 	v->nnics = info.max_entries - 1;
-	v->nics = open_pinned(pin_dir, "nics");
-	v->hits = current_inner(pin_dir, v->config, "hits_gen");
-	if (v->nics >= 0 && v->hits >= 0 && !bpf_map_lookup_elem(v->config, &key, &gen)) {
-		v->nic_base = (gen & 1) * v->nnics;
+	if (!current_maps(pin_dir, &v->nics, &v->hits)) {
+		v->nic_base = 0;
 		return 0;
 	}
 err:

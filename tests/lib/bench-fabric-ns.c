@@ -226,36 +226,39 @@ static long memlock(int fd)
 }
 
 /*
- * Every map of the program, and the inner maps of the current generation,
- * as the kernel accounts them (arrays: whole pages, per possible CPU where
- * per-CPU).
+ * Every map of the current generation's program (its own tables and the
+ * maps all generations share), as the kernel accounts them (arrays: whole
+ * pages, per possible CPU where per-CPU), and the attached program's gens.
  */
 static long map_memory(const struct lab *l)
 {
 	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info), ids[64], gen, key = XV_CFG_GEN;
-	long total = 0;
+	__u32 len = sizeof(info), ids[64], key = 0, id;
+	char path[256];
+	long total;
+	int gens, prog;
 
+	snprintf(path, sizeof(path), "%s/gens", l->pin);
+	gens = bpf_obj_get(path);
+	if (gens < 0)
+		return -1;
+	total = memlock(gens);
+	prog = bpf_map_lookup_elem(gens, &key, &id) ? -1 : bpf_prog_get_fd_by_id(id);
+	close(gens);
 	info.nr_map_ids = 64;
 	info.map_ids = (unsigned long)ids;
-	if (bpf_obj_get_info_by_fd(l->prog, &info, &len) ||
-	    bpf_map_lookup_elem(l->config, &key, &gen))
+	if (prog < 0 || bpf_obj_get_info_by_fd(prog, &info, &len)) {
+		if (prog >= 0)
+			close(prog);
 		return -1;
+	}
+	close(prog);
 	for (__u32 i = 0; i < info.nr_map_ids; i++) {
-		struct bpf_map_info mi = {};
-		__u32 mlen = sizeof(mi), slot = gen & 1, inner;
-		int fd = bpf_map_get_fd_by_id(ids[i]), ifd;
+		int fd = bpf_map_get_fd_by_id(ids[i]);
 
 		if (fd < 0)
 			continue;
 		total += memlock(fd);
-		if (!bpf_obj_get_info_by_fd(fd, &mi, &mlen) &&
-		    mi.type == BPF_MAP_TYPE_ARRAY_OF_MAPS &&
-		    !bpf_map_lookup_elem(fd, &slot, &inner) &&
-		    (ifd = bpf_map_get_fd_by_id(inner)) >= 0) {
-			total += memlock(ifd);
-			close(ifd);
-		}
 		close(fd);
 	}
 	return total;
