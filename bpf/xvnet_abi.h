@@ -107,14 +107,17 @@ struct xv_route {
  * bits of the address. A full chunk is 16 lines of 16 entries; a compact
  * one (at most XV_TRIE_RUNS runs of equal entries, as most chunks of a big
  * scattered set are) is one line: a bitmap of where each run starts and
- * the runs' entries. A lookup reads at most four dependent lines. A table
+ * the runs' entries. A wide chunk, the root of a gateway set, takes 16
+ * bits: 4096 lines of 16 entries, so that a big set's /24 is two dependent
+ * lines and not three. A lookup reads at most four dependent lines. A table
  * leaf names a record (struct xv_route, four a line, at the start of the
  * array); a gateway-set leaf names the learned route itself.
  */
-#define XV_TRIE_CHUNK		(1u << 31)	/* entry: a chunk, first line in bits 0..29 */
+#define XV_TRIE_CHUNK		(1u << 31)	/* entry: a chunk, first line in bits 0..28 */
 #define XV_TRIE_COMPACT		(1u << 30)	/* chunk entry: a compact chunk */
+#define XV_TRIE_WIDE		(1u << 29)	/* chunk entry: a wide (16-bit) chunk */
 #define XV_TRIE_LEAF		(1u << 30)	/* other entry: a leaf (0: no route) */
-#define XV_TRIE_LINE_MASK	0x3fffffffu
+#define XV_TRIE_LINE_MASK	0x1fffffffu
 #define XV_TRIE_LEN_SHIFT	24		/* leaf: prefix length in bits 24..29 */
 #define XV_TRIE_ID_MASK		0xffffffu	/* leaf: record or route id in bits 0..23 */
 #define XV_TRIE_MAX_IDS		(XV_TRIE_ID_MASK + 1)

@@ -677,7 +677,37 @@ static int chunk_emit(struct builder *b, int c, __u32 *out)
 	return 0;
 }
 
-/* Records first, four a line, then every trie; roots become entries. */
+/*
+ * Lay root chunk c out as a wide chunk: entry i is entry i & 0xff of the
+ * chunk under its entry i >> 8, or the leaf that entry holds.
+ */
+static int chunk_emit_wide(struct builder *b, int c, __u32 *out)
+{
+	int at = lines_new(b, 65536 / 16);
+
+	if (at < 0)
+		return at;
+	for (int i = 0; i < 65536; i++) {
+		__u32 e = b->chunks[(size_t)c * 256 + (i >> 8)];
+
+		if (e & XV_TRIE_CHUNK)
+			e = b->chunks[(size_t)(e & XV_TRIE_LINE_MASK) * 256 + (i & 0xff)];
+		if (e & XV_TRIE_CHUNK) {
+			int err = chunk_emit(b, (int)(e & XV_TRIE_LINE_MASK), &e);
+
+			if (err)
+				return err;
+		}
+		b->img->trie[at + i / 16].e[i % 16] = e;
+	}
+	*out = XV_TRIE_CHUNK | XV_TRIE_WIDE | at;
+	return 0;
+}
+
+/*
+ * Records first, four a line, then every trie; roots become entries. A
+ * gateway set's root is wide: the sets are where the big tables are.
+ */
 static int emit(struct builder *b, int nroots)
 {
 	int at = lines_new(b, (b->nrecs + 3) / 4);
@@ -687,7 +717,9 @@ static int emit(struct builder *b, int nroots)
 	for (int i = 0; i < b->nrecs; i++)
 		b->img->trie[i / 4].r[i % 4] = b->recs[i];
 	for (int i = 0; i < nroots; i++) {
-		int err = chunk_emit(b, (int)b->roots[i], &b->roots[i]);
+		int err = i >= root_gw(b, 0) ?
+			  chunk_emit_wide(b, (int)b->roots[i], &b->roots[i]) :
+			  chunk_emit(b, (int)b->roots[i], &b->roots[i]);
 
 		if (err)
 			return err;
@@ -699,11 +731,16 @@ __u32 fabric_trie_lookup(const struct fabric_image *img, __u32 root, __u32 dst)
 {
 	__u32 e = root;
 
-	for (int shift = 24; shift >= 0 && e & XV_TRIE_CHUNK; shift -= 8) {
+	for (int left = 32; e & XV_TRIE_CHUNK;) {
 		const struct xv_line *l = &img->trie[e & XV_TRIE_LINE_MASK];
-		__u32 i = dst >> shift & 0xff;
+		int stride = e & XV_TRIE_WIDE ? 16 : 8;
+		__u32 i;
 		__u64 bits;
 
+		if (stride > left)
+			return 0;
+		left -= stride;
+		i = dst >> left & ((1u << stride) - 1);
 		if (!(e & XV_TRIE_COMPACT)) {
 			e = l[i / 16].e[i % 16];
 			continue;

@@ -108,19 +108,26 @@ static int setup(void **state)
 	return *state ? 0 : -1;
 }
 
+/* Appends ", a.b.c.d/len" to the YAML in y. */
+static size_t add_prefix(char *y, size_t len, size_t cap, __u32 a, int plen)
+{
+	a &= prefix_mask(plen);
+	return len + snprintf(y + len, cap - len, ", %u.%u.%u.%u/%d", a >> 24, a >> 16 & 0xff,
+			      a >> 8 & 0xff, a & 0xff, plen);
+}
+
 /*
- * Dense tables: runs of more than XV_TRIE_RUNS leaves in one chunk at
- * every level (every other /24 of a /16, every other /28 of a /24, a dozen
- * VMs side by side) next to sparse, scattered prefixes of every length.
+ * A hub with a dozen VMs side by side in one subnet and a VPN gateway to
+ * site dc, whose address space (the gateway set) space() appends.
  */
-static int setup_dense(void **state)
+static int setup_site(void **state, const char *name,
+		      size_t (*space)(char *y, size_t len, size_t cap))
 {
 	size_t cap = 1 << 16, len = 0;
 	char *y = malloc(cap);
-	unsigned int seed = 3;
 
 	len += snprintf(y + len, cap - len,
-			"name: dense\n"
+			"name: %s\n"
 			"vnets:\n"
 			"  - name: hub\n"
 			"    addressSpace: [10.0.0.0/16]\n"
@@ -131,27 +138,65 @@ static int setup_dense(void **state)
 			"  - {name: gw, vnet: hub, type: Vpn}\n"
 			"connections:\n"
 			"  - {name: c, gateway: gw, site: dc}\n"
-			"vms:\n");
+			"vms:\n", name);
 	for (int i = 0; i < 12; i++)
 		len += snprintf(y + len, cap - len, "  - {name: vm%d, subnet: hub/app, ip: 10.0.2.%d}\n",
 				i, 4 + i);
 	len += snprintf(y + len, cap - len, "sites:\n  - name: dc\n    addressSpace: [20.1.0.0/16");
+	len = space(y, len, cap);
+	snprintf(y + len, cap - len, "]\n");
+	*state = fixture_up(name, y);
+	free(y);
+	return *state ? 0 : -1;
+}
+
+/*
+ * Dense tables: runs of more than XV_TRIE_RUNS leaves in one chunk at
+ * every level (every other /24 of a /16, every other /28 of a /24, the
+ * VMs) next to sparse, scattered prefixes of every length.
+ */
+static size_t dense_space(char *y, size_t len, size_t cap)
+{
+	unsigned int seed = 3;
+
 	for (int i = 0; i < 40; i++)
 		len += snprintf(y + len, cap - len, ", 20.1.%d.0/24", 2 * i);
 	for (int i = 0; i < 12; i++)
 		len += snprintf(y + len, cap - len, ", 20.2.3.%d/28", 32 * i % 256);
 	for (int i = 0; i < 300; i++) {
 		int plen = 8 + rand_r(&seed) % 25;
-		__u32 a = (30u + rand_r(&seed) % 190) << 24 | (__u32)rand_r(&seed) % (1 << 24);
 
-		a &= prefix_mask(plen);
-		len += snprintf(y + len, cap - len, ", %u.%u.%u.%u/%d", a >> 24, a >> 16 & 0xff,
-				a >> 8 & 0xff, a & 0xff, plen);
+		len = add_prefix(y, len, cap, (30u + rand_r(&seed) % 190) << 24 |
+				 (__u32)rand_r(&seed) % (1 << 24), plen);
 	}
-	snprintf(y + len, cap - len, "]\n");
-	*state = fixture_up("dense", y);
-	free(y);
-	return *state ? 0 : -1;
+	return len;
+}
+
+static int setup_dense(void **state)
+{
+	return setup_site(state, "dense", dense_space);
+}
+
+/*
+ * The wide root of a gateway set: prefixes of every length from /1 to
+ * /32, nested (each inside the one before, so that longer ones split the
+ * shorter ones' ranges of the root and the chunks below it) and scattered.
+ */
+static size_t wide_space(char *y, size_t len, size_t cap)
+{
+	unsigned int seed = 5;
+
+	for (int plen = 1; plen <= 32; plen++)
+		len = add_prefix(y, len, cap, 0xc8643219, plen);	/* 200.100.50.25 */
+	for (int i = 0; i < 400; i++)
+		len = add_prefix(y, len, cap, (__u32)rand_r(&seed) << 1 ^ (__u32)rand_r(&seed),
+				 1 + rand_r(&seed) % 32);
+	return len;
+}
+
+static int setup_wide(void **state)
+{
+	return setup_site(state, "wide", wide_space);
 }
 
 static int teardown(void **state)
@@ -330,7 +375,7 @@ static void count_chunks(const struct fabric_image *img, __u32 e, int *full, int
 		return;
 	if (!(e & XV_TRIE_COMPACT)) {
 		(*full)++;
-		for (int i = 0; i < 256; i++)
+		for (int i = 0; i < (e & XV_TRIE_WIDE ? 65536 : 256); i++)
 			count_chunks(img, l[i / 16].e[i % 16], full, compact);
 		return;
 	}
@@ -354,6 +399,21 @@ static void test_dense_layout(void **state)
 	full = compact = 0;
 	count_chunks(&f->img, app->table, &full, &compact);
 	assert_true(full >= 1);			/* twelve VMs side by side */
+	test_lookup_matches_engine(state);
+}
+
+/* Gateway sets have a wide root, tables not; lookups agree at every length. */
+static void test_wide_root(void **state)
+{
+	struct fixture *f = *state;
+	const struct xv_nic *app = &f->img.nics[0];
+	const struct gw_routes *gw = &f->e.gw[0];
+
+	assert_true(app->gwset & XV_TRIE_WIDE);
+	assert_false(app->table & XV_TRIE_WIDE);
+	assert_false(app->space & XV_TRIE_WIDE);
+	for (int len = 1; len <= 32; len++)
+		assert_true(gw->nby_len[len] > 0);
 	test_lookup_matches_engine(state);
 }
 
@@ -381,8 +441,13 @@ int main(void)
 	const struct CMUnitTest dense[] = {
 		cmocka_unit_test(test_dense_layout),
 	};
+	const struct CMUnitTest wide[] = {
+		cmocka_unit_test(test_wide_root),
+	};
 
 	return cmocka_run_group_tests_name("fabric compiler", tests, setup, teardown) |
 	       cmocka_run_group_tests_name("fabric compiler, dense tables", dense, setup_dense,
+					   teardown) |
+	       cmocka_run_group_tests_name("fabric compiler, wide roots", wide, setup_wide,
 					   teardown);
 }
