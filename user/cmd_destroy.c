@@ -27,42 +27,28 @@ static bool labs_running(void)
 
 int cmd_destroy(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "lab", required_argument, NULL, 'l' },
-		{ "topology", required_argument, NULL, 't' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *lab = NULL, *file = NULL;
+	static const struct option all = { "all", no_argument, NULL, 'a' };
 	char name[LAB_NAME_LEN];
-	bool all = false;
-	int c, rc;
+	struct lab_args a;
+	int rc;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "l:t:ah", opts, NULL)) != -1) {
-		switch (c) {
-		case 'l': lab = optarg; break;
-		case 't': file = optarg; break;
-		case 'a': all = true; break;
-		case 'h': fputs(destroy_usage, stdout); return EXIT_OK;
-		default: fputs(destroy_usage, stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
+	rc = lab_args_parse(argc, argv, destroy_usage, &all, &a);
+	if (rc != LAB_ARGS_OK)
+		return rc;
+	if (a.operand < argc) {
 		fputs(destroy_usage, stderr);
 		return EXIT_USAGE;
 	}
 	rc = lab_need_root("destroy");
 	if (rc)
 		return rc;
-	if (all)
+	if (a.flag)
 		return lab_cleanup() ? EXIT_FAIL : EXIT_OK;
-	if (!lab && !file && !labs_running()) {
+	if (!a.lab && !a.file && !labs_running()) {
 		printf("xvnet: no lab is running\n");
 		return EXIT_OK;
 	}
-	rc = lab_select(lab, file, name);
+	rc = lab_select(a.lab, a.file, name);
 	if (rc)
 		return rc;
 	if (lab_destroy(name))

@@ -4,7 +4,6 @@
  * network namespace is entered (unlike `ip netns exec`, /sys stays as it
  * is, so the fabric's pins remain visible).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,37 +20,25 @@ static const char exec_usage[] =
 
 int cmd_exec(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "lab", required_argument, NULL, 'l' },
-		{ "topology", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *lab = NULL, *file = NULL;
 	char name[LAB_NAME_LEN], netns[LAB_NETNS_LEN];
-	int c, rc, fd, cmd;
+	struct lab_args a;
+	int rc, fd, cmd;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+l:t:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'l': lab = optarg; break;
-		case 't': file = optarg; break;
-		case 'h': fputs(exec_usage, stdout); return EXIT_OK;
-		default: fputs(exec_usage, stderr); return EXIT_USAGE;
-		}
-	}
-	cmd = optind + 1;
+	rc = lab_args_parse(argc, argv, exec_usage, NULL, &a);
+	if (rc != LAB_ARGS_OK)
+		return rc;
+	cmd = a.operand + 1;
 	if (cmd < argc && !strcmp(argv[cmd], "--"))
 		cmd++;
 	if (cmd >= argc) {
 		fputs(exec_usage, stderr);
 		return EXIT_USAGE;
 	}
-	rc = lab_select(lab, file, name);
+	rc = lab_select(a.lab, a.file, name);
 	if (rc)
 		return rc;
-	if (lab_node_netns(name, argv[optind], netns, sizeof(netns))) {
-		fprintf(stderr, "xvnet: lab '%s' has no node '%s'\n", name, argv[optind]);
+	if (lab_node_netns(name, argv[a.operand], netns, sizeof(netns))) {
+		fprintf(stderr, "xvnet: lab '%s' has no node '%s'\n", name, argv[a.operand]);
 		return EXIT_USAGE;
 	}
 	fd = netns_open(netns);

@@ -217,34 +217,20 @@ int lab_inspect(const char *lab, bool json)
 
 int cmd_inspect(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "lab", required_argument, NULL, 'l' },
-		{ "topology", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	const char *lab = NULL, *file = NULL;
+	static const struct option json = { "json", no_argument, NULL, 'j' };
 	char name[LAB_NAME_LEN];
-	bool json = false;
-	int c, rc;
+	struct lab_args a;
+	int rc;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "l:t:jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'l': lab = optarg; break;
-		case 't': file = optarg; break;
-		case 'j': json = true; break;
-		case 'h': fputs(inspect_usage, stdout); return EXIT_OK;
-		default: fputs(inspect_usage, stderr); return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
+	rc = lab_args_parse(argc, argv, inspect_usage, &json, &a);
+	if (rc != LAB_ARGS_OK)
+		return rc;
+	if (a.operand < argc) {
 		fputs(inspect_usage, stderr);
 		return EXIT_USAGE;
 	}
 	rc = lab_need_root("inspect");
 	if (!rc)
-		rc = lab_select(lab, file, name);
-	return rc ? rc : lab_inspect(name, json);
+		rc = lab_select(a.lab, a.file, name);
+	return rc ? rc : lab_inspect(name, a.flag);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Shared by the lab verbs: choosing the lab, the root check. */
+/* Shared by the lab verbs: their options, choosing the lab, the root check. */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,6 +10,42 @@
 #include "netns.h"
 #include "state.h"
 #include "topo.h"
+
+int lab_args_parse(int argc, char **argv, const char *usage,
+		   const struct option *flag, struct lab_args *a)
+{
+	struct option opts[] = {
+		{ "lab", required_argument, NULL, 'l' },
+		{ "topology", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+		{ 0 },
+	};
+	/* "+": stop at the first operand (exec's command keeps its options). */
+	char optstring[8] = "+l:t:h";
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	if (flag) {
+		opts[3] = *flag;
+		optstring[6] = (char)flag->val;
+	}
+	optind = 0;
+	while ((c = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
+		if (c == 'l') {
+			a->lab = optarg;
+		} else if (c == 't') {
+			a->file = optarg;
+		} else if (flag && c == flag->val) {
+			a->flag = true;
+		} else {
+			fputs(usage, c == 'h' ? stdout : stderr);
+			return c == 'h' ? EXIT_OK : EXIT_USAGE;
+		}
+	}
+	a->operand = optind;
+	return LAB_ARGS_OK;
+}
 
 static int from_file(const char *file, char out[LAB_NAME_LEN])
 {

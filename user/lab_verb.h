@@ -7,6 +7,26 @@
 
 #include "lab.h"
 
+struct option;
+
+/* The options every lab verb takes, and the verb's own flag. */
+struct lab_args {
+	const char *lab;  /* --lab NAME */
+	const char *file; /* -t FILE */
+	bool flag;	  /* the verb's own flag (destroy --all, inspect --json) */
+	int operand;	  /* argv index of the first operand */
+};
+
+#define LAB_ARGS_OK -1
+
+/*
+ * Parse [--lab NAME | -t FILE] [-h] and the verb's flag (NULL: none),
+ * stopping at the first operand. Returns LAB_ARGS_OK, or an exit code
+ * after printing usage (EXIT_OK for -h).
+ */
+int lab_args_parse(int argc, char **argv, const char *usage,
+		   const struct option *flag, struct lab_args *a);
+
 /*
  * The lab a verb acts on: lab (--lab) when given, else the name in file
  * (-t), else the only lab running. Prints why not and returns an exit code
