@@ -51,11 +51,11 @@ $(BUILD)/user/%.o: user/%.c $(wildcard user/*.h bpf/*.h) $(BPF_SKELS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(wildcard tests/unit/*.h)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(wildcard tests/unit/*.h tests/lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
 
-$(BUILD)/tests/%: tests/bpf/%.c $(LIB_OBJS) $(BPF_SKELS) $(wildcard tests/bpf/*.h)
+$(BUILD)/tests/%: tests/bpf/%.c $(LIB_OBJS) $(BPF_SKELS) $(wildcard tests/bpf/*.h tests/lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests/bpf -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
 

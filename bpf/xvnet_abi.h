@@ -132,8 +132,65 @@ struct xv_line {
 			__u32 run[XV_TRIE_RUNS];/* each run's entry */
 		} c;				/* a compact chunk */
 		struct xv_route r[4];		/* records */
+		__u8 b[64];			/* gateway-set chunks (below) */
 	};
 };
+
+/*
+ * Gateway sets. Every route a gateway learned has the same next hop (the
+ * gateway), so its set keeps only each route's length, one byte: 0 no
+ * route, 1 + length. Below the wide root of u32 entries, chunks hold a byte
+ * an entry, and a set of 100,000 scattered prefixes stays in cache (about
+ * 1 MB). An entry (the root's, or a chunk's kid) has its kind in bits
+ * 29..31; a chunk kind points at 16-byte units of the line array.
+ */
+#define XV_GW_KIND_SHIFT	29
+#define XV_GW_UNIT_MASK		0x1fffffffu
+enum xv_gw_kind {
+	XV_GW_NONE,	/* no route */
+	XV_GW_LEAF,	/* leaf byte in bits 0..7 */
+	XV_GW_ONE,	/* a chunk with a single prefix in it, inline (XV_GW_ONE_*) */
+	XV_GW_RUNS,	/* struct xv_gw_runs: at most 8 runs of equal bytes */
+	XV_GW_BITMAP,	/* struct xv_gw_bitmap: at most XV_GW_BITMAP_RUNS runs */
+	XV_GW_BYTES,	/* 256 bytes, 4 lines */
+	XV_GW_FULL,	/* 256 entries, 16 lines: a chunk with more kids than bytes name */
+};
+
+/*
+ * A chunk's byte XV_GW_KID + j names its kid j, the chunk below that entry:
+ * an entry stored right after the chunk's body (16, 64 or 256 bytes).
+ */
+#define XV_GW_KID		0x40
+#define XV_GW_MAX_KIDS		(256 - XV_GW_KID)
+
+/*
+ * XV_GW_ONE: the prefix's address bits below the chunk's position,
+ * left-aligned in bits 0..15; the byte inside the prefix (its length tells
+ * how many bits to compare) and the byte elsewhere.
+ */
+#define XV_GW_ONE_BITS(e)	((e) & 0xffff)
+#define XV_GW_ONE_IN(e)		((e) >> 16 & 0x3f)
+#define XV_GW_ONE_OUT(e)	((e) >> 22 & 0x3f)
+
+struct xv_gw_runs {
+	__u8 start[7];		/* where runs 1..7 start (run 0 at 0); unused: 255 */
+	__u8 pad;
+	__u8 run[8];		/* each run's byte; unused: the last run's */
+};
+
+#define XV_GW_BITMAP_RUNS	28
+struct xv_gw_bitmap {
+	__u64 starts[4];	/* bit i: a run starts at entry i */
+	__u8 before[4];		/* runs started before starts[k] */
+	__u8 run[XV_GW_BITMAP_RUNS];
+};
+
+/*
+ * A gateway-learned route in a trace event's route_id: the set's hit
+ * counter and the route's length (the prefix: the destination's first len
+ * bits).
+ */
+#define XV_ROUTE_ID_GW		(1u << 31)
 
 /* The config array, one u32 per index so that writers never race on a shared word. */
 enum xv_config {

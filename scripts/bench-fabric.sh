@@ -26,7 +26,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-REPS=4 WARMUP=1 WINDOW=4 PREFIXES=100000 REPEAT=$((1 << 20))
+REPS=4 WARMUP=1 WINDOW=4 PREFIXES=${PREFIXES:-100000} REPEAT=$((1 << 20))
 usage() {
 	echo "Usage: scripts/bench-fabric.sh [--reps N] [--seconds S] [--quick]" >&2
 	echo "  --reps N     repetitions of every mode (default $REPS); medians are reported" >&2

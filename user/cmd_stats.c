@@ -129,7 +129,7 @@ static void print_routes(const struct fabric_session *fs)
 			print_string(PRINT_ANY, "table", NULL,
 				     fabric_route_owner(fs, i, table, sizeof(table)));
 			print_string(PRINT_ANY, "route", NULL,
-				     fabric_route_name(fs, i, name, sizeof(name)));
+				     fabric_route_name(fs, i, 0, name, sizeof(name)));
 		} else {
 			print_string(PRINT_ANY, "table", NULL, fs->s.topo.gateways[g].name);
 			print_string(PRINT_ANY, "route", NULL, "(every learned route)");

@@ -61,7 +61,7 @@ static int on_event(void *ctx, void *data, size_t len)
 	/* One poll may bring more frames than -c still wants. */
 	if (len < sizeof(*ev) || (tr->fs->count && tr->seen >= tr->fs->count))
 		return 0;
-	route_name = fabric_route_name(tr->fs, ev->route_id, route, sizeof(route));
+	route_name = fabric_route_name(tr->fs, ev->route_id, ev->dst, route, sizeof(route));
 	print_start(tr->fs->json);
 	print_string(PRINT_ANY, "src", "%s", ipv4_str(ntohl(ev->src), src));
 	print_string(PRINT_ANY, "dst", " > %s", ipv4_str(ntohl(ev->dst), dst));

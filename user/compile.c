@@ -54,6 +54,7 @@ struct builder {
 	struct xv_route *recs;
 	int nrecs, recs_cap;
 	int lines_cap;
+	int small_line, small_free;	/* gateway sets: 16-byte slots left in that line */
 	__u32 *roots;		/* chunk index, then entry: subnets, spaces, Internet, gateways */
 };
 
@@ -598,7 +599,8 @@ static int compile_spaces(struct builder *b)
 
 static int compile_gwsets(struct builder *b)
 {
-	if ((unsigned int)b->img->nroutes > XV_TRIE_MAX_IDS)
+	/* a trace event names a learned route by its set's counter (XV_ROUTE_ID_GW) */
+	if ((unsigned int)b->img->nhits > XV_TRIE_MAX_IDS)
 		return -E2BIG;
 	for (int g = 0; g < b->t->ngateways; g++) {
 		const struct gw_routes *gw = &b->e->gw[g];
@@ -610,8 +612,7 @@ static int compile_gwsets(struct builder *b)
 		for (int len = 0; len <= 32; len++) {
 			for (int i = 0; i < gw->nby_len[len]; i++) {
 				int row = gw->by_len[len][i];
-				int err = trie_insert(b, root, gw->routes[row].prefix,
-						      leaf(len, b->gw_base[g] + row));
+				int err = trie_insert(b, root, gw->routes[row].prefix, leaf(len, 0));
 
 				if (err)
 					return err;
@@ -677,11 +678,193 @@ static int chunk_emit(struct builder *b, int c, __u32 *out)
 	return 0;
 }
 
+/* ---- gateway sets (xvnet_abi.h) ---------------------------------------- */
+
+static __u32 gw_kind(enum xv_gw_kind kind, __u32 arg)
+{
+	return (__u32)kind << XV_GW_KIND_SHIFT | arg;
+}
+
+/* A leaf (or nothing) of the building trie as a leaf byte. */
+static __u8 gw_leaf_byte(__u32 e)
+{
+	return e & XV_TRIE_LEAF ? (e >> XV_TRIE_LEN_SHIFT & 0x3f) + 1 : 0;
+}
+
+/* n bytes of the line array, in 16-byte units: a slot of a shared line, or whole lines. */
+static int gw_alloc(struct builder *b, int n, __u32 *unit)
+{
+	int at;
+
+	if (n <= 16 && b->small_free) {
+		*unit = (__u32)b->small_line * 4 + 4 - b->small_free--;
+		return 0;
+	}
+	at = lines_new(b, (n + 63) / 64);
+	if (at < 0)
+		return at;
+	if ((__u32)at > XV_GW_UNIT_MASK / 4)
+		return -E2BIG;
+	if (n <= 16) {
+		b->small_line = at;
+		b->small_free = 3;
+	}
+	*unit = (__u32)at * 4;
+	return 0;
+}
+
+static __u8 *gw_bytes(const struct builder *b, __u32 unit)
+{
+	return (__u8 *)b->img->trie + (size_t)unit * 16;
+}
+
 /*
- * Lay root chunk c out as a wide chunk: entry i is entry i & 0xff of the
- * chunk under its entry i >> 8, or the leaf that entry holds.
+ * A chunk (entries ent; level 0 below the root, 1 below that) whose
+ * entries all hold out but for one aligned block: that block's prefix, or
+ * the one prefix of the kid the block is, inline.
  */
-static int chunk_emit_wide(struct builder *b, int c, __u32 *out)
+static bool gw_one_block(const __u32 *ent, int a, int n, __u32 o, int level, __u32 *out)
+{
+	__u32 in = ent[a], bits = (__u32)a << 8, byte;
+
+	for (int i = a; i < a + n; i++)
+		if (ent[i] != in)
+			return false;
+	if (in >> XV_GW_KIND_SHIFT == XV_GW_LEAF) {
+		byte = in & 0xff;
+		/* the block is one prefix, 16 + 8 * level + 8 - log2(n) long */
+		if ((int)byte - 1 != 24 + 8 * level - __builtin_ctz(n))
+			return false;
+	} else if (in >> XV_GW_KIND_SHIFT == XV_GW_ONE && n == 1 && !level &&
+		   XV_GW_ONE_OUT(in) == (o & 0xff)) {
+		byte = XV_GW_ONE_IN(in);
+		bits |= XV_GW_ONE_BITS(in) >> 8;
+	} else {
+		return false;
+	}
+	*out = gw_kind(XV_GW_ONE, (o & 0xff) << 22 | byte << 16 | bits);
+	return true;
+}
+
+static bool gw_one(const __u32 *ent, int level, __u32 *out)
+{
+	for (int side = 0; side < 2; side++) {
+		__u32 o = ent[side ? 255 : 0];
+		int a = -1, z = -1, n;
+
+		if (o >> XV_GW_KIND_SHIFT > XV_GW_LEAF)	/* out must be a leaf or nothing */
+			continue;
+		for (int i = 0; i < 256; i++) {
+			if (ent[i] == o)
+				continue;
+			if (a < 0)
+				a = i;
+			z = i;
+		}
+		n = z - a + 1;
+		if (a >= 0 && !(n & (n - 1)) && !(a % n) && gw_one_block(ent, a, n, o, level, out))
+			return true;
+	}
+	return false;
+}
+
+/* The runs of v in a struct xv_gw_runs (at most 8) or xv_gw_bitmap. */
+static void gw_runs_fill(__u8 *body, const __u8 *v)
+{
+	struct xv_gw_runs *r = (void *)body;
+	int k = 0;
+
+	memset(r->start, 255, sizeof(r->start));
+	for (int i = 0; i < 256; i++) {
+		if (i && v[i] == v[i - 1])
+			continue;
+		if (k)
+			r->start[k - 1] = i;
+		r->run[k++] = v[i];
+	}
+	for (; k < 8; k++)
+		r->run[k] = r->run[k - 1];
+}
+
+static void gw_bitmap_fill(__u8 *body, const __u8 *v)
+{
+	struct xv_gw_bitmap *bm = (void *)body;
+	int k = 0;
+
+	for (int i = 0; i < 256; i++) {
+		if (i && v[i] == v[i - 1])
+			continue;
+		bm->starts[i / 64] |= 1ull << (i % 64);
+		bm->run[k++] = v[i];
+	}
+	for (int w = 1; w < 4; w++)
+		bm->before[w] = bm->before[w - 1] + __builtin_popcountll(bm->starts[w - 1]);
+}
+
+/*
+ * Lay chunk c (level 0: the 8 bits below the root) out: inline when it
+ * holds one prefix, else the smallest byte chunk its runs fit, with its
+ * kids' entries after the body; a full chunk of entries when the bytes
+ * cannot name every kid. *out: its entry.
+ */
+static int gw_emit_chunk(struct builder *b, int c, int level, __u32 *out)
+{
+	static const int body_size[] = { [XV_GW_RUNS] = 16, [XV_GW_BITMAP] = 64,
+					  [XV_GW_BYTES] = 256, [XV_GW_FULL] = 1024 };
+	__u32 ent[256], kids[256], unit;
+	int nkids = 0, runs = 0, kind, err;
+	__u8 v[256], *at;
+
+	for (int i = 0; i < 256; i++) {
+		__u32 e = b->chunks[(size_t)c * 256 + i];
+
+		if (!(e & XV_TRIE_CHUNK)) {
+			ent[i] = e & XV_TRIE_LEAF ? gw_kind(XV_GW_LEAF, gw_leaf_byte(e)) : 0;
+		} else if (level) {
+			return -EINVAL;		/* nothing below a /32 */
+		} else {
+			err = gw_emit_chunk(b, (int)(e & XV_TRIE_LINE_MASK), 1, &ent[i]);
+			if (err)
+				return err;
+		}
+		if (ent[i] >> XV_GW_KIND_SHIFT > XV_GW_LEAF) {
+			kids[nkids] = ent[i];
+			v[i] = XV_GW_KID + (nkids < XV_GW_MAX_KIDS ? nkids : 0);
+			nkids++;
+		} else {
+			v[i] = ent[i] & 0xff;
+		}
+		runs += !i || ent[i] != ent[i - 1];
+	}
+	if (runs == 1) {
+		*out = ent[0];
+		return 0;
+	}
+	if (gw_one(ent, level, out))
+		return 0;
+	kind = nkids > XV_GW_MAX_KIDS ? XV_GW_FULL : runs <= 8 ? XV_GW_RUNS :
+	       runs <= XV_GW_BITMAP_RUNS ? XV_GW_BITMAP : XV_GW_BYTES;
+	if (kind == XV_GW_FULL)
+		nkids = 0;
+	err = gw_alloc(b, body_size[kind] + 4 * nkids, &unit);
+	if (err)
+		return err;
+	at = gw_bytes(b, unit);
+	if (kind == XV_GW_RUNS)
+		gw_runs_fill(at, v);
+	else if (kind == XV_GW_BITMAP)
+		gw_bitmap_fill(at, v);
+	else if (kind == XV_GW_BYTES)
+		memcpy(at, v, 256);
+	else
+		memcpy(at, ent, sizeof(ent));
+	memcpy(at + body_size[kind], kids, 4 * nkids);
+	*out = gw_kind(kind, unit);
+	return 0;
+}
+
+/* Lay a gateway set's root chunk c out as the wide root (entry i: bits 16..31). */
+static int gw_emit_root(struct builder *b, int c, __u32 *out)
 {
 	int at = lines_new(b, 65536 / 16);
 
@@ -693,15 +876,79 @@ static int chunk_emit_wide(struct builder *b, int c, __u32 *out)
 		if (e & XV_TRIE_CHUNK)
 			e = b->chunks[(size_t)(e & XV_TRIE_LINE_MASK) * 256 + (i & 0xff)];
 		if (e & XV_TRIE_CHUNK) {
-			int err = chunk_emit(b, (int)(e & XV_TRIE_LINE_MASK), &e);
+			int err = gw_emit_chunk(b, (int)(e & XV_TRIE_LINE_MASK), 0, &e);
 
 			if (err)
 				return err;
+		} else {
+			e = e & XV_TRIE_LEAF ? gw_kind(XV_GW_LEAF, gw_leaf_byte(e)) : 0;
 		}
 		b->img->trie[at + i / 16].e[i % 16] = e;
 	}
 	*out = XV_TRIE_CHUNK | XV_TRIE_WIDE | at;
 	return 0;
+}
+
+static const __u8 *gw_at(const struct fabric_image *img, __u32 unit, __u32 off)
+{
+	return (const __u8 *)img->trie + (size_t)unit * 16 + off;
+}
+
+/* The byte chunk e (kind) holds for idx; fabric.bpf.c's gw_byte(). */
+static __u32 gw_byte(const struct fabric_image *img, __u32 e, __u32 kind, __u32 idx)
+{
+	const __u8 *p = gw_at(img, e & XV_GW_UNIT_MASK, 0);
+	const struct xv_gw_bitmap *bm = (const void *)p;
+	int n = 0;
+
+	if (kind == XV_GW_RUNS) {
+		for (int i = 0; i < 7; i++)
+			n += p[i] <= idx;
+		return p[8 + n];
+	}
+	if (kind == XV_GW_BYTES)
+		return p[idx];
+	n = bm->before[idx / 64] + __builtin_popcountll(bm->starts[idx / 64] &
+							(~0ull >> (63 - idx % 64)));
+	return bm->run[n - 1];
+}
+
+__u32 fabric_gw_lookup(const struct fabric_image *img, __u32 root, __u32 dst)
+{
+	static const int body_size[] = { [XV_GW_RUNS] = 16, [XV_GW_BITMAP] = 64,
+					  [XV_GW_BYTES] = 256, [XV_GW_FULL] = 0 };
+	__u32 e = img->trie[(root & XV_TRIE_LINE_MASK) + (dst >> 20)].e[dst >> 16 & 15];
+
+	for (int level = 0; level < 2; level++) {
+		__u32 kind = e >> XV_GW_KIND_SHIFT, idx = dst >> (8 - 8 * level) & 0xff, v, in;
+
+		switch (kind) {
+		case XV_GW_NONE:
+			return 0;
+		case XV_GW_LEAF:
+			return e & 0xff;
+		case XV_GW_ONE:
+			in = XV_GW_ONE_IN(e);
+			return ((dst << (8 * level) & 0xffff) ^ XV_GW_ONE_BITS(e)) >>
+			       (33 + 8 * level - in) ? XV_GW_ONE_OUT(e) : in;
+		case XV_GW_FULL:
+			v = XV_GW_KID + idx;
+			break;
+		default:
+			v = gw_byte(img, e, kind, idx);
+			if (v < XV_GW_KID)
+				return v;
+		}
+		memcpy(&e, gw_at(img, e & XV_GW_UNIT_MASK, body_size[kind] + 4 * (v - XV_GW_KID)), 4);
+	}
+	return 0;
+}
+
+int fabric_gw_row(const struct engine *e, int g, __u32 dst, int len)
+{
+	struct prefix p = { len ? dst & ~0u << (32 - len) : 0, len };
+
+	return len >= 0 && len <= 32 ? gw_exact(&e->gw[g], p) : -1;
 }
 
 /*
@@ -718,7 +965,7 @@ static int emit(struct builder *b, int nroots)
 		b->img->trie[i / 4].r[i % 4] = b->recs[i];
 	for (int i = 0; i < nroots; i++) {
 		int err = i >= root_gw(b, 0) ?
-			  chunk_emit_wide(b, (int)b->roots[i], &b->roots[i]) :
+			  gw_emit_root(b, (int)b->roots[i], &b->roots[i]) :
 			  chunk_emit(b, (int)b->roots[i], &b->roots[i]);
 
 		if (err)

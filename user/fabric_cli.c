@@ -2,6 +2,7 @@
 /* Shared by `xvnet stats` and `xvnet trace`: see fabric_cli.h. */
 #include "fabric_cli.h"
 
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,20 +151,37 @@ const char *fabric_nic_name(const struct fabric_session *fs, __u32 slot,
 	return buf;
 }
 
+/* A learned route's reference from its set's counter, length and a destination in it. */
+static bool gw_route_ref(const struct fabric_session *fs, __u32 route_id, __u32 dst,
+			 struct route_ref *ref)
+{
+	int g = (int)(route_id & XV_TRIE_ID_MASK) - fs->img.nown;
+
+	if (g < 0 || g >= fs->s.topo.ngateways)
+		return false;
+	*ref = (struct route_ref){ -1, g, fabric_gw_row(&fs->s.eng, g, ntohl(dst),
+				  route_id >> XV_TRIE_LEN_SHIFT & 0x3f) };
+	return ref->row >= 0;
+}
+
 const char *fabric_route_name(const struct fabric_session *fs, __u32 route_id,
-			      char *buf, size_t len)
+			      __u32 dst, char *buf, size_t len)
 {
 	char prefix[PREFIX_STRLEN], ip[IPV4_STRLEN];
+	struct route_ref ref;
 	struct eff_route r;
 	const char *nh;
 
 	if (route_id == XV_NONE)
 		return NULL;
-	if (route_id >= (__u32)fs->img.nroutes) {
+	if (route_id & XV_ROUTE_ID_GW ? !gw_route_ref(fs, route_id, dst, &ref) :
+	    route_id >= (__u32)fs->img.nroutes) {
 		snprintf(buf, len, "route %u", route_id);
 		return buf;
 	}
-	fabric_route_row(&fs->s.topo, &fs->s.eng, &fs->img.routes[route_id], &r);
+	if (!(route_id & XV_ROUTE_ID_GW))
+		ref = fs->img.routes[route_id];
+	fabric_route_row(&fs->s.topo, &fs->s.eng, &ref, &r);
 	nh = verb_next_hop_ip(&r, ip);
 	snprintf(buf, len, "%s %s %s%s%s", prefix_str(r.prefix, prefix),
 		 verb_source_name(r.source), next_hop_type_name(verb_next_hop_type(&r)),

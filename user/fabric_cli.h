@@ -34,9 +34,12 @@ void fabric_session_close(struct fabric_session *fs);
 /* "app1 (spoke1/app)", "hub-gw (hub/GatewaySubnet)", "Internet", or "nic 3". */
 const char *fabric_nic_name(const struct fabric_session *fs, __u32 slot,
 			    char *buf, size_t len);
-/* "0.0.0.0/0 User VirtualAppliance 10.0.1.4", or "route 12"; NULL: no route. */
+/*
+ * "0.0.0.0/0 User VirtualAppliance 10.0.1.4", or "route 12"; NULL: no
+ * route. dst (network order) names a learned route (XV_ROUTE_ID_GW).
+ */
 const char *fabric_route_name(const struct fabric_session *fs, __u32 route_id,
-			      char *buf, size_t len);
+			      __u32 dst, char *buf, size_t len);
 
 /* Where a route id lives: "spoke1/app", or "hub-gw" for learned routes. */
 const char *fabric_route_owner(const struct fabric_session *fs, __u32 route_id,

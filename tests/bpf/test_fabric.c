@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 
 #include "fabric_harness.h"
+#include "../lib/gwset_topo.h"
 
 static struct lab rules;
 
@@ -763,6 +764,62 @@ static void test_differential_two_hubs(void **state)
 }
 
 /* Unload detaches from every NIC and removes the pins; again is a no-op. */
+/*
+ * The gateway set of tests/lib/gwset_topo.h, every layout of it, through
+ * the program: each frame's trace names the learned route the engine
+ * gives (by its length), or none, and goes to the gateway with it.
+ */
+static void test_gateway_set(void **state)
+{
+	struct lab *l = &ex;
+	char *yaml = gwset_yaml(11), buf[IPV4_STRLEN];
+	int ret = lab_up(l, "gwpack", yaml), vm, n, checked = 0;
+	const struct gw_routes *gw;
+	unsigned int seed = 3, *addrs;
+	__u32 key = XV_CFG_TRACE, on = 1;
+	struct ring_buffer *rb;
+	struct xv_event ev;
+	int *lens;
+
+	free(yaml);
+	if (ret)
+		fail_msg("gwpack: %s", strerror(-ret));
+	gw = &l->e.gw[0];
+	n = gw->n;
+	addrs = calloc(n, sizeof(*addrs));
+	lens = calloc(n, sizeof(*lens));
+	assert_true(addrs && lens);
+	for (int i = 0; i < n; i++) {
+		addrs[i] = gw->routes[i].prefix.addr;
+		lens[i] = gw->routes[i].prefix.len;
+	}
+	vm = vm_slot(l, 0);
+	rb = ring_buffer__new(l->events, on_event, &ev, NULL);
+	assert_non_null(rb);
+	assert_int_equal(bpf_map_update_elem(l->config, &key, &on, BPF_ANY), 0);
+	for (int i = 0; i < 20000; i++) {
+		__u32 dst = gwset_dst(addrs, lens, n, &seed);
+		struct pkt p = ipv4_frame(l->nics[vm].mac, ip(GWSET_VM_IP), dst, IPPROTO_UDP);
+		struct eff_route tmp;
+		const struct eff_route *want = engine_lookup(&l->e, l->t.vms[0].subnet, dst, &tmp);
+		bool learned = want && want->source == SRC_GATEWAY;
+		struct outcome o = run_frame(l, vm, p.b, p.len, NULL, NULL);
+
+		assert_int_equal(ring_buffer__consume(rb), 1);
+		if (!!(ev.route_id & XV_ROUTE_ID_GW) != learned ||
+		    (learned && ((ev.route_id >> XV_TRIE_LEN_SHIFT & 0x3f) != want->prefix.len ||
+				 o.verdict != XV_FWD || o.out != gw_slot(l, 0))))
+			fail_msg("%s: trace route %#x, verdict %d to %d; engine: %s /%d",
+				 ipv4_str(dst, buf), ev.route_id, o.verdict, o.out,
+				 learned ? "learned" : "not learned", want ? want->prefix.len : -1);
+		checked++;
+	}
+	ring_buffer__free(rb);
+	free(addrs);
+	free(lens);
+	print_message("gwpack: %d frames take the engine's learned route\n", checked);
+}
+
 static void test_load_unload(void **state)
 {
 	struct lab *l = &ex;
@@ -808,6 +865,7 @@ int main(void)
 	const struct CMUnitTest example_tests[] = {
 		cmocka_unit_test_teardown(test_differential_hub_spoke, teardown_example),
 		cmocka_unit_test_teardown(test_differential_two_hubs, teardown_example),
+		cmocka_unit_test_teardown(test_gateway_set, teardown_example),
 		cmocka_unit_test_teardown(test_load_unload, teardown_example),
 	};
 	int ret = harness_init();

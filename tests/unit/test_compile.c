@@ -19,6 +19,7 @@
 
 #include "compile.h"
 #include "topo.h"
+#include "../lib/gwset_topo.h"
 
 /*
  * Gateway routes that are Invalid in some subnets: equal to a UDR
@@ -210,31 +211,40 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* fabric.bpf.c's route_lookup(). */
+/* fabric.bpf.c's route_lookup(); a learned route's id as its trace event names it. */
 static const struct xv_route *image_lookup(const struct fabric_image *img,
 					   const struct xv_nic *nic, __u32 dst,
 					   struct xv_route *tmp)
 {
-	__u32 e = fabric_trie_lookup(img, nic->table, dst);
+	__u32 e = fabric_trie_lookup(img, nic->table, dst), v;
 	const struct xv_route *r = e & XV_TRIE_LEAF ? fabric_record(img, e) : NULL;
 
 	if (!nic->gwset || (r && !(r->flags & XV_ROUTE_F_GW)))
 		return r;
-	e = fabric_trie_lookup(img, nic->gwset, dst);
-	if (!(e & XV_TRIE_LEAF) || (r && (e >> XV_TRIE_LEN_SHIFT & 0x3f) <= r->len))
+	v = fabric_gw_lookup(img, nic->gwset, dst);
+	if (!v || (r && v - 1 <= r->len))
 		return r;
-	*tmp = (struct xv_route){ .len = e >> XV_TRIE_LEN_SHIFT & 0x3f,
-				  .route_id = e & XV_TRIE_ID_MASK };
+	*tmp = (struct xv_route){ .len = v - 1, .arg = nic->gw_nic,
+				  .route_id = XV_ROUTE_ID_GW | (v - 1) << XV_TRIE_LEN_SHIFT |
+					      nic->gw_hits };
 	return tmp;
 }
 
-static bool same_route(const struct fixture *f, int subnet, const struct eff_route *want,
-		       const struct xv_route *got)
+static bool same_route(const struct fixture *f, int subnet, __u32 dst,
+		       const struct eff_route *want, const struct xv_route *got)
 {
 	const struct route_ref *ref;
 
 	if (!want || !got)
 		return !want && !got;
+	if (got->route_id & XV_ROUTE_ID_GW) {
+		int g = (int)(got->route_id & XV_TRIE_ID_MASK) - f->img.nown;
+
+		return want->source == SRC_GATEWAY && g == want->gateway &&
+		       fabric_gw_row(&f->e, g, dst, got->len) >= 0 &&
+		       prefix_equal(f->e.gw[g].routes[fabric_gw_row(&f->e, g, dst, got->len)].prefix,
+				    want->prefix);
+	}
 	ref = &f->img.routes[got->route_id];
 	if (want->source == SRC_GATEWAY)
 		return ref->gateway == want->gateway &&
@@ -288,7 +298,7 @@ static void check_lookup(const struct fixture *f, const struct xv_nic *nic, __u3
 	char buf[IPV4_STRLEN];
 	int vnet = -1;
 
-	if (!same_route(f, subnet_of(f, nic), want, got))
+	if (!same_route(f, subnet_of(f, nic), dst, want, got))
 		fail_msg("subnet %d, %s: image and engine disagree", subnet_of(f, nic),
 			 ipv4_str(dst, buf));
 	if (want && want->type == NH_VNET_LOCAL && !want->vnet_local_as_none)
@@ -365,7 +375,7 @@ static void test_image_shape(void **state)
 	assert_int_equal(r->flags, 0);
 }
 
-/* Chunks below entry e, by kind. */
+/* Table chunks below entry e, by kind. */
 static void count_chunks(const struct fabric_image *img, __u32 e, int *full, int *compact)
 {
 	const struct xv_line *l = &img->trie[e & XV_TRIE_LINE_MASK];
@@ -375,7 +385,7 @@ static void count_chunks(const struct fabric_image *img, __u32 e, int *full, int
 		return;
 	if (!(e & XV_TRIE_COMPACT)) {
 		(*full)++;
-		for (int i = 0; i < (e & XV_TRIE_WIDE ? 65536 : 256); i++)
+		for (int i = 0; i < 256; i++)
 			count_chunks(img, l[i / 16].e[i % 16], full, compact);
 		return;
 	}
@@ -387,16 +397,112 @@ static void count_chunks(const struct fabric_image *img, __u32 e, int *full, int
 		count_chunks(img, l->c.run[i], full, compact);
 }
 
+/* Gateway-set entries from entry e down (level 0: the root's), by level * 8 + kind. */
+static void count_gw(const struct fabric_image *img, __u32 e, int level, int *kinds)
+{
+	static const int body[] = { [XV_GW_RUNS] = 16, [XV_GW_BITMAP] = 64, [XV_GW_BYTES] = 256 };
+	const __u8 *p = (const __u8 *)img->trie + (size_t)(e & XV_GW_UNIT_MASK) * 16, *bytes = p;
+	int kind = e >> XV_GW_KIND_SHIFT, nbytes = 0, nkids = 0;
+
+	assert_in_range(level, 0, 1);
+	kinds[level * 8 + kind]++;
+	switch (kind) {
+	case XV_GW_RUNS:
+		bytes = ((const struct xv_gw_runs *)p)->run;
+		nbytes = 8;
+		break;
+	case XV_GW_BITMAP:
+		bytes = ((const struct xv_gw_bitmap *)p)->run;
+		nbytes = XV_GW_BITMAP_RUNS;
+		break;
+	case XV_GW_BYTES:
+		nbytes = 256;
+		break;
+	case XV_GW_FULL:
+		nkids = 256;
+		break;
+	}
+	/* the kids a chunk names follow its body, in order */
+	for (int i = 0; i < nbytes; i++)
+		if (bytes[i] >= XV_GW_KID && bytes[i] - XV_GW_KID + 1 > nkids)
+			nkids = bytes[i] - XV_GW_KID + 1;
+	for (int j = 0; j < nkids; j++) {
+		__u32 kid;
+
+		memcpy(&kid, p + (kind == XV_GW_FULL ? 0 : body[kind]) + 4 * j, 4);
+		count_gw(img, kid, level + 1, kinds);
+	}
+}
+
+/* The reference: 1 + the longest learned route of gateway g containing dst, or 0. */
+static __u32 gw_reference(const struct fixture *f, int g, __u32 dst)
+{
+	for (int len = 32; len >= 0; len--)
+		if (fabric_gw_row(&f->e, g, dst, len) >= 0)
+			return len + 1;
+	return 0;
+}
+
+/*
+ * tests/lib/gwset_topo.h's set takes every layout, at both levels below
+ * the root, and each looks up what the learned routes say.
+ */
+static void test_gw_layouts(void **state)
+{
+	struct fixture *f = *state;
+	const struct xv_nic *vm = &f->img.nics[0];
+	const struct gw_routes *gw = &f->e.gw[0];
+	const struct xv_line *root = &f->img.trie[vm->gwset & XV_TRIE_LINE_MASK];
+	unsigned int seed = 1, *addrs = calloc(gw->n, sizeof(*addrs));
+	int kinds[16] = { 0 }, *lens = calloc(gw->n, sizeof(*lens));
+	char buf[IPV4_STRLEN];
+
+	assert_true(addrs && lens && gw->n > 3000);
+	for (int i = 0; i < 65536; i++)
+		count_gw(&f->img, root[i / 16].e[i % 16], 0, kinds);
+	for (int k = XV_GW_NONE; k <= XV_GW_FULL; k++)
+		if (!kinds[k])
+			fail_msg("no root entry of kind %d", k);
+	for (int k = XV_GW_LEAF; k <= XV_GW_BYTES; k++)
+		if (!kinds[8 + k])
+			fail_msg("no kid of kind %d", k);
+	for (int i = 0; i < gw->n; i++) {
+		addrs[i] = gw->routes[i].prefix.addr;
+		lens[i] = gw->routes[i].prefix.len;
+	}
+	for (int i = 0; i < 300000; i++) {
+		__u32 dst = gwset_dst(addrs, lens, gw->n, &seed);
+
+		if (fabric_gw_lookup(&f->img, vm->gwset, dst) != gw_reference(f, 0, dst))
+			fail_msg("%s: set says %u, routes %u", ipv4_str(dst, buf),
+				 fabric_gw_lookup(&f->img, vm->gwset, dst), gw_reference(f, 0, dst));
+	}
+	free(addrs);
+	free(lens);
+	test_lookup_matches_engine(state);
+}
+
+static int setup_gwpack(void **state)
+{
+	char *y = gwset_yaml(11);
+
+	*state = fixture_up("gwpack", y);
+	free(y);
+	return *state ? 0 : -1;
+}
+
 /* Dense chunks are laid out in full, sparse ones compact, and both look up right. */
 static void test_dense_layout(void **state)
 {
 	struct fixture *f = *state;
 	const struct xv_nic *app = &f->img.nics[0];
-	int full = 0, compact = 0;
+	const struct xv_line *root = &f->img.trie[app->gwset & XV_TRIE_LINE_MASK];
+	int full = 0, compact = 0, kinds[16] = { 0 };
 
-	count_chunks(&f->img, app->gwset, &full, &compact);
-	assert_true(full >= 2 && compact > 0);	/* 20.1.0.0/16 and 20.2.3.0/24 in full */
-	full = compact = 0;
+	for (int i = 0; i < 65536; i++)
+		count_gw(&f->img, root[i / 16].e[i % 16], 0, kinds);
+	assert_true(kinds[XV_GW_BYTES] >= 1);		/* 20.1.0.0/16 */
+	assert_true(kinds[8 + XV_GW_BITMAP] >= 1);	/* 20.2.3.0/24 */
 	count_chunks(&f->img, app->table, &full, &compact);
 	assert_true(full >= 1);			/* twelve VMs side by side */
 	test_lookup_matches_engine(state);
@@ -414,6 +520,9 @@ static void test_wide_root(void **state)
 	assert_false(app->space & XV_TRIE_WIDE);
 	for (int len = 1; len <= 32; len++)
 		assert_true(gw->nby_len[len] > 0);
+	for (__u32 dst = 0xc8643219, bit = 0; bit < 32; bit++)	/* off each nested prefix */
+		assert_int_equal(fabric_gw_lookup(&f->img, app->gwset, dst ^ 1u << bit),
+				 gw_reference(f, 0, dst ^ 1u << bit));
 	test_lookup_matches_engine(state);
 }
 
@@ -444,10 +553,15 @@ int main(void)
 	const struct CMUnitTest wide[] = {
 		cmocka_unit_test(test_wide_root),
 	};
+	const struct CMUnitTest gwpack[] = {
+		cmocka_unit_test(test_gw_layouts),
+	};
 
 	return cmocka_run_group_tests_name("fabric compiler", tests, setup, teardown) |
 	       cmocka_run_group_tests_name("fabric compiler, dense tables", dense, setup_dense,
 					   teardown) |
 	       cmocka_run_group_tests_name("fabric compiler, wide roots", wide, setup_wide,
-					   teardown);
+					   teardown) |
+	       cmocka_run_group_tests_name("fabric compiler, gateway-set layouts", gwpack,
+					   setup_gwpack, teardown);
 }
