@@ -130,10 +130,7 @@ static __always_inline const struct xv_nic *nic_lookup(__u32 slot)
 	return slot < nnics ? bpf_map_lookup_elem(&nics, &slot) : NULL;
 }
 
-/*
- * The entry for idx, the address bits below those already looked up, in
- * the chunk that entry c names: its top 8 bits, or 16 for a wide chunk.
- */
+/* The entry for the next 8 address bits idx in the chunk that entry c names. */
 static __always_inline __u32 chunk_entry(__u32 c, __u32 idx)
 {
 	__u32 line = c & XV_TRIE_LINE_MASK, rank;
@@ -145,7 +142,6 @@ static __always_inline __u32 chunk_entry(__u32 c, __u32 idx)
 		l = bpf_map_lookup_elem(&trie, &line);
 		return l ? l->e[idx & 15] : 0;
 	}
-	idx &= 0xff;
 	l = bpf_map_lookup_elem(&trie, &line);
 	if (!l)
 		return 0;
@@ -154,20 +150,13 @@ static __always_inline __u32 chunk_entry(__u32 c, __u32 idx)
 	return rank < XV_TRIE_RUNS ? l->c.run[rank] : 0;
 }
 
-/* The leaf (or 0) of the trie rooted at entry e for addr (host order). */
+/* The leaf (or 0) of the table trie rooted at entry e for addr (host order). */
 static __always_inline __u32 trie_lookup(__u32 e, __u32 addr)
 {
-	__u32 left = 32;
-
 #pragma unroll
-	for (int level = 0; level < 4; level++) {
-		__u32 stride = e & XV_TRIE_WIDE ? 16 : 8;
-
-		if (e & XV_TRIE_CHUNK && stride <= left) {
-			left -= stride;
-			e = chunk_entry(e, addr >> left & ((1u << stride) - 1));
-		}
-	}
+	for (int level = 0; level < 4; level++)
+		if (e & XV_TRIE_CHUNK)
+			e = chunk_entry(e, addr >> (24 - 8 * level) & 0xff);
 	return e & XV_TRIE_CHUNK ? 0 : e;
 }
 

@@ -102,16 +102,14 @@ struct xv_route {
 /*
  * Route tables (each subnet's, each VNet's address space, the Internet
  * edge's) and gateway sets (each gateway's learned routes, once) are
- * multibit tries with 8-bit strides in one array of 64-byte lines. An
- * entry is nothing (0), a leaf or a chunk: the 256 entries for the next 8
- * bits of the address. A full chunk is 16 lines of 16 entries; a compact
- * one (at most XV_TRIE_RUNS runs of equal entries, as most chunks of a big
- * scattered set are) is one line: a bitmap of where each run starts and
- * the runs' entries. A wide chunk, the root of a gateway set, takes 16
- * bits: 4096 lines of 16 entries, so that a big set's /24 is two dependent
- * lines and not three. A lookup reads at most four dependent lines. A table
- * leaf names a record (struct xv_route, four a line, at the start of the
- * array); a gateway-set leaf names the learned route itself.
+ * multibit tries with 8-bit strides in one array of 64-byte lines. A
+ * table's entry is nothing (0), a leaf or a chunk: the 256 entries for the
+ * next 8 bits of the address. A full chunk is 16 lines of 16 entries; a
+ * compact one (at most XV_TRIE_RUNS runs of equal entries) is one line: a
+ * bitmap of where each run starts and the runs' entries. A lookup reads at
+ * most four dependent lines. A table leaf names a record (struct xv_route,
+ * four a line, at the start of the array). A gateway set's root is wide,
+ * 16 bits: 4096 lines of 16 entries, laid out as below (XV_GW_*).
  */
 #define XV_TRIE_CHUNK		(1u << 31)	/* entry: a chunk, first line in bits 0..28 */
 #define XV_TRIE_COMPACT		(1u << 30)	/* chunk entry: a compact chunk */

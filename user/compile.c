@@ -978,16 +978,11 @@ __u32 fabric_trie_lookup(const struct fabric_image *img, __u32 root, __u32 dst)
 {
 	__u32 e = root;
 
-	for (int left = 32; e & XV_TRIE_CHUNK;) {
+	for (int shift = 24; e & XV_TRIE_CHUNK && shift >= 0; shift -= 8) {
 		const struct xv_line *l = &img->trie[e & XV_TRIE_LINE_MASK];
-		int stride = e & XV_TRIE_WIDE ? 16 : 8;
-		__u32 i;
+		__u32 i = dst >> shift & 0xff;
 		__u64 bits;
 
-		if (stride > left)
-			return 0;
-		left -= stride;
-		i = dst >> left & ((1u << stride) - 1);
 		if (!(e & XV_TRIE_COMPACT)) {
 			e = l[i / 16].e[i % 16];
 			continue;
@@ -995,7 +990,7 @@ __u32 fabric_trie_lookup(const struct fabric_image *img, __u32 root, __u32 dst)
 		bits = l->c.starts[i / 64] & (~0ull >> (63 - i % 64));
 		e = l->c.run[l->c.before[i / 64] + __builtin_popcountll(bits) - 1];
 	}
-	return e;
+	return e & XV_TRIE_CHUNK ? 0 : e;
 }
 
 /* Route ids: each subnet's own rows, then each gateway's learned routes. */
