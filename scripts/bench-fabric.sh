@@ -32,6 +32,7 @@ usage() {
 	echo "  --reps N     repetitions of every mode (default $REPS); medians are reported" >&2
 	echo "  --seconds S  measurement window of a live sample (default $WINDOW)" >&2
 	echo "  --quick      2 reps of 2 s windows, for a ~1 minute run" >&2
+	echo "  PREFIXES=N in the environment: gateway-learned prefixes (default 100000)" >&2
 	exit 2
 }
 while [ $# -gt 0 ]; do
@@ -42,7 +43,7 @@ while [ $# -gt 0 ]; do
 	*) usage ;;
 	esac
 done
-[[ $REPS =~ ^[1-9][0-9]*$ && $WINDOW =~ ^[1-9][0-9]*$ ]] || usage
+[[ $REPS =~ ^[1-9][0-9]*$ && $WINDOW =~ ^[1-9][0-9]*$ && $PREFIXES =~ ^[1-9][0-9]*$ ]] || usage
 [ "$(id -u)" -eq 0 ] || { echo "bench-fabric: needs root" >&2; exit 2; }
 [ "$(nproc)" -ge 2 ] || { echo "bench-fabric: needs 2 CPUs (generator on CPU0, harness on CPU1)" >&2; exit 2; }
 
@@ -270,4 +271,8 @@ done
 fabric_memory >"$WORK/memory.json"
 jq -s --slurpfile mem "$WORK/memory.json" --slurpfile routes "$WORK/routes.json" \
 	--argjson reps "$REPS" --argjson window "$WINDOW" \
-	--argjson prefixes "$PREFIXES" -f scripts/bench-fabric-report.jq "$SAMPLES"
+	--argjson prefixes "$PREFIXES" -f scripts/bench-fabric-report.jq "$SAMPLES" >"$WORK/report.json"
+cat "$WORK/report.json"
+# A missed target fails the run, as bench-engine.sh does; the JSON says which.
+jq -e '[.ratios[], .test_run_speedup[] | select(.pass == false)] | length == 0' \
+	"$WORK/report.json" >/dev/null || { log "a target was missed"; exit 1; }

@@ -37,12 +37,15 @@ teardown_file() {
 	timeout 3 "$XVNET" trace -t "$FILE" >"$out" 2>&1 3>&- &
 	sleep 1
 	did "$LAB" app1 203.0.113.10 tcp >/dev/null
+	did "$LAB" app1 192.168.1.10 icmp >/dev/null
 	wait || true
 	cat "$out"
 	# app1's frame is routed by the spoke's 0/0 UDR to the firewall, and the
 	# firewall's (forwarded) frame by its subnet's 0/0 to the Internet edge.
 	grep -E '^10\.1\.1\.4 > 203\.0\.113\.10 tcp .*from app1 .*0\.0\.0\.0/0 .*-> fw' "$out"
 	grep -E '^10\.1\.1\.4 > 203\.0\.113\.10 tcp .*from fw .*-> Internet' "$out"
+	# Towards dc1 the firewall's frame takes the learned route, named in full.
+	grep -E '^10\.1\.1\.4 > 192\.168\.1\.10 icmp .*from fw .*route 192\.168\.0\.0/16 VirtualNetworkGateway VirtualNetworkGateway 10\.0\.255\.4 .*-> hub-gw' "$out"
 }
 
 @test "hub-spoke: with web-out set to Deny, the flow dies at the NVA and is logged; two labs side by side" {
