@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "state.h"
 
 enum { OPT_LAB = 256 };
 
@@ -32,10 +34,22 @@ static int usage(const struct verb *v, FILE *f)
 	printf("\n%s\nOptions:\n"
 	       "  -t, --topology FILE  the lab's topology file, to name NICs and routes\n"
 	       "                       (default: $XVNET_TOPOLOGY)\n"
-	       "      --lab NAME       the lab (default: the topology's name)\n"
+	       "      --lab NAME       the lab (default: the topology's name); without -t,\n"
+	       "                       named from the file the lab was deployed from\n"
 	       "  -j, --json           print JSON\n"
 	       "  -h, --help           print this help\n", v->help);
 	return EXIT_OK;
+}
+
+/* The topology file a lab was deployed from, if it is still there (or NULL). */
+static char *lab_topology(const char *lab)
+{
+	json_t *st = state_read(lab);
+	const char *file = json_string_value(json_object_get(st, "file"));
+	char *copy = file && !access(file, R_OK) ? strdup(file) : NULL;
+
+	json_decref(st);
+	return copy;
 }
 
 static int parse(struct fabric_session *fs, const struct verb *v, int argc, char **argv,
@@ -77,6 +91,8 @@ static int parse(struct fabric_session *fs, const struct verb *v, int argc, char
 			v->name);
 		return usage(v, stderr);
 	}
+	if (!fs->s.o.topology)
+		fs->s.o.topology = fs->state_file = lab_topology(*lab);
 	return SESSION_READY;
 }
 
@@ -125,6 +141,7 @@ void fabric_session_close(struct fabric_session *fs)
 	fabric_view_close(&fs->v);
 	fabric_image_free(&fs->img);
 	session_close(&fs->s);
+	free(fs->state_file);
 }
 
 const char *fabric_nic_name(const struct fabric_session *fs, __u32 slot,

@@ -15,7 +15,8 @@
 #include "verb.h"
 
 struct fabric_session {
-	struct session s;	/* topology and engine, when -t is given */
+	struct session s;	/* topology and engine, when -t is given or the lab's state names it */
+	char *state_file;	/* the topology file of --lab's state */
 	struct fabric_image img; /* route ids -> routes (compiled without NICs) */
 	struct fabric_view v;
 	bool json;

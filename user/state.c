@@ -56,8 +56,12 @@ int state_write(const struct lab_plan *p, const char *file, const char *status,
 {
 	char dir[PATH_MAX], tmp[PATH_MAX], path[PATH_MAX];
 	json_t *nodes = json_array(), *root;
+	char abs[PATH_MAX];
 	int err = 0;
 
+	/* stats and trace name NICs and routes from it, from any directory */
+	if (realpath(file, abs))
+		file = abs;
 	for (int i = 0; i < p->nnodes; i++)
 		json_array_append_new(nodes, node_json(p, i));
 	root = json_pack("{s:s, s:s, s:i, s:s, s:s, s:o}", "lab", p->lab,

@@ -48,6 +48,15 @@ teardown_file() {
 	grep -E '^10\.1\.1\.4 > 192\.168\.1\.10 icmp .*from fw .*route 192\.168\.0\.0/16 VirtualNetworkGateway VirtualNetworkGateway 10\.0\.255\.4 .*-> hub-gw' "$out"
 }
 
+@test "hub-spoke: stats --lab names NICs and routes from the file the lab was deployed from" {
+	did "$LAB" app1 203.0.113.10 icmp >/dev/null
+	run env -u XVNET_TOPOLOGY -C / "$XVNET" stats --lab "$LAB" -j
+	echo "$output"
+	[ "$status" -eq 0 ]
+	jq -e '.nics[] | select(.nic == "app1 (spoke1/app)") | .rx > 0' <<<"$output"
+	jq -e '.routes[] | select(.table == "spoke1/app" and (.route | startswith("0.0.0.0/0 User VirtualAppliance"))) | .hits > 0' <<<"$output"
+}
+
 @test "hub-spoke: with web-out set to Deny, the flow dies at the NVA and is logged; two labs side by side" {
 	DENY=$(lab_name dn)
 	file=$(renamed "$HS" "$DENY" 's/name: web-out, action: Allow/name: web-out, action: Deny/')
