@@ -680,15 +680,19 @@ static int chunk_emit(struct builder *b, int c, __u32 *out)
 
 /* ---- gateway sets (xvnet_abi.h) ---------------------------------------- */
 
+/* Bytes before a chunk's kids: its body (a full chunk's entries are its kids). */
+static const int gw_body[] = { [XV_GW_RUNS] = 16, [XV_GW_BITMAP] = 64, [XV_GW_BYTES] = 256,
+			       [XV_GW_FULL] = 0 };
+
 static __u32 gw_kind(enum xv_gw_kind kind, __u32 arg)
 {
 	return (__u32)kind << XV_GW_KIND_SHIFT | arg;
 }
 
-/* A leaf (or nothing) of the building trie as a leaf byte. */
-static __u8 gw_leaf_byte(__u32 e)
+/* A leaf (or nothing) of the building trie as a gateway-set entry. */
+static __u32 gw_leaf(__u32 e)
 {
-	return e & XV_TRIE_LEAF ? (e >> XV_TRIE_LEN_SHIFT & 0x3f) + 1 : 0;
+	return e & XV_TRIE_LEAF ? gw_kind(XV_GW_LEAF, (e >> XV_TRIE_LEN_SHIFT & 0x3f) + 1) : 0;
 }
 
 /* n bytes of the line array, in 16-byte units: a slot of a shared line, or whole lines. */
@@ -809,8 +813,6 @@ static void gw_bitmap_fill(__u8 *body, const __u8 *v)
  */
 static int gw_emit_chunk(struct builder *b, int c, int level, __u32 *out)
 {
-	static const int body_size[] = { [XV_GW_RUNS] = 16, [XV_GW_BITMAP] = 64,
-					  [XV_GW_BYTES] = 256, [XV_GW_FULL] = 1024 };
 	__u32 ent[256], kids[256], unit;
 	int nkids = 0, runs = 0, kind, err;
 	__u8 v[256], *at;
@@ -819,7 +821,7 @@ static int gw_emit_chunk(struct builder *b, int c, int level, __u32 *out)
 		__u32 e = b->chunks[(size_t)c * 256 + i];
 
 		if (!(e & XV_TRIE_CHUNK)) {
-			ent[i] = e & XV_TRIE_LEAF ? gw_kind(XV_GW_LEAF, gw_leaf_byte(e)) : 0;
+			ent[i] = gw_leaf(e);
 		} else if (level) {
 			return -EINVAL;		/* nothing below a /32 */
 		} else {
@@ -844,9 +846,11 @@ static int gw_emit_chunk(struct builder *b, int c, int level, __u32 *out)
 		return 0;
 	kind = nkids > XV_GW_MAX_KIDS ? XV_GW_FULL : runs <= 8 ? XV_GW_RUNS :
 	       runs <= XV_GW_BITMAP_RUNS ? XV_GW_BITMAP : XV_GW_BYTES;
-	if (kind == XV_GW_FULL)
-		nkids = 0;
-	err = gw_alloc(b, body_size[kind] + 4 * nkids, &unit);
+	if (kind == XV_GW_FULL) {
+		memcpy(kids, ent, sizeof(ent));
+		nkids = 256;
+	}
+	err = gw_alloc(b, gw_body[kind] + 4 * nkids, &unit);
 	if (err)
 		return err;
 	at = gw_bytes(b, unit);
@@ -856,9 +860,7 @@ static int gw_emit_chunk(struct builder *b, int c, int level, __u32 *out)
 		gw_bitmap_fill(at, v);
 	else if (kind == XV_GW_BYTES)
 		memcpy(at, v, 256);
-	else
-		memcpy(at, ent, sizeof(ent));
-	memcpy(at + body_size[kind], kids, 4 * nkids);
+	memcpy(at + gw_body[kind], kids, 4 * nkids);
 	*out = gw_kind(kind, unit);
 	return 0;
 }
@@ -881,7 +883,7 @@ static int gw_emit_root(struct builder *b, int c, __u32 *out)
 			if (err)
 				return err;
 		} else {
-			e = e & XV_TRIE_LEAF ? gw_kind(XV_GW_LEAF, gw_leaf_byte(e)) : 0;
+			e = gw_leaf(e);
 		}
 		b->img->trie[at + i / 16].e[i % 16] = e;
 	}
@@ -915,8 +917,6 @@ static __u32 gw_byte(const struct fabric_image *img, __u32 e, __u32 kind, __u32 
 
 __u32 fabric_gw_lookup(const struct fabric_image *img, __u32 root, __u32 dst)
 {
-	static const int body_size[] = { [XV_GW_RUNS] = 16, [XV_GW_BITMAP] = 64,
-					  [XV_GW_BYTES] = 256, [XV_GW_FULL] = 0 };
 	__u32 e = img->trie[(root & XV_TRIE_LINE_MASK) + (dst >> 20)].e[dst >> 16 & 15];
 
 	for (int level = 0; level < 2; level++) {
@@ -939,7 +939,7 @@ __u32 fabric_gw_lookup(const struct fabric_image *img, __u32 root, __u32 dst)
 			if (v < XV_GW_KID)
 				return v;
 		}
-		memcpy(&e, gw_at(img, e & XV_GW_UNIT_MASK, body_size[kind] + 4 * (v - XV_GW_KID)), 4);
+		memcpy(&e, gw_at(img, e & XV_GW_UNIT_MASK, gw_body[kind] + 4 * (v - XV_GW_KID)), 4);
 	}
 	return 0;
 }
