@@ -53,7 +53,7 @@ int cmd_apply(int argc, char **argv)
 		fprintf(stderr, "xvnet: lab '%s' is not up with these nodes: apply changes routes only; destroy and deploy to change nodes\n",
 			p.lab);
 		rc = EXIT_FAIL;
-	} else if (lab_apply(&p, &s.eng)) {
+	} else if (lab_apply(&p, &s.eng, s.o.topology)) {
 		rc = EXIT_FAIL;
 	} else {
 		printf("xvnet: %s: fabric routes applied\n", p.lab);

@@ -332,8 +332,11 @@ int lab_deploy(const struct lab_plan *p, const struct engine *e,
 	return err;
 }
 
-/* The fabric's ifindexes, looked up again: apply runs in a new process. */
-int lab_apply(const struct lab_plan *p, const struct engine *e)
+/*
+ * The fabric's ifindexes, looked up again: apply runs in a new process.
+ * The state then names file as the lab's topology.
+ */
+int lab_apply(const struct lab_plan *p, const struct engine *e, const char *file)
 {
 	int fd = netns_open(p->nodes[p->fabric].netns), err = 0;
 	int (*ifindex)[2] = calloc(p->nlinks + 1, sizeof(*ifindex));
@@ -360,6 +363,8 @@ int lab_apply(const struct lab_plan *p, const struct engine *e)
 		err = fabric_pin_dir(p->lab, pin_dir, sizeof(pin_dir));
 	if (!err)
 		err = in_fabric(p, ifindex, e, pin_dir, fabric_apply);
+	if (!err && (err = state_write(p, file, "up", pin_dir)))
+		fail(p->lab, "writing state in", STATE_ROOT, err);
 	rtnl_close(&nl);
 	close(fd);
 	free(ifindex);

@@ -23,8 +23,8 @@ bool lab_exists(const char *lab);
 int lab_deploy(const struct lab_plan *p, const struct engine *e,
 	       const char *file);
 
-/* Recompile and swap the fabric tables of a running lab. */
-int lab_apply(const struct lab_plan *p, const struct engine *e);
+/* Recompile and swap the fabric tables of a running lab, from file. */
+int lab_apply(const struct lab_plan *p, const struct engine *e, const char *file);
 
 /* Remove every trace of lab. Idempotent. */
 int lab_destroy(const char *lab);
