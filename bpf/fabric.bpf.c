@@ -142,6 +142,9 @@ static __always_inline __u32 chunk_entry(__u32 c, __u32 idx)
 		l = bpf_map_lookup_elem(&trie, &line);
 		return l ? l->e[idx & 15] : 0;
 	}
+	/* The caller masked idx; clang drops a second mask, 6.1's verifier the bound. */
+	barrier_var(idx);
+	idx &= 0xff;
 	l = bpf_map_lookup_elem(&trie, &line);
 	if (!l)
 		return 0;
@@ -249,6 +252,8 @@ static __always_inline __u32 gw_byte(__u32 e, __u32 kind, __u32 idx)
 	bm = bpf_map_lookup_elem(&trie, &line);
 	if (!bm)
 		return 0;
+	barrier_var(idx);	/* as in chunk_entry() */
+	idx &= 0xff;
 	bits = bm->starts[idx >> 6] & (~0ull >> (63 - (idx & 63)));
 	n = bm->before[idx >> 6] + __builtin_popcountll(bits) - 1;
 	return n < XV_GW_BITMAP_RUNS ? bm->run[n] : 0;
