@@ -544,10 +544,49 @@ static int subnet_add(struct builder *b, int s, struct prefix p, struct entry en
 	return table_add(b, p, en);
 }
 
+static bool same_row(const struct eff_route *a, const struct eff_route *b)
+{
+	return prefix_equal(a->prefix, b->prefix) && a->source == b->source &&
+	       a->active == b->active && a->type == b->type &&
+	       a->next_hop_ip == b->next_hop_ip && a->peer_vnet == b->peer_vnet &&
+	       a->gateway == b->gateway && a->route_table == b->route_table &&
+	       a->udr == b->udr && a->vnet_local_as_none == b->vnet_local_as_none;
+}
+
+/*
+ * The first subnet of s's VNet with the same effective routes (row by row,
+ * the same route table, gateway set and Invalid gateway routes): its table
+ * compiles to the same one, and serves both. s itself if none.
+ */
+static int table_twin(const struct builder *b, int s)
+{
+	const struct route_set *rs = &b->e->sets[s];
+
+	for (int t = 0; t < s; t++) {
+		const struct route_set *o = &b->e->sets[t];
+		int i = 0;
+
+		if (b->t->subnets[t].vnet != b->t->subnets[s].vnet || b->img->table_of[t] != t ||
+		    o->nown != rs->nown || o->gw != rs->gw || o->ngw_invalid != rs->ngw_invalid ||
+		    (rs->ngw_invalid && memcmp(o->gw_invalid, rs->gw_invalid,
+					       rs->ngw_invalid * sizeof(int))))
+			continue;
+		while (i < rs->nown && same_row(&o->own[i], &rs->own[i]))
+			i++;
+		if (i == rs->nown)
+			return t;
+	}
+	return s;
+}
+
 static int compile_subnet(struct builder *b, int s)
 {
 	const struct route_set *rs = &b->e->sets[s];
 	int err = 0;
+
+	b->img->table_of[s] = table_twin(b, s);
+	if (b->img->table_of[s] != s)
+		return 0;
 
 	for (int i = 0; i < rs->nown && !err; i++)
 		if (rs->own[i].active)
@@ -964,10 +1003,15 @@ static int emit(struct builder *b, int nroots)
 	for (int i = 0; i < b->nrecs; i++)
 		b->img->trie[i / 4].r[i % 4] = b->recs[i];
 	for (int i = 0; i < nroots; i++) {
-		int err = i >= root_gw(b, 0) ?
+		int err;
+
+		if (i < b->t->nsubnets && b->img->table_of[i] != i) {
+			b->roots[i] = b->roots[b->img->table_of[i]];	/* laid out already */
+			continue;
+		}
+		err = i >= root_gw(b, 0) ?
 			  gw_emit_root(b, (int)b->roots[i], &b->roots[i]) :
 			  chunk_emit(b, (int)b->roots[i], &b->roots[i]);
-
 		if (err)
 			return err;
 	}
@@ -1036,8 +1080,9 @@ int fabric_compile(const struct topology *t, const struct engine *e,
 	b.gw_base = calloc(t->ngateways + 1, sizeof(int));
 	b.roots = calloc(nroots, sizeof(*b.roots));
 	img->nics = calloc(n ? n : 1, sizeof(*img->nics));
+	img->table_of = calloc(t->nsubnets + 1, sizeof(*img->table_of));
 	if (!b.slots.vm || !b.slots.gw || !b.subnet_base || !b.gw_base || !b.roots ||
-	    !img->nics)
+	    !img->nics || !img->table_of)
 		goto out;
 	img->nnics = n;
 	snprintf(err, errlen, "out of memory");
@@ -1076,6 +1121,7 @@ void fabric_image_free(struct fabric_image *img)
 	free(img->nics);
 	free(img->trie);
 	free(img->routes);
+	free(img->table_of);
 	memset(img, 0, sizeof(*img));
 }
 

@@ -39,6 +39,9 @@ struct fabric_image {
 	int nroutes;
 	int nown;			/* own routes; then one hit counter per gateway */
 	int nhits;
+	int *table_of;			/* [nsubnets]: the subnet whose table (and route
+					 * ids) serves it, itself unless an earlier one
+					 * of its VNet has the same effective routes */
 };
 
 /*

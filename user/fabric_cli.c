@@ -211,13 +211,17 @@ const char *fabric_route_owner(const struct fabric_session *fs, __u32 route_id,
 {
 	const struct topology *t = &fs->s.topo;
 	const struct route_ref *ref;
+	size_t at = 0;
 
 	if (route_id >= (__u32)fs->img.nroutes)
 		return "-";
 	ref = &fs->img.routes[route_id];
 	if (ref->subnet < 0)
 		return t->gateways[ref->gateway].name;
-	snprintf(buf, len, "%s/%s", t->vnets[t->subnets[ref->subnet].vnet].name,
-		 t->subnets[ref->subnet].name);
+	/* every subnet the table serves: "hub/app, hub/db" */
+	for (int s = 0; s < t->nsubnets && at < len; s++)
+		if (fs->img.table_of[s] == ref->subnet)
+			at += snprintf(buf + at, len - at, "%s%s/%s", at ? ", " : "",
+				       t->vnets[t->subnets[s].vnet].name, t->subnets[s].name);
 	return buf;
 }

@@ -42,7 +42,10 @@ const char *fabric_nic_name(const struct fabric_session *fs, __u32 slot,
 const char *fabric_route_name(const struct fabric_session *fs, __u32 route_id,
 			      __u32 dst, char *buf, size_t len);
 
-/* Where a route id lives: "spoke1/app", or "hub-gw" for learned routes. */
+/*
+ * Where a route id lives: "spoke1/app" (every subnet its table serves,
+ * "spoke1/app, spoke1/db"), or "hub-gw" for learned routes.
+ */
 const char *fabric_route_owner(const struct fabric_session *fs, __u32 route_id,
 			       char *buf, size_t len);
 

@@ -249,7 +249,8 @@ static bool same_route(const struct fixture *f, int subnet, __u32 dst,
 	if (want->source == SRC_GATEWAY)
 		return ref->gateway == want->gateway &&
 		       prefix_equal(f->e.gw[ref->gateway].routes[ref->row].prefix, want->prefix);
-	return ref->subnet == subnet && &f->e.sets[subnet].own[ref->row] == want;
+	/* a shared table names the rows of the subnet it was compiled for */
+	return ref->subnet == f->img.table_of[subnet] && ref->row == want - f->e.sets[subnet].own;
 }
 
 /* Destinations at every edge of every route's prefix, at NICs, and random ones. */
@@ -482,6 +483,63 @@ static void test_gw_layouts(void **state)
 	test_lookup_matches_engine(state);
 }
 
+/*
+ * Subnets of one VNet with the same effective routes share a table: no
+ * route table (a, b), the same one (c, d); not the same routes through
+ * another table (e), nor another VNet's (f).
+ */
+static const char twins_yaml[] =
+"name: twins\n"
+"vnets:\n"
+"  - name: one\n"
+"    addressSpace: [10.0.0.0/16]\n"
+"    subnets:\n"
+"      - {name: a, addressPrefix: 10.0.1.0/24}\n"
+"      - {name: c, addressPrefix: 10.0.3.0/24, routeTable: rt1}\n"
+"      - {name: b, addressPrefix: 10.0.2.0/24}\n"
+"      - {name: d, addressPrefix: 10.0.4.0/24, routeTable: rt1}\n"
+"      - {name: e, addressPrefix: 10.0.5.0/24, routeTable: rt2}\n"
+"  - name: two\n"
+"    addressSpace: [10.1.0.0/16]\n"
+"    subnets:\n"
+"      - {name: f, addressPrefix: 10.1.1.0/24}\n"
+"routeTables:\n"
+"  - name: rt1\n"
+"    routes:\n"
+"      - {name: none, addressPrefix: 192.0.2.0/24, nextHopType: None}\n"
+"  - name: rt2\n"
+"    routes:\n"
+"      - {name: none, addressPrefix: 192.0.2.0/24, nextHopType: None}\n"
+"vms:\n"
+"  - {name: va, subnet: one/a}\n"
+"  - {name: vc, subnet: one/c}\n"
+"  - {name: vb, subnet: one/b}\n"
+"  - {name: vd, subnet: one/d}\n"
+"  - {name: ve, subnet: one/e}\n"
+"  - {name: vf, subnet: two/f}\n";
+
+static int setup_twins(void **state)
+{
+	*state = fixture_up("twins", twins_yaml);
+	return *state ? 0 : -1;
+}
+
+static void test_shared_tables(void **state)
+{
+	struct fixture *f = *state;
+	const struct xv_nic *n = f->img.nics;	/* va, vc, vb, vd, ve, vf */
+
+	assert_int_equal(n[0].table, n[2].table);
+	assert_int_equal(n[1].table, n[3].table);
+	assert_int_not_equal(n[0].table, n[1].table);
+	assert_int_not_equal(n[1].table, n[4].table);
+	assert_int_not_equal(n[0].table, n[5].table);
+	assert_int_equal(f->img.table_of[2], 0);	/* b: a's */
+	assert_int_equal(f->img.table_of[3], 1);	/* d: c's */
+	assert_int_equal(f->img.table_of[4], 4);
+	test_lookup_matches_engine(state);
+}
+
 static int setup_gwpack(void **state)
 {
 	char *y = gwset_yaml(11);
@@ -553,6 +611,9 @@ int main(void)
 	const struct CMUnitTest wide[] = {
 		cmocka_unit_test(test_wide_root),
 	};
+	const struct CMUnitTest twins[] = {
+		cmocka_unit_test(test_shared_tables),
+	};
 	const struct CMUnitTest gwpack[] = {
 		cmocka_unit_test(test_gw_layouts),
 	};
@@ -561,6 +622,8 @@ int main(void)
 	       cmocka_run_group_tests_name("fabric compiler, dense tables", dense, setup_dense,
 					   teardown) |
 	       cmocka_run_group_tests_name("fabric compiler, wide roots", wide, setup_wide,
+					   teardown) |
+	       cmocka_run_group_tests_name("fabric compiler, shared tables", twins, setup_twins,
 					   teardown) |
 	       cmocka_run_group_tests_name("fabric compiler, gateway-set layouts", gwpack,
 					   setup_gwpack, teardown);
