@@ -758,6 +758,12 @@ static void test_differential_hub_spoke(void **state)
 	differential("examples/hub-spoke.yaml", 3000);
 }
 
+/* 200 VMs, half of them in subnets sharing a table (docs/dataplane.md). */
+static void test_differential_scale(void **state)
+{
+	differential("examples/scale-100.yaml", 60);
+}
+
 static void test_differential_two_hubs(void **state)
 {
 	differential("examples/two-hubs-er.yaml", 3000);
@@ -865,6 +871,7 @@ int main(void)
 	const struct CMUnitTest example_tests[] = {
 		cmocka_unit_test_teardown(test_differential_hub_spoke, teardown_example),
 		cmocka_unit_test_teardown(test_differential_two_hubs, teardown_example),
+		cmocka_unit_test_teardown(test_differential_scale, teardown_example),
 		cmocka_unit_test_teardown(test_gateway_set, teardown_example),
 		cmocka_unit_test_teardown(test_load_unload, teardown_example),
 	};
