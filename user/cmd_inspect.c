@@ -5,6 +5,7 @@
  * (`nft -j list table ip xvnet` inside the NVA's namespace).
  */
 #include <getopt.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +140,23 @@ static void print_rules(const char *nva, json_t *nft)
 		print_rule(nva, &sum);
 }
 
+/*
+ * A denied flow's protocol: nft names it ("tcp"), or on some kernels (6.1)
+ * gives its number.
+ */
+static const char *proto_name(json_t *v, char *buf, size_t len)
+{
+	if (json_is_string(v))
+		return json_string_value(v);
+	switch (json_integer_value(v)) {
+	case IPPROTO_ICMP: return "icmp";
+	case IPPROTO_TCP: return "tcp";
+	case IPPROTO_UDP: return "udp";
+	}
+	snprintf(buf, len, "%lld", json_integer_value(v));
+	return buf;
+}
+
 /* The dynamic set's elements: {"elem": {"val": {"concat": [...]}, "counter"}}. */
 static void print_denied(const char *nva, json_t *nft)
 {
@@ -155,12 +173,14 @@ static void print_denied(const char *nva, json_t *nft)
 			json_t *el = json_object_get(e, "elem");
 			json_t *v = json_object_get(json_object_get(el, "val"), "concat");
 			json_t *c = json_object_get(el, "counter");
+			char proto[24];
 
 			print_row_open();
 			print_string(PRINT_ANY, "nva", "%s", nva);
 			print_string(PRINT_ANY, "source", "%s", json_string_value(json_array_get(v, 0)));
 			print_string(PRINT_ANY, "destination", "%s", json_string_value(json_array_get(v, 1)));
-			print_string(PRINT_ANY, "protocol", "%s", json_string_value(json_array_get(v, 2)));
+			print_string(PRINT_ANY, "protocol", "%s",
+				     proto_name(json_array_get(v, 2), proto, sizeof(proto)));
 			print_uint(PRINT_ANY, "port", "%lu", json_integer_value(json_array_get(v, 3)));
 			print_uint(PRINT_ANY, "packets", "%lu",
 				   json_integer_value(json_object_get(c, "packets")));
