@@ -441,15 +441,12 @@ int fabric_unload(const char *pin_dir)
 
 int fabric_attach_pass(int ifindex)
 {
-	struct nic_pass *skel = nic_pass__open_and_load();
-	int ret;
+	/* Loaded once per process: every NIC's inner end attaches the same program. */
+	static struct nic_pass *skel;
 
-	if (!skel)
+	if (!skel && !(skel = nic_pass__open_and_load()))
 		return -errno;
-	/* The attachment holds the program after the skeleton is gone. */
-	ret = attach_native(bpf_program__fd(skel->progs.xvnet_nic_pass), ifindex);
-	nic_pass__destroy(skel);
-	return ret;
+	return attach_native(bpf_program__fd(skel->progs.xvnet_nic_pass), ifindex);
 }
 
 /* The current generation's NIC records and route hits, in one look. */
