@@ -42,35 +42,6 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Read apart from parsing, to time the two (topo_load() does both). */
-static int read_file(const char *path, char **buf, size_t *len)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	size_t cap = 1 << 16, n;
-	int err;
-
-	if (!f)
-		return -1;
-	*buf = NULL;
-	*len = 0;
-	do {
-		if (*len == cap || !*buf) {
-			cap = *buf ? 2 * cap : cap;
-			*buf = realloc(*buf, cap);
-			if (!*buf)
-				abort();
-		}
-		n = fread(*buf + *len, 1, cap - *len, f);
-		*len += n;
-	} while (n);
-	err = ferror(f);
-	if (f != stdin)
-		fclose(f);
-	if (err)
-		free(*buf);
-	return err ? -1 : 0;
-}
-
 static void yaml_parse(const char *buf, size_t len)
 {
 	yaml_parser_t parser;
@@ -106,7 +77,7 @@ static int load_timed(struct session *s, struct stats *st)
 	size_t len;
 	char *buf;
 
-	if (read_file(s->o.topology, &buf, &len)) {
+	if (topo_read(s->o.topology, &buf, &len)) {
 		fprintf(stderr, "%s: error: cannot read: %m\n", s->o.topology);
 		return EXIT_USAGE;
 	}

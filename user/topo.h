@@ -30,7 +30,10 @@ void diags_free(struct diags *d);
 int topo_parse(const char *name, const char *buf, size_t len,
 	       struct topology *t, struct diags *d);
 
-/* Read path ("-" for stdin), then topo_parse(). */
+/* The whole of path ("-" for stdin) in *buf (malloc'd); -1 with errno set. */
+int topo_read(const char *path, char **buf, size_t *len);
+
+/* topo_read(), then topo_parse(). */
 int topo_load(const char *path, struct topology *t, struct diags *d);
 
 #endif

@@ -1199,38 +1199,50 @@ int topo_parse(const char *name, const char *buf, size_t len,
 	return 0;
 }
 
-int topo_load(const char *path, struct topology *t, struct diags *d)
+int topo_read(const char *path, char **buf, size_t *len)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-	int r, err;
+	size_t cap = 0, n;
+	int err;
 
-	memset(t, 0, sizeof(*t));
+	*buf = NULL;
+	*len = 0;
 	if (!f)
-		goto fail;
+		return -1;
 	do {
-		if (len == cap) {
+		if (*len == cap) {
 			cap = cap ? 2 * cap : 65536;
-			buf = realloc(buf, cap);
-			if (!buf)
+			*buf = realloc(*buf, cap);
+			if (!*buf)
 				abort();
 		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
+		n = fread(*buf + *len, 1, cap - *len, f);
+		*len += n;
 	} while (n);
 	err = ferror(f) ? errno : 0;
 	if (f != stdin)
 		fclose(f);
 	if (err) {
-		free(buf);
+		free(*buf);
+		*buf = NULL;
 		errno = err;
-		goto fail;
+		return -1;
+	}
+	return 0;
+}
+
+int topo_load(const char *path, struct topology *t, struct diags *d)
+{
+	size_t len;
+	char *buf;
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	if (topo_read(path, &buf, &len)) {
+		diags_add(d, path, (struct pos){ 0, 0 }, "cannot read: %s", strerror(errno));
+		return -1;
 	}
 	r = topo_parse(path, buf, len, t, d);
 	free(buf);
 	return r;
-fail:
-	diags_add(d, path, (struct pos){ 0, 0 }, "cannot read: %s", strerror(errno));
-	return -1;
 }

@@ -212,16 +212,19 @@ static inline int lab_up(struct lab *l, const char *name, const char *yaml)
 
 static inline int lab_up_file(struct lab *l, const char *path)
 {
-	FILE *f = fopen(path, "r");
-	static char buf[1 << 16];
 	size_t len;
+	char *buf;
+	int ret;
 
-	if (!f)
+	if (topo_read(path, &buf, &len))
 		return -errno;
-	len = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
+	buf = realloc(buf, len + 1);	/* lab_up() takes a string */
+	if (!buf)
+		return -ENOMEM;
 	buf[len] = '\0';
-	return lab_up(l, path, buf);
+	ret = lab_up(l, path, buf);
+	free(buf);
+	return ret;
 }
 
 static inline void snapshot(const struct lab *l, struct xv_nic_stats *s)
