@@ -4,6 +4,7 @@
  * network namespace is entered (unlike `ip netns exec`, /sys stays as it
  * is, so the fabric's pins remain visible).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,12 +12,47 @@
 #include "cli.h"
 #include "deploy.h"
 #include "lab_verb.h"
+#include "ipv4.h"
+#include "lab.h"
 #include "netns.h"
+#include "state.h"
+#include "topo.h"
 
 static const char exec_usage[] =
 	"Usage: xvnet exec [--lab NAME | -t FILE] NODE -- CMD [ARG...]\n"
 	"Run CMD in the namespace of NODE (a VM, gateway, site, circuit, 'fabric'\n"
-	"or 'internet') of a running lab (default: the only one).\n";
+	"or 'internet', or a site or Internet host: its site's or the Internet edge's)\n"
+	"of a running lab (default: the only one).\n";
+
+/*
+ * A host's node, from the topology the lab was deployed from; a host that
+ * is not its node's first gets a note: traffic leaves from the first's
+ * address unless the command binds its own.
+ */
+static int host_netns(const char *lab, const char *name, char *netns, size_t len)
+{
+	json_t *st = state_read(lab);
+	const char *file = json_string_value(json_object_get(st, "file")), *node;
+	char a[IPV4_STRLEN], b[IPV4_STRLEN];
+	struct diags d = { 0 };
+	const struct host *h;
+	struct topology t;
+	uint32_t src;
+	int err = -ENOENT;
+
+	if (file && !topo_load(file, &t, &d)) {
+		h = lab_host(&t, name, &node, &src);
+		if (h)
+			err = lab_node_netns(lab, node, netns, len);
+		if (!err && h->ip != src)
+			fprintf(stderr, "xvnet: note: %s is an address of %s, whose traffic leaves from %s; bind %s (ping -I %s) to send as %s\n",
+				name, node, ipv4_str(src, a), ipv4_str(h->ip, b), b, name);
+		topo_free(&t);
+	}
+	diags_free(&d);
+	json_decref(st);
+	return err;
+}
 
 int cmd_exec(int argc, char **argv)
 {
@@ -37,7 +73,8 @@ int cmd_exec(int argc, char **argv)
 	rc = lab_select(a.lab, a.file, name);
 	if (rc)
 		return rc;
-	if (lab_node_netns(name, argv[a.operand], netns, sizeof(netns))) {
+	if (lab_node_netns(name, argv[a.operand], netns, sizeof(netns)) &&
+	    host_netns(name, argv[a.operand], netns, sizeof(netns))) {
 		fprintf(stderr, "xvnet: lab '%s' has no node '%s'\n", name, argv[a.operand]);
 		return EXIT_USAGE;
 	}

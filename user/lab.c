@@ -518,6 +518,25 @@ static int plan_internet(struct lab_plan *p, const struct topology *t)
 	return add_route(p, n, l, 1, any, 0);
 }
 
+const struct host *lab_host(const struct topology *t, const char *name, const char **node,
+			    uint32_t *src)
+{
+	for (int s = 0; s < t->nsites; s++)
+		for (int i = 0; i < t->sites[s].nhosts; i++)
+			if (!strcmp(t->sites[s].hosts[i].name, name)) {
+				*node = t->sites[s].name;
+				*src = t->sites[s].hosts[0].ip;
+				return &t->sites[s].hosts[i];
+			}
+	for (int i = 0; i < t->ninternet_hosts; i++)
+		if (!strcmp(t->internet_hosts[i].name, name)) {
+			*node = "internet";
+			*src = t->internet_hosts[0].ip;
+			return &t->internet_hosts[i];
+		}
+	return NULL;
+}
+
 static int plan_alloc(struct lab_plan *p, const struct topology *t)
 {
 	int max = 2 + t->nvms + t->ngateways + t->nsites + t->ncircuits;

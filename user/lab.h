@@ -104,6 +104,14 @@ const char *lab_node_kind_name(enum lab_node_kind k);
 /* The node called name (VM, gateway, site, circuit, "fabric", "internet"). */
 int lab_plan_find(const struct lab_plan *p, const char *name);
 
+/*
+ * The site or Internet host called name (NULL: none), the node whose
+ * namespace holds its address (the site, or "internet") in *node, and the
+ * address that node's traffic leaves from (its first host's) in *src.
+ */
+const struct host *lab_host(const struct topology *t, const char *name, const char **node,
+			    uint32_t *src);
+
 /* Kernel names: unique per lab, never shared between labs. */
 void lab_netns_name(char out[LAB_NETNS_LEN], const char *lab,
 		    enum lab_node_kind kind, const char *name);

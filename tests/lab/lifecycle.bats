@@ -95,7 +95,7 @@ foreign_labs() {
 	done
 }
 
-@test "lifecycle: exec runs in the node, inspect lists every node" {
+@test "lifecycle: exec runs in the node (or a host's), inspect lists every node" {
 	xv deploy -t "$FILE" >/dev/null
 	run xv exec --lab "$LAB" app2 -- ip -4 -o addr show dev eth0
 	[[ $output == *"10.2.1.4/24"* ]]
@@ -104,4 +104,12 @@ foreign_labs() {
 	jq -e '.nodes[] | select(.name == "hub-gw") | .kind == "gateway" and .address == "10.0.255.4/27"' <<<"$output"
 	run xv exec --lab "$LAB" nosuchnode -- true
 	[ "$status" -eq 2 ]
+	# A site host runs in its site's namespace and answers from its own address.
+	run xv exec --lab "$LAB" dc1-srv -- ping -c1 -W1 10.0.1.4
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run xv exec --lab "$LAB" fw -- ping -c1 -W1 192.168.1.10
+	[ "$status" -eq 0 ]
+	run xv exec --lab "$LAB" web -- ip -4 -o addr show
+	[[ $output == *"203.0.113.10/32"* ]]
 }

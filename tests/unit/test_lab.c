@@ -250,6 +250,35 @@ static void test_internet_edge(void **state)
 	unload(f);
 }
 
+/*
+ * Hosts live in their site's namespace (or the Internet edge's), whose
+ * traffic leaves from the first host's address.
+ */
+static void test_hosts(void **state)
+{
+	static const char yaml[] =
+		"name: hosts\n"
+		"vnets: [{name: v, addressSpace: [10.0.0.0/16]}]\n"
+		"sites:\n"
+		"  - {name: dc1, addressSpace: [192.168.0.0/16],\n"
+		"     hosts: [{name: srv, ip: 192.168.1.10}, {name: db, ip: 192.168.2.20}]}\n"
+		"internet:\n"
+		"  hosts: [{name: web, ip: 203.0.113.10}, {name: dns, ip: 198.51.100.53}]\n";
+	struct fixture *f = load(yaml);
+	const char *node = NULL;
+	uint32_t src = 0;
+
+	assert_int_equal(lab_host(&f->t, "db", &node, &src)->ip, ip("192.168.2.20"));
+	assert_string_equal(node, "dc1");
+	assert_int_equal(src, ip("192.168.1.10"));
+	assert_int_equal(lab_host(&f->t, "dns", &node, &src)->ip, ip("198.51.100.53"));
+	assert_string_equal(node, "internet");
+	assert_int_equal(src, ip("203.0.113.10"));
+	assert_true(lab_plan_find(&f->p, node) >= 0 && lab_plan_find(&f->p, "dc1") >= 0);
+	assert_null(lab_host(&f->t, "dc1", &node, &src));	/* a node, not a host */
+	unload(f);
+}
+
 /* Every member of a circuit reaches every other through the meet-me router. */
 static void test_circuit(void **state)
 {
@@ -361,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_gateway_and_site),
 		cmocka_unit_test(test_internet_edge),
 		cmocka_unit_test(test_circuit),
+		cmocka_unit_test(test_hosts),
 		cmocka_unit_test(test_links_unique_and_marked),
 		cmocka_unit_test(test_kernel_names),
 		cmocka_unit_test(test_nft_ruleset),
