@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,9 +32,8 @@ static const char exec_usage[] =
  */
 static int host_netns(const char *lab, const char *name, char *netns, size_t len)
 {
-	json_t *st = state_read(lab);
-	const char *file = json_string_value(json_object_get(st, "file")), *node;
-	char a[IPV4_STRLEN], b[IPV4_STRLEN];
+	char *file = state_topology(lab), a[IPV4_STRLEN], b[IPV4_STRLEN];
+	const char *node;
 	struct diags d = { 0 };
 	const struct host *h;
 	struct topology t;
@@ -50,7 +50,7 @@ static int host_netns(const char *lab, const char *name, char *netns, size_t len
 		topo_free(&t);
 	}
 	diags_free(&d);
-	json_decref(st);
+	free(file);
 	return err;
 }
 

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "state.h"
@@ -39,17 +38,6 @@ static int usage(const struct verb *v, FILE *f)
 	       "  -j, --json           print JSON\n"
 	       "  -h, --help           print this help\n", v->help);
 	return EXIT_OK;
-}
-
-/* The topology file a lab was deployed from, if it is still there (or NULL). */
-static char *lab_topology(const char *lab)
-{
-	json_t *st = state_read(lab);
-	const char *file = json_string_value(json_object_get(st, "file"));
-	char *copy = file && !access(file, R_OK) ? strdup(file) : NULL;
-
-	json_decref(st);
-	return copy;
 }
 
 static int parse(struct fabric_session *fs, const struct verb *v, int argc, char **argv,
@@ -92,7 +80,7 @@ static int parse(struct fabric_session *fs, const struct verb *v, int argc, char
 		return usage(v, stderr);
 	}
 	if (!fs->s.o.topology)
-		fs->s.o.topology = fs->state_file = lab_topology(*lab);
+		fs->s.o.topology = fs->state_file = state_topology(*lab);
 	return SESSION_READY;
 }
 
@@ -168,12 +156,22 @@ const char *fabric_nic_name(const struct fabric_session *fs, __u32 slot,
 	return buf;
 }
 
-/* A learned route's reference from its set's counter, length and a destination in it. */
-static bool gw_route_ref(const struct fabric_session *fs, __u32 route_id, __u32 dst,
-			 struct route_ref *ref)
+/*
+ * The route a route id names: an own or shadow route's by its number, a
+ * learned one (XV_ROUTE_ID_GW) from its set's counter, its length and a
+ * destination in it. False: no such route.
+ */
+static bool route_ref(const struct fabric_session *fs, __u32 route_id, __u32 dst,
+		      struct route_ref *ref)
 {
 	int g = (int)(route_id & XV_TRIE_ID_MASK) - fs->img.nown;
 
+	if (!(route_id & XV_ROUTE_ID_GW)) {
+		if (route_id >= (__u32)fs->img.nroutes)
+			return false;
+		*ref = fs->img.routes[route_id];
+		return true;
+	}
 	if (g < 0 || g >= fs->s.topo.ngateways)
 		return false;
 	*ref = (struct route_ref){ -1, g, fabric_gw_row(&fs->s.eng, g, ntohl(dst),
@@ -191,13 +189,10 @@ const char *fabric_route_name(const struct fabric_session *fs, __u32 route_id,
 
 	if (route_id == XV_NONE)
 		return NULL;
-	if (route_id & XV_ROUTE_ID_GW ? !gw_route_ref(fs, route_id, dst, &ref) :
-	    route_id >= (__u32)fs->img.nroutes) {
+	if (!route_ref(fs, route_id, dst, &ref)) {
 		snprintf(buf, len, "route %u", route_id);
 		return buf;
 	}
-	if (!(route_id & XV_ROUTE_ID_GW))
-		ref = fs->img.routes[route_id];
 	fabric_route_row(&fs->s.topo, &fs->s.eng, &ref, &r);
 	nh = verb_next_hop_ip(&r, ip);
 	snprintf(buf, len, "%s %s %s%s%s", prefix_str(r.prefix, prefix),

@@ -91,6 +91,16 @@ json_t *state_read(const char *lab)
 	return json_load_file(path, 0, NULL);
 }
 
+char *state_topology(const char *lab)
+{
+	json_t *st = state_read(lab);
+	const char *file = json_string_value(json_object_get(st, "file"));
+	char *copy = file && !access(file, R_OK) ? strdup(file) : NULL;
+
+	json_decref(st);
+	return copy;
+}
+
 int state_remove(const char *lab)
 {
 	char path[PATH_MAX];

@@ -22,6 +22,11 @@ int state_write(const struct lab_plan *p, const char *file, const char *status,
 		const char *pin_dir);
 /* The state of lab, NULL when there is none (or it is unreadable). */
 json_t *state_read(const char *lab);
+/*
+ * The topology file lab was deployed (or last applied) from, malloc'd;
+ * NULL when there is no state or the file is gone.
+ */
+char *state_topology(const char *lab);
 /* Remove the lab's state directory; 0 when it is not there. */
 int state_remove(const char *lab);
 /* Names of the labs that have a state directory (NULL-terminated). */

@@ -239,11 +239,10 @@ static bool same_route(const struct fixture *f, int subnet, __u32 dst,
 		return !want && !got;
 	if (got->route_id & XV_ROUTE_ID_GW) {
 		int g = (int)(got->route_id & XV_TRIE_ID_MASK) - f->img.nown;
+		int row = g == want->gateway ? fabric_gw_row(&f->e, g, dst, got->len) : -1;
 
-		return want->source == SRC_GATEWAY && g == want->gateway &&
-		       fabric_gw_row(&f->e, g, dst, got->len) >= 0 &&
-		       prefix_equal(f->e.gw[g].routes[fabric_gw_row(&f->e, g, dst, got->len)].prefix,
-				    want->prefix);
+		return want->source == SRC_GATEWAY && row >= 0 &&
+		       prefix_equal(f->e.gw[g].routes[row].prefix, want->prefix);
 	}
 	ref = &f->img.routes[got->route_id];
 	if (want->source == SRC_GATEWAY)
