@@ -289,7 +289,9 @@ static int cmp_int(const void *a, const void *b)
 
 static bool gw_invalid(const struct route_set *rs, int i)
 {
-	return bsearch(&i, rs->gw_invalid, rs->ngw_invalid, sizeof(int), cmp_int);
+	/* bsearch(NULL, 0) is undefined */
+	return rs->ngw_invalid &&
+	       bsearch(&i, rs->gw_invalid, rs->ngw_invalid, sizeof(int), cmp_int);
 }
 
 /* The Active own row of rs with exactly prefix p, -1: none. */

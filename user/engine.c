@@ -698,7 +698,8 @@ static int find_gw_invalid(struct route_set *rs)
 		free(inv.v);
 		return err;
 	}
-	qsort(inv.v, (size_t)inv.n, sizeof(int), cmp_int);
+	if (inv.n) /* qsort(NULL, 0) is undefined */
+		qsort(inv.v, (size_t)inv.n, sizeof(int), cmp_int);
 	rs->gw_invalid = inv.v;
 	rs->ngw_invalid = 0;
 	for (int i = 0; i < inv.n; i++)

@@ -136,7 +136,7 @@ static inline unsigned int gwset_dst(const unsigned int *addrs, const int *lens,
 				     unsigned int *seed)
 {
 	int i = rand_r(seed) % n;
-	unsigned int host = lens[i] ? ~0u >> lens[i] : ~0u, a;
+	unsigned int host = lens[i] < 32 ? ~0u >> lens[i] : 0, a; /* no shift by 32 */
 
 	switch (rand_r(seed) % 6) {
 	case 0: return addrs[i];
