@@ -1,17 +1,27 @@
-# xvnet: `make` builds ./xvnet, `make test` runs every test tier,
-# `make demo` runs the hub-spoke demo. All three install missing Debian
-# packages first (make deps).
+# xvnet: `make` builds ./xvnet; `make test` runs every test tier and
+# `make demo` the hub-spoke demo lab, both after installing missing Debian
+# packages (`make deps`, also a target of its own). `make asan` runs the
+# unit and cli tiers built with ASan and UBSan, `make fuzz` fuzzes the
+# topology loader (FUZZ_SECONDS=60), `make lint` runs the static checks.
 
 CC      ?= gcc
 CLANG   ?= clang
 BPFTOOL ?= bpftool
-BUILD   := build
+BUILD   ?= build
+BIN     ?= xvnet
 
-CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Iuser -Ibpf -I$(BUILD)
-LDLIBS  := -lyaml -ljansson -lmnl -lxdp -lbpf -lelf -lz
+# CFLAGS is the user's (make CFLAGS=-O0 works); what the code needs is apart.
+CFLAGS   ?= -O2 -g
+XCFLAGS  := -std=gnu11 -Wall -Wextra -Wno-unused-parameter
+INCLUDES := -Iuser -Ibpf -I$(BUILD)
+DEPFLAGS  = -MMD -MP -MF $@.d
+SAN      ?=
+LDLIBS   := -lyaml -ljansson -lmnl -lxdp -lbpf -lelf -lz
 BPF_CFLAGS := -O2 -g -Wall -target bpf -Ibpf \
-	-I/usr/include/$(shell $(CC) -dumpmachine)
+	-I/usr/include/$(shell $(CLANG) -print-multiarch)
+
+COMPILE = $(CC) $(INCLUDES) $(CPPFLAGS) $(XCFLAGS) $(CFLAGS) $(SAN) $(DEPFLAGS)
+LINK    = $(LDFLAGS) $(SAN)
 
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/%.bpf.o)
@@ -27,57 +37,109 @@ BPFT_SRCS := $(wildcard tests/bpf/test_*.c)
 BPFT_BINS := $(BPFT_SRCS:tests/bpf/%.c=$(BUILD)/tests/%)
 TOOL_SRCS := $(wildcard tests/lib/*.c)
 TOOL_BINS := $(TOOL_SRCS:tests/lib/%.c=$(BUILD)/tests/%)
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+# The sanitizer build: its own directory, clang (libFuzzer needs it), every
+# report fatal. The objects carry the fuzzer's coverage hooks too, so the
+# fuzz targets link against the same objects the asan tier tests.
+ASAN_BUILD := build-asan
+ASAN_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+ASAN_MAKE  := $(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) \
+	BIN=$(ASAN_BUILD)/xvnet CC=$(CLANG) CFLAGS="-O1 -g" \
+	SAN="$(ASAN_SAN) -fsanitize=fuzzer-no-link"
+FUZZ_SECONDS ?= 60
 
 .DELETE_ON_ERROR:
-.SECONDARY:
-.PHONY: all deps test unit demo clean
+.SECONDARY: $(BPF_OBJS)
+.PHONY: all deps tests test unit demo clean asan asan-build fuzz \
+	fuzz-build lint vm-test
 
-all: deps xvnet
+all: $(BIN)
 
 deps:
 	@scripts/deps.sh
 
-xvnet: $(USER_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+$(BIN): $(USER_OBJS)
+	$(CC) $(XCFLAGS) $(CFLAGS) $(LINK) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h)
+$(BUILD)/%.bpf.o: bpf/%.bpf.c
 	@mkdir -p $(@D)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
 
-$(BUILD)/user/%.o: user/%.c $(wildcard user/*.h bpf/*.h) $(BPF_SKELS)
+# Skeletons are made first (order only); -MMD then records which of them,
+# and which headers, each object really includes.
+$(BUILD)/user/%.o: user/%.c | $(BPF_SKELS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(COMPILE) -c $< -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(wildcard tests/unit/*.h tests/lib/*.h)
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BPF_SKELS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
+	$(COMPILE) -Itests/unit $(LINK) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
 
-$(BUILD)/tests/%: tests/bpf/%.c $(LIB_OBJS) $(BPF_SKELS) $(wildcard tests/bpf/*.h tests/lib/*.h)
+$(BUILD)/tests/%: tests/bpf/%.c $(LIB_OBJS) | $(BPF_SKELS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests/bpf -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
+	$(COMPILE) -Itests/bpf $(LINK) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
 
-$(BUILD)/tests/%: tests/lib/%.c $(LIB_OBJS) $(BPF_SKELS)
+$(BUILD)/tests/%: tests/lib/%.c $(LIB_OBJS) | $(BPF_SKELS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+	$(COMPILE) $(LINK) -o $@ $< $(LIB_OBJS) $(LDLIBS)
 
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_OBJS) | $(BPF_SKELS)
+	@mkdir -p $(@D)
+	$(COMPILE) -fsanitize=fuzzer $(LINK) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+
+-include $(addsuffix .d,$(BPF_OBJS) $(USER_OBJS) $(UNIT_BINS) $(BPFT_BINS) \
+	$(TOOL_BINS) $(FUZZ_BINS))
+
+# A phony target: a directory called tests/ must not stand in for it.
 tests: $(UNIT_BINS) $(BPFT_BINS) $(TOOL_BINS)
 
-test: deps xvnet tests
+test: deps
+	@$(MAKE) --no-print-directory $(BIN) tests
+	@$(ASAN_MAKE) $(ASAN_BUILD)/xvnet asan-tests fuzz-build
 	@tests/run.sh
 
-unit: xvnet $(UNIT_BINS)
+unit: $(BIN) $(UNIT_BINS)
 	@TIERS=unit tests/run.sh
 
-demo: deps xvnet
+demo: deps
+	@$(MAKE) --no-print-directory $(BIN)
 	@scripts/demo.sh
 
+# Only for the sanitizer build (BUILD=build-asan): what the asan tier runs.
+.PHONY: asan-tests
+asan-tests: $(UNIT_BINS)
+
+asan-build:
+	@$(ASAN_MAKE) $(ASAN_BUILD)/xvnet asan-tests
+
+asan: asan-build
+	@TIERS=asan tests/run.sh
+
+fuzz-build:
+	@$(ASAN_MAKE) $(FUZZ_SRCS:tests/fuzz/%.c=$(ASAN_BUILD)/fuzz/%)
+
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) TIERS=fuzz tests/run.sh
+
+# Static checks: cppcheck, clang-tidy (checks in .clang-tidy), -Wshadow.
+LINT_SRCS := $(USER_SRCS) $(UNIT_SRCS) $(BPFT_SRCS) $(TOOL_SRCS) $(FUZZ_SRCS)
+lint: $(BPF_SKELS)
+	cppcheck --quiet --error-exitcode=1 --inline-suppr --std=c11 \
+		--enable=warning,performance,portability --suppress=missingIncludeSystem \
+		$(INCLUDES) -Itests/lib $(USER_SRCS)
+	clang-tidy --quiet $(USER_SRCS) -- $(INCLUDES) $(XCFLAGS)
+	$(CC) $(INCLUDES) $(XCFLAGS) -Itests/unit -Itests/bpf -Wshadow -Werror \
+		-fsyntax-only $(USER_SRCS)
+
 # make test inside a Debian 12 VM (6.1 kernel, modules); not part of make test.
-.PHONY: vm-test
 vm-test:
 	@vm/run.sh
 
 clean:
-	rm -rf $(BUILD) xvnet
+	rm -rf $(BUILD) $(ASAN_BUILD) xvnet
