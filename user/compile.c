@@ -987,9 +987,12 @@ __u32 fabric_gw_lookup(const struct fabric_image *img, __u32 root, __u32 dst)
 
 int fabric_gw_row(const struct engine *e, int g, __u32 dst, int len)
 {
-	struct prefix p = { len ? dst & ~0u << (32 - len) : 0, len };
+	struct prefix p;
 
-	return len >= 0 && len <= 32 ? gw_exact(&e->gw[g], p) : -1;
+	if (len < 0 || len > 32) /* before the shift, which would be undefined */
+		return -1;
+	p = (struct prefix){ len ? dst & ~0u << (32 - len) : 0, len };
+	return gw_exact(&e->gw[g], p);
 }
 
 /*

@@ -101,11 +101,12 @@ static int lpm_build(const void *rows, size_t stride, int n,
 {
 	struct rows_ctx ctx = { rows, stride };
 	int *idx = malloc((sizeof(int) + sizeof(uint32_t)) * (size_t)(n ? n : 1));
-	uint32_t *keys = (uint32_t *)(idx + n);
+	uint32_t *keys;
 	int m = 0;
 
 	if (!idx)
 		return -ENOMEM;
+	keys = (uint32_t *)(idx + n); /* no arithmetic on NULL */
 	for (int i = 0; i < n; i++)
 		if (!keep || keep(row_prefix(rows, stride, i)))
 			idx[m++] = i;

@@ -74,7 +74,7 @@ static int open_fds(const char *dir, struct fabric_fds *f)
 	int ret = 0;
 
 	for (int i = 0; i < NFIX; i++)
-		f->fix[i] = ret ? -1 : open_pinned(dir, fix_names[i]);
+		f->fix[i] = open_pinned(dir, fix_names[i]);
 	for (int i = 0; i < NFIX && !ret; i++)
 		ret = f->fix[i] < 0 ? f->fix[i] : 0;
 	if (ret)
