@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages xvnet needs, only when one is missing.
-# Used by `make deps` (and so by `make`, `make test`, `make demo`).
+# Used by `make deps` (and so by `make test` and `make demo`). libclang-rt-dev:
+# clang's sanitizer and libFuzzer runtimes (make asan, make fuzz); cppcheck and
+# clang-tidy: make lint.
 set -euo pipefail
 
 PKGS=(
@@ -9,6 +11,7 @@ PKGS=(
 	libyaml-dev libjansson-dev libcmocka-dev libmnl-dev
 	iproute2 bats iperf3 nftables ethtool tcpdump graphviz util-linux
 	iputils-ping ncat jq
+	libclang-rt-dev cppcheck clang-tidy
 )
 
 missing=()
