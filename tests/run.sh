@@ -92,7 +92,7 @@ run_cmocka_dir() { # $1 = tier, $2 = source dir, $3 = binary dir
 			nothing_to_run "$1" "$bin is missing (make tests)"
 			continue
 		fi
-		CMOCKA_MESSAGE_OUTPUT=TAP TAP_GROUPS=1 run_tap "$bin" timeout 600 "$bin"
+		CMOCKA_MESSAGE_OUTPUT=TAP TAP_GROUPS=1 run_tap "$1: $bin" timeout 600 "$bin"
 	done
 	[ "$n" -gt 0 ] || nothing_to_run "$1" "no $2/test_*.c"
 }
@@ -106,9 +106,13 @@ run_bats_dir() { # $1 = tier, $2 = dir, $3 = "optional" when it may be absent
 	for f in "$2"/*.bats; do
 		[ -e "$f" ] || continue
 		n=$((n + 1))
-		run_tap "$f" timeout 1200 bats --tap "$f"
+		run_tap "$1: $f" timeout 1200 bats --tap "$f"
 	done
-	[ "$n" -gt 0 ] || [ "${3:-}" = optional ] || nothing_to_run "$1" "no $2/*.bats"
+	if [ "$n" -eq 0 ] && [ "${3:-}" = optional ]; then
+		echo "== $1: no $2/*.bats, 0 tests"
+	elif [ "$n" -eq 0 ]; then
+		nothing_to_run "$1" "no $2/*.bats"
+	fi
 }
 
 # The unit and cli tiers with the sanitizer build; any report is fatal.
@@ -173,7 +177,7 @@ run_fuzz() {
 			nothing_to_run fuzz "$bin is missing (make fuzz)"
 			continue
 		fi
-		run_tap "$bin" fuzz_one "$bin" "tests/fuzz/corpus/$name" "tests/fuzz/crashers/$name"
+		run_tap "fuzz: $bin" fuzz_one "$bin" "tests/fuzz/corpus/$name" "tests/fuzz/crashers/$name"
 	done
 	[ "$n" -gt 0 ] || nothing_to_run fuzz "no tests/fuzz/fuzz_*.c"
 }
@@ -187,6 +191,7 @@ root_tier() { # $1 = tier, then the command running it
 
 [ -n "${TIERS// /}" ] || nothing_to_run all "TIERS is empty"
 for tier in $TIERS; do
+	start=$SECONDS
 	case $tier in
 	unit) run_cmocka_dir unit tests/unit build/tests ;;
 	cli) run_bats_dir cli tests/cli ;;
@@ -197,6 +202,7 @@ for tier in $TIERS; do
 	fuzz) run_fuzz ;;
 	*) nothing_to_run "$tier" "no such tier (unit cli bpf lab security asan fuzz)" ;;
 	esac
+	echo "== $tier tier: $((SECONDS - start)) s"
 done
 
 for f in "${failures[@]}"; do echo "FAILED: $f"; done
