@@ -49,7 +49,8 @@ limit=$(cat $OUT/timeout)
 
 rm -rf /root/xvnet
 mkdir -p /root/xvnet
-tar -C /mnt/src --exclude=./build --exclude=./xvnet --exclude=./.git -cf - . |
+tar -C /mnt/src --exclude=./build --exclude=./build-asan --exclude=./xvnet \
+	--exclude=./.git -cf - . |
 	tar -C /root/xvnet -xf -
 cd /root/xvnet
 
