@@ -15,7 +15,7 @@
 # without a failed test to show for it, crashes, prints no plan, or reports
 # fewer (or more) results than it planned. A tier with no program fails.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 
 TIERS=${TIERS:-unit cli bpf lab security asan fuzz}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
