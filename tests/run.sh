@@ -168,6 +168,10 @@ fuzz_one() { # $1 = target binary, $2 = seed corpus, $3 = crashers
 
 run_fuzz() {
 	local src bin name n=0
+	if ! [[ $FUZZ_SECONDS =~ ^[0-9]+$ ]]; then
+		nothing_to_run fuzz "FUZZ_SECONDS=$FUZZ_SECONDS is not a number of seconds"
+		return
+	fi
 	for src in tests/fuzz/fuzz_*.c; do
 		[ -e "$src" ] || continue
 		n=$((n + 1))
