@@ -21,9 +21,6 @@ static const struct prefix reserved_none[] = {
 	{ 0x64400000, 10 },	/* 100.64.0.0/10 */
 };
 
-const struct prefix *engine_extra_none;
-int engine_nextra_none;
-
 _Static_assert(offsetof(struct eff_route, prefix) == 0, "prefix first");
 _Static_assert(offsetof(struct learned_route, prefix) == 0, "prefix first");
 _Static_assert(offsetof(struct site_routes, prefix) == 0, "prefix first");
@@ -532,7 +529,8 @@ static int add_none_rows(struct vec *rows, const struct vnet *v,
 }
 
 /* R2.1-R2.4, R2.8. */
-static int add_default_rows(struct vec *rows, const struct vnet *v)
+static int add_default_rows(struct vec *rows, const struct engine *e,
+			    const struct vnet *v)
 {
 	static const struct prefix any = { 0, 0 };
 	int err = 0;
@@ -545,7 +543,7 @@ static int add_default_rows(struct vec *rows, const struct vnet *v)
 		err = add_none_rows(rows, v, reserved_none,
 				    sizeof(reserved_none) / sizeof(reserved_none[0]));
 	if (!err)
-		err = add_none_rows(rows, v, engine_extra_none, engine_nextra_none);
+		err = add_none_rows(rows, v, e->opts.extra_none, e->opts.nextra_none);
 	return err;
 }
 
@@ -826,7 +824,7 @@ static int build_route_set(struct engine *e, int s)
 	int err;
 
 	rs->subnet = s;
-	err = add_default_rows(&rows, &t->vnets[sn->vnet]);
+	err = add_default_rows(&rows, e, &t->vnets[sn->vnet]);
 	if (!err)
 		err = add_peering_rows(&rows, t, sn->vnet);
 	if (!err)
@@ -845,10 +843,18 @@ static int build_route_set(struct engine *e, int s)
 
 int engine_build(struct engine *e, const struct topology *t)
 {
+	return engine_build_opts(e, t, NULL);
+}
+
+int engine_build_opts(struct engine *e, const struct topology *t,
+		      const struct engine_opts *o)
+{
 	int err = 0;
 
 	memset(e, 0, sizeof(*e));
 	e->topo = t;
+	if (o)
+		e->opts = *o;
 	e->gw = calloc((size_t)t->ngateways + 1, sizeof(*e->gw));
 	e->sets = calloc((size_t)t->nsubnets + 1, sizeof(*e->sets));
 	e->site_routes = calloc((size_t)t->nsites + 1, sizeof(*e->site_routes));

@@ -31,7 +31,7 @@ static int unload(void **state)
 	return 0;
 }
 
-static void load(const char *yaml)
+static void load_opts(const char *yaml, const struct engine_opts *o)
 {
 	struct diags d = { 0 };
 
@@ -42,13 +42,19 @@ static void load(const char *yaml)
 		diags_free(&d);
 		fail_msg("topology rejected");
 	}
-	assert_int_equal(engine_build(&eng, &topo), 0);
+	assert_int_equal(engine_build_opts(&eng, &topo, o), 0);
 	loaded = true;
 }
 
-/* load() of a printf format: variants of one topology. */
-static void loadf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void loadf(const char *fmt, ...)
+static void load(const char *yaml)
+{
+	load_opts(yaml, NULL);
+}
+
+/* load_opts() of a printf format: variants of one topology. */
+static void loadf_opts(const struct engine_opts *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void loadf_opts(const struct engine_opts *o, const char *fmt, ...)
 {
 	va_list ap;
 	char *yaml;
@@ -56,9 +62,11 @@ static void loadf(const char *fmt, ...)
 	va_start(ap, fmt);
 	assert_true(vasprintf(&yaml, fmt, ap) >= 0);
 	va_end(ap);
-	load(yaml);
+	load_opts(yaml, o);
 	free(yaml);
 }
+
+#define loadf(...) loadf_opts(NULL, __VA_ARGS__)
 
 static int subnet(const char *name)
 {
@@ -489,14 +497,11 @@ static void test_r2_7_r6_2_bgp_beats_reserved_none(void **state)
 static void test_r2_8_extra_none_list(void **state)
 {
 	static const struct prefix extra[] = { { 0x7f000000, 8 } }; /* 127/8 */
+	const struct engine_opts o = { .extra_none = extra, .nextra_none = 1 };
 
-	engine_extra_none = extra;
-	engine_nextra_none = 1;
-	loadf(forced_fmt, "false",
-	      "{name: d, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.2.4}",
-	      "192.0.2.0/24");
-	engine_extra_none = NULL;
-	engine_nextra_none = 0;
+	loadf_opts(&o, forced_fmt, "false",
+		   "{name: d, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.2.4}",
+		   "192.0.2.0/24");
 	ROUTES("v/nva",
 	       "Default Active 10.0.0.0/16 VnetLocal",
 	       "Default Active 0.0.0.0/0 Internet", DEFAULT_NONE_ROWS,
