@@ -19,15 +19,13 @@
 #include <time.h>
 
 #include "engine.h"
+#include "xorshift.h"
 
-static unsigned int rng;
+static uint32_t rng;
 
-static unsigned int next(void)
+static uint32_t next(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return rng;
+	return xorshift32(&rng);
 }
 
 static struct prefix pfx(uint32_t addr, int len)
@@ -127,7 +125,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench-engine-tables TABLES ROUTES(>=3) [SEED]\n");
 		return 2;
 	}
-	rng = argc == 4 ? (unsigned int)strtoul(argv[3], NULL, 0) : 1;
+	rng = argc == 4 ? (uint32_t)strtoul(argv[3], NULL, 0) : 1;
 	if (!rng)
 		rng = 1;
 	if (build(&t, ntables, nroutes)) {

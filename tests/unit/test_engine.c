@@ -14,42 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine.h"
-#include "topo.h"
-
-static struct topology topo;
-static struct engine eng;
-static bool loaded;
-
-static int unload(void **state)
-{
-	if (loaded) {
-		engine_free(&eng);
-		topo_free(&topo);
-	}
-	loaded = false;
-	return 0;
-}
-
-static void load_opts(const char *yaml, const struct engine_opts *o)
-{
-	struct diags d = { 0 };
-
-	unload(NULL);
-	if (topo_parse("test.yaml", yaml, strlen(yaml), &topo, &d)) {
-		for (int i = 0; i < d.n; i++)
-			print_error("%s\n", d.lines[i]);
-		diags_free(&d);
-		fail_msg("topology rejected");
-	}
-	assert_int_equal(engine_build_opts(&eng, &topo, o), 0);
-	loaded = true;
-}
-
-static void load(const char *yaml)
-{
-	load_opts(yaml, NULL);
-}
+#include "engine_fixture.h"
 
 /* load_opts() of a printf format: variants of one topology. */
 static void loadf_opts(const struct engine_opts *o, const char *fmt, ...)
