@@ -21,9 +21,6 @@ static const struct prefix reserved_none[] = {
 	{ 0x64400000, 10 },	/* 100.64.0.0/10 */
 };
 
-const struct prefix *engine_extra_none;
-int engine_nextra_none;
-
 _Static_assert(offsetof(struct eff_route, prefix) == 0, "prefix first");
 _Static_assert(offsetof(struct learned_route, prefix) == 0, "prefix first");
 _Static_assert(offsetof(struct site_routes, prefix) == 0, "prefix first");
@@ -533,7 +530,8 @@ static int add_none_rows(struct vec *rows, const struct vnet *v,
 }
 
 /* R2.1-R2.4, R2.8. */
-static int add_default_rows(struct vec *rows, const struct vnet *v)
+static int add_default_rows(struct vec *rows, const struct engine *e,
+			    const struct vnet *v)
 {
 	static const struct prefix any = { 0, 0 };
 	int err = 0;
@@ -546,7 +544,7 @@ static int add_default_rows(struct vec *rows, const struct vnet *v)
 		err = add_none_rows(rows, v, reserved_none,
 				    sizeof(reserved_none) / sizeof(reserved_none[0]));
 	if (!err)
-		err = add_none_rows(rows, v, engine_extra_none, engine_nextra_none);
+		err = add_none_rows(rows, v, e->opts.extra_none, e->opts.nextra_none);
 	return err;
 }
 
@@ -657,42 +655,70 @@ static bool protects(const struct eff_route *r)
 	       (r->type == NH_VNET_LOCAL || is_peering(r->type));
 }
 
-/* R6.2: a User row beats the Default rows of its prefix. */
-static void user_beats_default(struct eff_route *own, int n)
+/*
+ * The own rows' indices sorted by prefix (prefix_cmp, then index): equal
+ * prefixes are adjacent and a prefix comes before the prefixes nested in
+ * it. What keeps settling O(n log n) in the rows of a route table.
+ */
+static int *own_by_prefix(const struct route_set *rs)
 {
-	for (int i = 0; i < n; i++) {
-		if (own[i].source != SRC_USER)
-			continue;
-		for (int j = 0; j < n; j++)
-			if (own[j].source == SRC_DEFAULT &&
-			    prefix_equal(own[j].prefix, own[i].prefix))
-				own[j].active = false;
+	struct rows_ctx ctx = { rs->own, sizeof(*rs->own) };
+	int *idx = malloc(sizeof(int) * (size_t)(rs->nown ? rs->nown : 1));
+
+	if (!idx)
+		return NULL;
+	for (int i = 0; i < rs->nown; i++)
+		idx[i] = i;
+	qsort_r(idx, (size_t)rs->nown, sizeof(int), cmp_prefix_then_index, &ctx);
+	return idx;
+}
+
+/* R6.2: a User row beats the Default rows of its prefix. */
+static void user_beats_default(struct route_set *rs, const int *by_prefix)
+{
+	struct eff_route *own = rs->own;
+
+	for (int i = 0, end; i < rs->nown; i = end) {
+		bool user = false;
+
+		for (end = i; end < rs->nown &&
+		     prefix_equal(own[by_prefix[end]].prefix, own[by_prefix[i]].prefix); end++)
+			user |= own[by_prefix[end]].source == SRC_USER;
+		for (int j = i; user && j < end; j++)
+			if (own[by_prefix[j]].source == SRC_DEFAULT)
+				own[by_prefix[j]].active = false;
 	}
 }
 
 /*
  * The gateway rows Invalid in this subnet, found by range search over the
  * sorted gateway routes, never by a walk over all of them: equal to a User
- * row (R6.2), equal to or nested in a protecting row (R6.3).
+ * row (R6.2), equal to or nested in a protecting row (R6.3). Rows are taken
+ * in prefix order, and a protecting row nested in the previous one walked
+ * adds nothing, so each gateway row is walked over at most once.
  */
-static int find_gw_invalid(struct route_set *rs)
+static int find_gw_invalid(struct route_set *rs, const int *by_prefix)
 {
 	const struct gw_routes *gw = rs->gw;
 	struct vec inv = { .size = sizeof(int) };
+	bool walked = false;
+	uint32_t walked_last = 0;
 	int err = 0;
 
-	for (int i = 0; i < rs->nown && !err; i++) {
-		const struct eff_route *r = &rs->own[i];
-		int j = gw_lower_bound(gw, r->prefix);
+	for (int k = 0; k < rs->nown && !err; k++) {
+		const struct eff_route *r = &rs->own[by_prefix[k]];
+		int j;
 
-		if (protects(r)) {
-			uint32_t last = prefix_last(r->prefix);
-
-			for (; j < gw->n && gw->routes[j].prefix.addr <= last && !err; j++)
+		if (protects(r) && !(walked && r->prefix.addr <= walked_last)) {
+			walked = true;
+			walked_last = prefix_last(r->prefix);
+			j = gw_lower_bound(gw, r->prefix);
+			for (; j < gw->n && gw->routes[j].prefix.addr <= walked_last && !err; j++)
 				err = vec_push_int(&inv, j);
-		} else if (r->source == SRC_USER && j < gw->n &&
-			   prefix_equal(gw->routes[j].prefix, r->prefix)) {
-			err = vec_push_int(&inv, j);
+		} else if (r->source == SRC_USER && !protects(r)) {
+			j = gw_find(gw, r->prefix);
+			if (j >= 0)
+				err = vec_push_int(&inv, j);
 		}
 	}
 	if (err) {
@@ -769,14 +795,17 @@ static bool row_active(const void *row)
  */
 static int settle(struct route_set *rs)
 {
-	int err;
+	int *by_prefix = own_by_prefix(rs);
+	int err = 0;
 
-	user_beats_default(rs->own, rs->nown);
-	if (rs->gw) {
-		err = find_gw_invalid(rs);
-		if (err)
-			return err;
-	}
+	if (!by_prefix)
+		return -ENOMEM;
+	user_beats_default(rs, by_prefix);
+	if (rs->gw)
+		err = find_gw_invalid(rs, by_prefix);
+	free(by_prefix);
+	if (err)
+		return err;
 	remove_reserved_none(rs);
 	gateway_beats_default(rs);
 	return lpm_build(rs->own, sizeof(*rs->own), rs->nown, row_active,
@@ -796,7 +825,7 @@ static int build_route_set(struct engine *e, int s)
 	int err;
 
 	rs->subnet = s;
-	err = add_default_rows(&rows, &t->vnets[sn->vnet]);
+	err = add_default_rows(&rows, e, &t->vnets[sn->vnet]);
 	if (!err)
 		err = add_peering_rows(&rows, t, sn->vnet);
 	if (!err)
@@ -815,10 +844,18 @@ static int build_route_set(struct engine *e, int s)
 
 int engine_build(struct engine *e, const struct topology *t)
 {
+	return engine_build_opts(e, t, NULL);
+}
+
+int engine_build_opts(struct engine *e, const struct topology *t,
+		      const struct engine_opts *o)
+{
 	int err = 0;
 
 	memset(e, 0, sizeof(*e));
 	e->topo = t;
+	if (o)
+		e->opts = *o;
 	e->gw = calloc((size_t)t->ngateways + 1, sizeof(*e->gw));
 	e->sets = calloc((size_t)t->nsubnets + 1, sizeof(*e->sets));
 	e->site_routes = calloc((size_t)t->nsites + 1, sizeof(*e->site_routes));

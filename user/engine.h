@@ -85,8 +85,20 @@ struct route_set {
 	struct lpm_index active; /* over the Active rows of own */
 };
 
+/* How the engine reads Azure where the platform varies; zero: the defaults. */
+struct engine_opts {
+	/*
+	 * R2.8: further Default None prefixes (the live platform's
+	 * undocumented list), treated exactly like the reserved four. Read
+	 * by engine_build_opts() only. Default: none.
+	 */
+	const struct prefix *extra_none;
+	int nextra_none;
+};
+
 struct engine {
 	const struct topology *topo;
+	struct engine_opts opts;
 	struct gw_routes *gw;	/* one per gateway, indexed like topo->gateways */
 	struct route_set *sets; /* one per subnet, indexed like topo->subnets */
 	/* What each site learns, sorted by prefix_cmp, one row a prefix. */
@@ -104,15 +116,11 @@ struct engine {
 	int *vnet_gateway;
 };
 
-/*
- * R2.8: further Default None prefixes (the live platform's undocumented
- * list). Empty by default; treated exactly like the reserved four.
- */
-extern const struct prefix *engine_extra_none;
-extern int engine_nextra_none;
-
 /* Compute everything. Returns 0, or -ENOMEM. */
 int engine_build(struct engine *e, const struct topology *t);
+/* The same with options (NULL: the defaults, as engine_build()). */
+int engine_build_opts(struct engine *e, const struct topology *t,
+		      const struct engine_opts *o);
 void engine_free(struct engine *e);
 
 /* Every row of a subnet, Default and User first then gateway (R6.7). */

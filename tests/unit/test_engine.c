@@ -14,41 +14,12 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "engine.h"
-#include "topo.h"
+#include "engine_fixture.h"
 
-static struct topology topo;
-static struct engine eng;
-static bool loaded;
-
-static int unload(void **state)
-{
-	if (loaded) {
-		engine_free(&eng);
-		topo_free(&topo);
-	}
-	loaded = false;
-	return 0;
-}
-
-static void load(const char *yaml)
-{
-	struct diags d = { 0 };
-
-	unload(NULL);
-	if (topo_parse("test.yaml", yaml, strlen(yaml), &topo, &d)) {
-		for (int i = 0; i < d.n; i++)
-			print_error("%s\n", d.lines[i]);
-		diags_free(&d);
-		fail_msg("topology rejected");
-	}
-	assert_int_equal(engine_build(&eng, &topo), 0);
-	loaded = true;
-}
-
-/* load() of a printf format: variants of one topology. */
-static void loadf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void loadf(const char *fmt, ...)
+/* load_opts() of a printf format: variants of one topology. */
+static void loadf_opts(const struct engine_opts *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void loadf_opts(const struct engine_opts *o, const char *fmt, ...)
 {
 	va_list ap;
 	char *yaml;
@@ -56,9 +27,11 @@ static void loadf(const char *fmt, ...)
 	va_start(ap, fmt);
 	assert_true(vasprintf(&yaml, fmt, ap) >= 0);
 	va_end(ap);
-	load(yaml);
+	load_opts(yaml, o);
 	free(yaml);
 }
+
+#define loadf(...) loadf_opts(NULL, __VA_ARGS__)
 
 static int subnet(const char *name)
 {
@@ -489,14 +462,11 @@ static void test_r2_7_r6_2_bgp_beats_reserved_none(void **state)
 static void test_r2_8_extra_none_list(void **state)
 {
 	static const struct prefix extra[] = { { 0x7f000000, 8 } }; /* 127/8 */
+	const struct engine_opts o = { .extra_none = extra, .nextra_none = 1 };
 
-	engine_extra_none = extra;
-	engine_nextra_none = 1;
-	loadf(forced_fmt, "false",
-	      "{name: d, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.2.4}",
-	      "192.0.2.0/24");
-	engine_extra_none = NULL;
-	engine_nextra_none = 0;
+	loadf_opts(&o, forced_fmt, "false",
+		   "{name: d, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.2.4}",
+		   "192.0.2.0/24");
 	ROUTES("v/nva",
 	       "Default Active 10.0.0.0/16 VnetLocal",
 	       "Default Active 0.0.0.0/0 Internet", DEFAULT_NONE_ROWS,
@@ -681,6 +651,70 @@ static void test_r4_7_vnetlocal_udr_inside_vnet_stays_local(void **state)
 	      "{name: local, addressPrefix: 10.1.1.0/24, nextHopType: VnetLocal}", "");
 	assert_lookup("spoke1/app", "10.1.1.9", "VnetLocal");
 	assert_path("app1", "10.1.1.9", "spoke1/app => drop:NoNicOwnsAddress");
+}
+
+/*
+ * One VNet 10.0.0.0/16 with a gateway to site dc. Format arguments: the
+ * routes of subnet a's table, dc's address space, dc's host address.
+ */
+static const char *edge_fmt =
+	"name: t\n"
+	"vnets:\n"
+	"  - name: v\n"
+	"    addressSpace: [10.0.0.0/16]\n"
+	"    subnets:\n"
+	"      - {name: GatewaySubnet, addressPrefix: 10.0.255.0/27}\n"
+	"      - {name: a, addressPrefix: 10.0.1.0/24, routeTable: rt}\n"
+	"routeTables:\n"
+	"  - name: rt\n"
+	"    routes: [%s]\n"
+	"gateways:\n"
+	"  - {name: gw, vnet: v, type: Vpn, ip: 10.0.255.4}\n"
+	"sites:\n"
+	"  - name: dc\n"
+	"    addressSpace: [%s]\n"
+	"    hosts: [{name: dc-srv, ip: %s}]\n"
+	"connections:\n"
+	"  - {name: c, gateway: gw, site: dc}\n"
+	"vms:\n"
+	"  - {name: a1, subnet: v/a, ip: 10.0.1.4}\n";
+
+/* R4.7: the whole UDR prefix is checked against the VNet, not its first address. */
+static void test_r4_7_whole_udr_prefix_checked_against_vnet(void **state)
+{
+	loadf(edge_fmt, "{name: l, addressPrefix: 10.0.0.0/8, nextHopType: VnetLocal}",
+	      "192.0.2.0/24", "192.0.2.10");
+	ROUTES("v/a",
+	       "Default Active 10.0.0.0/16 VnetLocal",
+	       "Default Active 0.0.0.0/0 Internet",
+	       "Default Invalid 10.0.0.0/8 None",
+	       "Default Active 172.16.0.0/12 None",
+	       "Default Active 192.168.0.0/16 None",
+	       "Default Active 100.64.0.0/10 None",
+	       "User Active 10.0.0.0/8 VnetLocal",
+	       "VirtualNetworkGateway Active 192.0.2.0/24 VirtualNetworkGateway 10.0.255.4");
+	assert_lookup("v/a", "10.9.0.1", "VnetLocal as None");
+	assert_path("a1", "10.9.0.1", "v/a => drop:NoneRoute");
+	assert_lookup("v/a", "10.0.1.9", "VnetLocal");
+}
+
+/*
+ * R4.7, R6.3: a VnetLocal UDR outside the VNet, programmed as None,
+ * protects nothing: a learned /25 nested in it stays Active and wins.
+ */
+static void test_r4_7_r6_3_vnetlocal_as_none_does_not_protect(void **state)
+{
+	loadf(edge_fmt, "{name: l, addressPrefix: 192.0.2.0/24, nextHopType: VnetLocal}",
+	      "192.0.2.128/25", "192.0.2.130");
+	ROUTES("v/a",
+	       "Default Active 10.0.0.0/16 VnetLocal",
+	       "Default Active 0.0.0.0/0 Internet", DEFAULT_NONE_ROWS,
+	       "User Active 192.0.2.0/24 VnetLocal",
+	       "VirtualNetworkGateway Active 192.0.2.128/25 VirtualNetworkGateway 10.0.255.4");
+	assert_lookup("v/a", "192.0.2.200", "VirtualNetworkGateway 10.0.255.4");
+	assert_lookup("v/a", "192.0.2.10", "VnetLocal as None");
+	assert_path("a1", "192.0.2.130", "v/a gw:gw => site:dc");
+	assert_path("a1", "192.0.2.10", "v/a => drop:NoneRoute");
 }
 
 /* R4.8: a UDR for the subnet's own prefix hairpins intra-subnet traffic. */
@@ -976,6 +1010,20 @@ static void test_r6_3_invalid_vnet_row_does_not_protect(void **state)
 	assert_lookup("hub/a", "10.0.6.1", "None");
 }
 
+/* R6.3: a learned /32 at the last address of a VNet range is nested in it. */
+static void test_r6_3_learned_route_at_range_end_is_invalid(void **state)
+{
+	loadf(edge_fmt, "", "10.0.255.255/32, 192.0.2.0/24", "192.0.2.10");
+	ROUTES("v/a",
+	       "Default Active 10.0.0.0/16 VnetLocal",
+	       "Default Active 0.0.0.0/0 Internet", DEFAULT_NONE_ROWS,
+	       "VirtualNetworkGateway Invalid 10.0.255.255/32 VirtualNetworkGateway 10.0.255.4",
+	       "VirtualNetworkGateway Active 192.0.2.0/24 VirtualNetworkGateway 10.0.255.4");
+	assert_lookup("v/a", "10.0.255.255", "VnetLocal");
+	assert_lookup("v/GatewaySubnet", "10.0.255.255", "VnetLocal");
+	assert_path("a1", "10.0.255.255", "v/a => drop:NoNicOwnsAddress");
+}
+
 /* R6.5 trap 1: a summary UDR on the GatewaySubnet loses to /24 peering routes. */
 static const char *trap_fmt =
 	"name: t\n"
@@ -1057,6 +1105,48 @@ static void test_r7_2_gateway_ingress_uses_gateway_subnet_routes(void **state)
 	assert_path("dc-srv", "10.1.1.4", "site:dc gw:gw hub/GatewaySubnet => vm:app1");
 }
 
+/*
+ * R7.2, R6.3: a site advertises 10.0.5.0/24 inside the hub's range; a
+ * packet from another site reaching the gateway goes into the hub (the
+ * gateway tries its own VNet's ranges before what it learned).
+ */
+static const char *nested_site_yaml =
+	"name: t\n"
+	"vnets:\n"
+	"  - name: hub\n"
+	"    addressSpace: [10.0.0.0/16]\n"
+	"    subnets:\n"
+	"      - {name: GatewaySubnet, addressPrefix: 10.0.255.0/27}\n"
+	"      - {name: web, addressPrefix: 10.0.5.0/24}\n"
+	"gateways:\n"
+	"  - {name: gw, vnet: hub, type: Vpn, ip: 10.0.255.4}\n"
+	"sites:\n"
+	"  - {name: dc, addressSpace: [10.0.5.0/24, 192.0.2.0/24]}\n"
+	"  - name: branch\n"
+	"    addressSpace: [198.51.100.0/24]\n"
+	"    hosts: [{name: br-srv, ip: 198.51.100.10}]\n"
+	"connections:\n"
+	"  - {name: c-dc, gateway: gw, site: dc}\n"
+	"  - {name: c-br, gateway: gw, site: branch}\n"
+	"vms:\n"
+	"  - {name: web1, subnet: hub/web, ip: 10.0.5.4}\n";
+
+static void test_r7_2_r6_3_gateway_prefers_own_vnet_to_learned(void **state)
+{
+	const struct gw_routes *gr;
+	bool learned = false;
+
+	load(nested_site_yaml);
+	/* The gateway did learn 10.0.5.0/24 from dc. */
+	gr = &eng.gw[0];
+	for (int i = 0; i < gr->n; i++)
+		learned |= gr->routes[i].prefix.addr == ip("10.0.5.0") &&
+			   gr->routes[i].prefix.len == 24 &&
+			   gr->routes[i].via == VIA_SITE;
+	assert_true(learned);
+	assert_path("br-srv", "10.0.5.4", "site:branch gw:gw hub/GatewaySubnet => vm:web1");
+}
+
 /* ---- §8 peering ------------------------------------------------------- */
 
 static void test_r8_1_peering_not_transitive(void **state)
@@ -1121,6 +1211,58 @@ static void test_r8_2_allow_forwarded_traffic(void **state)
 	assert_path("c1", "10.1.1.4", "x/c v/nva => drop:ForwardedTrafficNotAllowed");
 	loadf(flags_fmt, "true", "true");
 	assert_path("c1", "10.1.1.4", "x/c v/nva => vm:b1");
+}
+
+/*
+ * R4.5, R8.2: an NVA in a peered VNet is reached over the peering, whose
+ * checks apply. The hub firewall sends everything to nva2 in VNet nvas;
+ * spoke s2 sends everything to the hub firewall. Format arguments: hub ->
+ * nvas allowVirtualNetworkAccess, nvas -> hub allowForwardedTraffic.
+ */
+static const char *peered_nva_fmt =
+	"name: t\n"
+	"vnets:\n"
+	"  - name: hub\n"
+	"    addressSpace: [10.0.0.0/16]\n"
+	"    subnets: [{name: fw, addressPrefix: 10.0.1.0/24, routeTable: fw-rt}]\n"
+	"  - name: nvas\n"
+	"    addressSpace: [10.1.0.0/16]\n"
+	"    subnets: [{name: a, addressPrefix: 10.1.1.0/24}]\n"
+	"  - name: s2\n"
+	"    addressSpace: [10.2.0.0/16]\n"
+	"    subnets: [{name: a, addressPrefix: 10.2.1.0/24, routeTable: s2-rt}]\n"
+	"peerings:\n"
+	"  - {from: hub, to: nvas, allowVirtualNetworkAccess: %s}\n"
+	"  - {from: nvas, to: hub, allowForwardedTraffic: %s}\n"
+	"  - {from: hub, to: s2}\n"
+	"  - {from: s2, to: hub}\n"
+	"routeTables:\n"
+	"  - name: fw-rt\n"
+	"    routes: [" UDR_VA("out", "0.0.0.0/0", "10.1.1.4") "]\n"
+	"  - name: s2-rt\n"
+	"    routes: [" UDR_VA("out", "0.0.0.0/0", "10.0.1.4") "]\n"
+	"vms:\n"
+	"  - {name: fw, subnet: hub/fw, ip: 10.0.1.4, enableIpForwarding: true}\n"
+	"  - {name: nva2, subnet: nvas/a, ip: 10.1.1.4, enableIpForwarding: true}\n"
+	"  - {name: app2, subnet: s2/a, ip: 10.2.1.4}\n";
+
+static void test_r4_5_r8_2_appliance_over_peering_needs_vnet_access(void **state)
+{
+	loadf(peered_nva_fmt, "false", "true");
+	assert_path("fw", "203.0.113.9", "hub/fw => drop:PeeringAccessDenied");
+	loadf(peered_nva_fmt, "true", "true");
+	assert_path("fw", "203.0.113.9", "hub/fw nvas/a => internet");
+}
+
+/* A6: what the hub firewall forwards to nva2 needs nvas' allowForwardedTraffic. */
+static void test_r4_5_a6_appliance_over_peering_needs_forwarded_traffic(void **state)
+{
+	loadf(peered_nva_fmt, "true", "false");
+	assert_path("app2", "203.0.113.9", "s2/a hub/fw => drop:ForwardedTrafficNotAllowed");
+	/* The firewall's own packets are not forwarded ones. */
+	assert_path("fw", "203.0.113.9", "hub/fw nvas/a => internet");
+	loadf(peered_nva_fmt, "true", "true");
+	assert_path("app2", "203.0.113.9", "s2/a hub/fw nvas/a => internet");
 }
 
 /* A6: the receiver's flag gates a source outside the sending VNet. */
@@ -1852,6 +1994,8 @@ int main(void)
 		T(test_r4_5_appliance_reach_is_direct_peers_only),
 		T(test_r4_7_vnetlocal_udr_outside_vnet_is_none),
 		T(test_r4_7_vnetlocal_udr_inside_vnet_stays_local),
+		T(test_r4_7_whole_udr_prefix_checked_against_vnet),
+		T(test_r4_7_r6_3_vnetlocal_as_none_does_not_protect),
 		T(test_r4_8_intra_subnet_hairpin),
 		T(test_r5_2_propagation_disabled_drops_gateway_routes),
 		T(test_r5_2_propagation_disabled_in_gateway_vnet),
@@ -1865,13 +2009,17 @@ int main(void)
 		T(test_r6_2_udr_beats_bgp),
 		T(test_r6_3_vnet_and_peering_beat_bgp),
 		T(test_r6_3_invalid_vnet_row_does_not_protect),
+		T(test_r6_3_learned_route_at_range_end_is_invalid),
 		T(test_r6_5_summary_udr_loses_to_specific_peering),
 		T(test_r6_5_default_udr_does_not_catch_peering),
 		T(test_r7_1_appliance_resends_with_its_subnet_routes),
 		T(test_r7_2_gateway_ingress_uses_gateway_subnet_routes),
+		T(test_r7_2_r6_3_gateway_prefers_own_vnet_to_learned),
 		T(test_r8_1_peering_not_transitive),
 		T(test_r8_2_allow_virtual_network_access),
 		T(test_r8_2_allow_forwarded_traffic),
+		T(test_r4_5_r8_2_appliance_over_peering_needs_vnet_access),
+		T(test_r4_5_a6_appliance_over_peering_needs_forwarded_traffic),
 		T(test_r8_2_a6_forwarded_traffic_receiver_side),
 		T(test_r8_2_a8_gateway_relay_is_not_forwarded),
 		T(test_r8_3_gateway_transit_over_global_peering),
