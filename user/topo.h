@@ -30,8 +30,20 @@ void diags_free(struct diags *d);
 int topo_parse(const char *name, const char *buf, size_t len,
 	       struct topology *t, struct diags *d);
 
-/* The whole of path ("-" for stdin) in *buf (malloc'd); -1 with errno set. */
+/*
+ * The whole of path ("-" for stdin) in *buf (malloc'd); -1 with errno set,
+ * EFBIG when it holds more than the input limit (never read past it).
+ */
 int topo_read(const char *path, char **buf, size_t *len);
+/* The diagnostic for a topo_read() failure with errno err. */
+void topo_read_error(struct diags *d, const char *path, int err);
+
+/* Limits on a topology file (topology.md "Limits"). */
+#define TOPO_MAX_INPUT (64u << 20)	/* bytes, --max-input changes it */
+#define TOPO_MAX_DEPTH 64		/* nested lists and mappings */
+#define TOPO_MAX_NODES 200000		/* YAML nodes (scalars, lists, mappings) */
+/* Set the input limit (bytes) of every later topo_read(). */
+void topo_set_max_input(size_t bytes);
 
 /* topo_read(), then topo_parse(). */
 int topo_load(const char *path, struct topology *t, struct diags *d);

@@ -15,11 +15,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define LABEL_LEN 256
 
@@ -1199,36 +1202,96 @@ int topo_parse(const char *name, const char *buf, size_t len,
 	return 0;
 }
 
+static size_t max_input = TOPO_MAX_INPUT;
+
+void topo_set_max_input(size_t bytes)
+{
+	max_input = bytes;
+}
+
+/* "64 MiB", "1 KiB", "100 bytes": a limit as messages show it. */
+static void size_str(char *buf, size_t len, size_t n)
+{
+	static const char *const units[] = { "bytes", "KiB", "MiB", "GiB" };
+	int u = 0;
+
+	while (u < 3 && n >= 1024 && !(n % 1024)) {
+		n /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%zu %s", n, units[u]);
+}
+
+/*
+ * Reads at most max_input bytes: a regular file is measured first, and
+ * anything endless (/dev/zero, a pipe, a FIFO) stops one byte past it.
+ */
+static int read_capped(int fd, char **buf, size_t *len)
+{
+	size_t cap = 0;
+	struct stat st;
+	ssize_t n;
+
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) &&
+	    (unsigned long long)st.st_size > max_input)
+		return -EFBIG;
+	for (;;) {
+		if (*len == cap) {
+			if (cap > max_input)
+				return -EFBIG;
+			cap = cap ? 2 * cap : 65536;
+			if (cap > max_input + 1)
+				cap = max_input + 1;
+			*buf = realloc(*buf, cap);
+			if (!*buf)
+				return -ENOMEM;
+		}
+		n = read(fd, *buf + *len, cap - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (!n)
+			return *len > max_input ? -EFBIG : 0;
+		*len += (size_t)n;
+	}
+}
+
 int topo_read(const char *path, char **buf, size_t *len)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	size_t cap = 0, n;
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY) : 0;
 	int err;
 
 	*buf = NULL;
 	*len = 0;
-	if (!f)
+	if (fd < 0)
 		return -1;
-	do {
-		if (*len == cap) {
-			cap = cap ? 2 * cap : 65536;
-			*buf = realloc(*buf, cap);
-			if (!*buf)
-				abort();
-		}
-		n = fread(*buf + *len, 1, cap - *len, f);
-		*len += n;
-	} while (n);
-	err = ferror(f) ? errno : 0;
-	if (f != stdin)
-		fclose(f);
+	err = read_capped(fd, buf, len);
+	if (fd)
+		close(fd);
 	if (err) {
 		free(*buf);
 		*buf = NULL;
-		errno = err;
+		*len = 0;
+		errno = -err;
 		return -1;
 	}
 	return 0;
+}
+
+void topo_read_error(struct diags *d, const char *path, int err)
+{
+	char limit[32];
+
+	if (err != EFBIG) {
+		diags_add(d, path, (struct pos){ 0, 0 }, "cannot read: %s",
+			  strerror(err));
+		return;
+	}
+	size_str(limit, sizeof(limit), max_input);
+	diags_add(d, path, (struct pos){ 0, 0 },
+		  "larger than the input limit of %s; a topology is far smaller, or raise the limit with --max-input",
+		  limit);
 }
 
 int topo_load(const char *path, struct topology *t, struct diags *d)
@@ -1239,7 +1302,7 @@ int topo_load(const char *path, struct topology *t, struct diags *d)
 
 	memset(t, 0, sizeof(*t));
 	if (topo_read(path, &buf, &len)) {
-		diags_add(d, path, (struct pos){ 0, 0 }, "cannot read: %s", strerror(errno));
+		topo_read_error(d, path, errno);
 		return -1;
 	}
 	r = topo_parse(path, buf, len, t, d);
