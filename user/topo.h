@@ -21,6 +21,15 @@ struct diags {
 void diags_add(struct diags *d, const char *file, struct pos pos,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void diags_free(struct diags *d);
+/*
+ * A value from the user as a message shows it: control characters escaped
+ * (\n, \t, \x1b), cut after DIAG_VALUE_MAX characters with "...". Valid
+ * until the 8th call after this one, which is enough for one message.
+ */
+#define DIAG_VALUE_MAX 64
+const char *diag_value(const char *s);
+/* Out of memory while loading: say so and exit 2 (never abort()). */
+void diags_oom(void) __attribute__((noreturn));
 
 /*
  * Parse and validate a topology held in memory (pure: no I/O). name is

@@ -33,7 +33,7 @@ void *tp_alloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size);
 
 	if (!p)
-		abort();
+		diags_oom();
 	return p;
 }
 
@@ -47,12 +47,12 @@ void tp_err(struct tp_ctx *c, struct pos pos, const char *fmt, ...)
 	r = vasprintf(&text, fmt, ap);
 	va_end(ap);
 	if (r < 0)
-		abort();
+		diags_oom();
 	if (c->nmsgs == c->cap) {
 		c->cap = c->cap ? 2 * c->cap : 16;
 		c->msgs = realloc(c->msgs, (size_t)c->cap * sizeof(*c->msgs));
 		if (!c->msgs)
-			abort();
+			diags_oom();
 	}
 	c->msgs[c->nmsgs] = (struct tp_msg){ pos, c->nmsgs, text };
 	c->nmsgs++;
@@ -407,9 +407,11 @@ static int parse_endpoint(const char *s, struct prefix *p)
 		*p = (struct prefix){ 0, 0 };
 		return 0;
 	}
-	if (ipv4_parse(s, &p->addr)) {
+	int r = ipv4_scan(s, &p->addr);
+
+	if (r != -1) {
 		p->len = 32;
-		return 0;
+		return r;
 	}
 	return prefix_parse(s, p);
 }
@@ -486,6 +488,14 @@ static bool want(struct tp_ctx *c, const yaml_node_t *v, yaml_node_type_t type,
 	return false;
 }
 
+/* "010.0.0.0/16": decimal or octal? Addresses are written without. */
+static void leading_zero(struct tp_ctx *c, const yaml_node_t *v,
+			 const char *key, const char *what, const char *meant)
+{
+	tp_err(c, tp_pos(v), "%s of %s: '%s' has a leading zero, which some tools read as octal; did you mean %s?",
+	       key, what, diag_value(tp_scalar(v)), meant);
+}
+
 static void check_prefix(struct tp_ctx *c, const yaml_node_t *v,
 			 const char *key, const char *what, bool endpoint)
 {
@@ -494,18 +504,22 @@ static void check_prefix(struct tp_ctx *c, const yaml_node_t *v,
 	struct prefix p;
 	int r = endpoint ? parse_endpoint(s, &p) : prefix_parse(s, &p);
 
-	if (r == -2)
+	if (r == IPV4_LEADING_ZERO && !strchr(s, '/'))
+		leading_zero(c, v, key, what, ipv4_str(p.addr, buf));
+	else if (r == IPV4_LEADING_ZERO)
+		leading_zero(c, v, key, what, prefix_str(p, buf));
+	else if (r == -2)
 		tp_err(c, tp_pos(v), "%s of %s: %s has host bits set; did you mean %s?",
-		       key, what, s, prefix_str(p, buf));
+		       key, what, diag_value(s), prefix_str(p, buf));
 	else if (r)
 		tp_err(c, tp_pos(v), "%s of %s: '%s' is not an IPv4 prefix like 10.0.0.0/16%s",
-		       key, what, s, endpoint ? ", an address or Any" : "");
+		       key, what, diag_value(s), endpoint ? ", an address or Any" : "");
 }
 
 static void check_scalar(struct tp_ctx *c, const struct key *k,
 			 const yaml_node_t *v, const char *what)
 {
-	const char *s = tp_scalar(v);
+	const char *s = tp_scalar(v), *shown = diag_value(s);
 	char list[LABEL_LEN], hint[LABEL_LEN];
 	uint32_t ip;
 
@@ -513,31 +527,33 @@ static void check_scalar(struct tp_ctx *c, const struct key *k,
 	case V_NAME:
 		if (!valid_name(s))
 			tp_err(c, tp_pos(v), "%s of %s: '%s' is not a valid name; use 1-80 letters, digits, '_', '.' or '-'",
-			       k->name, what, s);
+			       k->name, what, shown);
 		break;
 	case V_LABNAME:
 		if (!valid_lab_name(s))
 			tp_err(c, tp_pos(v), "lab name '%s' is invalid; use a lowercase letter then up to 11 lowercase letters, digits or '-' (it prefixes kernel object names)",
-			       s);
+			       shown);
 		break;
 	case V_BOOL:
 		if (parse_bool(s) < 0)
 			tp_err(c, tp_pos(v), "%s of %s must be true or false, not '%s'",
-			       k->name, what, s);
+			       k->name, what, shown);
 		break;
 	case V_CIDR:
 	case V_ENDPOINT:
 		check_prefix(c, v, k->name, what, k->type == V_ENDPOINT);
 		break;
 	case V_IP:
-		if (!ipv4_parse(s, &ip))
+		if (ipv4_scan(s, &ip) == IPV4_LEADING_ZERO)
+			leading_zero(c, v, k->name, what, ipv4_str(ip, list));
+		else if (!ipv4_parse(s, &ip))
 			tp_err(c, tp_pos(v), "%s of %s: '%s' is not an IPv4 address like 10.0.1.4",
-			       k->name, what, s);
+			       k->name, what, shown);
 		break;
 	case V_ENUM:
 		if (choice_index(s, k->choices) < 0)
 			tp_err(c, tp_pos(v), "%s of %s: '%s' is not one of %s%s",
-			       k->name, what, s,
+			       k->name, what, shown,
 			       join(list, sizeof(list), k->choices, sizeof(char *)),
 			       tp_hint(hint, sizeof(hint),
 				       tp_nearest(s, k->choices, sizeof(char *), -1), ""));
@@ -545,20 +561,44 @@ static void check_scalar(struct tp_ctx *c, const struct key *k,
 	case V_NEXTHOP:
 		if (choice_index(s, platform_hops) >= 0)
 			tp_err(c, tp_pos(v), "%s of %s: %s cannot be used in a route table; only the platform creates these",
-			       k->name, what, s);
+			       k->name, what, shown);
 		else if (choice_index(s, udr_hops) < 0)
 			tp_err(c, tp_pos(v), "%s of %s: '%s' is not a next hop type a route may use; use one of %s",
-			       k->name, what, s,
+			       k->name, what, shown,
 			       join(list, sizeof(list), udr_hops, sizeof(char *)));
 		break;
 	case V_PORTS:
 		if (parse_ports(s, NULL) < 0)
 			tp_err(c, tp_pos(v), "%s of %s: '%s' is not a port list like \"80,443,1000-2000\" or \"*\"",
-			       k->name, what, s);
+			       k->name, what, shown);
 		break;
 	default:
 		break;
 	}
+}
+
+/*
+ * Text in a topology is printable: a NUL would cut a name short unseen
+ * ("rel\0; rm -rf /" read as "rel"), a control character garble messages
+ * and kernel object names.
+ */
+static bool clean_scalar(struct tp_ctx *c, const yaml_node_t *v,
+			 const char *key, const char *what)
+{
+	const char *s = tp_scalar(v);
+
+	if (strlen(s) != v->data.scalar.length) {
+		tp_err(c, tp_pos(v), "%s of %s: '%s' is followed by a NUL character (\\0); remove it and what follows",
+		       key, what, diag_value(s));
+		return false;
+	}
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			tp_err(c, tp_pos(v), "%s of %s: '%s' holds a control character; use printable characters only",
+			       key, what, diag_value(s));
+			return false;
+		}
+	return true;
 }
 
 static void check_value(struct tp_ctx *c, const struct key *k,
@@ -590,7 +630,8 @@ static void check_value(struct tp_ctx *c, const struct key *k,
 	default:
 		break;
 	}
-	if (!want(c, v, YAML_SCALAR_NODE, k->name, what, "a string"))
+	if (!want(c, v, YAML_SCALAR_NODE, k->name, what, "a string") ||
+	    !clean_scalar(c, v, k->name, what))
 		return;
 	s = tp_scalar(v);
 	if (!*s || (v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
@@ -621,7 +662,7 @@ static void unknown_key(struct tp_ctx *c, const yaml_node_t *k,
 	}
 	snprintf(list, sizeof(list), "; allowed keys: ");
 	join(list + strlen(list), sizeof(list) - strlen(list), keys, sizeof(*keys));
-	tp_err(c, tp_pos(k), "unknown key '%s' in %s%s", name, what,
+	tp_err(c, tp_pos(k), "unknown key '%s' in %s%s", diag_value(name), what,
 	       tp_hint(hint, sizeof(hint),
 		       tp_nearest(name, keys, sizeof(*keys), -1), list));
 }
@@ -662,6 +703,8 @@ static bool check_map(struct tp_ctx *c, const yaml_node_t *map,
 		const yaml_node_t *kn = node(c, p->key);
 		const char *name = tp_scalar(kn);
 
+		if (name && !clean_scalar(c, kn, "a key", what))
+			continue;
 		k = name ? find_key(keys, name) : NULL;
 		if (!k) {
 			unknown_key(c, kn, keys, what);
@@ -692,7 +735,7 @@ static void label(char *buf, struct tp_ctx *c, const yaml_node_t *n,
 	const char *name = tp_scalar(tp_get(c, n, "name"));
 
 	if (name && *name)
-		snprintf(buf, LABEL_LEN, "%s '%s'%s", kind, name, suffix);
+		snprintf(buf, LABEL_LEN, "%s '%s'%s", kind, diag_value(name), suffix);
 	else
 		snprintf(buf, LABEL_LEN, "%s[%d]%s", list, i, suffix);
 }
@@ -708,7 +751,7 @@ static char *get_str(struct tp_ctx *c, const yaml_node_t *map, const char *key)
 		return NULL;
 	r = strdup(s);
 	if (!r)
-		abort();
+		diags_oom();
 	return r;
 }
 
@@ -812,7 +855,7 @@ static void parse_vnet(struct tp_ctx *c, const yaml_node_t *n, int i)
 	t->subnets = realloc(t->subnets, (size_t)(t->nsubnets + v->nsubnets + 1) *
 						 sizeof(*t->subnets));
 	if (!t->subnets)
-		abort();
+		diags_oom();
 	snprintf(suffix, sizeof(suffix), " of %s", what);
 	for (int j = 0; j < v->nsubnets; j++)
 		parse_subnet(c, tp_item(c, subnets, j), j, suffix, i);
@@ -826,7 +869,8 @@ static void parse_peering(struct tp_ctx *c, const yaml_node_t *n, int i)
 	char what[LABEL_LEN];
 
 	if (from && to)
-		snprintf(what, sizeof(what), "peering %s -> %s", from, to);
+		snprintf(what, sizeof(what), "peering %s -> %s", diag_value(from),
+			 diag_value(to));
 	else
 		snprintf(what, sizeof(what), "peerings[%d]", i);
 	*p = (struct peering){ .from = -1, .to = -1, .reverse = -1,
@@ -1101,15 +1145,78 @@ static void parse_topology(struct tp_ctx *c, const yaml_node_t *root)
 
 /* ---- entry points ---- */
 
+static struct pos mark_pos(yaml_mark_t m)
+{
+	return (struct pos){ (int)m.line + 1, (int)m.column + 1 };
+}
+
 static void yaml_problem(struct tp_ctx *c, const yaml_parser_t *p)
 {
-	struct pos pos = { (int)p->problem_mark.line + 1,
-			   (int)p->problem_mark.column + 1 };
-
-	if (p->error == YAML_MEMORY_ERROR)
-		abort();
-	tp_err(c, pos, "malformed YAML: %s%s%s (check indentation, quoting and brackets)",
+	if (p->error == YAML_MEMORY_ERROR) {
+		tp_err(c, mark_pos(p->mark), "out of memory parsing the YAML");
+		return;
+	}
+	tp_err(c, mark_pos(p->problem_mark), "malformed YAML: %s%s%s (check indentation, quoting and brackets)",
 	       p->context ? p->context : "", p->context ? " " : "", p->problem);
+}
+
+/*
+ * The document's shape, from libyaml's event stream before anything is
+ * built: nesting deeper than TOPO_MAX_DEPTH or more than TOPO_MAX_NODES
+ * nodes stop it at the first event beyond the bound (libyaml's scanner
+ * is quadratic in flow nesting, its document a few hundred bytes a node,
+ * so neither may run on). Malformed YAML is reported here too.
+ */
+static bool within_bounds(struct tp_ctx *c, const char *buf, size_t len)
+{
+	int depth = 0, nodes = 0;
+	yaml_parser_t p;
+	yaml_event_t e;
+	bool ok = true, end = false;
+
+	if (!yaml_parser_initialize(&p)) {
+		tp_err(c, (struct pos){ 1, 1 }, "out of memory parsing the YAML");
+		return false;
+	}
+	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+	while (ok && !end) {
+		if (!yaml_parser_parse(&p, &e)) {
+			yaml_problem(c, &p);
+			ok = false;
+			break;
+		}
+		switch (e.type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			depth++;
+			/* fall through */
+		case YAML_SCALAR_EVENT:
+		case YAML_ALIAS_EVENT:
+			nodes++;
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		case YAML_STREAM_END_EVENT:
+			end = true;
+			break;
+		default:
+			break;
+		}
+		if (depth > TOPO_MAX_DEPTH) {
+			tp_err(c, mark_pos(e.start_mark), "lists and mappings nested deeper than %d levels; a topology needs a handful",
+			       TOPO_MAX_DEPTH);
+			ok = false;
+		} else if (nodes > TOPO_MAX_NODES) {
+			tp_err(c, mark_pos(e.start_mark), "more than %d YAML nodes (values, lists and mappings); a topology within Azure's limits is far smaller",
+			       TOPO_MAX_NODES);
+			ok = false;
+		}
+		yaml_event_delete(&e);
+	}
+	yaml_parser_delete(&p);
+	return ok;
 }
 
 /*
@@ -1181,24 +1288,26 @@ int topo_parse(const char *name, const char *buf, size_t len,
 	yaml_document_t doc;
 
 	memset(t, 0, sizeof(*t));
-	if (!yaml_parser_initialize(&parser))
-		abort();
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	if (yaml_parser_load(&parser, &doc)) {
-		c.doc = &doc;
-		load_document(&c, &parser);
-		yaml_document_delete(&doc);
-	} else {
-		yaml_problem(&c, &parser);
+	if (within_bounds(&c, buf, len) && yaml_parser_initialize(&parser)) {
+		yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+		if (yaml_parser_load(&parser, &doc)) {
+			c.doc = &doc;
+			load_document(&c, &parser);
+			yaml_document_delete(&doc);
+		} else {
+			yaml_problem(&c, &parser);
+		}
+		yaml_parser_delete(&parser);
+	} else if (!c.nmsgs) {
+		tp_err(&c, (struct pos){ 1, 1 }, "out of memory parsing the YAML");
 	}
-	yaml_parser_delete(&parser);
 	if (flush(&c, name, d)) {
 		topo_free(t);
 		return -1;
 	}
 	t->file = strdup(name);
 	if (!t->file)
-		abort();
+		diags_oom();
 	return 0;
 }
 

@@ -123,7 +123,7 @@ YAML
 	run xv check -t "$f"
 	[ "$status" -eq 2 ]
 	[[ "${lines[0]}" == "$f:1:7: error: "*"NUL"* ]]
-	[[ "${lines[1]}" == "$f:3:13: error: "*"NUL"* ]]
+	[[ "${lines[1]}" == "$f:3:12: error: "*"NUL"* ]]
 }
 
 @test "check: control characters in names and references are refused, and escaped" {
@@ -132,8 +132,8 @@ YAML
 	run xv check -t "$f"
 	[ "$status" -eq 2 ]
 	[ "${#lines[@]}" -eq 2 ]
-	[[ "${lines[0]}" == "$f:3:13: error: "*"control character"*'\x1b[31m'* ]]
-	[[ "${lines[1]}" == "$f:4:25: error: "*"control character"*'west\neu'* ]]
+	[[ "${lines[0]}" == "$f:3:12: error: "*"'v\x1b[31m' holds a control character"* ]]
+	[[ "${lines[1]}" == "$f:4:23: error: "*"'west\neu' holds a control character"* ]]
 	[[ "$output" != *$'\e'* ]]
 }
 
@@ -158,7 +158,7 @@ YAML
 	[ "${#lines[@]}" -eq 3 ]
 	[[ "${lines[0]}" == "$f:4:20: error: "*"'010.0.0.0/16'"*"leading zero"*"did you mean 10.0.0.0/16?" ]]
 	[[ "${lines[1]}" == "$f:6:20: error: "*"did you mean 10.1.0.0/8?" ]]
-	[[ "${lines[2]}" == "$f:11:35: error: "*"did you mean 10.2.1.4?" ]]
+	[[ "${lines[2]}" == "$f:11:33: error: "*"did you mean 10.2.1.4?" ]]
 }
 
 @test "check: a long name is shown cut short in messages" {
