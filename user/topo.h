@@ -51,6 +51,13 @@ void topo_read_error(struct diags *d, const char *path, int err);
 #define TOPO_MAX_INPUT (64u << 20)	/* bytes, --max-input changes it */
 #define TOPO_MAX_DEPTH 64		/* nested lists and mappings */
 #define TOPO_MAX_NODES 200000		/* YAML nodes (scalars, lists, mappings) */
+#define TOPO_MAX_ERRORS 100		/* messages shown, then a count of the rest */
+/* Azure's own limits (topology.md "Limits" cites them). */
+#define AZ_MAX_ROUTES_PER_TABLE 400	/* user-defined routes per route table */
+#define AZ_MAX_SUBNETS_PER_VNET 3000	/* subnets per virtual network */
+#define AZ_MAX_PEERINGS_PER_VNET 500	/* virtual network peerings per VNet */
+/* Azure states none: xvnet's bound on addressSpace entries of a VNet. */
+#define TOPO_MAX_VNET_PREFIXES 1000
 /* Set the input limit (bytes) of every later topo_read(). */
 void topo_set_max_input(size_t bytes);
 

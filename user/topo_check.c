@@ -336,6 +336,26 @@ static void check_peering(struct tp_ctx *c, int i)
 	p->global = from->region && to->region && strcmp(from->region, to->region);
 }
 
+/* Azure: virtual network peerings per virtual network (its own side). */
+static bool peerings_within_limit(struct tp_ctx *c)
+{
+	struct topology *t = c->t;
+	int *count = tp_alloc((size_t)t->nvnets, sizeof(*count));
+	bool ok = true;
+
+	for (int i = 0; i < t->npeerings && ok; i++) {
+		int v = t->peerings[i].from;
+
+		if (v >= 0 && ++count[v] > AZ_MAX_PEERINGS_PER_VNET) {
+			tp_err(c, t->peerings[i].pos, "vnet '%s' has %d peerings counting this one; Azure allows at most %d per virtual network",
+			       t->vnets[v].name, count[v], AZ_MAX_PEERINGS_PER_VNET);
+			ok = false;
+		}
+	}
+	free(count);
+	return ok;
+}
+
 static void resolve_peerings(struct tp_ctx *c)
 {
 	struct topology *t = c->t;
@@ -350,9 +370,12 @@ static void resolve_peerings(struct tp_ctx *c)
 			 diag_value(tp_scalar(tp_get(c, n, "to"))));
 		p->from = ref_vnet(c, tp_get(c, n, "from"), what);
 		p->to = ref_vnet(c, tp_get(c, n, "to"), what);
-		if (p->from >= 0 && p->to >= 0)
-			check_peering(c, i);
 	}
+	if (!peerings_within_limit(c))
+		return;
+	for (int i = 0; i < t->npeerings; i++)
+		if (t->peerings[i].from >= 0 && t->peerings[i].to >= 0)
+			check_peering(c, i);
 	/* connected only when the opposite direction exists too */
 	for (int i = 0; i < t->npeerings; i++)
 		for (int j = 0; j < t->npeerings && t->peerings[i].from >= 0; j++)

@@ -819,6 +819,23 @@ static struct pos obj_pos(struct tp_ctx *c, const yaml_node_t *n)
 
 /* ---- one parser per object ---- */
 
+/*
+ * A list within its limit (topology.md "Limits"); over it, reported at the
+ * list and left unparsed, so that a huge list costs no more than its count.
+ */
+static bool within_limit(struct tp_ctx *c, const yaml_node_t *map,
+			 const char *key, const char *what, const char *items,
+			 int max, const char *by)
+{
+	int n = tp_len(tp_get(c, map, key));
+
+	if (n <= max)
+		return true;
+	tp_err(c, tp_vpos(c, map, key), "%s has %d %s; %s allows at most %d",
+	       what, n, items, by, max);
+	return false;
+}
+
 static void parse_subnet(struct tp_ctx *c, const yaml_node_t *n, int i,
 			 const char *suffix, int vnet)
 {
@@ -849,9 +866,14 @@ static void parse_vnet(struct tp_ctx *c, const yaml_node_t *n, int i)
 		return;
 	v->name = get_str(c, n, "name");
 	v->region = get_str(c, n, "region");
-	v->space = get_prefixes(c, n, "addressSpace", &v->nspace);
+	if (within_limit(c, n, "addressSpace", what, "address prefixes",
+			 TOPO_MAX_VNET_PREFIXES, "xvnet"))
+		v->space = get_prefixes(c, n, "addressSpace", &v->nspace);
 	subnets = tp_get(c, n, "subnets");
-	v->nsubnets = tp_len(subnets);
+	/* Azure: subnets per virtual network */
+	if (within_limit(c, n, "subnets", what, "subnets", AZ_MAX_SUBNETS_PER_VNET,
+			 "Azure"))
+		v->nsubnets = tp_len(subnets);
 	t->subnets = realloc(t->subnets, (size_t)(t->nsubnets + v->nsubnets + 1) *
 						 sizeof(*t->subnets));
 	if (!t->subnets)
@@ -925,7 +947,10 @@ static void parse_route_table(struct tp_ctx *c, const yaml_node_t *n, int i)
 	rt->disable_bgp_route_propagation =
 		get_bool(c, n, "disableBgpRoutePropagation", false);
 	routes = tp_get(c, n, "routes");
-	rt->nroutes = tp_len(routes);
+	/* Azure: user-defined routes per route table */
+	if (within_limit(c, n, "routes", what, "routes", AZ_MAX_ROUTES_PER_TABLE,
+			 "Azure"))
+		rt->nroutes = tp_len(routes);
 	rt->routes = tp_alloc((size_t)rt->nroutes, sizeof(*rt->routes));
 	snprintf(suffix, sizeof(suffix), " in %s", what);
 	for (int j = 0; j < rt->nroutes; j++)
@@ -1273,9 +1298,13 @@ static int flush(struct tp_ctx *c, const char *file, struct diags *d)
 	if (n)
 		qsort(c->msgs, (size_t)n, sizeof(*c->msgs), cmp_msg);
 	for (int i = 0; i < n; i++) {
-		diags_add(d, file, c->msgs[i].pos, "%s", c->msgs[i].text);
+		if (i < TOPO_MAX_ERRORS)
+			diags_add(d, file, c->msgs[i].pos, "%s", c->msgs[i].text);
 		free(c->msgs[i].text);
 	}
+	if (n > TOPO_MAX_ERRORS)
+		diags_add(d, file, (struct pos){ 0, 0 }, "%d more errors not shown; fix the first ones and check again",
+			  n - TOPO_MAX_ERRORS);
 	free(c->msgs);
 	return n;
 }

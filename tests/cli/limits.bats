@@ -96,11 +96,12 @@ routes_topo() {
 	local f
 	f=$(routes_topo 401)
 	timed check -t "$f"
-	refused "$f:8:7: error: "
+	refused "$f:7:7: error: "
 	[[ "$output" == *"401 routes"*"400"* ]]
+	# beyond the node limit long before the table is built
 	f=$(routes_topo 40000)
 	timed check -t "$f"
-	refused "$f:8:7: error: "
+	refused "$f:"
 	f=$(routes_topo 1000000)
 	timed check -t "$f" --max-input 200M
 	refused "$f:"
@@ -126,4 +127,13 @@ routes_topo() {
 	timed check -t "$f"
 	refused "$f:6:7: error: "
 	[[ "$output" == *"3001 subnets"*"3000"* ]]
+}
+
+@test "limits: a flood of errors is cut to the first 100 and a count" {
+	local f=$BATS_TEST_TMPDIR/flood.yaml
+	{ printf 'name: x\nvnets:\n'; yes '  - a' | head -n 150000; } >"$f"
+	timed check -t "$f"
+	refused "$f:3:5: error: "
+	[ "${#lines[@]}" -eq 101 ]
+	[ "${lines[100]}" = "$f: error: 149900 more errors not shown; fix the first ones and check again" ]
 }
