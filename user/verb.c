@@ -297,14 +297,15 @@ int verb_subnet(const struct session *s, const char *target, int *subnet, int *v
 		return 0;
 	}
 	return verb_bad_input(s, "'%s' is neither a subnet (VNET/SUBNET) nor a VM of %s",
-			      target, s->o.topology);
+			      diag_value(target), s->o.topology);
 }
 
 int verb_ipv4(const struct session *s, const char *arg, uint32_t *addr)
 {
 	if (ipv4_parse(arg, addr))
 		return 0;
-	return verb_bad_input(s, "'%s' is not an IPv4 address (a.b.c.d)", arg);
+	return verb_bad_input(s, "'%s' is not an IPv4 address (a.b.c.d, no leading zeros)",
+			      diag_value(arg));
 }
 
 const char *verb_source_name(enum route_source src)
