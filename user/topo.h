@@ -51,6 +51,7 @@ void topo_read_error(struct diags *d, const char *path, int err);
 #define TOPO_MAX_INPUT (64u << 20)	/* bytes, --max-input changes it */
 #define TOPO_MAX_DEPTH 64		/* nested lists and mappings */
 #define TOPO_MAX_NODES 200000		/* YAML nodes (scalars, lists, mappings) */
+#define TOPO_MAX_TEXT (32u << 20)	/* bytes of all scalars (keys, values) */
 #define TOPO_MAX_ERRORS 100		/* messages shown, then a count of the rest */
 /* Azure's own limits (topology.md "Limits" cites them). */
 #define AZ_MAX_ROUTES_PER_TABLE 400	/* user-defined routes per route table */

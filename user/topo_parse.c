@@ -43,6 +43,11 @@ void tp_err(struct tp_ctx *c, struct pos pos, const char *fmt, ...)
 	char *text;
 	int r;
 
+	/* only the first TOPO_MAX_ERRORS are shown: keep ten times that to sort */
+	if (c->nmsgs >= 10 * TOPO_MAX_ERRORS) {
+		c->dropped++;
+		return;
+	}
 	va_start(ap, fmt);
 	r = vasprintf(&text, fmt, ap);
 	va_end(ap);
@@ -1187,14 +1192,16 @@ static void yaml_problem(struct tp_ctx *c, const yaml_parser_t *p)
 
 /*
  * The document's shape, from libyaml's event stream before anything is
- * built: nesting deeper than TOPO_MAX_DEPTH or more than TOPO_MAX_NODES
- * nodes stop it at the first event beyond the bound (libyaml's scanner
- * is quadratic in flow nesting, its document a few hundred bytes a node,
- * so neither may run on). Malformed YAML is reported here too.
+ * built: nesting deeper than TOPO_MAX_DEPTH, more than TOPO_MAX_NODES nodes
+ * or TOPO_MAX_TEXT bytes of scalars stop it at the first event beyond the
+ * bound (libyaml's scanner is quadratic in flow nesting, its document
+ * about a hundred bytes a node and up to twice each scalar's length, so
+ * none may run on). Malformed YAML is reported here too.
  */
 static bool within_bounds(struct tp_ctx *c, const char *buf, size_t len)
 {
 	int depth = 0, nodes = 0;
+	size_t text = 0;
 	yaml_parser_t p;
 	yaml_event_t e;
 	bool ok = true, end = false;
@@ -1216,6 +1223,8 @@ static bool within_bounds(struct tp_ctx *c, const char *buf, size_t len)
 			depth++;
 			/* fall through */
 		case YAML_SCALAR_EVENT:
+			text += e.data.scalar.length;
+			/* fall through */
 		case YAML_ALIAS_EVENT:
 			nodes++;
 			break;
@@ -1232,6 +1241,10 @@ static bool within_bounds(struct tp_ctx *c, const char *buf, size_t len)
 		if (depth > TOPO_MAX_DEPTH) {
 			tp_err(c, mark_pos(e.start_mark), "lists and mappings nested deeper than %d levels; a topology needs a handful",
 			       TOPO_MAX_DEPTH);
+			ok = false;
+		} else if (text > TOPO_MAX_TEXT) {
+			tp_err(c, mark_pos(e.start_mark), "more than %d MiB of text in keys and values; a topology within Azure's limits is far smaller",
+			       TOPO_MAX_TEXT >> 20);
 			ok = false;
 		} else if (nodes > TOPO_MAX_NODES) {
 			tp_err(c, mark_pos(e.start_mark), "more than %d YAML nodes (values, lists and mappings); a topology within Azure's limits is far smaller",
@@ -1302,9 +1315,9 @@ static int flush(struct tp_ctx *c, const char *file, struct diags *d)
 			diags_add(d, file, c->msgs[i].pos, "%s", c->msgs[i].text);
 		free(c->msgs[i].text);
 	}
-	if (n > TOPO_MAX_ERRORS)
+	if (n + c->dropped > TOPO_MAX_ERRORS)
 		diags_add(d, file, (struct pos){ 0, 0 }, "%d more errors not shown; fix the first ones and check again",
-			  n - TOPO_MAX_ERRORS);
+			  n + c->dropped - TOPO_MAX_ERRORS);
 	free(c->msgs);
 	return n;
 }

@@ -134,6 +134,22 @@ static void test_node_limit(void **state)
 	free(yaml);
 }
 
+/* 33 MiB in one value: stopped at that value, never kept. */
+static void test_text_limit(void **state)
+{
+	size_t n = TOPO_MAX_TEXT + (1 << 20), len;
+	char *yaml = malloc(n + 64), *out;
+
+	len = (size_t)sprintf(yaml, "name: lab\nvnets: [");
+	memset(yaml + len, 'z', n);
+	len += n;
+	len += (size_t)sprintf(yaml + len, "]\n");
+	assert_int_equal(parse(yaml, len, &out), -1);
+	assert_string_equal(out, "t.yaml:2:9: error: more than 32 MiB of text in keys and values; a topology within Azure's limits is far smaller\n");
+	free(out);
+	free(yaml);
+}
+
 /*
  * Out of memory anywhere in the loader ends in a message and exit 2, never
  * abort(): the loader runs in a child under shrinking address-space limits.
@@ -320,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_read_error_names_limit),
 		cmocka_unit_test(test_depth),
 		cmocka_unit_test(test_node_limit),
+		cmocka_unit_test(test_text_limit),
 		cmocka_unit_test(test_out_of_memory_is_reported),
 		cmocka_unit_test(test_nul_and_control_characters),
 		cmocka_unit_test(test_leading_zeros),
