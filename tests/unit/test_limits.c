@@ -134,16 +134,27 @@ static void test_node_limit(void **state)
 	free(yaml);
 }
 
+/* head, n times c, tail: a document with one huge value (malloc'd). */
+static char *with_run(const char *head, char c, size_t n, const char *tail,
+		      size_t *len)
+{
+	char *yaml = malloc(strlen(head) + n + strlen(tail) + 1);
+
+	assert_non_null(yaml);
+	*len = (size_t)sprintf(yaml, "%s", head);
+	memset(yaml + *len, c, n);
+	*len += n;
+	*len += (size_t)sprintf(yaml + *len, "%s", tail);
+	return yaml;
+}
+
 /* 33 MiB in one value: stopped at that value, never kept. */
 static void test_text_limit(void **state)
 {
-	size_t n = TOPO_MAX_TEXT + (1 << 20), len;
-	char *yaml = malloc(n + 64), *out;
+	size_t len;
+	char *out, *yaml = with_run("name: lab\nvnets: [", 'z',
+				    TOPO_MAX_TEXT + (1 << 20), "]\n", &len);
 
-	len = (size_t)sprintf(yaml, "name: lab\nvnets: [");
-	memset(yaml + len, 'z', n);
-	len += n;
-	len += (size_t)sprintf(yaml + len, "]\n");
 	assert_int_equal(parse(yaml, len, &out), -1);
 	assert_string_equal(out, "t.yaml:2:9: error: more than 32 MiB of text in keys and values; a topology within Azure's limits is far smaller\n");
 	free(out);
@@ -245,16 +256,13 @@ static void test_values_cut_and_escaped(void **state)
 	assert_string_equal(diag_value(NULL), "");
 }
 
-/* Every later limit test runs with a 1 MB name in messages: at most ~64 shown. */
+/* A 1 MB name in a message is shown cut to DIAG_VALUE_MAX characters. */
 static void test_message_with_huge_name(void **state)
 {
-	size_t n = 1 << 20, len;
-	char *yaml = malloc(n + 100), *out;
+	size_t len;
+	char *out, *yaml = with_run("name: lab\nvnets:\n  - {name: ", 'y', 1 << 20,
+				    ", addressSpace: [10.0.0.0/16]}\n", &len);
 
-	len = (size_t)sprintf(yaml, "name: lab\nvnets:\n  - {name: ");
-	memset(yaml + len, 'y', n);
-	len += n;
-	len += (size_t)sprintf(yaml + len, ", addressSpace: [10.0.0.0/16]}\n");
 	assert_int_equal(parse(yaml, len, &out), -1);
 	assert_true(strlen(out) < 1000);
 	assert_contains(out, "is not a valid name");
