@@ -46,11 +46,18 @@ static inline uint32_t prefix_last(struct prefix p)
 	return p.addr | ~prefix_mask(p.len);
 }
 
-/* Parse "a.b.c.d"; returns false on anything else. */
+/* Parse "a.b.c.d" (decimal, no leading zeros); false on anything else. */
 bool ipv4_parse(const char *s, uint32_t *addr);
 /*
- * Parse "a.b.c.d/len". Returns 0, -1 on syntax errors, or -2 when host
- * bits are set (*out then holds the masked prefix, for the hint).
+ * ipv4_parse(), telling apart IPV4_LEADING_ZERO ("010.0.0.1": *addr then
+ * holds the decimal reading, for a "did you mean") from -1 (no address).
+ */
+#define IPV4_LEADING_ZERO (-3)
+int ipv4_scan(const char *s, uint32_t *addr);
+/*
+ * Parse "a.b.c.d/len". Returns 0, -1 on syntax errors, -2 when host bits
+ * are set (*out then holds the masked prefix, for the hint), or
+ * IPV4_LEADING_ZERO in the address or length (*out as read in decimal).
  */
 int prefix_parse(const char *s, struct prefix *out);
 char *ipv4_str(uint32_t addr, char buf[IPV4_STRLEN]);

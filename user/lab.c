@@ -113,6 +113,32 @@ void lab_ifname(char out[IF_NAMESIZE], const char *tag, const char *name)
 		snprintf(out, IF_NAMESIZE, "%s%08x", tag, fnv1a(name));
 }
 
+/* Whether node already has an interface called name in the plan. */
+static bool ifname_taken(const struct lab_plan *p, int node, const char *name)
+{
+	for (int i = 0; i < p->nlinks; i++)
+		for (int k = 0; k < 2; k++)
+			if (p->links[i].end[k].node == node &&
+			    !strcmp(p->links[i].end[k].ifname, name))
+				return true;
+	return false;
+}
+
+/*
+ * lab_ifname(), unique in node's namespace: a name another interface of
+ * the node already has (a short name equal to a long one's hash, or two
+ * hashes alike) is hashed again with a counter until it is free. The plan
+ * is built in topology order, so the choice is the same on every run.
+ */
+static void node_ifname(const struct lab_plan *p, int node,
+			char out[IF_NAMESIZE], const char *tag, const char *name)
+{
+	lab_ifname(out, tag, name);
+	for (uint32_t k = 1; ifname_taken(p, node, out); k++)
+		snprintf(out, IF_NAMESIZE, "%s%08x", tag,
+			 fnv1a(name) + k * 0x9e3779b9u);
+}
+
 /* Append one zeroed element, doubling the array at powers of two. */
 static void *push(void *arrp, int *n, size_t size)
 {
@@ -199,7 +225,7 @@ static int add_nic(struct lab_plan *p, int node, uint32_t addr, uint8_t plen)
 	char outer[IF_NAMESIZE];
 	int l;
 
-	lab_ifname(outer, if_tags[n->kind], n->name);
+	node_ifname(p, p->fabric, outer, if_tags[n->kind], n->name);
 	l = add_link(p, p->fabric, outer, node, "eth0", true);
 	if (l < 0)
 		return l;
@@ -242,8 +268,8 @@ static int join(struct lab_plan *p, int a, int b)
 		return 0;
 	if (p->nlinks >= LINK_LOCAL_LINKS)
 		return -E2BIG;
-	lab_ifname(ia, if_tags[nb->kind], nb->name);
-	lab_ifname(ib, if_tags[na->kind], na->name);
+	node_ifname(p, a, ia, if_tags[nb->kind], nb->name);
+	node_ifname(p, b, ib, if_tags[na->kind], na->name);
 	l = add_link(p, a, ia, b, ib, false);
 	if (l < 0)
 		return l;

@@ -21,6 +21,15 @@ struct diags {
 void diags_add(struct diags *d, const char *file, struct pos pos,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void diags_free(struct diags *d);
+/*
+ * A value from the user as a message shows it: control characters escaped
+ * (\n, \t, \x1b), cut after DIAG_VALUE_MAX characters with "...". Valid
+ * until the 8th call after this one, which is enough for one message.
+ */
+#define DIAG_VALUE_MAX 64
+const char *diag_value(const char *s);
+/* Out of memory while loading: say so and exit 2 (never abort()). */
+void diags_oom(void) __attribute__((noreturn));
 
 /*
  * Parse and validate a topology held in memory (pure: no I/O). name is
@@ -30,8 +39,28 @@ void diags_free(struct diags *d);
 int topo_parse(const char *name, const char *buf, size_t len,
 	       struct topology *t, struct diags *d);
 
-/* The whole of path ("-" for stdin) in *buf (malloc'd); -1 with errno set. */
+/*
+ * The whole of path ("-" for stdin) in *buf (malloc'd); -1 with errno set,
+ * EFBIG when it holds more than the input limit (never read past it).
+ */
 int topo_read(const char *path, char **buf, size_t *len);
+/* The diagnostic for a topo_read() failure with errno err. */
+void topo_read_error(struct diags *d, const char *path, int err);
+
+/* Limits on a topology file (topology.md "Limits"). */
+#define TOPO_MAX_INPUT (64u << 20)	/* bytes, --max-input changes it */
+#define TOPO_MAX_DEPTH 64		/* nested lists and mappings */
+#define TOPO_MAX_NODES 200000		/* YAML nodes (scalars, lists, mappings) */
+#define TOPO_MAX_TEXT (32u << 20)	/* bytes of all scalars (keys, values) */
+#define TOPO_MAX_ERRORS 100		/* messages shown, then a count of the rest */
+/* Azure's own limits (topology.md "Limits" cites them). */
+#define AZ_MAX_ROUTES_PER_TABLE 400	/* user-defined routes per route table */
+#define AZ_MAX_SUBNETS_PER_VNET 3000	/* subnets per virtual network */
+#define AZ_MAX_PEERINGS_PER_VNET 500	/* virtual network peerings per VNet */
+/* Azure states none: xvnet's bound on addressSpace entries of a VNet. */
+#define TOPO_MAX_VNET_PREFIXES 1000
+/* Set the input limit (bytes) of every later topo_read(). */
+void topo_set_max_input(size_t bytes);
 
 /* topo_read(), then topo_parse(). */
 int topo_load(const char *path, struct topology *t, struct diags *d);

@@ -159,7 +159,7 @@ static int lookup(struct tp_ctx *c, struct ref r, const char *what,
 			return (int)i;
 	snprintf(fallback, sizeof(fallback), "; define it under %s", where);
 	tp_err(c, r.pos, "%s names %s '%s', which does not exist%s", what,
-	       kind, r.name,
+	       kind, diag_value(r.name),
 	       tp_hint(hint, sizeof(hint),
 		       tp_nearest(r.name, base, stride, (int)n), fallback));
 	return -1;
@@ -196,12 +196,12 @@ static int lookup_subnet(struct tp_ctx *c, const yaml_node_t *ref,
 
 	if (!slash) {
 		tp_err(c, tp_pos(ref), "%s: subnet '%s' must be written VNET/SUBNET, e.g. hub/fw",
-		       what, path);
+		       what, diag_value(path));
 		return -1;
 	}
 	vname = strndup(path, (size_t)(slash - path));
 	if (!vname)
-		abort();
+		diags_oom();
 	v = lookup(c, (struct ref){ vname, tp_pos(ref) }, what, "vnet",
 		   "vnets", RECORDS(t->vnets, t->nvnets));
 	free(vname);
@@ -336,6 +336,26 @@ static void check_peering(struct tp_ctx *c, int i)
 	p->global = from->region && to->region && strcmp(from->region, to->region);
 }
 
+/* Azure: virtual network peerings per virtual network (its own side). */
+static bool peerings_within_limit(struct tp_ctx *c)
+{
+	struct topology *t = c->t;
+	int *count = tp_alloc((size_t)t->nvnets, sizeof(*count));
+	bool ok = true;
+
+	for (int i = 0; i < t->npeerings && ok; i++) {
+		int v = t->peerings[i].from;
+
+		if (v >= 0 && ++count[v] > AZ_MAX_PEERINGS_PER_VNET) {
+			tp_err(c, t->peerings[i].pos, "vnet '%s' has %d peerings counting this one; Azure allows at most %d per virtual network",
+			       t->vnets[v].name, count[v], AZ_MAX_PEERINGS_PER_VNET);
+			ok = false;
+		}
+	}
+	free(count);
+	return ok;
+}
+
 static void resolve_peerings(struct tp_ctx *c)
 {
 	struct topology *t = c->t;
@@ -346,13 +366,16 @@ static void resolve_peerings(struct tp_ctx *c)
 		yaml_node_t *n = tp_section_item(c, "peerings", i);
 
 		snprintf(what, sizeof(what), "peering %s -> %s",
-			 tp_scalar(tp_get(c, n, "from")),
-			 tp_scalar(tp_get(c, n, "to")));
+			 diag_value(tp_scalar(tp_get(c, n, "from"))),
+			 diag_value(tp_scalar(tp_get(c, n, "to"))));
 		p->from = ref_vnet(c, tp_get(c, n, "from"), what);
 		p->to = ref_vnet(c, tp_get(c, n, "to"), what);
-		if (p->from >= 0 && p->to >= 0)
-			check_peering(c, i);
 	}
+	if (!peerings_within_limit(c))
+		return;
+	for (int i = 0; i < t->npeerings; i++)
+		if (t->peerings[i].from >= 0 && t->peerings[i].to >= 0)
+			check_peering(c, i);
 	/* connected only when the opposite direction exists too */
 	for (int i = 0; i < t->npeerings; i++)
 		for (int j = 0; j < t->npeerings && t->peerings[i].from >= 0; j++)

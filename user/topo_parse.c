@@ -15,11 +15,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define LABEL_LEN 256
 
@@ -30,7 +33,7 @@ void *tp_alloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size);
 
 	if (!p)
-		abort();
+		diags_oom();
 	return p;
 }
 
@@ -40,16 +43,21 @@ void tp_err(struct tp_ctx *c, struct pos pos, const char *fmt, ...)
 	char *text;
 	int r;
 
+	/* only the first TOPO_MAX_ERRORS are shown: keep ten times that to sort */
+	if (c->nmsgs >= 10 * TOPO_MAX_ERRORS) {
+		c->dropped++;
+		return;
+	}
 	va_start(ap, fmt);
 	r = vasprintf(&text, fmt, ap);
 	va_end(ap);
 	if (r < 0)
-		abort();
+		diags_oom();
 	if (c->nmsgs == c->cap) {
 		c->cap = c->cap ? 2 * c->cap : 16;
 		c->msgs = realloc(c->msgs, (size_t)c->cap * sizeof(*c->msgs));
 		if (!c->msgs)
-			abort();
+			diags_oom();
 	}
 	c->msgs[c->nmsgs] = (struct tp_msg){ pos, c->nmsgs, text };
 	c->nmsgs++;
@@ -404,9 +412,11 @@ static int parse_endpoint(const char *s, struct prefix *p)
 		*p = (struct prefix){ 0, 0 };
 		return 0;
 	}
-	if (ipv4_parse(s, &p->addr)) {
+	int r = ipv4_scan(s, &p->addr);
+
+	if (r != -1) {
 		p->len = 32;
-		return 0;
+		return r;
 	}
 	return prefix_parse(s, p);
 }
@@ -483,6 +493,14 @@ static bool want(struct tp_ctx *c, const yaml_node_t *v, yaml_node_type_t type,
 	return false;
 }
 
+/* "010.0.0.0/16": decimal or octal? Addresses are written without. */
+static void leading_zero(struct tp_ctx *c, const yaml_node_t *v,
+			 const char *key, const char *what, const char *meant)
+{
+	tp_err(c, tp_pos(v), "%s of %s: '%s' has a leading zero, which some tools read as octal; did you mean %s?",
+	       key, what, diag_value(tp_scalar(v)), meant);
+}
+
 static void check_prefix(struct tp_ctx *c, const yaml_node_t *v,
 			 const char *key, const char *what, bool endpoint)
 {
@@ -491,18 +509,22 @@ static void check_prefix(struct tp_ctx *c, const yaml_node_t *v,
 	struct prefix p;
 	int r = endpoint ? parse_endpoint(s, &p) : prefix_parse(s, &p);
 
-	if (r == -2)
+	if (r == IPV4_LEADING_ZERO && !strchr(s, '/'))
+		leading_zero(c, v, key, what, ipv4_str(p.addr, buf));
+	else if (r == IPV4_LEADING_ZERO)
+		leading_zero(c, v, key, what, prefix_str(p, buf));
+	else if (r == -2)
 		tp_err(c, tp_pos(v), "%s of %s: %s has host bits set; did you mean %s?",
-		       key, what, s, prefix_str(p, buf));
+		       key, what, diag_value(s), prefix_str(p, buf));
 	else if (r)
 		tp_err(c, tp_pos(v), "%s of %s: '%s' is not an IPv4 prefix like 10.0.0.0/16%s",
-		       key, what, s, endpoint ? ", an address or Any" : "");
+		       key, what, diag_value(s), endpoint ? ", an address or Any" : "");
 }
 
 static void check_scalar(struct tp_ctx *c, const struct key *k,
 			 const yaml_node_t *v, const char *what)
 {
-	const char *s = tp_scalar(v);
+	const char *s = tp_scalar(v), *shown = diag_value(s);
 	char list[LABEL_LEN], hint[LABEL_LEN];
 	uint32_t ip;
 
@@ -510,31 +532,33 @@ static void check_scalar(struct tp_ctx *c, const struct key *k,
 	case V_NAME:
 		if (!valid_name(s))
 			tp_err(c, tp_pos(v), "%s of %s: '%s' is not a valid name; use 1-80 letters, digits, '_', '.' or '-'",
-			       k->name, what, s);
+			       k->name, what, shown);
 		break;
 	case V_LABNAME:
 		if (!valid_lab_name(s))
 			tp_err(c, tp_pos(v), "lab name '%s' is invalid; use a lowercase letter then up to 11 lowercase letters, digits or '-' (it prefixes kernel object names)",
-			       s);
+			       shown);
 		break;
 	case V_BOOL:
 		if (parse_bool(s) < 0)
 			tp_err(c, tp_pos(v), "%s of %s must be true or false, not '%s'",
-			       k->name, what, s);
+			       k->name, what, shown);
 		break;
 	case V_CIDR:
 	case V_ENDPOINT:
 		check_prefix(c, v, k->name, what, k->type == V_ENDPOINT);
 		break;
 	case V_IP:
-		if (!ipv4_parse(s, &ip))
+		if (ipv4_scan(s, &ip) == IPV4_LEADING_ZERO)
+			leading_zero(c, v, k->name, what, ipv4_str(ip, list));
+		else if (!ipv4_parse(s, &ip))
 			tp_err(c, tp_pos(v), "%s of %s: '%s' is not an IPv4 address like 10.0.1.4",
-			       k->name, what, s);
+			       k->name, what, shown);
 		break;
 	case V_ENUM:
 		if (choice_index(s, k->choices) < 0)
 			tp_err(c, tp_pos(v), "%s of %s: '%s' is not one of %s%s",
-			       k->name, what, s,
+			       k->name, what, shown,
 			       join(list, sizeof(list), k->choices, sizeof(char *)),
 			       tp_hint(hint, sizeof(hint),
 				       tp_nearest(s, k->choices, sizeof(char *), -1), ""));
@@ -542,20 +566,44 @@ static void check_scalar(struct tp_ctx *c, const struct key *k,
 	case V_NEXTHOP:
 		if (choice_index(s, platform_hops) >= 0)
 			tp_err(c, tp_pos(v), "%s of %s: %s cannot be used in a route table; only the platform creates these",
-			       k->name, what, s);
+			       k->name, what, shown);
 		else if (choice_index(s, udr_hops) < 0)
 			tp_err(c, tp_pos(v), "%s of %s: '%s' is not a next hop type a route may use; use one of %s",
-			       k->name, what, s,
+			       k->name, what, shown,
 			       join(list, sizeof(list), udr_hops, sizeof(char *)));
 		break;
 	case V_PORTS:
 		if (parse_ports(s, NULL) < 0)
 			tp_err(c, tp_pos(v), "%s of %s: '%s' is not a port list like \"80,443,1000-2000\" or \"*\"",
-			       k->name, what, s);
+			       k->name, what, shown);
 		break;
 	default:
 		break;
 	}
+}
+
+/*
+ * Text in a topology is printable: a NUL would cut a name short unseen
+ * ("rel\0; rm -rf /" read as "rel"), a control character garble messages
+ * and kernel object names.
+ */
+static bool clean_scalar(struct tp_ctx *c, const yaml_node_t *v,
+			 const char *key, const char *what)
+{
+	const char *s = tp_scalar(v);
+
+	if (strlen(s) != v->data.scalar.length) {
+		tp_err(c, tp_pos(v), "%s of %s: '%s' is followed by a NUL character (\\0); remove it and what follows",
+		       key, what, diag_value(s));
+		return false;
+	}
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			tp_err(c, tp_pos(v), "%s of %s: '%s' holds a control character; use printable characters only",
+			       key, what, diag_value(s));
+			return false;
+		}
+	return true;
 }
 
 static void check_value(struct tp_ctx *c, const struct key *k,
@@ -587,7 +635,8 @@ static void check_value(struct tp_ctx *c, const struct key *k,
 	default:
 		break;
 	}
-	if (!want(c, v, YAML_SCALAR_NODE, k->name, what, "a string"))
+	if (!want(c, v, YAML_SCALAR_NODE, k->name, what, "a string") ||
+	    !clean_scalar(c, v, k->name, what))
 		return;
 	s = tp_scalar(v);
 	if (!*s || (v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
@@ -618,7 +667,7 @@ static void unknown_key(struct tp_ctx *c, const yaml_node_t *k,
 	}
 	snprintf(list, sizeof(list), "; allowed keys: ");
 	join(list + strlen(list), sizeof(list) - strlen(list), keys, sizeof(*keys));
-	tp_err(c, tp_pos(k), "unknown key '%s' in %s%s", name, what,
+	tp_err(c, tp_pos(k), "unknown key '%s' in %s%s", diag_value(name), what,
 	       tp_hint(hint, sizeof(hint),
 		       tp_nearest(name, keys, sizeof(*keys), -1), list));
 }
@@ -659,6 +708,8 @@ static bool check_map(struct tp_ctx *c, const yaml_node_t *map,
 		const yaml_node_t *kn = node(c, p->key);
 		const char *name = tp_scalar(kn);
 
+		if (name && !clean_scalar(c, kn, "a key", what))
+			continue;
 		k = name ? find_key(keys, name) : NULL;
 		if (!k) {
 			unknown_key(c, kn, keys, what);
@@ -689,7 +740,7 @@ static void label(char *buf, struct tp_ctx *c, const yaml_node_t *n,
 	const char *name = tp_scalar(tp_get(c, n, "name"));
 
 	if (name && *name)
-		snprintf(buf, LABEL_LEN, "%s '%s'%s", kind, name, suffix);
+		snprintf(buf, LABEL_LEN, "%s '%s'%s", kind, diag_value(name), suffix);
 	else
 		snprintf(buf, LABEL_LEN, "%s[%d]%s", list, i, suffix);
 }
@@ -705,7 +756,7 @@ static char *get_str(struct tp_ctx *c, const yaml_node_t *map, const char *key)
 		return NULL;
 	r = strdup(s);
 	if (!r)
-		abort();
+		diags_oom();
 	return r;
 }
 
@@ -773,6 +824,23 @@ static struct pos obj_pos(struct tp_ctx *c, const yaml_node_t *n)
 
 /* ---- one parser per object ---- */
 
+/*
+ * A list within its limit (topology.md "Limits"); over it, reported at the
+ * list and left unparsed, so that a huge list costs no more than its count.
+ */
+static bool within_limit(struct tp_ctx *c, const yaml_node_t *map,
+			 const char *key, const char *what, const char *items,
+			 int max, const char *by)
+{
+	int n = tp_len(tp_get(c, map, key));
+
+	if (n <= max)
+		return true;
+	tp_err(c, tp_vpos(c, map, key), "%s has %d %s; %s allows at most %d",
+	       what, n, items, by, max);
+	return false;
+}
+
 static void parse_subnet(struct tp_ctx *c, const yaml_node_t *n, int i,
 			 const char *suffix, int vnet)
 {
@@ -803,13 +871,18 @@ static void parse_vnet(struct tp_ctx *c, const yaml_node_t *n, int i)
 		return;
 	v->name = get_str(c, n, "name");
 	v->region = get_str(c, n, "region");
-	v->space = get_prefixes(c, n, "addressSpace", &v->nspace);
+	if (within_limit(c, n, "addressSpace", what, "address prefixes",
+			 TOPO_MAX_VNET_PREFIXES, "xvnet"))
+		v->space = get_prefixes(c, n, "addressSpace", &v->nspace);
 	subnets = tp_get(c, n, "subnets");
-	v->nsubnets = tp_len(subnets);
+	/* Azure: subnets per virtual network */
+	if (within_limit(c, n, "subnets", what, "subnets", AZ_MAX_SUBNETS_PER_VNET,
+			 "Azure"))
+		v->nsubnets = tp_len(subnets);
 	t->subnets = realloc(t->subnets, (size_t)(t->nsubnets + v->nsubnets + 1) *
 						 sizeof(*t->subnets));
 	if (!t->subnets)
-		abort();
+		diags_oom();
 	snprintf(suffix, sizeof(suffix), " of %s", what);
 	for (int j = 0; j < v->nsubnets; j++)
 		parse_subnet(c, tp_item(c, subnets, j), j, suffix, i);
@@ -823,7 +896,8 @@ static void parse_peering(struct tp_ctx *c, const yaml_node_t *n, int i)
 	char what[LABEL_LEN];
 
 	if (from && to)
-		snprintf(what, sizeof(what), "peering %s -> %s", from, to);
+		snprintf(what, sizeof(what), "peering %s -> %s", diag_value(from),
+			 diag_value(to));
 	else
 		snprintf(what, sizeof(what), "peerings[%d]", i);
 	*p = (struct peering){ .from = -1, .to = -1, .reverse = -1,
@@ -878,7 +952,10 @@ static void parse_route_table(struct tp_ctx *c, const yaml_node_t *n, int i)
 	rt->disable_bgp_route_propagation =
 		get_bool(c, n, "disableBgpRoutePropagation", false);
 	routes = tp_get(c, n, "routes");
-	rt->nroutes = tp_len(routes);
+	/* Azure: user-defined routes per route table */
+	if (within_limit(c, n, "routes", what, "routes", AZ_MAX_ROUTES_PER_TABLE,
+			 "Azure"))
+		rt->nroutes = tp_len(routes);
 	rt->routes = tp_alloc((size_t)rt->nroutes, sizeof(*rt->routes));
 	snprintf(suffix, sizeof(suffix), " in %s", what);
 	for (int j = 0; j < rt->nroutes; j++)
@@ -1098,15 +1175,86 @@ static void parse_topology(struct tp_ctx *c, const yaml_node_t *root)
 
 /* ---- entry points ---- */
 
+static struct pos mark_pos(yaml_mark_t m)
+{
+	return (struct pos){ (int)m.line + 1, (int)m.column + 1 };
+}
+
 static void yaml_problem(struct tp_ctx *c, const yaml_parser_t *p)
 {
-	struct pos pos = { (int)p->problem_mark.line + 1,
-			   (int)p->problem_mark.column + 1 };
-
-	if (p->error == YAML_MEMORY_ERROR)
-		abort();
-	tp_err(c, pos, "malformed YAML: %s%s%s (check indentation, quoting and brackets)",
+	if (p->error == YAML_MEMORY_ERROR) {
+		tp_err(c, mark_pos(p->mark), "out of memory parsing the YAML");
+		return;
+	}
+	tp_err(c, mark_pos(p->problem_mark), "malformed YAML: %s%s%s (check indentation, quoting and brackets)",
 	       p->context ? p->context : "", p->context ? " " : "", p->problem);
+}
+
+/*
+ * The document's shape, from libyaml's event stream before anything is
+ * built: nesting deeper than TOPO_MAX_DEPTH, more than TOPO_MAX_NODES nodes
+ * or TOPO_MAX_TEXT bytes of scalars stop it at the first event beyond the
+ * bound (libyaml's scanner is quadratic in flow nesting, its document
+ * about a hundred bytes a node and up to twice each scalar's length, so
+ * none may run on). Malformed YAML is reported here too.
+ */
+static bool within_bounds(struct tp_ctx *c, const char *buf, size_t len)
+{
+	int depth = 0, nodes = 0;
+	size_t text = 0;
+	yaml_parser_t p;
+	yaml_event_t e;
+	bool ok = true, end = false;
+
+	if (!yaml_parser_initialize(&p)) {
+		tp_err(c, (struct pos){ 1, 1 }, "out of memory parsing the YAML");
+		return false;
+	}
+	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+	while (ok && !end) {
+		if (!yaml_parser_parse(&p, &e)) {
+			yaml_problem(c, &p);
+			ok = false;
+			break;
+		}
+		switch (e.type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			depth++;
+			/* fall through */
+		case YAML_SCALAR_EVENT:
+			text += e.data.scalar.length;
+			/* fall through */
+		case YAML_ALIAS_EVENT:
+			nodes++;
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		case YAML_STREAM_END_EVENT:
+			end = true;
+			break;
+		default:
+			break;
+		}
+		if (depth > TOPO_MAX_DEPTH) {
+			tp_err(c, mark_pos(e.start_mark), "lists and mappings nested deeper than %d levels; a topology needs a handful",
+			       TOPO_MAX_DEPTH);
+			ok = false;
+		} else if (text > TOPO_MAX_TEXT) {
+			tp_err(c, mark_pos(e.start_mark), "more than %d MiB of text in keys and values; a topology within Azure's limits is far smaller",
+			       TOPO_MAX_TEXT >> 20);
+			ok = false;
+		} else if (nodes > TOPO_MAX_NODES) {
+			tp_err(c, mark_pos(e.start_mark), "more than %d YAML nodes (values, lists and mappings); a topology within Azure's limits is far smaller",
+			       TOPO_MAX_NODES);
+			ok = false;
+		}
+		yaml_event_delete(&e);
+	}
+	yaml_parser_delete(&p);
+	return ok;
 }
 
 /*
@@ -1163,9 +1311,13 @@ static int flush(struct tp_ctx *c, const char *file, struct diags *d)
 	if (n)
 		qsort(c->msgs, (size_t)n, sizeof(*c->msgs), cmp_msg);
 	for (int i = 0; i < n; i++) {
-		diags_add(d, file, c->msgs[i].pos, "%s", c->msgs[i].text);
+		if (i < TOPO_MAX_ERRORS)
+			diags_add(d, file, c->msgs[i].pos, "%s", c->msgs[i].text);
 		free(c->msgs[i].text);
 	}
+	if (n + c->dropped > TOPO_MAX_ERRORS)
+		diags_add(d, file, (struct pos){ 0, 0 }, "%d more errors not shown; fix the first ones and check again",
+			  n + c->dropped - TOPO_MAX_ERRORS);
 	free(c->msgs);
 	return n;
 }
@@ -1178,57 +1330,119 @@ int topo_parse(const char *name, const char *buf, size_t len,
 	yaml_document_t doc;
 
 	memset(t, 0, sizeof(*t));
-	if (!yaml_parser_initialize(&parser))
-		abort();
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	if (yaml_parser_load(&parser, &doc)) {
-		c.doc = &doc;
-		load_document(&c, &parser);
-		yaml_document_delete(&doc);
-	} else {
-		yaml_problem(&c, &parser);
+	if (within_bounds(&c, buf, len) && yaml_parser_initialize(&parser)) {
+		yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+		if (yaml_parser_load(&parser, &doc)) {
+			c.doc = &doc;
+			load_document(&c, &parser);
+			yaml_document_delete(&doc);
+		} else {
+			yaml_problem(&c, &parser);
+		}
+		yaml_parser_delete(&parser);
+	} else if (!c.nmsgs) {
+		tp_err(&c, (struct pos){ 1, 1 }, "out of memory parsing the YAML");
 	}
-	yaml_parser_delete(&parser);
 	if (flush(&c, name, d)) {
 		topo_free(t);
 		return -1;
 	}
 	t->file = strdup(name);
 	if (!t->file)
-		abort();
+		diags_oom();
 	return 0;
+}
+
+static size_t max_input = TOPO_MAX_INPUT;
+
+void topo_set_max_input(size_t bytes)
+{
+	max_input = bytes;
+}
+
+/* "64 MiB", "1 KiB", "100 bytes": a limit as messages show it. */
+static void size_str(char *buf, size_t len, size_t n)
+{
+	static const char *const units[] = { "bytes", "KiB", "MiB", "GiB" };
+	int u = 0;
+
+	while (u < 3 && n >= 1024 && !(n % 1024)) {
+		n /= 1024;
+		u++;
+	}
+	snprintf(buf, len, "%zu %s", n, units[u]);
+}
+
+/*
+ * Reads at most max_input bytes: a regular file is measured first, and
+ * anything endless (/dev/zero, a pipe, a FIFO) stops one byte past it.
+ */
+static int read_capped(int fd, char **buf, size_t *len)
+{
+	size_t cap = 0;
+	struct stat st;
+	ssize_t n;
+
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) &&
+	    (unsigned long long)st.st_size > max_input)
+		return -EFBIG;
+	for (;;) {
+		if (*len == cap) {
+			if (cap > max_input)
+				return -EFBIG;
+			cap = cap ? 2 * cap : 65536;
+			if (cap > max_input + 1)
+				cap = max_input + 1;
+			*buf = realloc(*buf, cap);
+			if (!*buf)
+				return -ENOMEM;
+		}
+		n = read(fd, *buf + *len, cap - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (!n)
+			return *len > max_input ? -EFBIG : 0;
+		*len += (size_t)n;
+	}
 }
 
 int topo_read(const char *path, char **buf, size_t *len)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	size_t cap = 0, n;
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY) : 0;
 	int err;
 
 	*buf = NULL;
 	*len = 0;
-	if (!f)
+	if (fd < 0)
 		return -1;
-	do {
-		if (*len == cap) {
-			cap = cap ? 2 * cap : 65536;
-			*buf = realloc(*buf, cap);
-			if (!*buf)
-				abort();
-		}
-		n = fread(*buf + *len, 1, cap - *len, f);
-		*len += n;
-	} while (n);
-	err = ferror(f) ? errno : 0;
-	if (f != stdin)
-		fclose(f);
+	err = read_capped(fd, buf, len);
+	if (fd)
+		close(fd);
 	if (err) {
 		free(*buf);
 		*buf = NULL;
-		errno = err;
+		*len = 0;
+		errno = -err;
 		return -1;
 	}
 	return 0;
+}
+
+void topo_read_error(struct diags *d, const char *path, int err)
+{
+	char limit[32];
+
+	if (err != EFBIG) {
+		diags_add(d, path, (struct pos){ 0, 0 }, "cannot read: %s",
+			  strerror(err));
+		return;
+	}
+	size_str(limit, sizeof(limit), max_input);
+	diags_add(d, path, (struct pos){ 0, 0 },
+		  "larger than the input limit of %s; a topology is far smaller, or raise the limit with --max-input",
+		  limit);
 }
 
 int topo_load(const char *path, struct topology *t, struct diags *d)
@@ -1239,7 +1453,7 @@ int topo_load(const char *path, struct topology *t, struct diags *d)
 
 	memset(t, 0, sizeof(*t));
 	if (topo_read(path, &buf, &len)) {
-		diags_add(d, path, (struct pos){ 0, 0 }, "cannot read: %s", strerror(errno));
+		topo_read_error(d, path, errno);
 		return -1;
 	}
 	r = topo_parse(path, buf, len, t, d);

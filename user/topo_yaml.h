@@ -24,6 +24,7 @@ struct tp_ctx {
 	struct tp_msg *msgs;
 	int nmsgs;
 	int cap;
+	int dropped; /* beyond what flush() could show: counted only */
 };
 
 void tp_err(struct tp_ctx *c, struct pos pos, const char *fmt, ...)

@@ -2,6 +2,7 @@
 /* Shared scaffolding of the offline verbs: see verb.h. */
 #include "verb.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,7 +14,7 @@
 #include "print.h"
 #include "topo.h"
 
-enum { OPT_PORT = 256, OPT_STATS };
+enum { OPT_PORT = 256, OPT_STATS, OPT_MAX_INPUT };
 
 static const struct option long_opts[] = {
 	{ "topology", required_argument, NULL, 't' },
@@ -22,6 +23,7 @@ static const struct option long_opts[] = {
 	{ "protocol", required_argument, NULL, 'p' },
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "max-input", required_argument, NULL, OPT_MAX_INPUT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -53,6 +55,8 @@ static int help(const struct verb *v)
 	printf("\n%s\nOptions:\n"
 	       "  -t, --topology FILE  the topology file (default: $XVNET_TOPOLOGY; - reads stdin)\n"
 	       "  -j, --json           print JSON instead of a table\n"
+	       "      --max-input N    refuse a topology file over N bytes (K, M, G: KiB,\n"
+	       "                       MiB, GiB; default: 64M)\n"
 	       "  -h, --help           print this help\n",
 	       v->help);
 	if (v->opts & VERB_OPT_FLOW)
@@ -86,6 +90,31 @@ static bool parse_port(const char *s, int *port)
 	if (!*s || *end || n < 1 || n > 65535)
 		return false;
 	*port = (int)n;
+	return true;
+}
+
+/* "64M": bytes, with an optional K, M or G (binary) suffix; 0 < n <= 1T. */
+static bool parse_size(const char *s, size_t *bytes)
+{
+	unsigned long long n, shift = 0;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (*end && end[1])
+		return false;
+	switch (*end) {
+	case 'G': case 'g': shift += 10; /* fall through */
+	case 'M': case 'm': shift += 10; /* fall through */
+	case 'K': case 'k': shift += 10; /* fall through */
+	case '\0': break;
+	default: return false;
+	}
+	if (errno || !n || n > (1ull << 40) >> shift)
+		return false;
+	*bytes = (size_t)(n << shift);
 	return true;
 }
 
@@ -138,6 +167,12 @@ static int parse_one(struct session *s, int c, const char *bad)
 		break;
 	case OPT_STATS:
 		o->stats = true;
+		break;
+	case OPT_MAX_INPUT:
+		if (!parse_size(optarg, &o->max_input))
+			return usage_error(v, "bad --max-input '%s': use a byte count like 1048576, 512K, 64M or 1G",
+					   optarg);
+		topo_set_max_input(o->max_input);
 		break;
 	case ':':
 		return usage_error(v, "option '%s' needs a value", bad);
@@ -262,14 +297,15 @@ int verb_subnet(const struct session *s, const char *target, int *subnet, int *v
 		return 0;
 	}
 	return verb_bad_input(s, "'%s' is neither a subnet (VNET/SUBNET) nor a VM of %s",
-			      target, s->o.topology);
+			      diag_value(target), s->o.topology);
 }
 
 int verb_ipv4(const struct session *s, const char *arg, uint32_t *addr)
 {
 	if (ipv4_parse(arg, addr))
 		return 0;
-	return verb_bad_input(s, "'%s' is not an IPv4 address (a.b.c.d)", arg);
+	return verb_bad_input(s, "'%s' is not an IPv4 address (a.b.c.d, no leading zeros)",
+			      diag_value(arg));
 }
 
 const char *verb_source_name(enum route_source src)

@@ -8,6 +8,7 @@
 #define XVNET_VERB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "engine.h"
@@ -32,6 +33,7 @@ struct verb_opts {
 	bool stats;
 	enum fw_proto proto;	/* FW_ANY when not given */
 	int port;		/* -1 when not given */
+	size_t max_input;	/* --max-input, 0 when not given */
 	char **args;		/* the nargs positional arguments */
 };
 

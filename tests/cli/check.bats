@@ -116,3 +116,60 @@ YAML
 	[ "$status" -eq 0 ]
 	jq_true '[.value[] | select(.source == "VirtualNetworkGateway")] | length == 5000 and .[-1].addressPrefix == ["172.20.225.192/26"]'
 }
+
+@test "check: a NUL in a name is refused, not cut short" {
+	local f
+	f=$(topo <<<$'name: "rel\\0; rm -rf /"\nvnets:\n  - {name: "v\\0x", addressSpace: [10.0.0.0/16]}\n')
+	run xv check -t "$f"
+	[ "$status" -eq 2 ]
+	[[ "${lines[0]}" == "$f:1:7: error: "*"NUL"* ]]
+	[[ "${lines[1]}" == "$f:3:12: error: "*"NUL"* ]]
+}
+
+@test "check: control characters in names and references are refused, and escaped" {
+	local f
+	f=$(topo <<<$'name: lab\nvnets:\n  - {name: "v\\e[31m", addressSpace: [10.0.0.0/16]}\n  - {name: w, region: "west\\neu", addressSpace: [10.1.0.0/16]}\n')
+	run xv check -t "$f"
+	[ "$status" -eq 2 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[0]}" == "$f:3:12: error: "*"'v\x1b[31m' holds a control character"* ]]
+	[[ "${lines[1]}" == "$f:4:23: error: "*"'west\neu' holds a control character"* ]]
+	[[ "$output" != *$'\e'* ]]
+}
+
+@test "check: leading zeros in addresses are refused with the reading meant" {
+	local f
+	f=$(topo <<'YAML'
+name: lab
+vnets:
+  - name: v
+    addressSpace: [010.0.0.0/16]
+  - name: w
+    addressSpace: [10.1.0.0/08]
+  - name: x
+    addressSpace: [10.2.0.0/16]
+    subnets: [{name: a, addressPrefix: 10.2.1.0/24}]
+vms:
+  - {name: vm, subnet: x/a, ip: 10.2.1.04}
+YAML
+)
+	run xv check -t "$f"
+	[ "$status" -eq 2 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[0]}" == "$f:4:20: error: "*"'010.0.0.0/16'"*"leading zero"*"did you mean 10.0.0.0/16?" ]]
+	[[ "${lines[1]}" == "$f:6:20: error: "*"did you mean 10.1.0.0/8?" ]]
+	[[ "${lines[2]}" == "$f:11:33: error: "*"did you mean 10.2.1.4?" ]]
+}
+
+@test "check: a long name is shown cut short in messages" {
+	local f long
+	long=$(head -c 1000000 /dev/zero | tr '\0' 'x')
+	f=$(topo <<<"name: lab
+vnets:
+  - {name: v, addressSpace: [10.0.0.0/16], subnets: [{name: a, addressPrefix: 10.0.1.0/24, routeTable: $long}]}
+  - {name: \"$long!\", addressSpace: [10.1.0.0/16]}")
+	run xv check -t "$f"
+	[ "$status" -eq 2 ]
+	[ "${#output}" -lt 2000 ]
+	[[ "$output" == *"'xxxxxxxxxx"*"...'"* ]]
+}
