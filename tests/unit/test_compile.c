@@ -20,6 +20,7 @@
 #include "compile.h"
 #include "topo.h"
 #include "../lib/gwset_topo.h"
+#include "../lib/learned_topo.h"
 
 /*
  * Gateway routes that are Invalid in some subnets: equal to a UDR
@@ -571,6 +572,39 @@ static void test_shared_tables(void **state)
 	test_lookup_matches_engine(state);
 }
 
+static int setup_learned(void **state)
+{
+	*state = fixture_up("learned", LEARNED_YAML);
+	return *state ? 0 : -1;
+}
+
+/*
+ * tests/lib/learned_topo.h: the UDR equal to a learned route is looked up
+ * with the gateway set under it (a longer learned route may win), nothing
+ * in the table matches 8.8.8.8 (the learned 0.0.0.0/0 must), and the twin
+ * VNets keep tables of their own.
+ */
+static void test_learned(void **state)
+{
+	struct fixture *f = *state;
+	enum { NVA, APP, PLAIN, SPOKEVM, AVM, BVM, BVM2 };
+	const struct xv_nic *app = &f->img.nics[APP];
+	const struct xv_route *r = table_record(f, APP, "172.17.0.1");
+
+	assert_int_equal(r->len, 12);
+	assert_int_equal(r->action, XV_ACT_NIC);
+	assert_int_equal(r->arg, NVA);
+	assert_true(r->flags & XV_ROUTE_F_GW);
+	assert_int_equal(fabric_gw_lookup(&f->img, app->gwset, ntohl(inet_addr("172.17.0.1"))), 13);
+	assert_false(fabric_trie_lookup(&f->img, app->table, ntohl(inet_addr("8.8.8.8"))) &
+		     XV_TRIE_LEAF);
+	assert_int_equal(fabric_gw_lookup(&f->img, app->gwset, ntohl(inet_addr("8.8.8.8"))), 1);
+	assert_int_not_equal(f->img.nics[AVM].table, f->img.nics[BVM].table);
+	assert_int_equal(delivers_to(f, BVM, "10.2.1.5"), BVM2);
+	assert_int_equal(delivers_to(f, AVM, "10.2.1.5"), -1);
+	test_lookup_matches_engine(state);
+}
+
 static int setup_gwpack(void **state)
 {
 	char *y = gwset_yaml(11);
@@ -645,6 +679,9 @@ int main(void)
 	const struct CMUnitTest twins[] = {
 		cmocka_unit_test(test_shared_tables),
 	};
+	const struct CMUnitTest learned[] = {
+		cmocka_unit_test(test_learned),
+	};
 	const struct CMUnitTest gwpack[] = {
 		cmocka_unit_test(test_gw_layouts),
 	};
@@ -656,6 +693,8 @@ int main(void)
 					   teardown) |
 	       cmocka_run_group_tests_name("fabric compiler, shared tables", twins, setup_twins,
 					   teardown) |
+	       cmocka_run_group_tests_name("fabric compiler, learned routes", learned,
+					   setup_learned, teardown) |
 	       cmocka_run_group_tests_name("fabric compiler, gateway-set layouts", gwpack,
 					   setup_gwpack, teardown);
 }
