@@ -3,7 +3,9 @@
  * The XDP fabric under BPF_PROG_TEST_RUN, with maps filled by the real
  * compiler and loader: every next hop type and drop reason, ARP replies
  * byte by byte, malformed frames, and a differential test against the
- * route engine (the reference model) over the examples.
+ * route engine (the reference model) over the examples and a topology of
+ * learned routes (a learned 0.0.0.0/0, a UDR equal to a learned prefix)
+ * and identical unpeered VNets.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -18,6 +20,7 @@
 
 #include "fabric_harness.h"
 #include "../lib/gwset_topo.h"
+#include "../lib/learned_topo.h"
 
 static struct lab rules;
 
@@ -41,7 +44,11 @@ static const char rules_yaml[] =
 "  - name: twin\n"
 "    addressSpace: [10.1.0.0/16]\n"
 "    subnets:\n"
-"      - {name: app, addressPrefix: 10.1.1.0/24}\n"
+"      - {name: app, addressPrefix: 10.1.1.0/24, routeTable: twin-rt}\n"
+"  - name: echo\n"
+"    addressSpace: [10.1.0.0/16]\n"
+"    subnets:\n"
+"      - {name: app, addressPrefix: 10.1.1.0/24, routeTable: twin-rt}\n"
 "peerings:\n"
 "  - {from: hub, to: spoke}\n"
 "  - {from: spoke, to: hub}\n"
@@ -59,6 +66,9 @@ static const char rules_yaml[] =
 "  - name: spoke-rt\n"
 "    routes:\n"
 "      - {name: no-gw, addressPrefix: 172.16.0.0/12, nextHopType: VirtualNetworkGateway}\n"
+"  - name: twin-rt\n"
+"    routes:\n"
+"      - {name: black, addressPrefix: 192.0.2.0/24, nextHopType: None}\n"
 "gateways:\n"
 "  - {name: gw, vnet: hub, type: Vpn}\n"
 "sites:\n"
@@ -74,10 +84,12 @@ static const char rules_yaml[] =
 "  - {name: spokevm, subnet: spoke/app, ip: 10.1.1.4}\n"
 "  - {name: closedvm, subnet: closed/app, ip: 10.2.1.4}\n"
 "  - {name: twinvm, subnet: twin/app, ip: 10.1.1.4}\n"
+"  - {name: echovm, subnet: echo/app, ip: 10.1.1.4}\n"
+"  - {name: echovm2, subnet: echo/app, ip: 10.1.1.5}\n"
 "internet:\n"
 "  hosts: [{name: web, ip: 203.0.113.10}]\n";
 
-enum { NVA, LAZY, HUBVM, SPOKEVM, CLOSEDVM, TWINVM, GW /* slots */ };
+enum { NVA, LAZY, HUBVM, SPOKEVM, CLOSEDVM, TWINVM, ECHOVM, ECHOVM2, GW /* slots */ };
 
 static __u32 ip(const char *s)
 {
@@ -112,6 +124,35 @@ struct fabric_case {
 	int to;		/* slot; -1: the Internet edge, -2: none */
 };
 
+/* Each case through the program: its verdict, the NIC it goes to, the frame as it leaves. */
+static void run_cases(struct lab *l, const struct fabric_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct fabric_case *c = &cases[i];
+		int from = c->from == -1 ? l->internet : c->from;
+		int to = c->to == -1 ? l->internet : c->to;
+		struct pkt p = ipv4_frame(l->nics[from].mac, ip(c->src), ip(c->dst), IPPROTO_UDP);
+		__u8 out[256];
+		__u32 out_len = sizeof(out);
+		struct outcome o = run_frame(l, from, p.b, p.len, out, &out_len);
+
+		print_message("%s\n", c->what);
+		assert_int_equal(o.verdict, c->verdict);
+		if (c->verdict != XV_FWD) {
+			assert_int_equal(o.action, XDP_DROP);
+			assert_int_equal(o.out, -1);
+			continue;
+		}
+		assert_int_equal(o.action, XDP_REDIRECT);
+		assert_int_equal(o.out, to);
+		/* MACs rewritten, everything else (TTL included) untouched. */
+		assert_int_equal(out_len, p.len);
+		assert_memory_equal(out, l->nics[to].mac, ETH_ALEN);
+		assert_memory_equal(out + 6, fabric_mac, ETH_ALEN);
+		assert_memory_equal(out + 12, p.b + 12, p.len - 12);
+	}
+}
+
 static void test_next_hops_and_drops(void **state)
 {
 	static const struct fabric_case cases[] = {
@@ -136,37 +177,17 @@ static void test_next_hops_and_drops(void **state)
 		{ "gateway-relayed traffic needs no allowForwardedTraffic (A8)", GW, "192.168.1.10", "10.1.1.4", XV_FWD, SPOKEVM },
 		{ "foreign source without IP forwarding", SPOKEVM, "10.9.9.9", "10.0.2.4", XV_DROP_SRC_NOT_OWN, -2 },
 		{ "to itself", SPOKEVM, "10.1.1.4", "10.1.1.4", XV_DROP_LOOP, -2 },
+		/* twin and echo: unpeered, one address space, the same routes */
 		{ "unpeered VNets reuse addresses", TWINVM, "10.1.1.4", "10.1.1.5", XV_DROP_NO_OWNER, -2 },
+		{ "unpeered twin VNet: its own NIC, not the first VNet's", ECHOVM2, "10.1.1.5", "10.1.1.4", XV_FWD, ECHOVM },
+		{ "unpeered twin VNet: a NIC only it has", ECHOVM, "10.1.1.4", "10.1.1.5", XV_FWD, ECHOVM2 },
 		{ "Internet edge into a VNet", -1, "203.0.113.10", "10.0.2.4", XV_FWD, HUBVM },
 		{ "Internet edge, nobody home", -1, "203.0.113.10", "10.0.9.9", XV_DROP_NO_OWNER, -2 },
 		{ "Internet edge, shared space: first VNet declared", -1, "203.0.113.10", "10.1.1.4", XV_FWD, SPOKEVM },
 		{ "Internet edge, outside every VNet", -1, "203.0.113.10", "8.8.4.4", XV_DROP_NONE_ROUTE, -2 },
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const struct fabric_case *c = &cases[i];
-		int from = c->from == -1 ? rules.internet : c->from;
-		int to = c->to == -1 ? rules.internet : c->to;
-		struct pkt p = ipv4_frame(rules.nics[from].mac, ip(c->src), ip(c->dst), IPPROTO_UDP);
-		__u8 out[256];
-		__u32 out_len = sizeof(out);
-		struct outcome o = run_frame(&rules, from, p.b, p.len, out, &out_len);
-
-		print_message("%s\n", c->what);
-		assert_int_equal(o.verdict, c->verdict);
-		if (c->verdict != XV_FWD) {
-			assert_int_equal(o.action, XDP_DROP);
-			assert_int_equal(o.out, -1);
-			continue;
-		}
-		assert_int_equal(o.action, XDP_REDIRECT);
-		assert_int_equal(o.out, to);
-		/* MACs rewritten, everything else (TTL included) untouched. */
-		assert_int_equal(out_len, p.len);
-		assert_memory_equal(out, rules.nics[to].mac, ETH_ALEN);
-		assert_memory_equal(out + 6, fabric_mac, ETH_ALEN);
-		assert_memory_equal(out + 12, p.b + 12, p.len - 12);
-	}
+	run_cases(&rules, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 /* ---- ARP ------------------------------------------------------------ */
@@ -711,13 +732,11 @@ static int teardown_example(void **state)
 	return 0;
 }
 
-static void differential(const char *file, int frames)
+/* Frames from every VM and gateway of lab l, checked against engine_path(). */
+static void differential_lab(struct lab *l, const char *name, int frames)
 {
-	struct lab *l = &ex;
-	int checked = 0, ret = lab_up_file(l, file);
+	int checked = 0;
 
-	if (ret)
-		fail_msg("%s: %s", file, strerror(-ret));
 	srand(42);
 	/* VMs: mostly their own source, sometimes a foreign one. */
 	for (int vm = 0; vm < l->t.nvms; vm++) {
@@ -748,9 +767,17 @@ static void differential(const char *file, int frames)
 			}
 		}
 	}
-	print_message("%s: %d frames agree with the engine\n", file, checked);
+	print_message("%s: %d frames agree with the engine\n", name, checked);
 	assert_true(checked >= frames * l->t.nvms);
-	
+}
+
+static void differential(const char *file, int frames)
+{
+	int ret = lab_up_file(&ex, file);
+
+	if (ret)
+		fail_msg("%s: %s", file, strerror(-ret));
+	differential_lab(&ex, file, frames);
 }
 
 static void test_differential_hub_spoke(void **state)
@@ -769,7 +796,40 @@ static void test_differential_two_hubs(void **state)
 	differential("examples/two-hubs-er.yaml", 3000);
 }
 
-/* Unload detaches from every NIC and removes the pins; again is a no-op. */
+static void learned_up(struct lab *l)
+{
+	int ret = lab_up(l, "learned", LEARNED_YAML);
+
+	if (ret)
+		fail_msg("learned: %s", strerror(-ret));
+}
+
+/* tests/lib/learned_topo.h through the program. */
+static void test_learned_routes(void **state)
+{
+	enum { L_NVA, L_APP, L_PLAIN, L_SPOKEVM, L_AVM, L_BVM, L_BVM2, L_GW };
+	static const struct fabric_case cases[] = {
+		{ "a UDR equal to a learned route wins the tie", L_APP, "10.0.2.4", "172.17.0.1", XV_FWD, L_NVA },
+		{ "a learned route longer than the UDR wins", L_APP, "10.0.2.4", "172.16.5.1", XV_FWD, L_GW },
+		{ "learned 0.0.0.0/0, no table route", L_APP, "10.0.2.4", "8.8.8.8", XV_FWD, L_GW },
+		{ "learned 0.0.0.0/0, no route table", L_PLAIN, "10.0.3.4", "8.8.8.8", XV_FWD, L_GW },
+		{ "learned 0.0.0.0/0 over a peering (remote gateway)", L_SPOKEVM, "10.1.1.4", "8.8.8.8", XV_FWD, L_GW },
+		{ "the learned route without a UDR", L_PLAIN, "10.0.3.4", "172.17.0.1", XV_FWD, L_GW },
+		{ "the VNet beats a learned 0.0.0.0/0", L_PLAIN, "10.0.3.4", "10.0.2.4", XV_FWD, L_APP },
+		{ "unpeered twin VNet: its own NIC", L_BVM2, "10.2.1.5", "10.2.1.4", XV_FWD, L_BVM },
+		{ "unpeered twin VNet: never the other's", L_AVM, "10.2.1.4", "10.2.1.5", XV_DROP_NO_OWNER, -2 },
+	};
+
+	learned_up(&ex);
+	run_cases(&ex, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+static void test_differential_learned(void **state)
+{
+	learned_up(&ex);
+	differential_lab(&ex, "learned", 3000);
+}
+
 /*
  * The gateway set of tests/lib/gwset_topo.h, every layout of it, through
  * the program: each frame's trace names the learned route the engine
@@ -826,6 +886,7 @@ static void test_gateway_set(void **state)
 	print_message("gwpack: %d frames take the engine's learned route\n", checked);
 }
 
+/* Unload detaches from every NIC and removes the pins; again is a no-op. */
 static void test_load_unload(void **state)
 {
 	struct lab *l = &ex;
@@ -872,6 +933,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_differential_hub_spoke, teardown_example),
 		cmocka_unit_test_teardown(test_differential_two_hubs, teardown_example),
 		cmocka_unit_test_teardown(test_differential_scale, teardown_example),
+		cmocka_unit_test_teardown(test_learned_routes, teardown_example),
+		cmocka_unit_test_teardown(test_differential_learned, teardown_example),
 		cmocka_unit_test_teardown(test_gateway_set, teardown_example),
 		cmocka_unit_test_teardown(test_load_unload, teardown_example),
 	};

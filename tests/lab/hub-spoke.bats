@@ -3,11 +3,17 @@
 # receives every flow, forced tunnelling through the firewall NVA.
 load common
 
-setup_file() { up_example hs "$HS"; }
+# Each test runs in a process of its own: the Deny lab's name is fixed
+# here, so that teardown_file destroys it when its test fails half-way.
+setup_file() {
+	export DENY
+	DENY=$(lab_name dn)
+	up_example hs "$HS"
+}
 
 teardown_file() {
 	down_example
-	xv destroy --lab "$(lab_name dn)" >/dev/null 2>&1 || true
+	xv destroy --lab "$DENY" >/dev/null 2>&1 || true
 }
 
 @test "hub-spoke: every VM reaches exactly what Azure delivers (ICMP, TCP, UDP)" {
@@ -58,14 +64,16 @@ teardown_file() {
 }
 
 @test "hub-spoke: with web-out set to Deny, the flow dies at the NVA and is logged; two labs side by side" {
-	DENY=$(lab_name dn)
 	file=$(renamed "$HS" "$DENY" 's/name: web-out, action: Allow/name: web-out, action: Deny/')
 	xv deploy -t "$file" >/dev/null
 	# Both labs are up at once, each answering on its own.
 	[ "$(did "$LAB" app1 203.0.113.10 icmp)" = Delivered ]
 	[ "$(did "$DENY" app1 203.0.113.10 icmp)" = Delivered ]
+	# Dropped by the NVA's web-out rule, not for any other reason.
 	xv path -t "$file" -j -p tcp --port 80 app1 203.0.113.10 |
-		jq -e '.result == "Dropped" and .dropReason == "Firewall" or .result == "Dropped"'
+		jq -e '.result == "Dropped" and .dropReason == "FirewallDenied" and
+			.hops[-1].nic == "fw" and .hops[-1].firewallRule == "web-out" and
+			.hops[-1].firewallAction == "Deny"'
 	[ "$(did "$DENY" app1 203.0.113.10 tcp)" = Dropped ]
 	run xv inspect --lab "$DENY" -j
 	echo "$output"

@@ -20,6 +20,7 @@
 #include "compile.h"
 #include "topo.h"
 #include "../lib/gwset_topo.h"
+#include "../lib/learned_topo.h"
 
 /*
  * Gateway routes that are Invalid in some subnets: equal to a UDR
@@ -485,7 +486,9 @@ static void test_gw_layouts(void **state)
 /*
  * Subnets of one VNet with the same effective routes share a table: no
  * route table (a, b), the same one (c, d); not the same routes through
- * another table (e), nor another VNet's (f).
+ * another table (e), nor another VNet's: two, unpeered, has one's address
+ * space, and f and g have exactly a's and c's routes, yet NICs of one
+ * must never be reached from two.
  */
 static const char twins_yaml[] =
 "name: twins\n"
@@ -499,9 +502,10 @@ static const char twins_yaml[] =
 "      - {name: d, addressPrefix: 10.0.4.0/24, routeTable: rt1}\n"
 "      - {name: e, addressPrefix: 10.0.5.0/24, routeTable: rt2}\n"
 "  - name: two\n"
-"    addressSpace: [10.1.0.0/16]\n"
+"    addressSpace: [10.0.0.0/16]\n"
 "    subnets:\n"
-"      - {name: f, addressPrefix: 10.1.1.0/24}\n"
+"      - {name: f, addressPrefix: 10.0.1.0/24}\n"
+"      - {name: g, addressPrefix: 10.0.3.0/24, routeTable: rt1}\n"
 "routeTables:\n"
 "  - name: rt1\n"
 "    routes:\n"
@@ -515,7 +519,9 @@ static const char twins_yaml[] =
 "  - {name: vb, subnet: one/b}\n"
 "  - {name: vd, subnet: one/d}\n"
 "  - {name: ve, subnet: one/e}\n"
-"  - {name: vf, subnet: two/f}\n";
+"  - {name: vf, subnet: two/f}\n"
+"  - {name: vg, subnet: two/g}\n"
+"  - {name: vf2, subnet: two/f}\n";
 
 static int setup_twins(void **state)
 {
@@ -523,19 +529,79 @@ static int setup_twins(void **state)
 	return *state ? 0 : -1;
 }
 
+/* The NIC slot the table of slot from sends dst to; -1: dropped, no owner. */
+static int delivers_to(const struct fixture *f, int from, const char *dst)
+{
+	const struct xv_route *r = table_record(f, from, dst);
+
+	if (r->action == XV_ACT_DROP && r->arg == XV_DROP_NO_OWNER)
+		return -1;
+	assert_int_equal(r->action, XV_ACT_NIC);
+	return (int)r->arg;
+}
+
 static void test_shared_tables(void **state)
 {
 	struct fixture *f = *state;
-	const struct xv_nic *n = f->img.nics;	/* va, vc, vb, vd, ve, vf */
+	const struct xv_nic *n = f->img.nics;
+	enum { VA, VC, VB, VD, VE, VF, VG, VF2 };
 
-	assert_int_equal(n[0].table, n[2].table);
-	assert_int_equal(n[1].table, n[3].table);
-	assert_int_not_equal(n[0].table, n[1].table);
-	assert_int_not_equal(n[1].table, n[4].table);
-	assert_int_not_equal(n[0].table, n[5].table);
+	assert_int_equal(n[VA].table, n[VB].table);
+	assert_int_equal(n[VC].table, n[VD].table);
+	assert_int_not_equal(n[VA].table, n[VC].table);
+	assert_int_not_equal(n[VC].table, n[VE].table);
 	assert_int_equal(f->img.table_of[2], 0);	/* b: a's */
 	assert_int_equal(f->img.table_of[3], 1);	/* d: c's */
 	assert_int_equal(f->img.table_of[4], 4);
+	/* Another VNet: the same routes, addresses and VMs' addresses, its own tables. */
+	assert_int_equal(f->t.vms[VF].ip, f->t.vms[VA].ip);
+	assert_int_equal(f->t.vms[VG].ip, f->t.vms[VC].ip);
+	assert_int_equal(f->img.table_of[5], 5);
+	assert_int_equal(f->img.table_of[6], 6);
+	assert_int_not_equal(n[VA].table, n[VF].table);
+	assert_int_not_equal(n[VC].table, n[VG].table);
+	/* Each VNet's NICs are reached from its own subnets only. */
+	assert_int_equal(delivers_to(f, VA, "10.0.1.4"), VA);
+	assert_int_equal(delivers_to(f, VA, "10.0.1.5"), -1);
+	assert_int_equal(delivers_to(f, VC, "10.0.1.5"), -1);
+	assert_int_equal(delivers_to(f, VF, "10.0.1.4"), VF);
+	assert_int_equal(delivers_to(f, VF, "10.0.1.5"), VF2);
+	assert_int_equal(delivers_to(f, VG, "10.0.1.4"), VF);
+	assert_int_equal(delivers_to(f, VG, "10.0.3.4"), VG);
+	assert_int_equal(delivers_to(f, VC, "10.0.3.4"), VC);
+	test_lookup_matches_engine(state);
+}
+
+static int setup_learned(void **state)
+{
+	*state = fixture_up("learned", LEARNED_YAML);
+	return *state ? 0 : -1;
+}
+
+/*
+ * tests/lib/learned_topo.h: the UDR equal to a learned route is looked up
+ * with the gateway set under it (a longer learned route may win), nothing
+ * in the table matches 8.8.8.8 (the learned 0.0.0.0/0 must), and the twin
+ * VNets keep tables of their own.
+ */
+static void test_learned(void **state)
+{
+	struct fixture *f = *state;
+	enum { NVA, APP, PLAIN, SPOKEVM, AVM, BVM, BVM2 };
+	const struct xv_nic *app = &f->img.nics[APP];
+	const struct xv_route *r = table_record(f, APP, "172.17.0.1");
+
+	assert_int_equal(r->len, 12);
+	assert_int_equal(r->action, XV_ACT_NIC);
+	assert_int_equal(r->arg, NVA);
+	assert_true(r->flags & XV_ROUTE_F_GW);
+	assert_int_equal(fabric_gw_lookup(&f->img, app->gwset, ntohl(inet_addr("172.17.0.1"))), 13);
+	assert_false(fabric_trie_lookup(&f->img, app->table, ntohl(inet_addr("8.8.8.8"))) &
+		     XV_TRIE_LEAF);
+	assert_int_equal(fabric_gw_lookup(&f->img, app->gwset, ntohl(inet_addr("8.8.8.8"))), 1);
+	assert_int_not_equal(f->img.nics[AVM].table, f->img.nics[BVM].table);
+	assert_int_equal(delivers_to(f, BVM, "10.2.1.5"), BVM2);
+	assert_int_equal(delivers_to(f, AVM, "10.2.1.5"), -1);
 	test_lookup_matches_engine(state);
 }
 
@@ -613,6 +679,9 @@ int main(void)
 	const struct CMUnitTest twins[] = {
 		cmocka_unit_test(test_shared_tables),
 	};
+	const struct CMUnitTest learned[] = {
+		cmocka_unit_test(test_learned),
+	};
 	const struct CMUnitTest gwpack[] = {
 		cmocka_unit_test(test_gw_layouts),
 	};
@@ -624,6 +693,8 @@ int main(void)
 					   teardown) |
 	       cmocka_run_group_tests_name("fabric compiler, shared tables", twins, setup_twins,
 					   teardown) |
+	       cmocka_run_group_tests_name("fabric compiler, learned routes", learned,
+					   setup_learned, teardown) |
 	       cmocka_run_group_tests_name("fabric compiler, gateway-set layouts", gwpack,
 					   setup_gwpack, teardown);
 }

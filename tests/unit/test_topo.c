@@ -445,6 +445,40 @@ static void test_second_pass_collects_all(void **state)
 	diags_free(&d);
 }
 
+/*
+ * Addresses are unique per VNet: unpeered VNets may reuse a space and the
+ * same addresses in it, explicit (x, y) or automatic (the first free one
+ * of each VNet: u, w).
+ */
+static void test_unpeered_vnets_reuse_addresses(void **state)
+{
+	static const char yaml[] =
+		"name: lab\n"
+		"vnets:\n"
+		"  - {name: a, addressSpace: [10.1.0.0/16], subnets: [{name: s, addressPrefix: 10.1.1.0/24}]}\n"
+		"  - {name: b, addressSpace: [10.1.0.0/16], subnets: [{name: s, addressPrefix: 10.1.1.0/24}]}\n"
+		"vms:\n"
+		"  - {name: x, subnet: a/s, ip: 10.1.1.4}\n"
+		"  - {name: y, subnet: b/s, ip: 10.1.1.4}\n"
+		"  - {name: u, subnet: a/s}\n"
+		"  - {name: w, subnet: b/s}\n";
+	struct topology t;
+	struct diags d = { 0 };
+	int ret = parse(yaml, &t, &d);
+
+	for (int i = 0; i < d.n; i++)
+		print_error("%s\n", d.lines[i]);
+	assert_int_equal(ret, 0);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(t.vms[0].ip, ip("10.1.1.4"));
+	assert_int_equal(t.vms[1].ip, ip("10.1.1.4"));
+	assert_int_equal(t.vms[2].ip, ip("10.1.1.5"));
+	assert_int_equal(t.vms[3].ip, ip("10.1.1.5"));
+	assert_int_not_equal(t.vms[0].vnet, t.vms[1].vnet);
+	assert_int_equal(topo_vm_by_ip(&t, t.vms[1].vnet, ip("10.1.1.4")), 1);
+	topo_free(&t);
+}
+
 /* ---- rejections: one YAML each, the exact place and what is said ---- */
 
 struct reject {
@@ -547,6 +581,11 @@ static const struct reject rejects[] = {
 	  "name: lab\nvnets:\n  - {name: v, addressSpace: [10.1.0.0/16], subnets: [\n"
 	  "      {name: a, addressPrefix: 10.1.1.0/24},\n"
 	  "      {name: b, addressPrefix: 10.1.1.128/25}]}\n" },
+	/* the larger subnet second: overlap is symmetric */
+	{ "subnets_overlap_larger_second", "5:32", "subnet 'v/b': 10.1.1.0/24 overlaps subnet 'a' (10.1.1.128/25)",
+	  "name: lab\nvnets:\n  - {name: v, addressSpace: [10.1.0.0/16], subnets: [\n"
+	  "      {name: a, addressPrefix: 10.1.1.128/25},\n"
+	  "      {name: b, addressPrefix: 10.1.1.0/24}]}\n" },
 	{ "vnet_ranges_overlap", "3:43", "addressSpace of vnet 'v': 10.1.2.0/24 overlaps 10.1.0.0/16",
 	  "name: lab\nvnets:\n  - {name: v, addressSpace: [10.1.0.0/16, 10.1.2.0/24]}\n" },
 	{ "peering_overlap", "5:5", "cannot peer vnet 'a' with 'b': their address spaces overlap (10.1.0.0/16 and 10.0.0.0/8)",
@@ -702,6 +741,13 @@ static const struct reject rejects[] = {
 	{ "vm_ip_twice", "9:35", "VM 'y': 10.0.1.9 is already used by VM 'x' (line 8)",
 	  BASE "vms:\n  - {name: x, subnet: hub/fw, ip: 10.0.1.9}\n"
 	  "  - {name: y, subnet: hub/fw, ip: 10.0.1.9}\n" },
+	/* peered VNets cannot share an address: their spaces may not overlap */
+	{ "vm_ip_twice_peered", "6:5", "cannot peer vnet 'a' with 'b': their address spaces overlap (10.1.0.0/16 and 10.1.0.0/16)",
+	  "name: lab\nvnets:\n"
+	  "  - {name: a, addressSpace: [10.1.0.0/16], subnets: [{name: s, addressPrefix: 10.1.1.0/24}]}\n"
+	  "  - {name: b, addressSpace: [10.1.0.0/16], subnets: [{name: s, addressPrefix: 10.1.1.0/24}]}\n"
+	  "peerings:\n  - {from: a, to: b}\n  - {from: b, to: a}\n"
+	  "vms:\n  - {name: x, subnet: a/s, ip: 10.1.1.4}\n  - {name: y, subnet: b/s, ip: 10.1.1.4}\n" },
 	{ "gateway_ip_reserved", "7:49", "gateway 'gw': 10.0.255.31 is reserved by Azure",
 	  BASE "gateways: [{name: gw, vnet: hub, type: Vpn, ip: 10.0.255.31}]\n" },
 	{ "gateway_ip_outside", "7:49", "gateway 'gw': 10.0.1.9 is outside its subnet 'hub/GatewaySubnet'",
@@ -764,6 +810,7 @@ int main(void)
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_load_stdin),
 		cmocka_unit_test(test_second_pass_collects_all),
+		cmocka_unit_test(test_unpeered_vnets_reuse_addresses),
 	};
 	struct CMUnitTest tests[ARRAY_SIZE(fixed) + ARRAY_SIZE(rejects)];
 	size_t n = 0;
