@@ -354,7 +354,8 @@ static int learned_node(const struct lab_plan *p, const struct learned_route *r)
  * route (a learned prefix inside a VNet's range, or inside the site's own
  * space) is the shorter route's, and a kernel route of its own would
  * take the packet elsewhere. Into the VNet is through the NIC to the
- * fabric; a site keeps its own space (nothing to place).
+ * fabric; a site keeps its own space: its hosts answer on its loopback,
+ * and any other address of it is unreachable rather than sent out.
  */
 static int place(struct lab_plan *p, int n, int from, struct prefix dst,
 		 const struct learned_route *lr)
@@ -365,7 +366,7 @@ static int place(struct lab_plan *p, int n, int from, struct prefix dst,
 	if (lr->via == VIA_VNET)
 		return route_to_fabric(p, n, dst);
 	if (p->nodes[n].kind == LN_SITE && lr->via == VIA_SITE)
-		return 0;
+		return add_route(p, n, -1, 0, dst, 0);
 	return route_to(p, n, learned_node(p, lr), dst);
 }
 
@@ -510,6 +511,12 @@ static int plan_site(struct lab_plan *p, const struct engine *e, int s)
 	for (int i = 0; i < si->nhosts; i++)
 		if (add_addr(p, n, -1, 0, si->hosts[i].ip, 32) < 0)
 			return -ENOMEM;
+	for (int i = 0; i < si->nspace; i++) {
+		err = place(p, n, from, si->space[i],
+			    engine_site_route(e, s, si->space[i], &tmp));
+		if (err)
+			return err;
+	}
 	for (int i = 0; i < e->nsite_routes[s]; i++) {
 		struct prefix dst = e->site_routes[s][i].prefix;
 		int before = p->nroutes;

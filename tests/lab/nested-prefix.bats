@@ -62,3 +62,15 @@ path_from_branch() {
 	[ "$want" = "data1 hub-gw " ]
 	[ "$got" = "$want" ]
 }
+
+@test "nested prefix: dc keeps its own space, as path says, though it learns the hub's range" {
+	xv path -t "$FILE" -j dc-srv 10.0.5.4 | jq -e '.result == "Delivered" and .deliveredTo.site == "dc"'
+	run in_node "$LAB" dc-srv ip -4 route get 10.0.5.4
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ $output == *unreachable* ]]
+	# ... while the rest of the hub's range is the gateway's.
+	run in_node "$LAB" dc-srv ip -4 route get 10.0.6.4
+	echo "$output"
+	[[ $output == *" dev g-hub-gw "* ]]
+}
