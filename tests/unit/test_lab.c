@@ -83,20 +83,26 @@ struct fixture {
 	struct lab_plan p;
 };
 
-static struct fixture *load(const char *yaml)
+static struct fixture *load_named(const char *name, const char *yaml, size_t len)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct diags d = { 0 };
 
 	assert_non_null(f);
-	if (topo_parse("test.yaml", yaml, strlen(yaml), &f->t, &d)) {
+	if (topo_parse(name, yaml, len, &f->t, &d)) {
 		for (int i = 0; i < d.n; i++)
 			fprintf(stderr, "%s\n", d.lines[i]);
-		fail();
+		fail_msg("%s does not load", name);
 	}
+	diags_free(&d);
 	assert_int_equal(engine_build(&f->e, &f->t), 0);
 	assert_int_equal(lab_plan_build(&f->p, &f->e), 0);
 	return f;
+}
+
+static struct fixture *load(const char *yaml)
+{
+	return load_named("test.yaml", yaml, strlen(yaml));
 }
 
 static void unload(struct fixture *f)
@@ -632,18 +638,13 @@ static int check_plan(const struct fixture *f)
 
 static struct fixture *load_file(const char *path)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	struct diags d = { 0 };
+	struct fixture *f;
+	char *buf;
+	size_t len;
 
-	assert_non_null(f);
-	if (topo_load(path, &f->t, &d)) {
-		for (int i = 0; i < d.n; i++)
-			fprintf(stderr, "%s\n", d.lines[i]);
-		fail_msg("%s does not load", path);
-	}
-	diags_free(&d);
-	assert_int_equal(engine_build(&f->e, &f->t), 0);
-	assert_int_equal(lab_plan_build(&f->p, &f->e), 0);
+	assert_int_equal(topo_read(path, &buf, &len), 0);
+	f = load_named(path, buf, len);
+	free(buf);
 	return f;
 }
 
