@@ -154,8 +154,8 @@ static int add_routes(struct run *r)
 	for (int i = 0; i < p->nroutes; i++) {
 		const struct lab_route *rt = &p->routes[i];
 		int err = rtnl_route_add(&r->nl[rt->node],
-					 r->ifindex[rt->link][rt->end], rt->dst,
-					 rt->via, rt->src);
+					 rt->link < 0 ? 0 : r->ifindex[rt->link][rt->end],
+					 rt->dst, rt->via, rt->src);
 
 		if (err)
 			return fail(p->lab, "adding route",

@@ -143,11 +143,11 @@ static int lpm_find(int *const by_len[33], const int nby_len[33],
 	return -1;
 }
 
-/* The indexed row with the longest prefix containing dst, or -1 (R6.1). */
-static int lpm_lookup(int *const by_len[33], const int nby_len[33],
-		      uint32_t *const key_by_len[33], uint32_t dst)
+/* The indexed row of length <= max with the longest prefix containing dst. */
+static int lpm_covering(int *const by_len[33], const int nby_len[33],
+			uint32_t *const key_by_len[33], int max, uint32_t dst)
 {
-	for (int len = 32; len >= 0; len--) {
+	for (int len = max; len >= 0; len--) {
 		int i;
 
 		if (!nby_len[len])
@@ -157,6 +157,13 @@ static int lpm_lookup(int *const by_len[33], const int nby_len[33],
 			return i;
 	}
 	return -1;
+}
+
+/* The indexed row with the longest prefix containing dst, or -1 (R6.1). */
+static int lpm_lookup(int *const by_len[33], const int nby_len[33],
+		      uint32_t *const key_by_len[33], uint32_t dst)
+{
+	return lpm_covering(by_len, nby_len, key_by_len, 32, dst);
 }
 
 /* ---- learned routes: gateways and sites ----------------------------- */
@@ -1227,8 +1234,8 @@ static bool follow(struct walk *w, const struct learned_route *lr,
 	return deliver(w, TO_SITE, lr->site);
 }
 
-/* The VNet range of gateway g's own or transit VNets holding dst. */
-static bool gateway_vnet_route(const struct engine *e, int g, uint32_t dst,
+/* The VNet range of gateway g's own or transit VNets holding p. */
+static bool gateway_vnet_route(const struct engine *e, int g, struct prefix p,
 			       struct learned_route *out)
 {
 	const struct topology *t = e->topo;
@@ -1239,7 +1246,7 @@ static bool gateway_vnet_route(const struct engine *e, int g, uint32_t dst,
 		if (e->vnet_gateway[v] != g)
 			continue;
 		for (int i = 0; i < vn->nspace; i++) {
-			if (!prefix_has(vn->space[i], dst))
+			if (!prefix_within(p, vn->space[i]))
 				continue;
 			*out = how(VIA_VNET, t->gateways[g].subnet, -1, -1, -1);
 			out->prefix = vn->space[i];
@@ -1263,19 +1270,20 @@ static int site_connection(const struct topology *t, int g, int s)
 /*
  * A gateway forwards: its own and transit VNets through the GatewaySubnet
  * (R7.2; they beat learned routes, R6.3), else its learned routes (LPM),
- * else a VPN gateway's forced-tunnelling default site (R9.1).
+ * else a VPN gateway's forced-tunnelling default site (R9.1). The lab
+ * plan places exactly these routes in the gateway's namespace.
  */
-static const struct learned_route *gateway_route(const struct engine *e, int g,
-						 uint32_t dst,
+const struct learned_route *engine_gateway_route(const struct engine *e, int g,
+						 struct prefix p,
 						 struct learned_route *tmp)
 {
 	const struct gw_routes *gr = &e->gw[g];
 	const struct gateway *gw = &e->topo->gateways[g];
 	int i;
 
-	if (gateway_vnet_route(e, g, dst, tmp))
+	if (gateway_vnet_route(e, g, p, tmp))
 		return tmp;
-	i = lpm_lookup(LPM(gr), dst);
+	i = lpm_covering(LPM(gr), p.len, p.addr);
 	if (i >= 0)
 		return &gr->routes[i];
 	if (gw->type != GW_VPN || gw->default_site < 0)
@@ -1294,35 +1302,54 @@ static bool gateway_step(struct walk *w, struct cursor *c)
 
 	if (w->t->gateways[c->where].ip == w->f->dst)
 		return deliver(w, TO_GATEWAY, c->where);
-	lr = gateway_route(w->e, c->where, w->f->dst, &tmp);
+	lr = engine_gateway_route(w->e, c->where,
+				  (struct prefix){ w->f->dst, 32 }, &tmp);
 	if (!lr)
 		return drop(w, DROP_NO_GATEWAY_ROUTE);
 	h->learned = *lr;
 	return follow(w, lr, c);
 }
 
-static bool site_has(const struct site *s, uint32_t addr)
+/*
+ * A site keeps what is in its own space, and routes the rest by what it
+ * learned (LPM). The lab plan places exactly these routes in the site's
+ * namespace.
+ */
+const struct learned_route *engine_site_route(const struct engine *e, int s,
+					      struct prefix p,
+					      struct learned_route *tmp)
 {
-	for (int i = 0; i < s->nspace; i++)
-		if (prefix_has(s->space[i], addr))
-			return true;
-	return false;
+	const struct site *st = &e->topo->sites[s];
+	int i;
+
+	for (i = 0; i < st->nspace; i++) {
+		if (!prefix_within(p, st->space[i]))
+			continue;
+		*tmp = how(VIA_SITE, s, -1, s, -1);
+		tmp->prefix = st->space[i];
+		return tmp;
+	}
+	i = lpm_covering(LPM(&e->site_lpm[s]), p.len, p.addr);
+	if (i < 0)
+		return NULL;
+	*tmp = site_hop(&e->site_routes[s][i]);
+	return tmp;
 }
 
 /* A site host sends: by what its site learned (R7.2 then applies). */
 static bool site_send(struct walk *w, int s, struct cursor *c)
 {
-	const struct engine *e = w->e;
+	struct learned_route tmp;
+	const struct learned_route *lr;
 	struct hop *h;
-	int i;
 
-	if (site_has(&w->t->sites[s], w->f->dst))
+	lr = engine_site_route(w->e, s, (struct prefix){ w->f->dst, 32 }, &tmp);
+	if (lr && lr->via == VIA_SITE)
 		return deliver(w, TO_SITE, s);
 	h = hop_add(w, HOP_SITE, s);
-	i = lpm_lookup(LPM(&e->site_lpm[s]), w->f->dst);
-	if (i < 0)
+	if (!lr)
 		return drop(w, DROP_NO_GATEWAY_ROUTE);
-	h->learned = site_hop(&e->site_routes[s][i]);
+	h->learned = *lr;
 	return follow(w, &h->learned, c);
 }
 

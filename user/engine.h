@@ -195,6 +195,25 @@ struct origin {
 void engine_path(const struct engine *e, struct origin from,
 		 const struct flow *f, struct path *out);
 
+/*
+ * What a gateway, or a site, does with the addresses of prefix p that no
+ * route longer than p covers (a packet to dst: p = dst/32): the route it
+ * follows, materialised into *tmp or pointing into the engine; NULL when
+ * nothing covers p (dropped). The route's prefix is the one that decides,
+ * never longer than p.
+ *
+ * A gateway: VIA_VNET into its own or a transit VNet's range, else its
+ * longest learned route, else the forced-tunnelling default site.
+ * A site: VIA_SITE to itself for its own space (the packet stays), else
+ * the longest route it learned (VIA_GATEWAY or VIA_CIRCUIT).
+ */
+const struct learned_route *engine_gateway_route(const struct engine *e, int g,
+						 struct prefix p,
+						 struct learned_route *tmp);
+const struct learned_route *engine_site_route(const struct engine *e, int s,
+					      struct prefix p,
+					      struct learned_route *tmp);
+
 /* Firewall NVA verdict for a flow: the matching rule (or NULL for default). */
 enum fw_action firewall_eval(const struct firewall *fw, const struct flow *f,
 			     const struct fw_rule **rule);

@@ -356,23 +356,7 @@ static int plan_vms(struct lab_plan *p, const struct topology *t)
 	return 0;
 }
 
-/* VNet side: the VNets whose gateway it is go to the fabric. */
-static int plan_gateway_vnets(struct lab_plan *p, const struct engine *e,
-			      int g)
-{
-	const struct topology *t = e->topo;
-	int n = p->gw_node[g];
-
-	for (int v = 0; v < t->nvnets; v++) {
-		if (e->vnet_gateway[v] != g)
-			continue;
-		for (int k = 0; k < t->vnets[v].nspace; k++)
-			if (route_to_fabric(p, n, t->vnets[v].space[k]) < 0)
-				return -ENOMEM;
-	}
-	return 0;
-}
-
+/* The node a route the engine follows leads to (never VIA_VNET). */
 static int learned_node(const struct lab_plan *p, const struct learned_route *r)
 {
 	switch (r->via) {
@@ -381,32 +365,69 @@ static int learned_node(const struct lab_plan *p, const struct learned_route *r)
 	case VIA_CIRCUIT:
 		return p->circuit_node[r->target];
 	case VIA_PEER_GATEWAY:
-		return p->gw_node[r->target];
 	case VIA_GATEWAY:
+		return p->gw_node[r->target];
 	case VIA_VNET:
 		break;
 	}
 	return -1;
 }
 
-/* Outside: the engine's learned routes, through the connection's link. */
-static int plan_gateway_learned(struct lab_plan *p, const struct engine *e,
-				int g, int vnet_start)
+/*
+ * Place the engine's decision for dst in node n, a gateway or a site (its
+ * routes start at index from). A prefix gets a route only when the engine
+ * decides it by a route of exactly that prefix: one decided by a shorter
+ * route (a learned prefix inside a VNet's range, or inside the site's own
+ * space) is the shorter route's, and a kernel route of its own would
+ * take the packet elsewhere. Into the VNet is through the NIC to the
+ * fabric; a site keeps its own space: its hosts answer on its loopback,
+ * and any other address of it is unreachable rather than sent out.
+ */
+static int place(struct lab_plan *p, int n, int from, struct prefix dst,
+		 const struct learned_route *lr)
 {
+	if (!lr || !prefix_equal(lr->prefix, dst) ||
+	    has_route(p, from, p->nroutes, dst))
+		return 0;
+	if (lr->via == VIA_VNET)
+		return route_to_fabric(p, n, dst);
+	if (p->nodes[n].kind == LN_SITE && lr->via == VIA_SITE)
+		return add_route(p, n, -1, 0, dst, 0);
+	return route_to(p, n, learned_node(p, lr), dst);
+}
+
+static int gateway_place(struct lab_plan *p, const struct engine *e, int g,
+			 int from, struct prefix dst)
+{
+	struct learned_route tmp;
+
+	return place(p, p->gw_node[g], from, dst,
+		     engine_gateway_route(e, g, dst, &tmp));
+}
+
+/*
+ * A gateway routes what the engine's gateway decision covers: the ranges
+ * of the VNets whose gateway it is, its learned prefixes, and 0/0 for a
+ * forced-tunnelling default site; each as the engine decides it.
+ */
+static int plan_gateway(struct lab_plan *p, const struct engine *e, int g)
+{
+	static const struct prefix any = { 0, 0 };
+	const struct topology *t = e->topo;
 	const struct gw_routes *gr = &e->gw[g];
-	int n = p->gw_node[g], vnet_end = p->nroutes, err;
+	int from = p->nroutes, err = 0;
 
-	for (int i = 0; i < gr->n; i++) {
-		const struct learned_route *r = &gr->routes[i];
-
-		/* The VNet side wins over an equal advertised prefix. */
-		if (has_route(p, vnet_start, vnet_end, r->prefix))
+	for (int v = 0; !err && v < t->nvnets; v++) {
+		if (e->vnet_gateway[v] != g)
 			continue;
-		err = route_to(p, n, learned_node(p, r), r->prefix);
-		if (err)
-			return err;
+		for (int k = 0; !err && k < t->vnets[v].nspace; k++)
+			err = gateway_place(p, e, g, from, t->vnets[v].space[k]);
 	}
-	return 0;
+	for (int i = 0; !err && i < gr->n; i++)
+		err = gateway_place(p, e, g, from, gr->routes[i].prefix);
+	if (!err)
+		err = gateway_place(p, e, g, from, any);
+	return err;
 }
 
 static int plan_connections(struct lab_plan *p, const struct topology *t)
@@ -503,25 +524,34 @@ static int plan_circuit(struct lab_plan *p, const struct engine *e, int c)
 	return err;
 }
 
-/* A site answers its hosts and routes what it learned over its links. */
+/*
+ * A site answers its hosts and routes what it learned over its links, as
+ * the engine's site decision says.
+ */
 static int plan_site(struct lab_plan *p, const struct engine *e, int s)
 {
 	const struct site *si = &e->topo->sites[s];
-	int n = p->site_node[s], err;
+	int n = p->site_node[s], from = p->nroutes, err;
+	struct learned_route tmp;
 
 	for (int i = 0; i < si->nhosts; i++)
 		if (add_addr(p, n, -1, 0, si->hosts[i].ip, 32) < 0)
 			return -ENOMEM;
+	for (int i = 0; i < si->nspace; i++) {
+		err = place(p, n, from, si->space[i],
+			    engine_site_route(e, s, si->space[i], &tmp));
+		if (err)
+			return err;
+	}
 	for (int i = 0; i < e->nsite_routes[s]; i++) {
-		const struct site_routes *r = &e->site_routes[s][i];
-		int next = r->circuit >= 0 ? p->circuit_node[r->circuit] :
-					     p->gw_node[r->gateway];
+		struct prefix dst = e->site_routes[s][i].prefix;
+		int before = p->nroutes;
 
-		err = route_to(p, n, next, r->prefix);
+		err = place(p, n, from, dst, engine_site_route(e, s, dst, &tmp));
 		if (err)
 			return err;
 		/* Hosts answer from their own address, never the link's. */
-		if (si->nhosts)
+		if (si->nhosts && p->nroutes > before)
 			p->routes[p->nroutes - 1].src = si->hosts[0].ip;
 	}
 	return 0;
@@ -603,13 +633,8 @@ int lab_plan_build(struct lab_plan *p, const struct engine *e)
 		err = plan_connections(p, t);
 	for (int c = 0; !err && c < t->ncircuits; c++)
 		err = plan_circuit(p, e, c);
-	for (int g = 0; !err && g < t->ngateways; g++) {
-		int start = p->nroutes;
-
-		err = plan_gateway_vnets(p, e, g);
-		if (!err)
-			err = plan_gateway_learned(p, e, g, start);
-	}
+	for (int g = 0; !err && g < t->ngateways; g++)
+		err = plan_gateway(p, e, g);
 	for (int s = 0; !err && s < t->nsites; s++)
 		err = plan_site(p, e, s);
 	if (err)

@@ -72,10 +72,13 @@ struct lab_addr {
 	uint8_t plen;
 };
 
-/* A route in a node: to dst via a neighbour (or on-link when via is 0). */
+/*
+ * A route in a node: to dst via a neighbour (or on-link when via is 0);
+ * link -1: unreachable, the node keeps dst (a site's own space).
+ */
 struct lab_route {
 	int node;
-	int link, end;		/* the outgoing interface */
+	int link, end;		/* the outgoing interface; link -1: none */
 	struct prefix dst;
 	uint32_t via;
 	uint32_t src;		/* preferred source address; 0: the kernel's choice */

@@ -170,10 +170,11 @@ int rtnl_route_add(struct rtnl *r, int ifindex, struct prefix dst, uint32_t via,
 	rtm->rtm_dst_len = dst.len;
 	rtm->rtm_table = RT_TABLE_MAIN;
 	rtm->rtm_protocol = RTPROT_STATIC;
-	rtm->rtm_scope = via ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
-	rtm->rtm_type = RTN_UNICAST;
+	rtm->rtm_scope = via || !ifindex ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	rtm->rtm_type = ifindex ? RTN_UNICAST : RTN_UNREACHABLE;
 	mnl_attr_put_u32(nlh, RTA_DST, htonl(dst.addr));
-	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
+	if (ifindex)
+		mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
 	if (via)
 		mnl_attr_put_u32(nlh, RTA_GATEWAY, htonl(via));
 	if (src)

@@ -4,6 +4,7 @@
  * object (namespaces, NICs, addresses, routes, ownership markers, names,
  * nftables) from real topologies through the real route engine.
  */
+#include <glob.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -82,20 +83,26 @@ struct fixture {
 	struct lab_plan p;
 };
 
-static struct fixture *load(const char *yaml)
+static struct fixture *load_named(const char *name, const char *yaml, size_t len)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct diags d = { 0 };
 
 	assert_non_null(f);
-	if (topo_parse("test.yaml", yaml, strlen(yaml), &f->t, &d)) {
+	if (topo_parse(name, yaml, len, &f->t, &d)) {
 		for (int i = 0; i < d.n; i++)
 			fprintf(stderr, "%s\n", d.lines[i]);
-		fail();
+		fail_msg("%s does not load", name);
 	}
+	diags_free(&d);
 	assert_int_equal(engine_build(&f->e, &f->t), 0);
 	assert_int_equal(lab_plan_build(&f->p, &f->e), 0);
 	return f;
+}
+
+static struct fixture *load(const char *yaml)
+{
+	return load_named("test.yaml", yaml, strlen(yaml));
 }
 
 static void unload(struct fixture *f)
@@ -225,8 +232,14 @@ static void test_gateway_and_site(void **state)
 	assert_int_equal(route_via(p, site, "10.1.0.0/16"), gw_end);
 	assert_false(has_route(p, site, "0.0.0.0/0"));
 	for (int i = 0; i < p->nroutes; i++)
-		if (p->routes[i].node == site)
+		if (p->routes[i].node == site && p->routes[i].link >= 0)
 			assert_int_equal(p->routes[i].src, ip("192.168.1.10"));
+	/* The site keeps its own space: no link, nothing sent out. */
+	for (int i = 0; i < p->nroutes; i++)
+		if (p->routes[i].node == site &&
+		    prefix_equal(p->routes[i].dst, px("192.168.0.0/16")))
+			assert_int_equal(p->routes[i].link, -1);
+	assert_true(has_route(p, site, "192.168.0.0/16"));
 	/* The site's host answers on its loopback. */
 	assert_int_equal(p->naddrs, 2);	/* srv, and the internet host */
 	unload(f);
@@ -366,7 +379,7 @@ static void test_nft_ruleset(void **state)
 {
 	struct fixture *f = load(hub_spoke);
 	const char *nft = f->p.nodes[node(&f->p, "fw")].nft;
-	const char *est = strstr(nft, "ct state established,related");
+	const char *est = strstr(nft, "ct state established,related counter accept comment \"established\"\n");
 	const char *web = strstr(nft, "ip saddr 10.1.0.0/16 meta l4proto tcp th dport { 80, 443, 8000-8080 } counter accept comment \"web\"");
 	const char *dns = strstr(nft, "meta l4proto udp th dport { 53 } update @denied { ip saddr . ip daddr . meta l4proto . th dport } counter drop comment \"no-dns\"");
 	const char *ping = strstr(nft, "meta l4proto icmp counter accept comment \"ping\"");
@@ -382,6 +395,350 @@ static void test_nft_ruleset(void **state)
 	unload(f);
 }
 
+/* An ICMP Deny rule drops ICMP, recorded with port 0; TCP and UDP pass on. */
+static void test_nft_icmp_deny(void **state)
+{
+	static const char yaml[] =
+		"name: icmp\n"
+		"vnets: [{name: v, addressSpace: [10.0.0.0/16], subnets: [{name: s, addressPrefix: 10.0.1.0/24}]}]\n"
+		"vms:\n"
+		"  - name: fw\n"
+		"    subnet: v/s\n"
+		"    ip: 10.0.1.4\n"
+		"    enableIpForwarding: true\n"
+		"    firewall:\n"
+		"      defaultAction: Allow\n"
+		"      rules: [{name: no-ping, action: Deny, protocol: Icmp, source: 10.1.0.0/16, destination: Any}]\n";
+	struct fixture *f = load(yaml);
+	const char *nft = f->p.nodes[node(&f->p, "fw")].nft;
+	const char *drop = strstr(nft, "ip saddr 10.1.0.0/16 meta l4proto icmp update @denied { ip saddr . ip daddr . meta l4proto . 0 } counter drop comment \"no-ping\"\n");
+	const char *def = strstr(nft, "counter accept comment \"defaultAction\"");
+
+	assert_non_null(drop);
+	assert_non_null(def);
+	assert_true(drop < def);
+	/* One rule only: no TCP/UDP drop under its name. */
+	assert_null(strstr(nft, "th dport } counter drop comment \"no-ping\""));
+	unload(f);
+}
+
+/*
+ * A hub with two address ranges, whose gateway learns from a site a prefix
+ * nested in the first one: one route per range to the fabric, and no
+ * route of the nested prefix (the VNet's range decides it).
+ */
+static const char nested[] =
+	"name: nested\n"
+	"vnets:\n"
+	"  - name: hub\n"
+	"    addressSpace: [10.0.0.0/16, 10.50.0.0/16]\n"
+	"    subnets:\n"
+	"      - {name: GatewaySubnet, addressPrefix: 10.0.255.0/27}\n"
+	"      - {name: app, addressPrefix: 10.0.5.0/24}\n"
+	"gateways: [{name: gw, vnet: hub, type: Vpn}]\n"
+	"sites:\n"
+	"  - {name: dc, addressSpace: [10.0.5.0/24], hosts: [{name: dc-srv, ip: 10.0.5.10}]}\n"
+	"  - {name: branch, addressSpace: [192.168.0.0/16], hosts: [{name: pc, ip: 192.168.1.10}]}\n"
+	"connections:\n"
+	"  - {name: c-dc, gateway: gw, site: dc}\n"
+	"  - {name: c-branch, gateway: gw, site: branch}\n"
+	"vms: [{name: app1, subnet: hub/app, ip: 10.0.5.4}]\n";
+
+static void test_gateway_ranges(void **state)
+{
+	struct fixture *f = load(nested);
+	const struct lab_plan *p = &f->p;
+	int gw = node(p, "gw");
+
+	assert_int_equal(route_via(p, gw, "10.0.0.0/16"), ip("10.0.255.1"));
+	assert_int_equal(route_via(p, gw, "10.50.0.0/16"), ip("10.0.255.1"));
+	assert_int_equal(route_via(p, gw, "192.168.0.0/16"),
+			 link_addr(p, node(p, "branch"), gw));
+	assert_false(has_route(p, gw, "10.0.5.0/24"));
+	unload(f);
+}
+
+/* A forced-tunnelling gateway sends what it has no route for to its default site. */
+static void test_gateway_default_site(void **state)
+{
+	static const char yaml[] =
+		"name: tunnel\n"
+		"vnets: [{name: hub, addressSpace: [10.0.0.0/16], subnets: [{name: GatewaySubnet, addressPrefix: 10.0.255.0/27}]}]\n"
+		"gateways: [{name: gw, vnet: hub, type: Vpn, defaultSite: dc}]\n"
+		"sites: [{name: dc, addressSpace: [192.168.0.0/16]}]\n"
+		"connections: [{name: c, gateway: gw, site: dc}]\n";
+	struct fixture *f = load(yaml);
+	const struct lab_plan *p = &f->p;
+	int gw = node(p, "gw"), dc = node(p, "dc");
+
+	assert_int_equal(route_via(p, gw, "0.0.0.0/0"), link_addr(p, dc, gw));
+	unload(f);
+}
+
+/* ---- the plan against the engine, at every prefix edge ---------------- */
+
+#define KEEPS (-2)	/* the node keeps the packet: its own address or space */
+#define NOWHERE (-1)	/* no route */
+
+/*
+ * What node n's kernel does with a packet to dst, from the plan alone:
+ * local addresses first, then the longest prefix among the plan's routes
+ * and the connected prefixes of its link ends. The node a route leads to
+ * is the other end of its link; a route without a link keeps the packet.
+ */
+static int kernel_next(const struct lab_plan *p, int n, uint32_t dst)
+{
+	int best = NOWHERE, best_len = -1;
+
+	for (int i = 0; i < p->naddrs; i++)
+		if (p->addrs[i].node == n && p->addrs[i].addr == dst)
+			return KEEPS;
+	for (int i = 0; i < p->nlinks; i++)
+		for (int k = 0; k < 2; k++) {
+			const struct lab_end *e = &p->links[i].end[k];
+			struct prefix c = { e->addr & prefix_mask(e->plen), e->plen };
+
+			if (e->node != n || !e->addr)
+				continue;
+			if (e->addr == dst)
+				return KEEPS;
+			if (prefix_has(c, dst) && c.len > best_len) {
+				best = p->links[i].end[!k].node;
+				best_len = c.len;
+			}
+		}
+	for (int i = 0; i < p->nroutes; i++) {
+		const struct lab_route *r = &p->routes[i];
+
+		if (r->node != n || !prefix_has(r->dst, dst) || r->dst.len <= best_len)
+			continue;
+		best_len = r->dst.len;
+		best = r->link < 0 ? KEEPS : p->links[r->link].end[!r->end].node;
+	}
+	return best;
+}
+
+/* The plan's node a route the engine follows leads to. */
+static int engine_next(const struct lab_plan *p, const struct learned_route *lr,
+		       bool at_site)
+{
+	if (!lr)
+		return NOWHERE;
+	switch (lr->via) {
+	case VIA_VNET:
+		return p->fabric;
+	case VIA_SITE:
+		return at_site ? KEEPS : p->site_node[lr->target];
+	case VIA_CIRCUIT:
+		return p->circuit_node[lr->target];
+	case VIA_PEER_GATEWAY:
+	case VIA_GATEWAY:
+		return p->gw_node[lr->target];
+	}
+	return NOWHERE;
+}
+
+/* What the engine says node n (a gateway or a site) does with dst. */
+static int decided_next(const struct fixture *f, int n, uint32_t dst)
+{
+	const struct lab_node *nd = &f->p.nodes[n];
+	struct prefix host = { dst, 32 };
+	struct learned_route tmp;
+
+	if (nd->kind == LN_SITE)
+		return engine_next(&f->p, engine_site_route(&f->e, nd->index, host, &tmp),
+				   true);
+	if (f->t.gateways[nd->index].ip == dst)
+		return KEEPS;
+	return engine_next(&f->p, engine_gateway_route(&f->e, nd->index, host, &tmp),
+			   false);
+}
+
+static const char *next_name(const struct lab_plan *p, int n)
+{
+	return n == KEEPS ? "(kept)" : n == NOWHERE ? "(no route)" : p->nodes[n].name;
+}
+
+/* First and last address of px, and one either side: kernel == engine. */
+static int check_edges(const struct fixture *f, int n, struct prefix px)
+{
+	uint32_t first = px.addr, last = prefix_last(px);
+	uint32_t at[4] = { first, last, first - 1, last + 1 };
+	int bad = 0;
+
+	for (int i = 0; i < 4; i++) {
+		int want, got;
+		char a[PREFIX_STRLEN];
+
+		if ((i == 2 && !first) || (i == 3 && last == UINT32_MAX))
+			continue;
+		want = decided_next(f, n, at[i]);
+		got = kernel_next(&f->p, n, at[i]);
+		if (want == got)
+			continue;
+		fprintf(stderr, "%s %s: the engine says %s, the plan's routes %s (edge of %s)\n",
+			f->p.nodes[n].name, ipv4_str(at[i], a), next_name(&f->p, want),
+			next_name(&f->p, got), prefix_str(px, (char[PREFIX_STRLEN]){ 0 }));
+		bad++;
+	}
+	return bad;
+}
+
+/*
+ * Every prefix a gateway or a site could decide by: its own ranges (a
+ * gateway's VNets, a site's space), what it learned, 0/0, and every route
+ * the plan gave it. Returns the edges checked in *nedges, and the
+ * mismatches.
+ */
+static int check_node(const struct fixture *f, int n, int *nedges)
+{
+	const struct lab_node *nd = &f->p.nodes[n];
+	const struct engine *e = &f->e;
+	int bad = check_edges(f, n, (struct prefix){ 0, 0 });
+
+	*nedges += 2;
+	if (nd->kind == LN_SITE) {
+		const struct site *s = &f->t.sites[nd->index];
+
+		for (int i = 0; i < s->nspace; i++, *nedges += 4)
+			bad += check_edges(f, n, s->space[i]);
+		for (int i = 0; i < e->nsite_routes[nd->index]; i++, *nedges += 4)
+			bad += check_edges(f, n, e->site_routes[nd->index][i].prefix);
+	} else {
+		for (int v = 0; v < f->t.nvnets; v++)
+			for (int i = 0; e->vnet_gateway[v] == nd->index &&
+					i < f->t.vnets[v].nspace; i++, *nedges += 4)
+				bad += check_edges(f, n, f->t.vnets[v].space[i]);
+		for (int i = 0; i < e->gw[nd->index].n; i++, *nedges += 4)
+			bad += check_edges(f, n, e->gw[nd->index].routes[i].prefix);
+	}
+	for (int i = 0; i < f->p.nroutes; i++)
+		if (f->p.routes[i].node == n) {
+			bad += check_edges(f, n, f->p.routes[i].dst);
+			*nedges += 4;
+		}
+	return bad;
+}
+
+/* Every gateway and site namespace of a plan; returns the edges checked. */
+static int check_plan(const struct fixture *f)
+{
+	int bad = 0, nedges = 0, nnodes = 0;
+
+	for (int n = 0; n < f->p.nnodes; n++) {
+		if (f->p.nodes[n].kind != LN_GATEWAY && f->p.nodes[n].kind != LN_SITE)
+			continue;
+		bad += check_node(f, n, &nedges);
+		nnodes++;
+	}
+	assert_int_equal(bad, 0);
+	assert_true(nnodes > 0);
+	return nedges;
+}
+
+static struct fixture *load_file(const char *path)
+{
+	struct fixture *f;
+	char *buf;
+	size_t len;
+
+	assert_int_equal(topo_read(path, &buf, &len), 0);
+	f = load_named(path, buf, len);
+	free(buf);
+	return f;
+}
+
+static void test_differential_examples(void **state)
+{
+	glob_t g;
+
+	assert_int_equal(glob("examples/*.yaml", 0, NULL, &g), 0);
+	assert_true(g.gl_pathc >= 3);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		struct fixture *f = load_file(g.gl_pathv[i]);
+
+		assert_true(check_plan(f) > 0);
+		unload(f);
+	}
+	globfree(&g);
+}
+
+/*
+ * A generated topology of hubs with two address ranges and a transit
+ * spoke each; VPN and ExpressRoute gateways; sites whose ranges sit
+ * inside a hub's or a spoke's, a circuit member whose one range holds
+ * several hubs and other sites' ranges, VNet-to-VNet, forced tunnelling.
+ */
+#define GEN_HUBS 4
+
+static char *generated(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+
+	assert_non_null(o);
+	fprintf(o, "name: gen\nvnets:\n");
+	for (int i = 0; i < GEN_HUBS; i++)
+		fprintf(o, "  - {name: hub%d, addressSpace: [10.%d.0.0/16, 172.16.%d.0/20],\n"
+			   "     subnets: [{name: GatewaySubnet, addressPrefix: 10.%d.255.0/27}]}\n"
+			   "  - {name: spoke%d, addressSpace: [10.%d.0.0/16]}\n",
+			i, 16 * i, 16 * i, 16 * i, i, 16 * i + 1);
+	fprintf(o, "peerings:\n");
+	for (int i = 0; i < GEN_HUBS; i++)
+		fprintf(o, "  - {from: hub%d, to: spoke%d, allowGatewayTransit: true}\n"
+			   "  - {from: spoke%d, to: hub%d, useRemoteGateways: true}\n",
+			i, i, i, i);
+	fprintf(o, "gateways:\n");
+	for (int i = 0; i < GEN_HUBS; i++)
+		fprintf(o, "  - {name: gw%d, vnet: hub%d, type: %s%s}\n", i, i,
+			i % 2 ? "ExpressRoute" : "Vpn", i ? "" : ", defaultSite: s0");
+	fprintf(o, "sites:\n"
+		   "  - {name: big, addressSpace: [10.32.0.0/11]}\n"
+		   "  - {name: wide, addressSpace: [10.0.0.0/8, 0.0.0.0/5]}\n");
+	for (int i = 0; i < GEN_HUBS; i++)
+		fprintf(o, "  - {name: s%d, addressSpace: [10.%d.5.0/24, 10.%d.8.0/22, 172.16.%d.0/21, 192.168.%d.0/24],\n"
+			   "     hosts: [{name: h%d, ip: 192.168.%d.10}]}\n",
+			i, 16 * i, 16 * i + 1, 16 * i + 8, i, i, i);
+	fprintf(o, "circuits: [{name: er1, sites: [big");
+	for (int i = 1; i < GEN_HUBS; i += 2)
+		fprintf(o, ", s%d", i);
+	fprintf(o, "]}]\nconnections:\n");
+	for (int i = 0; i < GEN_HUBS; i++) {
+		if (i % 2) {
+			fprintf(o, "  - {name: c%d, gateway: gw%d, circuit: er1}\n", i, i);
+			continue;
+		}
+		fprintf(o, "  - {name: c%d, gateway: gw%d, site: s%d}\n"
+			   "  - {name: w%d, gateway: gw%d, site: wide}\n", i, i, i, i, i);
+		if (i + 2 < GEN_HUBS)
+			fprintf(o, "  - {name: v%d, gateway: gw%d, peerGateway: gw%d}\n",
+				i, i, i + 2);
+	}
+	assert_int_equal(fclose(o), 0);
+	return buf;
+}
+
+static void test_differential_generated(void **state)
+{
+	char *yaml = generated();
+	struct fixture *f = load(yaml);
+	int nested = 0;
+
+	/* The topology has what it claims: learned prefixes inside a VNet range. */
+	for (int g = 0; g < f->t.ngateways; g++)
+		for (int i = 0; i < f->e.gw[g].n; i++) {
+			struct learned_route tmp;
+			struct prefix px = f->e.gw[g].routes[i].prefix;
+
+			nested += engine_gateway_route(&f->e, g, px, &tmp)->via == VIA_VNET;
+		}
+	assert_true(nested >= GEN_HUBS);
+	assert_true(check_plan(f) > 500);
+	unload(f);
+	free(yaml);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +751,11 @@ int main(void)
 		cmocka_unit_test(test_links_unique_and_marked),
 		cmocka_unit_test(test_kernel_names),
 		cmocka_unit_test(test_nft_ruleset),
+		cmocka_unit_test(test_nft_icmp_deny),
+		cmocka_unit_test(test_gateway_ranges),
+		cmocka_unit_test(test_gateway_default_site),
+		cmocka_unit_test(test_differential_examples),
+		cmocka_unit_test(test_differential_generated),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
