@@ -36,6 +36,7 @@ static bool same_nodes(const struct lab_plan *p)
 int cmd_apply(int argc, char **argv)
 {
 	struct session s = { 0 };
+	struct state_lock l;
 	struct lab_plan p;
 	int rc = session_open(&s, &apply_verb, argc, argv);
 
@@ -45,7 +46,12 @@ int cmd_apply(int argc, char **argv)
 		session_close(&s);
 		return rc == SESSION_READY ? EXIT_OK : rc;
 	}
+	if (state_lock(&l, s.topo.name, "apply")) {
+		session_close(&s);
+		return EXIT_FAIL;
+	}
 	if (lab_plan_build(&p, &s.eng)) {
+		state_unlock(&l);
 		session_close(&s);
 		return EXIT_FAIL;
 	}
@@ -59,6 +65,7 @@ int cmd_apply(int argc, char **argv)
 		printf("xvnet: %s: fabric routes applied\n", p.lab);
 	}
 	lab_plan_free(&p);
+	state_unlock(&l);
 	session_close(&s);
 	return rc;
 }

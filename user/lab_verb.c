@@ -63,22 +63,29 @@ static int from_file(const char *file, char out[LAB_NAME_LEN])
 	return EXIT_OK;
 }
 
+int lab_name_check(const char *lab)
+{
+	if (valid_lab_name(lab))
+		return EXIT_OK;
+	fprintf(stderr, "xvnet: invalid lab name '%.*s'; a lab name is a lowercase letter then up to 11 lowercase letters, digits or '-'\n",
+		LAB_NAME_LEN * 4, lab);
+	return EXIT_USAGE;
+}
+
 int lab_select(const char *lab, const char *file, char out[LAB_NAME_LEN])
 {
 	char **labs;
 	int n = 0;
 
 	if (lab) {
-		if (strlen(lab) >= LAB_NAME_LEN || strchr(lab, '/') || strchr(lab, '.')) {
-			fprintf(stderr, "xvnet: bad lab name '%s'\n", lab);
+		if (lab_name_check(lab))
 			return EXIT_USAGE;
-		}
 		snprintf(out, LAB_NAME_LEN, "%s", lab);
 		return EXIT_OK;
 	}
 	if (file)
 		return from_file(file, out);
-	labs = state_labs();
+	labs = state_labs(false);
 	while (labs && labs[n])
 		n++;
 	if (n == 1)

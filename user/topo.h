@@ -8,6 +8,7 @@
 #ifndef XVNET_TOPO_H
 #define XVNET_TOPO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "model.h"
@@ -32,6 +33,12 @@ int topo_parse(const char *name, const char *buf, size_t len,
 
 /* The whole of path ("-" for stdin) in *buf (malloc'd); -1 with errno set. */
 int topo_read(const char *path, char **buf, size_t *len);
+
+/*
+ * Is s a valid lab name (the topology's `name:`)? It prefixes kernel
+ * object names and names directories: checked wherever a lab is named.
+ */
+bool valid_lab_name(const char *s);
 
 /* topo_read(), then topo_parse(). */
 int topo_load(const char *path, struct topology *t, struct diags *d);
