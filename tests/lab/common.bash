@@ -29,6 +29,7 @@ leftovers() {
 	ip -d link show | grep -F "alias xvnet:$1:" || true
 	[ ! -e "/sys/fs/bpf/xvnet/$1" ] || echo "pin dir /sys/fs/bpf/xvnet/$1"
 	[ ! -e "/run/xvnet/$1" ] || echo "state /run/xvnet/$1"
+	[ ! -e "/run/xvnet/$1.lock" ] || echo "lock /run/xvnet/$1.lock"
 }
 
 # Count every UDP probe a node's stack receives, keyed by (source, dest),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # A lab's life: refused before anything exists, up, refused twice, routes
-# swapped in place, down without a trace, and recovered after a SIGKILL.
+# swapped in place, down without a trace (and down again refused), and
+# recovered after a SIGKILL.
 load common
 
 setup() {
@@ -42,7 +43,11 @@ foreign_labs() {
 	[ -d "/sys/fs/bpf/xvnet/$LAB" ]
 	xv destroy --lab "$LAB"
 	[ -z "$(leftovers "$LAB")" ]
-	xv destroy --lab "$LAB"
+	# Down again: nothing to do, and said so (a typo must not look done).
+	run xv destroy --lab "$LAB"
+	[ "$status" -eq 1 ]
+	[[ $output == *"no lab '$LAB'"* ]]
+	[[ $output != *destroyed* ]]
 	[ -z "$(leftovers "$LAB")" ]
 }
 
