@@ -277,7 +277,7 @@ static int bring_up(struct run *r, const struct engine *e, const char *file)
 
 static void run_close(struct run *r)
 {
-	for (int i = 0; i < r->p->nnodes; i++) {
+	for (int i = 0; r->nsfd && r->nl && i < r->p->nnodes; i++) {
 		if (r->nsfd[i] >= 0)
 			close(r->nsfd[i]);
 		rtnl_close(&r->nl[i]);
@@ -297,8 +297,7 @@ static bool interrupted(void)
 					 sigismember(&pending, SIGHUP));
 }
 
-int lab_deploy(const struct lab_plan *p, const struct engine *e,
-	       const char *file)
+static int deploy(const struct lab_plan *p, const struct engine *e, const char *file)
 {
 	struct run r = {
 		.p = p,
@@ -314,18 +313,6 @@ int lab_deploy(const struct lab_plan *p, const struct engine *e,
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGHUP);
 	sigprocmask(SIG_BLOCK, &stop, &old);
-	/* Where the pins go is verified before anything is created. */
-	err = mount_bpffs();
-	if (err)
-		fail(p->lab, "mounting", BPFFS, err);
-	else
-		err = fabric_pin_root(true);
-	if (err) {
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		run_close(&r);
-		return err;
-	}
-	err = -ENOMEM;
 	if (r.nsfd && r.nl && r.ifindex) {
 		memset(r.nsfd, 0xff, p->nnodes * sizeof(int));
 		err = fabric_pin_dir(p->lab, r.pin_dir, sizeof(r.pin_dir));
@@ -342,6 +329,18 @@ int lab_deploy(const struct lab_plan *p, const struct engine *e,
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return err;
+}
+
+/* Where the pins go is verified before anything is created. */
+int lab_deploy(const struct lab_plan *p, const struct engine *e,
+	       const char *file)
+{
+	int err = mount_bpffs();
+
+	if (err)
+		return fail(p->lab, "mounting", BPFFS, err);
+	err = fabric_pin_root(true);
+	return err ? err : deploy(p, e, file);
 }
 
 /*

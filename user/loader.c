@@ -503,24 +503,14 @@ static void detach_all(int dir)
  */
 int fabric_unload(const char *pin_dir)
 {
-	int dir = pin_dir_open(pin_dir, false), err = 0;
-	char **names;
+	int dir = pin_dir_open(pin_dir, false), err;
 
 	if (dir == -ENOENT)
 		return 0;
 	if (dir < 0)
 		return dir;
 	detach_all(dir);
-	names = dir_names_at(dir, "");
-	for (char **n = names; n && *n; n++) {
-		if (is_pin(dir, *n)) {
-			err = safedir_remove(dir, pin_dir, *n, S_IFREG) ?: err;
-		} else {
-			safedir_foreign(dir, pin_dir, *n);
-			err = -EPERM;
-		}
-	}
-	names_free(names);
+	err = safedir_clear(dir, pin_dir, is_pin);
 	close(dir);
 	return safedir_remove(pin_root(false), FABRIC_PIN_ROOT, pin_dir_name(pin_dir),
 			      S_IFDIR) ?: err;

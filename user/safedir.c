@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "netns.h"
 #include "safedir.h"
 
 static const char *type_name(mode_t type)
@@ -134,4 +135,21 @@ int safedir_remove(int dirfd, const char *path, const char *name, mode_t type)
 	}
 	fprintf(stderr, "xvnet: cannot remove %s/%s: %s\n", path, name, strerror(errno));
 	return -errno;
+}
+
+int safedir_clear(int dirfd, const char *path, bool (*ours)(int dirfd, const char *name))
+{
+	char **names = dir_names_at(dirfd, "");
+	int err = names ? 0 : -ENOMEM;
+
+	for (char **n = names; n && *n; n++) {
+		if (ours(dirfd, *n)) {
+			err = safedir_remove(dirfd, path, *n, S_IFREG) ?: err;
+		} else {
+			safedir_foreign(dirfd, path, *n);
+			err = -EPERM;
+		}
+	}
+	names_free(names);
+	return err;
 }

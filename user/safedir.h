@@ -33,6 +33,12 @@ int safedir_open_path(const char *path, bool create);
  */
 int safedir_remove(int dirfd, const char *path, const char *name, mode_t type);
 
+/*
+ * Remove every entry of dirfd (in path) that ours() accepts, a file each;
+ * report every other one and leave it. 0, or -EPERM when one is left.
+ */
+int safedir_clear(int dirfd, const char *path, bool (*ours)(int dirfd, const char *name));
+
 /* Report dirfd's entry name (in path) as not xvnet's: left in place. */
 void safedir_foreign(int dirfd, const char *path, const char *name);
 

@@ -166,6 +166,13 @@ bool state_present(const char *lab)
 	return root >= 0 && valid_lab_name(lab) && safedir_type(root, lab);
 }
 
+/* What xvnet keeps in a lab's state directory. */
+static bool is_state_file(int dir, const char *name)
+{
+	return (!strcmp(name, STATE_FILE) || !strcmp(name, STATE_TMP)) &&
+	       safedir_type(dir, name) == S_IFREG;
+}
+
 static void lock_name(char *buf, size_t len, const char *lab)
 {
 	snprintf(buf, len, "%s" LOCK_SUFFIX, lab ? lab : "");
@@ -180,23 +187,11 @@ int state_remove(const char *lab)
 		return 0;
 	if (dir < 0 && dir != -ENOENT)
 		return dir;
+	err = 0;
 	if (dir >= 0) {
-		char **names = dir_names_at(dir, "");
-
-		err = 0;
-		for (char **n = names; n && *n; n++) {
-			if (!strcmp(*n, STATE_FILE) || !strcmp(*n, STATE_TMP)) {
-				err = safedir_remove(dir, path, *n, S_IFREG) ?: err;
-			} else {
-				safedir_foreign(dir, path, *n);
-				err = -EPERM;
-			}
-		}
-		names_free(names);
+		err = safedir_clear(dir, path, is_state_file);
 		close(dir);
 		err = safedir_remove(root, STATE_ROOT, lab, S_IFDIR) ?: err;
-	} else {
-		err = 0;
 	}
 	lock_name(lock, sizeof(lock), lab);
 	return safedir_remove(root, STATE_ROOT, lock, S_IFREG) ?: err;

@@ -13,13 +13,6 @@ teardown() {
 	xv destroy --lab "$LAB" >/dev/null 2>&1 || true
 }
 
-# Other labs on this machine (a demo, a user's): never ours to remove.
-foreign_labs() {
-	{ ls /run/xvnet /sys/fs/bpf/xvnet 2>/dev/null | grep -v -e ':$' -e '^$'
-	  ip netns list | sed -n 's/^xv-\([a-z0-9-]*\)\..*/\1/p'; } |
-		sort -u | grep -vx "$LAB" || true
-}
-
 @test "lifecycle: a bad topology is refused before anything is created" {
 	bad=$(renamed "$HS" "$LAB" 's/nextHopIpAddress: 10.0.1.4}/nextHopIpAddress: 10.0.1.400}/')
 	run xv deploy -t "$bad"
@@ -91,11 +84,7 @@ foreign_labs() {
 		wait "$pid" || true
 		[ -n "$(leftovers "$LAB")" ]	# half-way indeed
 		[ "$lost_state" = no ] || rm -rf "/run/xvnet/$LAB"
-		if [ -z "$(foreign_labs)" ]; then
-			xv cleanup
-		else	# never remove a lab this test does not own
-			xv destroy --lab "$LAB"
-		fi
+		clean_up	# never removes a lab this test does not own
 		[ -z "$(leftovers "$LAB")" ]
 	done
 }

@@ -12,18 +12,6 @@ teardown() {
 	xv destroy --lab "$LAB" >/dev/null 2>&1 || true
 }
 
-# Other labs on this machine (a demo, a user's): never ours to remove.
-foreign_labs() {
-	{ ls /run/xvnet /sys/fs/bpf/xvnet 2>/dev/null | grep -v -e ':$' -e '^$' | sed 's/\.lock$//'
-	  ip netns list | sed -n 's/^xv-\([a-z0-9-]*\)\..*/\1/p'; } |
-		sort -u | grep -vx "$LAB" || true
-}
-
-# cleanup, unless another lab is up: then only ours.
-clean() {
-	if [ -z "$(foreign_labs)" ]; then xv cleanup; else xv destroy --lab "$LAB"; fi
-}
-
 @test "race: two deploys of one lab at once leave exactly one lab, up and working" {
 	for try in 1 2 3 4 5; do
 		"$XVNET" deploy -t "$FILE" >"$BATS_TEST_TMPDIR/a" 2>&1 3>&- &
@@ -65,7 +53,7 @@ clean() {
 		kill -9 "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 		echo "killed after $ms ms: $(leftovers "$LAB" | wc -l) objects left"
-		clean
+		clean_up
 		[ -z "$(leftovers "$LAB")" ]
 	done
 }
