@@ -40,11 +40,14 @@ int cmd_apply(int argc, char **argv)
 	struct lab_plan p;
 	int rc = session_open(&s, &apply_verb, argc, argv);
 
+	/* Not ready: --help was printed (EXIT_OK), or bad usage or input. */
 	if (rc == SESSION_READY)
 		rc = lab_need_root("apply");
+	else if (rc == EXIT_OK)
+		return EXIT_OK;
 	if (rc != EXIT_OK) {
 		session_close(&s);
-		return rc == SESSION_READY ? EXIT_OK : rc;
+		return rc;
 	}
 	if (state_lock(&l, s.topo.name, "apply")) {
 		session_close(&s);

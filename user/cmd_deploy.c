@@ -18,8 +18,8 @@ static const struct verb deploy_verb = {
 	.help = "Validate the topology (nothing is created when it is invalid: exit 2),\n"
 		"then create the lab: a namespace per VM, firewall NVA, gateway, site and\n"
 		"circuit, the Internet edge and the XDP fabric; print what runs. Refuses a\n"
-		"lab that is already up (use xvnet apply, or xvnet destroy first). On any\n"
-		"failure everything created is removed again.\n",
+		"lab that is already up (use xvnet apply, or xvnet destroy first), or that\n"
+		"another xvnet is changing. On any failure everything created is removed again.\n",
 };
 
 int cmd_deploy(int argc, char **argv)
@@ -30,11 +30,14 @@ int cmd_deploy(int argc, char **argv)
 	char file[PATH_MAX];
 	int rc = session_open(&s, &deploy_verb, argc, argv);
 
+	/* Not ready: --help was printed (EXIT_OK), or bad usage or input. */
 	if (rc == SESSION_READY)
 		rc = lab_need_root("deploy");
+	else if (rc == EXIT_OK)
+		return EXIT_OK;
 	if (rc != EXIT_OK) {
 		session_close(&s);
-		return rc == SESSION_READY ? EXIT_OK : rc;
+		return rc;
 	}
 	/* Checked and created under the lab's lock: one deploy wins, the other never starts. */
 	if (state_lock(&l, s.topo.name, "deploy")) {

@@ -33,6 +33,8 @@ int lab_args_parse(int argc, char **argv, const char *usage,
 	optind = 0;
 	while ((c = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
 		if (c == 'l') {
+			if (lab_name_check(optarg))
+				return EXIT_USAGE;
 			a->lab = optarg;
 		} else if (c == 't') {
 			a->file = optarg;
@@ -77,9 +79,7 @@ int lab_select(const char *lab, const char *file, char out[LAB_NAME_LEN])
 	char **labs;
 	int n = 0;
 
-	if (lab) {
-		if (lab_name_check(lab))
-			return EXIT_USAGE;
+	if (lab) {	/* checked by lab_args_parse() */
 		snprintf(out, LAB_NAME_LEN, "%s", lab);
 		return EXIT_OK;
 	}
