@@ -240,11 +240,18 @@ char **state_labs(bool report)
 	return names;
 }
 
-/* Who holds the lock file fd: "pid N (xvnet VERB)", as its holder wrote it. */
+/*
+ * Who holds the lock file fd: "pid N (xvnet VERB)", as an exclusive holder
+ * wrote it; "another xvnet" for shared holders.
+ */
 static void holder(int fd, char *buf, size_t len)
 {
-	ssize_t n = pread(fd, buf, len - 1, 0);
+	ssize_t n = 0;
 
+	/* It writes just after it takes the lock: give it 100 ms. */
+	for (int i = 0; i < 100 && n <= 0; i++)
+		if ((n = pread(fd, buf, len - 1, 0)) <= 0)
+			usleep(1000);
 	buf[n > 0 ? n : 0] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	if (!*buf)
