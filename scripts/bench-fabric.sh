@@ -52,6 +52,7 @@ log() { echo "bench-fabric: $*" >&2; }
 P=xvb-$$
 SRC=$P-src FAB=$P-fab DST=$P-dst
 PIN=/sys/fs/bpf/$P
+FPIN=/sys/fs/bpf/xvnet/$P	# the fabric pins only where xvnet keeps pins
 WORK=$(mktemp -d /tmp/$P.XXXX)
 SAMPLES=$WORK/samples.jsonl
 XVNET=./xvnet
@@ -65,7 +66,7 @@ GEN=
 cleanup() {
 	trap - EXIT INT TERM
 	[ -n "$GEN" ] && kill -TERM "$GEN" 2>/dev/null && wait "$GEN"
-	[ -d "$PIN/fabric" ] && in_ns "$FAB" "$LOADER" unload "$PIN/fabric" >&2 || true
+	[ -d "$FPIN" ] && in_ns "$FAB" "$LOADER" unload "$FPIN" >&2 || true
 	for ns in "$SRC" "$FAB" "$DST"; do ip netns del "$ns" 2>/dev/null || true; done
 	rm -rf "$PIN" "$WORK"
 }
@@ -136,7 +137,7 @@ setup() {
 
 	log "fabric (compiler + loader)"
 	# libbpf and libxdp are chatty even when all goes well: keep it for failures.
-	in_ns "$FAB" "$LOADER" load "$WORK/topo.yaml" "$PIN/fabric" \
+	in_ns "$FAB" "$LOADER" load "$WORK/topo.yaml" "$FPIN" \
 		"vm10=o-vm10,$(mac "$SRC" vm10)" "vm500=o-vm500,$(mac "$SRC" vm500)" \
 		"vmgw=o-vmgw,$(mac "$SRC" vmgw)" "dst=o-dst,$(mac "$DST" dst)" \
 		"gw=o-gw,$(mac "$DST" gw)" 2>"$WORK/load.log" || { cat "$WORK/load.log" >&2; exit 1; }
@@ -242,7 +243,7 @@ test_sample() {
 # (the maps of the program in gens[0]).
 fabric_memory() {
 	local f prog ids=()
-	for f in "$PIN"/fabric/*; do
+	for f in "$FPIN"/*; do
 		[ "$(basename "$f")" = prog ] && continue
 		ids+=("$(bpftool map show pinned "$f" -j | jq .id)")
 	done

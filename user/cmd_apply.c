@@ -36,16 +36,25 @@ static bool same_nodes(const struct lab_plan *p)
 int cmd_apply(int argc, char **argv)
 {
 	struct session s = { 0 };
+	struct state_lock l;
 	struct lab_plan p;
 	int rc = session_open(&s, &apply_verb, argc, argv);
 
+	/* Not ready: --help was printed (EXIT_OK), or bad usage or input. */
 	if (rc == SESSION_READY)
 		rc = lab_need_root("apply");
+	else if (rc == EXIT_OK)
+		return EXIT_OK;
 	if (rc != EXIT_OK) {
 		session_close(&s);
-		return rc == SESSION_READY ? EXIT_OK : rc;
+		return rc;
+	}
+	if (state_lock(&l, s.topo.name, "apply")) {
+		session_close(&s);
+		return EXIT_FAIL;
 	}
 	if (lab_plan_build(&p, &s.eng)) {
+		state_unlock(&l);
 		session_close(&s);
 		return EXIT_FAIL;
 	}
@@ -59,6 +68,7 @@ int cmd_apply(int argc, char **argv)
 		printf("xvnet: %s: fabric routes applied\n", p.lab);
 	}
 	lab_plan_free(&p);
+	state_unlock(&l);
 	session_close(&s);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "deploy.h"
 #include "lab_verb.h"
+#include "state.h"
 #include "verb.h"
 
 static const struct verb deploy_verb = {
@@ -17,41 +18,49 @@ static const struct verb deploy_verb = {
 	.help = "Validate the topology (nothing is created when it is invalid: exit 2),\n"
 		"then create the lab: a namespace per VM, firewall NVA, gateway, site and\n"
 		"circuit, the Internet edge and the XDP fabric; print what runs. Refuses a\n"
-		"lab that is already up (use xvnet apply, or xvnet destroy first). On any\n"
-		"failure everything created is removed again.\n",
+		"lab that is already up (use xvnet apply, or xvnet destroy first), or that\n"
+		"another xvnet is changing. On any failure everything created is removed again.\n",
 };
 
 int cmd_deploy(int argc, char **argv)
 {
 	struct session s = { 0 };
+	struct state_lock l;
 	struct lab_plan p;
 	char file[PATH_MAX];
 	int rc = session_open(&s, &deploy_verb, argc, argv);
 
+	/* Not ready: --help was printed (EXIT_OK), or bad usage or input. */
 	if (rc == SESSION_READY)
 		rc = lab_need_root("deploy");
+	else if (rc == EXIT_OK)
+		return EXIT_OK;
 	if (rc != EXIT_OK) {
 		session_close(&s);
-		return rc == SESSION_READY ? EXIT_OK : rc;
+		return rc;
+	}
+	/* Checked and created under the lab's lock: one deploy wins, the other never starts. */
+	if (state_lock(&l, s.topo.name, "deploy")) {
+		session_close(&s);
+		return EXIT_FAIL;
 	}
 	if (lab_exists(s.topo.name)) {
 		fprintf(stderr, "xvnet: lab '%s' is already up: use 'xvnet apply -t %s' to change its routes, or 'xvnet destroy --lab %s'\n",
 			s.topo.name, s.o.topology, s.topo.name);
-		session_close(&s);
-		return EXIT_FAIL;
-	}
-	if (lab_plan_build(&p, &s.eng)) {
+		rc = EXIT_FAIL;
+	} else if (lab_plan_build(&p, &s.eng)) {
 		fprintf(stderr, "xvnet: %s: cannot plan the lab: %s\n", s.topo.name,
 			strerror(ENOMEM));
-		session_close(&s);
-		return EXIT_FAIL;
+		rc = EXIT_FAIL;
+	} else {
+		if (!realpath(s.o.topology, file))
+			snprintf(file, sizeof(file), "%s", s.o.topology);
+		rc = lab_deploy(&p, &s.eng, file) ? EXIT_FAIL : EXIT_OK;
+		if (rc == EXIT_OK)
+			rc = lab_inspect(p.lab, s.o.json);
+		lab_plan_free(&p);
 	}
-	if (!realpath(s.o.topology, file))
-		snprintf(file, sizeof(file), "%s", s.o.topology);
-	rc = lab_deploy(&p, &s.eng, file) ? EXIT_FAIL : EXIT_OK;
-	if (rc == EXIT_OK)
-		rc = lab_inspect(p.lab, s.o.json);
-	lab_plan_free(&p);
+	state_unlock(&l);
 	session_close(&s);
 	return rc;
 }

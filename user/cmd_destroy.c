@@ -13,16 +13,38 @@
 static const char destroy_usage[] =
 	"Usage: xvnet destroy [--lab NAME | -t FILE | --all]\n"
 	"Remove every namespace, veth, pin and the state of a lab (default: the only\n"
-	"one running). Idempotent. --all removes every lab and every orphan.\n";
+	"one running); a lab that is not there is an error (exit 1). --all removes\n"
+	"every lab and every orphan.\n";
 
 /* Down with nothing up is done already. */
 static bool labs_running(void)
 {
-	char **labs = state_labs();
+	char **labs = state_labs(false);
 	bool any = !labs || labs[0];
 
 	names_free(labs);
 	return any;
+}
+
+/* Under the lab's lock: a deploy or apply of it is not half-way. */
+static int destroy(const char *lab)
+{
+	struct state_lock l;
+	int err, rc = EXIT_FAIL;
+
+	if (state_lock(&l, lab, "destroy"))
+		return EXIT_FAIL;
+	if (!lab_exists(lab)) {
+		fprintf(stderr, "xvnet: no lab '%s'\n", lab);
+	} else if ((err = lab_destroy(lab))) {
+		fprintf(stderr, "xvnet: %s: not everything could be removed: %s\n", lab,
+			strerror(-err));
+	} else {
+		printf("xvnet: %s: destroyed\n", lab);
+		rc = EXIT_OK;
+	}
+	state_unlock(&l);
+	return rc;
 }
 
 int cmd_destroy(int argc, char **argv)
@@ -51,10 +73,7 @@ int cmd_destroy(int argc, char **argv)
 	rc = lab_select(a.lab, a.file, name);
 	if (rc)
 		return rc;
-	if (lab_destroy(name))
-		return EXIT_FAIL;
-	printf("xvnet: %s: destroyed\n", name);
-	return EXIT_OK;
+	return destroy(name);
 }
 
 int cmd_cleanup(int argc, char **argv)

@@ -18,6 +18,7 @@
 #include "netns.h"
 #include "rtnl.h"
 #include "state.h"
+#include "topo.h"
 
 #define BPFFS "/sys/fs/bpf"
 
@@ -184,13 +185,14 @@ static int load_firewalls(struct run *r)
 	return 0;
 }
 
+/* Mounted by us, bpffs is root's alone (by default it is 1777). */
 static int mount_bpffs(void)
 {
 	struct statfs st;
 
 	if (!statfs(BPFFS, &st) && st.f_type == BPF_FS_MAGIC)
 		return 0;
-	return mount("bpf", BPFFS, "bpf", 0, NULL) ? -errno : 0;
+	return mount("bpf", BPFFS, "bpf", 0, "mode=0700") ? -errno : 0;
 }
 
 /* The NIC inventory the fabric is compiled for; slot = array position. */
@@ -248,7 +250,7 @@ static int bring_up(struct run *r, const struct engine *e, const char *file)
 	const struct lab_plan *p = r->p;
 	int err;
 
-	err = state_write(p, file, "deploying", r->pin_dir);
+	err = state_write(p, file, "deploying");
 	if (err)
 		return fail(p->lab, "writing state in", STATE_ROOT, err);
 	for (int i = 0; !err && i < p->nnodes; i++)
@@ -266,18 +268,16 @@ static int bring_up(struct run *r, const struct engine *e, const char *file)
 		err = load_firewalls(r);
 	if (err)
 		return err;
-	err = mount_bpffs();
-	if (!err)
-		err = in_fabric(p, r->ifindex, e, r->pin_dir, fabric_load);
+	err = in_fabric(p, r->ifindex, e, r->pin_dir, fabric_load);
 	if (err)
 		return fail(p->lab, "loading the fabric in", r->pin_dir, err);
-	err = state_write(p, file, "up", r->pin_dir);
+	err = state_write(p, file, "up");
 	return err ? fail(p->lab, "writing state in", STATE_ROOT, err) : 0;
 }
 
 static void run_close(struct run *r)
 {
-	for (int i = 0; i < r->p->nnodes; i++) {
+	for (int i = 0; r->nsfd && r->nl && i < r->p->nnodes; i++) {
 		if (r->nsfd[i] >= 0)
 			close(r->nsfd[i]);
 		rtnl_close(&r->nl[i]);
@@ -297,8 +297,7 @@ static bool interrupted(void)
 					 sigismember(&pending, SIGHUP));
 }
 
-int lab_deploy(const struct lab_plan *p, const struct engine *e,
-	       const char *file)
+static int deploy(const struct lab_plan *p, const struct engine *e, const char *file)
 {
 	struct run r = {
 		.p = p,
@@ -332,6 +331,18 @@ int lab_deploy(const struct lab_plan *p, const struct engine *e,
 	return err;
 }
 
+/* Where the pins go is verified before anything is created. */
+int lab_deploy(const struct lab_plan *p, const struct engine *e,
+	       const char *file)
+{
+	int err = mount_bpffs();
+
+	if (err)
+		return fail(p->lab, "mounting", BPFFS, err);
+	err = fabric_pin_root(true);
+	return err ? err : deploy(p, e, file);
+}
+
 /*
  * The fabric's ifindexes, looked up again: apply runs in a new process.
  * The state then names file as the lab's topology.
@@ -363,7 +374,7 @@ int lab_apply(const struct lab_plan *p, const struct engine *e, const char *file
 		err = fabric_pin_dir(p->lab, pin_dir, sizeof(pin_dir));
 	if (!err)
 		err = in_fabric(p, ifindex, e, pin_dir, fabric_apply);
-	if (!err && (err = state_write(p, file, "up", pin_dir)))
+	if (!err && (err = state_write(p, file, "up")))
 		fail(p->lab, "writing state in", STATE_ROOT, err);
 	rtnl_close(&nl);
 	close(fd);
@@ -394,43 +405,49 @@ static void sweep_host_links(const char *prefix)
 	rtnl_close(&nl);
 }
 
-static void unload_fabric(const char *lab, const char *pin_dir)
+/* The pin directory is the lab's name's, never one read from a file. */
+static int unload_fabric(const char *lab)
 {
-	char netns[LAB_NETNS_LEN];
+	char netns[LAB_NETNS_LEN], pin_dir[256];
 	bool entered;
-	int fd;
+	int fd, err;
 
+	err = fabric_pin_dir(lab, pin_dir, sizeof(pin_dir));
+	if (err)
+		return err;
 	lab_netns_name(netns, lab, LN_FABRIC, NULL);
 	fd = netns_open(netns);
 	entered = fd >= 0 && !netns_enter(fd);
 	/* Without the fabric namespace there is nothing to detach: pins only. */
-	fabric_unload(pin_dir);
+	err = fabric_unload(pin_dir);
 	if (entered)
 		netns_home();
 	if (fd >= 0)
 		close(fd);
+	return err;
 }
 
 int lab_destroy(const char *lab)
 {
-	json_t *st = state_read(lab), *node;
-	char prefix[LAB_NETNS_LEN], pin_dir[256], alias[64];
-	const char *pd = json_string_value(json_object_get(st, "pinDir"));
+	char prefix[LAB_NETNS_LEN], alias[64];
+	json_t *st, *node;
 	char **names;
 	size_t i;
-	int err = 0;
+	int err;
 
-	if (fabric_pin_dir(lab, pin_dir, sizeof(pin_dir)))
-		return -ENAMETOOLONG;
-	unload_fabric(lab, pd ? pd : pin_dir);
+	if (!valid_lab_name(lab))
+		return -EINVAL;
+	err = unload_fabric(lab);
+	lab_netns_prefix(prefix, lab);
+	/* The state's namespaces: only names this lab's prefix makes. */
+	st = state_read(lab);
 	json_array_foreach(json_object_get(st, "nodes"), i, node) {
 		const char *ns = json_string_value(json_object_get(node, "netns"));
 
-		if (ns && !strncmp(ns, LAB_NETNS_PREFIX, strlen(LAB_NETNS_PREFIX)))
+		if (ns && !strncmp(ns, prefix, strlen(prefix)) && !strchr(ns, '/'))
 			err = netns_del(ns) ?: err;
 	}
 	json_decref(st);
-	lab_netns_prefix(prefix, lab);
 	names = dir_names(NETNS_RUN_DIR, prefix);
 	for (char **n = names; n && *n; n++)
 		err = netns_del(*n) ?: err;
@@ -440,13 +457,25 @@ int lab_destroy(const char *lab)
 	return state_remove(lab) ?: err;
 }
 
+/*
+ * Under the lock of every lab. Entries of the state and pin roots that are
+ * not a lab's are reported and left in place.
+ */
 int lab_cleanup(void)
 {
-	char **labs = state_labs(), **ns = dir_names(NETNS_RUN_DIR, LAB_NETNS_PREFIX);
-	char **pins = dir_names(FABRIC_PIN_ROOT, "");
-	char lab[LAB_NAME_LEN];
-	int err = 0;
+	char **labs, **ns, **pins, lab[LAB_NAME_LEN];
+	struct state_lock l;
+	int err;
 
+	err = state_lock(&l, NULL, "cleanup");
+	if (err)
+		return err;
+	labs = state_labs(true);
+	ns = dir_names(NETNS_RUN_DIR, LAB_NETNS_PREFIX);
+	pins = fabric_pinned_labs();
+	err = fabric_pin_root(false);
+	if (err == -ENOENT)
+		err = 0;
 	for (char **l = labs; l && *l; l++)
 		err = lab_destroy(*l) ?: err;
 	for (char **n = ns; n && *n; n++)
@@ -458,17 +487,16 @@ int lab_cleanup(void)
 	names_free(ns);
 	names_free(pins);
 	sweep_host_links(LAB_ALIAS_PREFIX);
+	state_unlock(&l);
 	return err;
 }
 
 bool lab_exists(const char *lab)
 {
 	char prefix[LAB_NETNS_LEN];
-	json_t *st = state_read(lab);
+	bool found = state_present(lab) || fabric_pinned(lab);
 	char **names;
-	bool found = st;
 
-	json_decref(st);
 	lab_netns_prefix(prefix, lab);
 	names = dir_names(NETNS_RUN_DIR, prefix);
 	found = found || (names && names[0]);

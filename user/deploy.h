@@ -13,7 +13,7 @@
 #include "engine.h"
 #include "lab.h"
 
-/* Is anything of lab there (state, namespaces)? */
+/* Is anything of lab there (state, namespaces, pins)? */
 bool lab_exists(const char *lab);
 
 /*

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "lab_verb.h"
 #include "state.h"
 
 enum { OPT_LAB = 256 };
@@ -54,6 +55,8 @@ static int parse(struct fabric_session *fs, const struct verb *v, int argc, char
 			fs->s.o.topology = optarg;
 			break;
 		case OPT_LAB:
+			if (lab_name_check(optarg))
+				return EXIT_USAGE;
 			*lab = optarg;
 			break;
 		case 'j':

@@ -33,6 +33,8 @@ int lab_args_parse(int argc, char **argv, const char *usage,
 	optind = 0;
 	while ((c = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
 		if (c == 'l') {
+			if (lab_name_check(optarg))
+				return EXIT_USAGE;
 			a->lab = optarg;
 		} else if (c == 't') {
 			a->file = optarg;
@@ -63,22 +65,27 @@ static int from_file(const char *file, char out[LAB_NAME_LEN])
 	return EXIT_OK;
 }
 
+int lab_name_check(const char *lab)
+{
+	if (valid_lab_name(lab))
+		return EXIT_OK;
+	fprintf(stderr, "xvnet: invalid lab name '%.*s'; a lab name is a lowercase letter then up to 11 lowercase letters, digits or '-'\n",
+		LAB_NAME_LEN * 4, lab);
+	return EXIT_USAGE;
+}
+
 int lab_select(const char *lab, const char *file, char out[LAB_NAME_LEN])
 {
 	char **labs;
 	int n = 0;
 
-	if (lab) {
-		if (strlen(lab) >= LAB_NAME_LEN || strchr(lab, '/') || strchr(lab, '.')) {
-			fprintf(stderr, "xvnet: bad lab name '%s'\n", lab);
-			return EXIT_USAGE;
-		}
+	if (lab) {	/* checked by lab_args_parse() */
 		snprintf(out, LAB_NAME_LEN, "%s", lab);
 		return EXIT_OK;
 	}
 	if (file)
 		return from_file(file, out);
-	labs = state_labs();
+	labs = state_labs(false);
 	while (labs && labs[n])
 		n++;
 	if (n == 1)

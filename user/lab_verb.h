@@ -28,6 +28,12 @@ int lab_args_parse(int argc, char **argv, const char *usage,
 		   const struct option *flag, struct lab_args *a);
 
 /*
+ * A lab name from the command line obeys the topology's rules for `name:`:
+ * EXIT_OK, or EXIT_USAGE with the reason printed.
+ */
+int lab_name_check(const char *lab);
+
+/*
  * The lab a verb acts on: lab (--lab) when given, else the name in file
  * (-t), else the only lab running. Prints why not and returns an exit code
  * (EXIT_USAGE, EXIT_FAIL), or EXIT_OK with out filled.

@@ -5,13 +5,14 @@
  */
 #include "loader.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <linux/if_link.h>
+#include <linux/magic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -19,7 +20,10 @@
 #include <xdp/libxdp.h>
 
 #include "fabric.skel.h"
+#include "netns.h"
 #include "nic_pass.skel.h"
+#include "safedir.h"
+#include "topo.h"
 
 /*
  * The maps every generation shares, pinned under their own names in the pin
@@ -43,9 +47,83 @@ int fabric_pin_dir(const char *lab, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-static int pin_path(char *buf, size_t len, const char *dir, const char *name)
+/* What xvnet pins in a pin directory: bpffs objects (regular files) named so. */
+static bool is_pin(int dir, const char *name)
 {
-	int n = snprintf(buf, len, "%s/%s", dir, name);
+	for (int i = 0; i < NFIX; i++)
+		if (!strcmp(name, fix_names[i]))
+			return safedir_type(dir, name) == S_IFREG;
+	return !strcmp(name, "prog") && safedir_type(dir, name) == S_IFREG;
+}
+
+/*
+ * The pin root, verified once per process: a directory on bpffs, owned by
+ * root, mode 0700, not a link (docs/labs.md, "Security and concurrency").
+ */
+static int pin_root(bool create)
+{
+	static int root = -ENOENT;
+	struct statfs fs;
+	int fd;
+
+	if (root != -ENOENT)
+		return root;
+	fd = safedir_open_path(FABRIC_PIN_ROOT, create);
+	if (fd >= 0 && (fstatfs(fd, &fs) || fs.f_type != BPF_FS_MAGIC)) {
+		fprintf(stderr, "xvnet: %s is not on a BPF file system (bpffs)\n",
+			FABRIC_PIN_ROOT);
+		close(fd);
+		fd = -ENOTDIR;
+	}
+	root = fd;
+	return fd;
+}
+
+bool fabric_pinned(const char *lab)
+{
+	int root = pin_root(false);
+
+	return root >= 0 && valid_lab_name(lab) && safedir_type(root, lab);
+}
+
+int fabric_pin_root(bool create)
+{
+	int fd = pin_root(create);
+
+	return fd < 0 ? fd : 0;
+}
+
+/* The NAME of pin_dir, FABRIC_PIN_ROOT/NAME; NULL when it is not one. */
+static const char *pin_dir_name(const char *pin_dir)
+{
+	size_t n = strlen(FABRIC_PIN_ROOT);
+	const char *name = pin_dir + n + 1;
+
+	if (strncmp(pin_dir, FABRIC_PIN_ROOT "/", n + 1) || !*name || strchr(name, '/') ||
+	    !strcmp(name, ".") || !strcmp(name, "..")) {
+		fprintf(stderr, "xvnet: %s is not a pin directory (%s/NAME)\n", pin_dir,
+			FABRIC_PIN_ROOT);
+		return NULL;
+	}
+	return name;
+}
+
+/* pin_dir opened under the verified root and verified itself; -ENOENT quietly. */
+static int pin_dir_open(const char *pin_dir, bool create)
+{
+	const char *name = pin_dir_name(pin_dir);
+	int root;
+
+	if (!name)
+		return -EINVAL;
+	root = pin_root(create);
+	return root < 0 ? root : safedir_open(root, pin_dir, name, create);
+}
+
+/* A path to name in the directory dir that cannot leave it: bpf() takes paths. */
+static int pin_path(char *buf, size_t len, int dir, const char *name)
+{
+	int n = snprintf(buf, len, "/proc/self/fd/%d/%s", dir, name);
 
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
@@ -57,19 +135,21 @@ static void close_fds(struct fabric_fds *f)
 			close(f->fix[i]);
 }
 
-static int open_pinned(const char *dir, const char *name)
+static int open_pinned(int dir, const char *name)
 {
 	char path[256];
 	int fd;
 
 	if (pin_path(path, sizeof(path), dir, name))
 		return -ENAMETOOLONG;
+	if (!is_pin(dir, name))
+		return -ENOENT;
 	fd = bpf_obj_get(path);
 	return fd < 0 ? -errno : fd;
 }
 
 /* Open what a swap needs; a failure leaves nothing open and says why (-errno). */
-static int open_fds(const char *dir, struct fabric_fds *f)
+static int open_fds(int dir, struct fabric_fds *f)
 {
 	int ret = 0;
 
@@ -242,10 +322,12 @@ changed:
 int fabric_apply(const struct topology *t, const struct engine *e,
 		 const struct fabric_nic *nics, int n, const char *pin_dir)
 {
+	int dir = pin_dir_open(pin_dir, false), ret;
 	struct fabric_fds f;
-	int ret;
 
-	ret = open_fds(pin_dir, &f);
+	ret = dir < 0 ? dir : open_fds(dir, &f);
+	if (dir >= 0)
+		close(dir);
 	if (ret) {
 		fprintf(stderr, "xvnet: fabric: %s: %s (is the fabric loaded?)\n",
 			pin_dir, strerror(-ret));
@@ -291,15 +373,12 @@ static int fill_inventory(struct fabric *skel, const struct fabric_nic *nics, in
 	return 0;
 }
 
-static int pin_all(struct fabric *skel, const char *dir)
+static int pin_all(struct fabric *skel, int dir)
 {
 	struct bpf_map *map;
 	char path[256];
 	int ret;
 
-	mkdir(FABRIC_PIN_ROOT, 0700);
-	if (mkdir(dir, 0700) && errno != EEXIST)
-		return -errno;
 	for (int i = 0; i < NFIX; i++) {
 		map = bpf_object__find_map_by_name(skel->obj, fix_names[i]);
 		ret = map ? pin_path(path, sizeof(path), dir, fix_names[i]) : -ENOENT;
@@ -350,18 +429,22 @@ static int attach_native(int prog_fd, int ifindex)
 int fabric_load(const struct topology *t, const struct engine *e,
 		const struct fabric_nic *nics, int n, const char *pin_dir)
 {
+	int dir = pin_dir_open(pin_dir, true), ret;
 	struct fabric_fds f;
 	struct fabric *skel;
-	char path[256];
-	int ret;
 
-	if (!pin_path(path, sizeof(path), pin_dir, "config") && !access(path, F_OK)) {
+	if (dir < 0)
+		return dir;
+	if (safedir_type(dir, "config")) {
 		fprintf(stderr, "xvnet: fabric: %s is already loaded\n", pin_dir);
+		close(dir);
 		return -EEXIST;
 	}
 	skel = fabric__open();
-	if (!skel)
+	if (!skel) {
+		close(dir);
 		return -errno;
+	}
 	/* The attached program and the shared maps; generations come next. */
 	ret = size_maps(skel, nics, n);
 	if (!ret)
@@ -371,12 +454,12 @@ int fabric_load(const struct topology *t, const struct engine *e,
 	if (!ret)
 		ret = fill_inventory(skel, nics, n);
 	if (!ret)
-		ret = pin_all(skel, pin_dir);
+		ret = pin_all(skel, dir);
 	if (ret) {
 		fprintf(stderr, "xvnet: fabric: cannot load: %s\n", strerror(-ret));
 		goto out;
 	}
-	ret = open_fds(pin_dir, &f);
+	ret = open_fds(dir, &f);
 	if (ret)
 		goto out;
 	ret = compile_and_write(t, e, nics, n, &f);
@@ -385,13 +468,14 @@ int fabric_load(const struct topology *t, const struct engine *e,
 		ret = attach_native(bpf_program__fd(skel->progs.xvnet_fabric), nics[i].ifindex);
 out:
 	fabric__destroy(skel);
+	close(dir);
 	if (ret)
 		fabric_unload(pin_dir);
 	return ret;
 }
 
 /* Detach the pinned program from every NIC it is still attached to. */
-static void detach_all(const char *dir)
+static void detach_all(int dir)
 {
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info), slot;
@@ -414,29 +498,41 @@ static void detach_all(const char *dir)
 }
 
 /*
- * Every pin in the directory is the fabric's: remove them all, so that
- * pins of an older layout go too.
+ * Remove the fabric's pins (is_pin) and the directory; anything else in it
+ * is reported and left, and so is the directory then.
  */
 int fabric_unload(const char *pin_dir)
 {
-	struct dirent *de;
-	char path[512];
-	DIR *d;
+	int dir = pin_dir_open(pin_dir, false), err;
 
-	d = opendir(pin_dir);
-	if (!d)
+	if (dir == -ENOENT)
 		return 0;
-	detach_all(pin_dir);
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.' &&
-		    snprintf(path, sizeof(path), "%s/%s", pin_dir, de->d_name) < (int)sizeof(path))
-			unlink(path);
-	closedir(d);
-	if (rmdir(pin_dir) && errno != ENOENT) {
-		fprintf(stderr, "xvnet: %s: %s\n", pin_dir, strerror(errno));
-		return -errno;
+	if (dir < 0)
+		return dir;
+	detach_all(dir);
+	err = safedir_clear(dir, pin_dir, is_pin);
+	close(dir);
+	return safedir_remove(pin_root(false), FABRIC_PIN_ROOT, pin_dir_name(pin_dir),
+			      S_IFDIR) ?: err;
+}
+
+char **fabric_pinned_labs(void)
+{
+	int root = pin_root(false);
+	char **names = root < 0 ? calloc(1, sizeof(char *)) : dir_names_at(root, "");
+	size_t k = 0;
+
+	for (char **n = names; n && *n; n++) {
+		if (valid_lab_name(*n)) {
+			names[k++] = *n;
+			continue;
+		}
+		safedir_foreign(root, FABRIC_PIN_ROOT, *n);
+		free(*n);
 	}
-	return 0;
+	if (names)
+		names[k] = NULL;
+	return names;
 }
 
 int fabric_attach_pass(int ifindex)
@@ -450,7 +546,7 @@ int fabric_attach_pass(int ifindex)
 }
 
 /* The current generation's NIC records and route hits, in one look. */
-static int current_maps(const char *dir, int *nics, int *hits)
+static int current_maps(int dir, int *nics, int *hits)
 {
 	__u32 key = 0, id, ids[16], len = sizeof(struct bpf_prog_info);
 	struct bpf_prog_info info = {
@@ -486,23 +582,28 @@ static int current_maps(const char *dir, int *nics, int *hits)
 
 int fabric_view_open(const char *pin_dir, struct fabric_view *v)
 {
+	int dir = pin_dir_open(pin_dir, false);
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
 
 	memset(v, 0xff, sizeof(*v));
+	if (dir < 0)
+		return dir;
 	v->ncpus = libbpf_num_possible_cpus();
-	v->stats = open_pinned(pin_dir, "stats");
-	v->config = open_pinned(pin_dir, "config");
-	v->events = open_pinned(pin_dir, "events");
+	v->stats = open_pinned(dir, "stats");
+	v->config = open_pinned(dir, "config");
+	v->events = open_pinned(dir, "events");
 	if (v->stats < 0 || v->config < 0 || v->events < 0 || v->ncpus <= 0 ||
 	    bpf_obj_get_info_by_fd(v->stats, &info, &len))
 		goto err;
 	v->nnics = info.max_entries - 1;
-	if (!current_maps(pin_dir, &v->nics, &v->hits)) {
+	if (!current_maps(dir, &v->nics, &v->hits)) {
 		v->nic_base = 0;
+		close(dir);
 		return 0;
 	}
 err:
+	close(dir);
 	fabric_view_close(v);
 	return -ENOENT;
 }

@@ -18,9 +18,24 @@
 #include "engine.h"
 #include "model.h"
 
-/* The pin directory of a lab: /sys/fs/bpf/xvnet/<lab>. */
+/*
+ * The pin directory of a lab: /sys/fs/bpf/xvnet/<lab>, derived from its
+ * name only. Every pin directory is FABRIC_PIN_ROOT/NAME, opened through
+ * the pin root, which is verified (made when create) before use: a
+ * directory on bpffs owned by root, mode 0700, not a link. 0 or -errno,
+ * with the reason printed.
+ */
 #define FABRIC_PIN_ROOT "/sys/fs/bpf/xvnet"
 int fabric_pin_dir(const char *lab, char *buf, size_t len);
+int fabric_pin_root(bool create);
+
+/*
+ * The names of the pin root's entries that are lab names (the labs with
+ * pins); every other entry is reported as not xvnet's. NULL: ENOMEM.
+ */
+char **fabric_pinned_labs(void);
+/* Is there a pin directory (or anything under that name) for lab? */
+bool fabric_pinned(const char *lab);
 
 /*
  * Load the fabric for nics[0..n) (slot = array position), fill generation 1
@@ -39,7 +54,11 @@ int fabric_load(const struct topology *t, const struct engine *e,
 int fabric_apply(const struct topology *t, const struct engine *e,
 		 const struct fabric_nic *nics, int n, const char *pin_dir);
 
-/* Detach from every NIC still present and remove the pins. Idempotent. */
+/*
+ * Detach from every NIC still present and remove the pins. Idempotent.
+ * Only the fabric's own pins are removed; anything else is reported and
+ * left in place, and so is the directory then (-EPERM).
+ */
 int fabric_unload(const char *pin_dir);
 
 /*

@@ -112,15 +112,18 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-char **dir_names(const char *dir, const char *prefix)
+char **dir_names_at(int dirfd, const char *prefix)
 {
-	DIR *d = opendir(dir);
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	char **names = calloc(1, sizeof(*names)), **tmp;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *de;
 	size_t n = 0;
 
+	if (!d && fd >= 0)
+		close(fd);
 	while (d && names && (de = readdir(d))) {
-		if (de->d_name[0] == '.' ||
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
 		    strncmp(de->d_name, prefix, strlen(prefix)))
 			continue;
 		tmp = realloc(names, (n + 2) * sizeof(*names));
@@ -134,8 +137,20 @@ char **dir_names(const char *dir, const char *prefix)
 	}
 	if (d)
 		closedir(d);
-	if (names)
+	if (names && n)
 		qsort(names, n, sizeof(*names), cmp_str);
+	return names;
+}
+
+char **dir_names(const char *dir, const char *prefix)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char **names;
+
+	if (fd < 0)
+		return calloc(1, sizeof(char *));
+	names = dir_names_at(fd, prefix);
+	close(fd);
 	return names;
 }
 

@@ -18,8 +18,12 @@ int netns_open(const char *name);
 /* Switch the calling thread to nsfd, or back to where the process began. */
 int netns_enter(int nsfd);
 int netns_home(void);
-/* Sorted names in dir starting with prefix (NULL-terminated; NULL: ENOMEM). */
+/*
+ * Sorted names in dir (or the directory fd dirfd) starting with prefix,
+ * but "." and ".." (NULL-terminated; NULL: ENOMEM).
+ */
 char **dir_names(const char *dir, const char *prefix);
+char **dir_names_at(int dirfd, const char *prefix);
 void names_free(char **names);
 
 /* In the current namespace: write a sysctl ("net/ipv4/ip_forward"). */

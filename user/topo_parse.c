@@ -380,7 +380,7 @@ static bool valid_name(const char *s)
 			 "0123456789_.-") == n;
 }
 
-static bool valid_lab_name(const char *s)
+bool valid_lab_name(const char *s)
 {
 	size_t n = strlen(s);
 

@@ -71,10 +71,10 @@ static inline void reap_stale_pins(void)
 	DIR *d = opendir(FABRIC_PIN_ROOT);
 	struct dirent *de;
 	char path[512];
-	int pid, k;
+	unsigned int pid, k;
 
 	while (d && (de = readdir(d))) {
-		if (sscanf(de->d_name, "xvtest-%d-%d", &pid, &k) != 2 ||
+		if (sscanf(de->d_name, "xt%x-%x", &pid, &k) != 2 ||
 		    !kill(pid, 0) || errno != ESRCH)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", FABRIC_PIN_ROOT, de->d_name);
@@ -191,7 +191,8 @@ static inline int lab_up(struct lab *l, const char *name, const char *yaml)
 		ret = make_nic(l, k++, XV_NIC_INTERNET, -1);
 	if (ret)
 		return ret;
-	snprintf(l->pin, sizeof(l->pin), "%s/xvtest-%d-%d", FABRIC_PIN_ROOT, getpid(), labs++);
+	/* A lab name (stats --lab takes it): pid_max < 2^22, 6 hex digits. */
+	snprintf(l->pin, sizeof(l->pin), "%s/xt%x-%x", FABRIC_PIN_ROOT, getpid(), labs++);
 	ret = fabric_load(&l->t, &l->e, l->nics, l->n, l->pin);
 	if (ret) {
 		l->pin[0] = '\0';

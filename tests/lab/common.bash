@@ -29,6 +29,19 @@ leftovers() {
 	ip -d link show | grep -F "alias xvnet:$1:" || true
 	[ ! -e "/sys/fs/bpf/xvnet/$1" ] || echo "pin dir /sys/fs/bpf/xvnet/$1"
 	[ ! -e "/run/xvnet/$1" ] || echo "state /run/xvnet/$1"
+	[ ! -e "/run/xvnet/$1.lock" ] || echo "lock /run/xvnet/$1.lock"
+}
+
+# Other labs on this machine (a demo, a user's): never ours to remove.
+foreign_labs() {
+	{ ls /run/xvnet /sys/fs/bpf/xvnet 2>/dev/null | grep -v -e ':$' -e '^$' | sed 's/\.lock$//'
+	  ip netns list | sed -n 's/^xv-\([a-z0-9-]*\)\..*/\1/p'; } |
+		sort -u | grep -vx "$LAB" || true
+}
+
+# cleanup, unless another lab is up: then only ours ($LAB).
+clean_up() {
+	if [ -z "$(foreign_labs)" ]; then xv cleanup; else xv destroy --lab "$LAB"; fi
 }
 
 # Count every UDP probe a node's stack receives, keyed by (source, dest),
