@@ -104,8 +104,11 @@ int cmd_trace(int argc, char **argv)
 	if (rc != SESSION_READY)
 		goto out;
 	rc = EXIT_FAIL;
+	/* every way out frees the reader slot: a closed pipe ends the loop too */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	signal(SIGPIPE, SIG_IGN);
 	rb = ring_buffer__new(fs.v.events, on_event, &tr, NULL);
 	if (!rb)
 		err = -errno;

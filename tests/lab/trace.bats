@@ -5,16 +5,7 @@
 # by itself when its lab is destroyed.
 load common
 
-setup_file() {
-	LAB=$(lab_name tr)
-	FILE=$(renamed "$HS" "$LAB")
-	export LAB FILE
-	xv destroy --lab "$LAB" >/dev/null 2>&1 || true
-	xv deploy -t "$FILE" >"$BATS_FILE_TMPDIR/deploy.log" 2>&1 || {
-		cat "$BATS_FILE_TMPDIR/deploy.log" >&3
-		return 1
-	}
-}
+setup_file() { deploy_example tr "$HS"; }
 
 teardown_file() {
 	xv destroy --lab "$LAB" >/dev/null 2>&1 || true
