@@ -59,6 +59,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, XV_CFG__COUNT);
+	__uint(map_flags, BPF_F_MMAPABLE);	/* trace's reader slots */
 	__type(key, __u32);
 	__type(value, __u32);
 } config SEC(".maps");

@@ -190,11 +190,17 @@ struct xv_gw_bitmap {
  */
 #define XV_ROUTE_ID_GW		(1u << 31)
 
-/* The config array, one u32 per index so that writers never race on a shared word. */
+/*
+ * The config array, one u32 per index so that writers never race on a
+ * shared word. It is mmap-able: `xvnet trace` claims a reader slot with a
+ * compare-and-swap (docs/dataplane.md, "Trace").
+ */
+#define XV_TRACE_READERS	16
 enum xv_config {
 	XV_CFG_GEN,		/* number of the current generation (the loader's count) */
 	XV_CFG_TRACE,		/* nonzero: emit a struct xv_event per frame */
-	XV_CFG__COUNT
+	XV_CFG_READER,		/* XV_TRACE_READERS slots: pid of a running trace, 0: free */
+	XV_CFG__COUNT = XV_CFG_READER + XV_TRACE_READERS
 };
 
 #define XV_VERDICT_SLOTS 32

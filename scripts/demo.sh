@@ -9,15 +9,46 @@ XVNET=${XVNET:-$REPO/xvnet}
 FILE=$REPO/examples/hub-spoke.yaml
 LAB=$(sed -n 's/^name: *//p' "$FILE")
 TRACE=$(mktemp)
-LISTENERS=()
+STARTED=()	# pids of what the demo runs in the background
 
 xv() { "$XVNET" "$@"; }
 title() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '\033[2m$ xvnet %s\033[0m\n' "$*"; xv "$@"; }
 
+# background CMD...: run xvnet CMD in the background, the process itself
+# (not a subshell around it) so that its pid is the one to stop.
+background() {
+	"$XVNET" "$@" 3>&- &
+	STARTED+=($!)
+}
+
+# running PID...: how many of them still run.
+running() {
+	local p n=0
+	for p in "$@"; do
+		if kill -0 "$p" 2>/dev/null; then n=$((n + 1)); fi
+	done
+	echo "$n"
+}
+
+# Stop what the demo started, by pid: SIGTERM, then SIGKILL after 2 s.
+stop_background() {
+	local i
+	[ ${#STARTED[@]} -gt 0 ] || return 0
+	kill "${STARTED[@]}" 2>/dev/null || true
+	for i in $(seq 20); do
+		[ "$(running "${STARTED[@]}")" -gt 0 ] || break
+		sleep 0.1
+	done
+	kill -9 "${STARTED[@]}" 2>/dev/null || true
+	wait "${STARTED[@]}" 2>/dev/null || true
+	STARTED=()
+}
+
+# On every way out (the end, a failure, Ctrl-C): nothing left running, no lab.
 finish() {
-	[ ${#LISTENERS[@]} -eq 0 ] || kill "${LISTENERS[@]}" 2>/dev/null || true
-	[ -z "${TRACER:-}" ] || kill "$TRACER" 2>/dev/null || true
+	trap - INT TERM HUP
+	stop_background
 	xv destroy --lab "$LAB" >/dev/null 2>&1 || true
 	rm -f "$TRACE"
 }
@@ -28,6 +59,9 @@ if [ -e "/run/xvnet/$LAB" ]; then
 	exit 1
 fi
 trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
 
 title "Effective routes: a spoke forced through the firewall, the GatewaySubnet back through it"
 run routes -t "$FILE" spoke1/app
@@ -37,13 +71,12 @@ title "Up: scripts/lab.sh up $FILE"
 "$REPO/scripts/lab.sh" up "$FILE" 2>/dev/null
 
 # A TCP service on port 80 in every host, and the fabric's trace recording.
+# (xvnet exec becomes the command: the pid is ncat's.)
 for node in app1 app2 dc1 internet; do
-	xv exec --lab "$LAB" "$node" -- ncat -l -k 80 --sh-exec "echo hello from $node" \
-		>/dev/null 2>&1 &
-	LISTENERS+=($!)
+	background exec --lab "$LAB" "$node" -- ncat -l -k 80 --sh-exec "echo hello from $node" \
+		>/dev/null 2>&1
 done
-xv trace -t "$FILE" >"$TRACE" 2>/dev/null &
-TRACER=$!
+background trace -t "$FILE" >"$TRACE" 2>/dev/null
 sleep 0.5
 
 # flow SRC DST_NAME DST_IP [NODE]: predict, exchange, show what the fabric
@@ -79,8 +112,13 @@ title "The firewall NVA: counters per rule, denied flows (xvnet inspect)"
 run inspect --lab "$LAB"
 
 title "Down: scripts/lab.sh down $FILE"
+# the listeners and the trace first: they would keep the namespaces alive
+stopped=("${STARTED[@]}")
+stop_background
 "$REPO/scripts/lab.sh" down "$FILE"
 left=$(ip netns list | grep -c "^xv-$LAB\." || true)
+running=$(running "${stopped[@]}")
 echo "namespaces left: $left; state: $([ -e "/run/xvnet/$LAB" ] && echo present || echo gone);" \
-	"pins: $([ -e "/sys/fs/bpf/xvnet/$LAB" ] && echo present || echo gone)"
-[ "$left" -eq 0 ]
+	"pins: $([ -e "/sys/fs/bpf/xvnet/$LAB" ] && echo present || echo gone);" \
+	"demo processes left: $running"
+[ "$left" -eq 0 ] && [ "$running" -eq 0 ]

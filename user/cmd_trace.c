@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xvnet trace: stream the fabric's per-frame decisions from its ring
- * buffer. The fabric emits them only while the trace switch is on, so
- * tracing costs nothing the rest of the time.
+ * buffer. The fabric emits them only while a trace runs (fabric_cli.h
+ * counts the readers), so tracing costs nothing the rest of the time. It
+ * names routes for the generation that handled each frame and ends when
+ * its lab is destroyed.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -21,12 +23,13 @@ static const struct verb trace_verb = {
 	.synopsis = "[-t FILE] [--lab NAME] [-j] [-c N]",
 	.help = "Print every frame the fabric of a running lab handles, as it happens:\n"
 		"addresses, protocol, the NIC it came from, the effective route it took\n"
-		"and where it went, or why it was dropped. Stops on Ctrl-C.\n\n"
+		"and where it went, or why it was dropped. Stops on Ctrl-C, or when the\n"
+		"lab is destroyed. Several traces of a lab may run at once.\n\n"
 		"  -c, --count N        stop after N frames\n",
 };
 
 struct tracer {
-	const struct fabric_session *fs;
+	struct fabric_session *fs;
 	long seen;
 };
 
@@ -61,7 +64,10 @@ static int on_event(void *ctx, void *data, size_t len)
 	/* One poll may bring more frames than -c still wants. */
 	if (len < sizeof(*ev) || (tr->fs->count && tr->seen >= tr->fs->count))
 		return 0;
-	route_name = fabric_route_name(tr->fs, ev->route_id, ev->dst, route, sizeof(route));
+	if (fabric_follow(tr->fs, ev->gen))
+		route_name = fabric_route_name(tr->fs, ev->route_id, ev->dst, route, sizeof(route));
+	else	/* a frame of an older generation, still in flight */
+		route_name = fabric_route_name(NULL, ev->route_id, ev->dst, route, sizeof(route));
 	print_start(tr->fs->json);
 	print_string(PRINT_ANY, "src", "%s", ipv4_str(ntohl(ev->src), src));
 	print_string(PRINT_ANY, "dst", " > %s", ipv4_str(ntohl(ev->dst), dst));
@@ -98,16 +104,30 @@ int cmd_trace(int argc, char **argv)
 	if (rc != SESSION_READY)
 		goto out;
 	rc = EXIT_FAIL;
-	rb = ring_buffer__new(fs.v.events, on_event, &tr, NULL);
-	if (!rb || fabric_set_trace(&fs.v, true)) {
-		perror("xvnet trace");
-		goto out;
-	}
+	/* every way out frees the reader slot: a closed pipe ends the loop too */
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	while (!stop && (err = ring_buffer__poll(rb, 200)) >= 0)
-		;
-	fabric_set_trace(&fs.v, false);
+	signal(SIGHUP, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	rb = ring_buffer__new(fs.v.events, on_event, &tr, NULL);
+	if (!rb)
+		err = -errno;
+	else
+		err = fabric_trace_join(&fs);
+	if (err) {
+		fprintf(stderr, "xvnet trace: cannot trace lab %s: %s\n", fs.lab,
+			err == -EBUSY ? "too many traces running" :
+			err == -EPROTO ? "deployed by an older xvnet (destroy and deploy it)" :
+			strerror(-err));
+		goto out;
+	}
+	/* a lab destroyed sends nothing more: look for it after 200 ms of silence */
+	while (!stop && (err = ring_buffer__poll(rb, 200)) >= 0) {
+		if (!err && !fabric_lab_alive(&fs)) {
+			fprintf(stderr, "xvnet trace: lab %s was destroyed\n", fs.lab);
+			break;
+		}
+	}
 	rc = err < 0 && err != -EINTR ? EXIT_FAIL : EXIT_OK;
 out:
 	ring_buffer__free(rb);

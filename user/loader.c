@@ -658,10 +658,3 @@ int fabric_read_hits(const struct fabric_view *v, __u32 counter, __u64 *out)
 	}
 	return 0;
 }
-
-int fabric_set_trace(const struct fabric_view *v, bool on)
-{
-	__u32 key = XV_CFG_TRACE, val = on;
-
-	return bpf_map_update_elem(v->config, &key, &val, BPF_ANY) ? -errno : 0;
-}

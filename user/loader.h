@@ -89,6 +89,5 @@ int fabric_read_nic(const struct fabric_view *v, __u32 slot, struct xv_nic *out)
 int fabric_read_stats(const struct fabric_view *v, int slot, struct xv_nic_stats *out);
 /* Hit counter i (struct fabric_image: nown, nhits), summed over CPUs. */
 int fabric_read_hits(const struct fabric_view *v, __u32 counter, __u64 *out);
-int fabric_set_trace(const struct fabric_view *v, bool on);
 
 #endif

@@ -190,9 +190,8 @@ check_receivers() {
 	return $bad
 }
 
-# setup_file of an example lab: deploy FILE renamed to a lab of our own
-# (tag $1), with probes and listeners in every node. Exports LAB and FILE.
-up_example() {
+# Deploy FILE ($2) renamed to a lab of our own (tag $1). Exports LAB and FILE.
+deploy_example() {
 	LAB=$(lab_name "$1")
 	FILE=$(renamed "$2" "$LAB")
 	export LAB FILE
@@ -201,6 +200,12 @@ up_example() {
 		cat "$BATS_FILE_TMPDIR/deploy.log" >&3
 		return 1
 	}
+}
+
+# setup_file of an example lab: deploy_example, with probes and listeners
+# in every node.
+up_example() {
+	deploy_example "$@" || return 1
 	install_probes "$LAB"
 	start_listeners "$LAB"
 }
