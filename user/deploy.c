@@ -464,10 +464,10 @@ int lab_destroy(const char *lab)
 int lab_cleanup(void)
 {
 	char **labs, **ns, **pins, lab[LAB_NAME_LEN];
-	struct state_lock l;
+	struct state_lock lock;
 	int err;
 
-	err = state_lock(&l, NULL, "cleanup");
+	err = state_lock(&lock, NULL, "cleanup");
 	if (err)
 		return err;
 	labs = state_labs(true);
@@ -487,7 +487,7 @@ int lab_cleanup(void)
 	names_free(ns);
 	names_free(pins);
 	sweep_host_links(LAB_ALIAS_PREFIX);
-	state_unlock(&l);
+	state_unlock(&lock);
 	return err;
 }
 

@@ -30,7 +30,7 @@ static void escape(char *out, size_t cap, const char *s, size_t max)
 				    "\v" "v" "\f" "f" "\r" "r";
 	size_t o = 0, i;
 
-	for (i = 0; s[i] && i < max && o + 5 < cap; i++) {
+	for (i = 0; i < max && s[i] && o + 5 < cap; i++) {
 		unsigned char ch = (unsigned char)s[i];
 		const char *n = ch ? memchr(named, ch, sizeof(named) - 1) : NULL;
 

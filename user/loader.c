@@ -503,7 +503,7 @@ static void detach_all(int dir)
  */
 int fabric_unload(const char *pin_dir)
 {
-	int dir = pin_dir_open(pin_dir, false), err;
+	int dir = pin_dir_open(pin_dir, false), err, ret;
 
 	if (dir == -ENOENT)
 		return 0;
@@ -512,8 +512,9 @@ int fabric_unload(const char *pin_dir)
 	detach_all(dir);
 	err = safedir_clear(dir, pin_dir, is_pin);
 	close(dir);
-	return safedir_remove(pin_root(false), FABRIC_PIN_ROOT, pin_dir_name(pin_dir),
-			      S_IFDIR) ?: err;
+	ret = safedir_remove(pin_root(false), FABRIC_PIN_ROOT, pin_dir_name(pin_dir),
+			     S_IFDIR);
+	return ret ? ret : err;
 }
 
 char **fabric_pinned_labs(void)

@@ -37,10 +37,9 @@ mode_t safedir_type(int dirfd, const char *name)
 	return st.st_mode & S_IFMT;
 }
 
-static int refuse(const char *path, const char *why, long arg)
+static int refuse(const char *path, const char *why)
 {
-	fprintf(stderr, "xvnet: %s is not xvnet's: ", path);
-	fprintf(stderr, why, arg);
+	fprintf(stderr, "xvnet: %s is not xvnet's: %s", path, why);
 	fprintf(stderr, "; refusing to use it (it must be a directory owned by root, mode 0700)\n");
 	return -EPERM;
 }
@@ -49,15 +48,20 @@ static int refuse(const char *path, const char *why, long arg)
 static int check_owner(int fd, const char *path)
 {
 	struct stat st;
+	char why[64];
 
 	if (fstat(fd, &st))
 		return -errno;
 	if (!S_ISDIR(st.st_mode))
-		return refuse(path, "%s", (long)"not a directory");
-	if (st.st_uid != 0)
-		return refuse(path, "owned by uid %ld", (long)st.st_uid);
-	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return refuse(path, "mode %04lo", (long)(st.st_mode & 07777));
+		return refuse(path, "not a directory");
+	if (st.st_uid != 0) {
+		snprintf(why, sizeof(why), "owned by uid %ld", (long)st.st_uid);
+		return refuse(path, why);
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(why, sizeof(why), "mode %04lo", (unsigned long)(st.st_mode & 07777));
+		return refuse(path, why);
+	}
 	if ((st.st_mode & 07777) != 0700 && fchmod(fd, 0700))
 		return -errno;
 	return 0;

@@ -181,20 +181,21 @@ static void lock_name(char *buf, size_t len, const char *lab)
 int state_remove(const char *lab)
 {
 	char path[PATH_MAX], lock[PATH_MAX];
-	int dir = lab_dir(lab, false, path), root = state_root(false), err;
+	int dir = lab_dir(lab, false, path), root = state_root(false), err = 0, ret;
 
 	if (dir == -ENOENT && root < 0)
 		return 0;
 	if (dir < 0 && dir != -ENOENT)
 		return dir;
-	err = 0;
 	if (dir >= 0) {
 		err = safedir_clear(dir, path, is_state_file);
 		close(dir);
-		err = safedir_remove(root, STATE_ROOT, lab, S_IFDIR) ?: err;
+		ret = safedir_remove(root, STATE_ROOT, lab, S_IFDIR);
+		err = ret ? ret : err;
 	}
 	lock_name(lock, sizeof(lock), lab);
-	return safedir_remove(root, STATE_ROOT, lock, S_IFREG) ?: err;
+	ret = safedir_remove(root, STATE_ROOT, lock, S_IFREG);
+	return ret ? ret : err;
 }
 
 /* The lab an entry of the state root belongs to: its directory or its lock. */

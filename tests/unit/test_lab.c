@@ -723,7 +723,7 @@ static void test_differential_generated(void **state)
 {
 	char *yaml = generated();
 	struct fixture *f = load(yaml);
-	int nested = 0;
+	int nnested = 0;
 
 	/* The topology has what it claims: learned prefixes inside a VNet range. */
 	for (int g = 0; g < f->t.ngateways; g++)
@@ -731,9 +731,9 @@ static void test_differential_generated(void **state)
 			struct learned_route tmp;
 			struct prefix px = f->e.gw[g].routes[i].prefix;
 
-			nested += engine_gateway_route(&f->e, g, px, &tmp)->via == VIA_VNET;
+			nnested += engine_gateway_route(&f->e, g, px, &tmp)->via == VIA_VNET;
 		}
-	assert_true(nested >= GEN_HUBS);
+	assert_true(nnested >= GEN_HUBS);
 	assert_true(check_plan(f) > 500);
 	unload(f);
 	free(yaml);
