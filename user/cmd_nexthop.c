@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xvnet nexthop: Network Watcher's next hop for a destination, in the shape
- * of `az network watcher show-next-hop` (azure-routing.md §10.2).
+ * of `az network watcher show-next-hop` (docs/routing.md).
  */
 #include "cli.h"
 #include "print.h"
@@ -27,7 +27,7 @@ static const struct column nexthop_cols[] = {
 
 /*
  * Network Watcher names differ from effective routes' for local and
- * peering hops (azure-routing.md §1.3); A16: emit the current ones.
+ * peering hops (docs/routing.md); A16: emit the current ones.
  */
 static const char *watcher_type_name(enum next_hop_type t)
 {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xvnet routes: a subnet's effective routes, in the table and JSON shapes
- * of `az network nic show-effective-route-table` (azure-routing.md §10.1).
+ * of `az network nic show-effective-route-table` (docs/routing.md).
  */
 #include "cli.h"
 #include "print.h"

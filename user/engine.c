@@ -2,8 +2,8 @@
 /*
  * The route engine (engine.h): effective routes per subnet, what gateways
  * and sites learn, lookups and the hop-by-hop path. Rule ids (R2.1, ...)
- * and ambiguities (A4, ...) cite ../shared/spec/azure-routing.md; the
- * readings taken are listed in docs/routing.md.
+ * and readings (A4, ...) are those of docs/routing.md, which states each
+ * rule and lists the readings taken.
  */
 #define _GNU_SOURCE
 #include "engine.h"

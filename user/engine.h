@@ -2,7 +2,7 @@
 /*
  * The route engine: Azure's effective routes, next hop and hop-by-hop path,
  * computed from a validated topology. Pure: no I/O, no BPF, no printing.
- * Rules are ../shared/spec/azure-routing.md; rule ids (R2.7, ...) are cited
+ * Rules are stated in docs/routing.md; rule ids (R2.7, ...) are cited
  * where they are implemented.
  *
  * Gateway-learned routes can number tens of thousands and are the same for

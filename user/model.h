@@ -3,7 +3,7 @@
  * The topology in memory: plain structs, every cross reference resolved to
  * an index into the topology's arrays (-1 when absent). Built and validated
  * by topo_load() (topo.h); read-only for every layer after that.
- * Property names follow ../shared/spec/topology.md (Azure's own).
+ * Property names are Azure's own (docs/topology.md).
  */
 #ifndef XVNET_MODEL_H
 #define XVNET_MODEL_H
