@@ -64,7 +64,7 @@ deps:
 $(BIN): $(USER_OBJS)
 	$(CC) $(XCFLAGS) $(CFLAGS) $(LINK) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c
+$(BUILD)/%.bpf.o: bpf/%.bpf.c Makefile
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
@@ -72,8 +72,9 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
 
 # Skeletons are made first (order only); -MMD then records which of them,
-# and which headers, each object really includes.
-$(BUILD)/user/%.o: user/%.c | $(BPF_SKELS)
+# and which headers, each object really includes. An object built by an older
+# Makefile has no such record: a Makefile change rebuilds every object.
+$(BUILD)/user/%.o: user/%.c Makefile | $(BPF_SKELS)
 	@mkdir -p $(@D)
 	$(COMPILE) -c $< -o $@
 
