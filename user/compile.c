@@ -222,44 +222,40 @@ static struct entry to_owner(int vnet)
 	return en;
 }
 
-/* The VM owning a VirtualAppliance address: local VNet or a peered one. */
-static int appliance_vm(const struct topology *t, int vnet, uint32_t ip)
+/* The fabric's verdict for a drop of the route engine's. */
+static enum xv_verdict drop_verdict(enum drop_reason why)
 {
-	int vm = topo_vm_by_ip(t, vnet, ip);
-
-	for (int p = 0; vm < 0 && p < t->npeerings; p++)
-		if (t->peerings[p].from == vnet && t->peerings[p].reverse >= 0)
-			vm = topo_vm_by_ip(t, t->peerings[p].to, ip);
-	return vm;
+	switch (why) {
+	case DROP_NO_GATEWAY_ROUTE:
+		return XV_DROP_NO_GATEWAY;
+	case DROP_NVA_UNREACHABLE:
+		return XV_DROP_NVA_UNREACHABLE;
+	case DROP_NONE_ROUTE:
+	default:
+		return XV_DROP_NONE_ROUTE;
+	}
 }
 
-/* What an effective route of subnet (in vnet) resolves to. */
+/* An effective route of a subnet in vnet, encoded: where the engine says it leads. */
 static struct entry resolve(const struct builder *b, int vnet, const struct eff_route *r)
 {
-	int vm;
+	struct route_target to = engine_route_target(b->e, vnet, r);
 
-	switch (r->type) {
-	case NH_VNET_LOCAL:
-		if (r->vnet_local_as_none)
-			return drop(XV_DROP_NONE_ROUTE);
-		return to_owner(vnet);
-	case NH_VNET_PEERING:
-	case NH_VNET_GLOBAL_PEERING:
-		return to_owner(r->peer_vnet);
-	case NH_GATEWAY:
+	switch (to.kind) {
+	case TARGET_VNET:
+		return to_owner(to.vnet);
+	case TARGET_GATEWAY:
 		/* Gateway transit is no peering crossing (engine_path). */
-		if (r->gateway < 0)
-			return drop(XV_DROP_NO_GATEWAY);
-		return to_nic(b->slots.gw[r->gateway], -1);
-	case NH_INTERNET:
+		return to_nic(b->slots.gw[to.gateway], -1);
+	case TARGET_INTERNET:
 		return to_nic(b->slots.internet, -1);
-	case NH_APPLIANCE:
-		vm = appliance_vm(b->t, vnet, r->next_hop_ip);
-		if (vm < 0 || b->slots.vm[vm] < 0)
+	case TARGET_APPLIANCE:
+		if (b->slots.vm[to.vm] < 0)
 			return drop(XV_DROP_NVA_UNREACHABLE);
-		return to_nic(b->slots.vm[vm], b->t->vms[vm].vnet);
+		return to_nic(b->slots.vm[to.vm], to.vnet);
+	case TARGET_DROP:
 	default:
-		return drop(XV_DROP_NONE_ROUTE);
+		return drop(drop_verdict(to.drop));
 	}
 }
 
@@ -282,113 +278,48 @@ static struct entry own_route(const struct builder *b, int subnet, int row)
 	return en;
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
-
-static bool gw_invalid(const struct route_set *rs, int i)
-{
-	/* bsearch(NULL, 0) is undefined */
-	return rs->ngw_invalid &&
-	       bsearch(&i, rs->gw_invalid, rs->ngw_invalid, sizeof(int), cmp_int);
-}
-
-/* The Active own row of rs with exactly prefix p, -1: none. */
-static int own_exact(const struct route_set *rs, struct prefix p)
-{
-	for (int i = 0; i < rs->nown; i++)
-		if (rs->own[i].active && prefix_equal(rs->own[i].prefix, p))
-			return i;
-	return -1;
-}
-
-/* The learned route of gw with exactly prefix p, -1: none. */
-static int gw_exact(const struct gw_routes *gw, struct prefix p)
-{
-	int lo = 0, hi = gw->nby_len[p.len] - 1;
-
-	while (lo <= hi) {
-		int mid = (lo + hi) / 2, i = gw->by_len[p.len][mid];
-
-		if (gw->routes[i].prefix.addr == p.addr)
-			return i;
-		if (gw->routes[i].prefix.addr < p.addr)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
-}
-
-/*
- * The subnet's answer for every address of prefix p not covered by a longer
- * route: the longest Active route containing p, own before gateway on a tie
- * (engine_lookup's order, R6.1).
- */
-static struct entry shadow_answer(const struct builder *b, int subnet, struct prefix p)
+/* Row m of subnet's route set (route_set_row()'s numbering), -1: none. */
+static struct entry row_route(const struct builder *b, int subnet, int m)
 {
 	const struct route_set *rs = &b->e->sets[subnet];
 
-	for (int len = p.len; len >= 0; len--) {
-		struct prefix q = { p.addr & prefix_mask(len), len };
-		int i = own_exact(rs, q);
-
-		if (i >= 0)
-			return own_route(b, subnet, i);
-		i = gw_exact(rs->gw, q);
-		if (i >= 0 && !gw_invalid(rs, i))
-			return gw_route(b, (int)(rs->gw - b->e->gw), i);
-	}
-	return drop(XV_DROP_NONE_ROUTE);
+	if (m < 0)
+		return drop(XV_DROP_NONE_ROUTE);
+	if (m < rs->nown)
+		return own_route(b, subnet, m);
+	return gw_route(b, rs->gw->gateway, m - rs->nown);
 }
 
 /*
  * Could a gateway route beat table route p: is a Valid one strictly longer
- * inside it? If not, the fabric skips the gateway set for p's matches. The
- * routes are sorted by address then length: those inside p start at the
- * first with p's address.
+ * inside it? If not, the fabric skips the gateway set for p's matches.
  */
 static bool gw_may_win(const struct route_set *rs, struct prefix p)
 {
 	const struct gw_routes *gw = rs->gw;
 	uint32_t last = prefix_last(p);
-	int lo = 0, hi = gw ? gw->n : 0;
 
-	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2;
-
-		if (gw->routes[mid].prefix.addr < p.addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (int i = lo; gw && i < gw->n && gw->routes[i].prefix.addr <= last; i++)
-		if (gw->routes[i].prefix.len > p.len && !gw_invalid(rs, i))
+	for (int i = gw ? gw_routes_lower_bound(gw, p) : 0;
+	     gw && i < gw->n && gw->routes[i].prefix.addr <= last; i++)
+		if (gw->routes[i].prefix.len > p.len && !route_set_gw_invalid(rs, i))
 			return true;
 	return false;
 }
 
-/*
- * The checks of a frame from VNet from entering VNet to (R8.2, A6-A8):
- * the sender side's allowVirtualNetworkAccess; the receiver's
- * allowForwardedTraffic for a source outside the sender's VNet.
- */
-static __u8 cross_flags(const struct topology *t, int from, int to)
+/* The peering checks of a frame from VNet from entering VNet to (-1: none), as flags. */
+static __u8 cross_flags(const struct engine *e, int from, int to)
 {
-	if (from < 0 || to < 0 || from == to)
+	if (from < 0 || to < 0)
 		return 0;
-	for (int i = 0; i < t->npeerings; i++) {
-		const struct peering *p = &t->peerings[i];
-
-		if (p->from != from || p->to != to || p->reverse < 0)
-			continue;
-		if (!p->allow_vnet_access)
-			return XV_ROUTE_F_DENIED;
-		/* The receiver's own peering object decides (A6). */
-		return t->peerings[p->reverse].allow_forwarded_traffic ? 0 : XV_ROUTE_F_FORWARDED;
+	switch (engine_peering_crossing(e, from, to)) {
+	case CROSSING_DENIED:
+		return XV_ROUTE_F_DENIED;
+	case CROSSING_LOCAL_ONLY:
+		return XV_ROUTE_F_FORWARDED;
+	case CROSSING_OPEN:
+	default:
+		return 0;
 	}
-	return XV_ROUTE_F_DENIED;
 }
 
 /* ---- tries ----------------------------------------------------------- */
@@ -526,7 +457,7 @@ static int table_build(struct builder *b, int at, int from)
 	for (int i = 0; i < b->nents && !err; i++) {
 		struct entry *en = &b->ents[i];
 
-		en->r.flags |= cross_flags(b->t, from, en->to_vnet);
+		en->r.flags |= cross_flags(b->e, from, en->to_vnet);
 		err = record_leaf(b, en->p.len, en->r, &en->leaf);
 		if (!err)
 			err = trie_insert(b, root, en->p, en->leaf);
@@ -546,15 +477,6 @@ static int subnet_add(struct builder *b, int s, struct prefix p, struct entry en
 	return table_add(b, p, en);
 }
 
-static bool same_row(const struct eff_route *a, const struct eff_route *b)
-{
-	return prefix_equal(a->prefix, b->prefix) && a->source == b->source &&
-	       a->active == b->active && a->type == b->type &&
-	       a->next_hop_ip == b->next_hop_ip && a->peer_vnet == b->peer_vnet &&
-	       a->gateway == b->gateway && a->route_table == b->route_table &&
-	       a->udr == b->udr && a->vnet_local_as_none == b->vnet_local_as_none;
-}
-
 /*
  * The first subnet of s's VNet with the same effective routes (row by row,
  * the same route table, gateway set and Invalid gateway routes): its table
@@ -562,43 +484,33 @@ static bool same_row(const struct eff_route *a, const struct eff_route *b)
  */
 static int table_twin(const struct builder *b, int s)
 {
-	const struct route_set *rs = &b->e->sets[s];
-
-	for (int t = 0; t < s; t++) {
-		const struct route_set *o = &b->e->sets[t];
-		int i = 0;
-
-		if (b->t->subnets[t].vnet != b->t->subnets[s].vnet || b->img->table_of[t] != t ||
-		    o->nown != rs->nown || o->gw != rs->gw || o->ngw_invalid != rs->ngw_invalid ||
-		    (rs->ngw_invalid && memcmp(o->gw_invalid, rs->gw_invalid,
-					       rs->ngw_invalid * sizeof(int))))
-			continue;
-		while (i < rs->nown && same_row(&o->own[i], &rs->own[i]))
-			i++;
-		if (i == rs->nown)
+	for (int t = 0; t < s; t++)
+		if (b->t->subnets[t].vnet == b->t->subnets[s].vnet && b->img->table_of[t] == t &&
+		    route_set_equal(&b->e->sets[t], &b->e->sets[s]))
 			return t;
-	}
 	return s;
 }
 
 static int compile_subnet(struct builder *b, int s)
 {
 	const struct route_set *rs = &b->e->sets[s];
-	int err = 0;
+	int err = 0, i;
 
 	b->img->table_of[s] = table_twin(b, s);
 	if (b->img->table_of[s] != s)
 		return 0;
 
-	for (int i = 0; i < rs->nown && !err; i++)
+	for (i = 0; i < rs->nown && !err; i++)
 		if (rs->own[i].active)
 			err = subnet_add(b, s, rs->own[i].prefix, own_route(b, s, i));
-	for (int i = 0; i < rs->ngw_invalid && !err; i++) {
-		struct prefix p = rs->gw->routes[rs->gw_invalid[i]].prefix;
+	/* A shadow: what the subnet answers for an Invalid gateway prefix. */
+	for (int k = 0; !err && (i = route_set_invalid_gw(rs, k)) >= 0; k++) {
+		struct prefix p = rs->gw->routes[i].prefix;
+		int m = route_set_match(rs, p);
 
-		if (own_exact(rs, p) >= 0) /* already the table's, and as long */
-			continue;
-		err = subnet_add(b, s, p, shadow_answer(b, s, p));
+		if (m >= 0 && m < rs->nown && prefix_equal(rs->own[m].prefix, p))
+			continue;	/* already the table's, and as long */
+		err = subnet_add(b, s, p, row_route(b, s, m));
 	}
 	return err ? err : table_build(b, s, b->t->subnets[s].vnet);
 }
@@ -650,14 +562,13 @@ static int compile_gwsets(struct builder *b)
 		if (root < 0)
 			return root;
 		b->roots[root_gw(b, g)] = root;
-		for (int len = 0; len <= 32; len++) {
-			for (int i = 0; i < gw->nby_len[len]; i++) {
-				int row = gw->by_len[len][i];
-				int err = trie_insert(b, root, gw->routes[row].prefix, leaf(len, 0));
+		/* in prefix order: a prefix before those nested in it */
+		for (int i = 0; i < gw->n; i++) {
+			struct prefix p = gw->routes[i].prefix;
+			int err = trie_insert(b, root, p, leaf(p.len, 0));
 
-				if (err)
-					return err;
-			}
+			if (err)
+				return err;
 		}
 	}
 	return 0;
@@ -992,7 +903,7 @@ int fabric_gw_row(const struct engine *e, int g, __u32 dst, int len)
 	if (len < 0 || len > 32) /* before the shift, which would be undefined */
 		return -1;
 	p = (struct prefix){ len ? dst & ~0u << (32 - len) : 0, len };
-	return gw_exact(&e->gw[g], p);
+	return gw_routes_find(&e->gw[g], p);
 }
 
 /*
@@ -1133,24 +1044,10 @@ void fabric_image_free(struct fabric_image *img)
 void fabric_route_row(const struct topology *t, const struct engine *e,
 		      const struct route_ref *ref, struct eff_route *out)
 {
-	const struct gateway *gw;
-
-	if (ref->subnet >= 0) {
+	if (ref->subnet >= 0)
 		*out = e->sets[ref->subnet].own[ref->row];
-		return;
-	}
-	gw = &t->gateways[ref->gateway];
-	*out = (struct eff_route){
-		.prefix = e->gw[ref->gateway].routes[ref->row].prefix,
-		.source = SRC_GATEWAY,
-		.active = true,
-		.type = NH_GATEWAY,
-		.next_hop_ip = gw->ip,
-		.peer_vnet = -1,
-		.gateway = ref->gateway,
-		.route_table = -1,
-		.udr = -1,
-	};
+	else
+		engine_gateway_row(e, ref->gateway, ref->row, out);
 }
 
 const char *fabric_verdict_name(enum xv_verdict v)
