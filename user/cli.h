@@ -25,6 +25,7 @@ int cmd_exec(int argc, char **argv);
 int cmd_destroy(int argc, char **argv);
 int cmd_cleanup(int argc, char **argv);
 int cmd_pktgen(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xvnet pktgen (hidden; used by scripts/bench-fabric.sh): send IPv4/UDP
+ * xvnet pktgen (driven by xvnet bench and scripts/bench-fabric.sh): send IPv4/UDP
  * frames out of a device at full speed, or measure the cost per frame of
  * the XDP program attached to a device with BPF_PROG_RUN (--test-run).
  */
@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <linux/if_link.h>
 
 #include <bpf/bpf.h>
@@ -28,12 +26,13 @@
 
 static const char usage_text[] =
 	"Usage: xvnet pktgen --dev IFNAME --src IP --dst IP[,IP...]|FILE [--dst-mac MAC] [--src-mac MAC]\n"
-	"                    [--size BYTES] [--seconds N] [--cpu N] [--test-run [--repeat N]] [-j]\n"
+	"                    [--port N] [--size BYTES] [--seconds N] [--cpu N] [--test-run [--repeat N]] [-j]\n"
 	"\n"
 	"Send 64-byte (--size) IPv4/UDP frames out of IFNAME for N seconds (default 5) from\n"
 	"one thread, pinned to --cpu, and print the frames sent. Several destinations, or\n"
 	"a FILE of them (one address a line), are sprayed in turn. --dst-mac defaults to\n"
-	"the fabric's MAC, --src-mac to IFNAME's.\n"
+	"the fabric's MAC, --src-mac to IFNAME's; --port (UDP destination) to 9.\n"
+	"Run it in a lab node's namespace: xvnet exec NODE -- xvnet pktgen ...\n"
 	"\n"
 	"--test-run: instead, run the XDP program attached (natively) to IFNAME on N\n"
 	"(default 2^20) such frames as if they arrived on IFNAME, with BPF_PROG_RUN, and\n"
@@ -41,7 +40,7 @@ static const char usage_text[] =
 	"of the last frame.\n";
 
 enum { OPT_DEV = 256, OPT_SRC, OPT_DST, OPT_DST_MAC, OPT_SRC_MAC, OPT_SIZE,
-       OPT_SECONDS, OPT_CPU, OPT_TEST_RUN, OPT_REPEAT };
+       OPT_SECONDS, OPT_CPU, OPT_TEST_RUN, OPT_REPEAT, OPT_PORT };
 
 static const struct option long_opts[] = {
 	{ "dev", required_argument, NULL, OPT_DEV },
@@ -54,6 +53,7 @@ static const struct option long_opts[] = {
 	{ "cpu", required_argument, NULL, OPT_CPU },
 	{ "test-run", no_argument, NULL, OPT_TEST_RUN },
 	{ "repeat", required_argument, NULL, OPT_REPEAT },
+	{ "port", required_argument, NULL, OPT_PORT },
 	{ "json", no_argument, NULL, 'j' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -161,22 +161,6 @@ static int parse_dsts(struct pktgen_args *a, const char *arg)
 	return a->o.n_daddrs ? 0 : bad("--dst: no address in %s", arg);
 }
 
-static int dev_mac(const char *dev, unsigned char mac[ETH_ALEN])
-{
-	struct ifreq ifr = { 0 };
-	int fd, err;
-
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
-	err = ioctl(fd, SIOCGIFHWADDR, &ifr) ? -errno : 0;
-	close(fd);
-	if (!err)
-		memcpy(mac, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
-	return err;
-}
-
 static int parse_args(struct pktgen_args *a, int argc, char **argv)
 {
 	static const unsigned char fabric_mac[ETH_ALEN] = XV_FABRIC_MAC;
@@ -235,6 +219,11 @@ static int parse_args(struct pktgen_args *a, int argc, char **argv)
 				return bad("--repeat: 1 to 2^30: %s", optarg);
 			a->repeat = v;
 			break;
+		case OPT_PORT:
+			if (!parse_uint(optarg, 65535, &v) || !v)
+				return bad("--port: 1 to 65535: %s", optarg);
+			a->o.dport = (uint16_t)v;
+			break;
 		case 'j':
 			a->json = true;
 			break;
@@ -253,7 +242,7 @@ static int parse_args(struct pktgen_args *a, int argc, char **argv)
 	a->o.ifindex = if_nametoindex(a->dev);
 	if (!a->o.ifindex)
 		return bad("--dev: no such interface here: %s", a->dev);
-	if (!have_smac && dev_mac(a->dev, a->o.smac))
+	if (!have_smac && pktgen_dev_mac(a->dev, a->o.smac))
 		return bad("--dev: cannot read the MAC of %s", a->dev);
 	a->o.daddrs = a->daddrs;
 	a->o.chained = a->test_run;

@@ -17,7 +17,8 @@ static const struct command commands[] = {
 	{ "cleanup", cmd_cleanup, "remove every lab and anything left behind" },
 	{ "stats", cmd_stats, "a running lab's fabric counters" },
 	{ "trace", cmd_trace, "stream a running lab's per-frame fabric decisions" },
-	{ "pktgen", cmd_pktgen, NULL }, /* hidden: scripts/bench-fabric.sh */
+	{ "bench", cmd_bench, "measure a running lab's flows: frames/s, TCP, round trips" },
+	{ "pktgen", cmd_pktgen, "send frames at full speed from a namespace, or time an XDP program" },
 };
 
 static int usage(FILE *f)
