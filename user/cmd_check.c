@@ -16,9 +16,17 @@
 #include "topo.h"
 #include "verb.h"
 
-static const struct verb check_verb = {
+static int cmd_check(struct verb_opts *o);
+
+static const struct opt check_opts[] = {
+	{ .name = "stats", .type = OPT_FLAG, .off = offsetof(struct verb_opts, stats),
+	  .help = "also time load, validation and route computation" },
+	{ NULL },
+};
+
+const struct verb verb_check = {
 	.name = "check",
-	.synopsis = "-t FILE [--stats] [-j]",
+	.summary = "validate a topology file",
 	.help = "Validate the topology file. Exit 0 and print a summary when it is valid;\n"
 		"otherwise print one FILE:LINE:COL: error: line per problem and exit 2.\n"
 		"--stats also computes every subnet's effective routes and reports the times:\n"
@@ -26,8 +34,13 @@ static const struct verb check_verb = {
 		"loader's time minus the YAML parse), compute (the route engine: every\n"
 		"subnet's route set), their total, then read out (every row of every subnet\n"
 		"materialised, as routes would print them), and the peak resident memory.\n",
-	.nargs = 0,
-	.opts = VERB_OPT_STATS,
+	.examples = (const char *const[]){
+		"xvnet check -t examples/hub-spoke.yaml",
+		"xvnet check -t big.yaml --stats -o json",
+		NULL },
+	.opts = check_opts,
+	.common = VERB_TOPOLOGY | VERB_LAB | VERB_OUTPUT,
+	.run = cmd_check,
 };
 
 struct stats {
@@ -96,7 +109,7 @@ static int load_timed(struct session *s, struct stats *st)
 	st->total_s = st->load_s + st->validate_s; /* = read + loader */
 	s->loaded = true;
 	free(buf);
-	return SESSION_READY;
+	return 0;
 }
 
 /*
@@ -109,7 +122,7 @@ static int compute_timed(struct session *s, struct stats *st)
 	struct eff_route tmp;
 	int rc = session_build(s);
 
-	if (rc != SESSION_READY)
+	if (rc)
 		return rc;
 	st->compute_s = now() - t0;
 	t0 = now();
@@ -123,7 +136,7 @@ static int compute_timed(struct session *s, struct stats *st)
 	}
 	st->readout_s = now() - t0;
 	st->total_s += st->compute_s; /* what every verb pays before answering */
-	return SESSION_READY;
+	return 0;
 }
 
 static void print_count(const char *key, unsigned long n, const char *one,
@@ -170,21 +183,21 @@ static void print_stats(const struct stats *st)
 	print_close_object();
 }
 
-int cmd_check(int argc, char **argv)
+static int cmd_check(struct verb_opts *o)
 {
-	struct session s = { 0 };
+	struct session s = { .verb = o->verb, .o = *o };
 	struct stats st = { 0 };
 	int rc;
 
-	rc = session_parse(&s, &check_verb, argc, argv);
-	if (rc == SESSION_READY)
+	rc = session_topology(&s);
+	if (!rc)
 		rc = s.o.stats ? load_timed(&s, &st) : session_load(&s);
-	if (rc == SESSION_READY && s.o.stats)
+	if (!rc && s.o.stats)
 		rc = compute_timed(&s, &st);
-	if (rc != SESSION_READY)
+	if (rc)
 		goto out;
 
-	print_start(s.o.json);
+	print_start(s.o.format);
 	print_summary(&s.topo, s.o.topology);
 	if (s.o.stats)
 		print_stats(&st);

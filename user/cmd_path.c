@@ -12,15 +12,32 @@
 #include "print.h"
 #include "verb.h"
 
-static const struct verb path_verb = {
+static int cmd_path(struct verb_opts *o);
+
+static const struct opt path_opts[] = {
+	OPT_PROTOCOL("tcp, udp or icmp (default: icmp; tcp when --port is given)"),
+	{ .name = "port", .type = OPT_INT, .off = offsetof(struct verb_opts, port), .arg = "N",
+	  .help = "destination port of a tcp or udp flow", .min = 1, .max = 65535 },
+	{ NULL },
+};
+
+const struct verb verb_path = {
 	.name = "path",
-	.synopsis = "-t FILE SOURCE DESTINATION_IP [-p tcp|udp|icmp] [--port N] [-j]",
+	.summary = "the hop-by-hop path of a flow",
+	.operands = "SOURCE DESTINATION_IP",
+	.nmin = 2, .nmax = 2,
+	.operand_complete = { COMPLETE_TARGET },
 	.help = "Trace a flow from SOURCE, a VM or a site host (by name or address), to\n"
 		"DESTINATION_IP as Azure forwards it: the route taken in each subnet, the\n"
 		"firewall NVAs' verdicts, gateways and sites on the way, and where the packet\n"
 		"is delivered or why it is dropped. Exit 0 when delivered, 1 when dropped.\n",
-	.nargs = 2,
-	.opts = VERB_OPT_FLOW,
+	.examples = (const char *const[]){
+		"xvnet path -t examples/hub-spoke.yaml app1 192.168.1.10",
+		"xvnet path -t examples/hub-spoke.yaml app1 203.0.113.10 -p tcp --port 22",
+		NULL },
+	.opts = path_opts,
+	.common = VERB_TOPOLOGY | VERB_LAB | VERB_OUTPUT,
+	.run = cmd_path,
 };
 
 static const struct column hop_cols[] = {
@@ -286,7 +303,7 @@ static void print_result(const struct topology *t, const struct path *p)
 	print_string(PRINT_FP, NULL, "\n", NULL);
 }
 
-int cmd_path(int argc, char **argv)
+static int cmd_path(struct verb_opts *o)
 {
 	struct session s = { 0 };
 	struct origin from;
@@ -294,10 +311,10 @@ int cmd_path(int argc, char **argv)
 	struct flow f;
 	int rc;
 
-	rc = session_open(&s, &path_verb, argc, argv);
-	if (rc != SESSION_READY)
+	rc = session_open(&s, o);
+	if (rc)
 		goto out;
-	f = (struct flow){ .proto = s.o.proto, .dport = s.o.port > 0 ? s.o.port : 0 };
+	f = (struct flow){ .proto = s.o.proto, .dport = (uint16_t)s.o.port };
 	rc = resolve_source(&s, &from, &f.src);
 	if (!rc)
 		rc = verb_ipv4(&s, s.o.args[1], &f.dst);
@@ -305,7 +322,7 @@ int cmd_path(int argc, char **argv)
 		goto out;
 	engine_path(&s.eng, from, &f, &p);
 
-	print_start(s.o.json);
+	print_start(s.o.format);
 	print_table_open("hops", hop_cols, sizeof(hop_cols) / sizeof(hop_cols[0]));
 	for (int i = 0; i < p.nhops; i++)
 		print_hop(&s.topo, &p.hops[i], &f);
