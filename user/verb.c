@@ -14,7 +14,7 @@
 #include "print.h"
 #include "topo.h"
 
-enum { OPT_PORT = 256, OPT_STATS, OPT_MAX_INPUT };
+enum { OPT_PORT = 256, OPT_STATS, OPT_MAX_INPUT, OPT_ROUND_TRIP };
 
 static const struct option long_opts[] = {
 	{ "topology", required_argument, NULL, 't' },
@@ -24,6 +24,7 @@ static const struct option long_opts[] = {
 	{ "port", required_argument, NULL, OPT_PORT },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "max-input", required_argument, NULL, OPT_MAX_INPUT },
+	{ "round-trip", no_argument, NULL, OPT_ROUND_TRIP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -64,6 +65,8 @@ static int help(const struct verb *v)
 		       "      --port N         destination port of a tcp or udp flow\n");
 	if (v->opts & VERB_OPT_STATS)
 		printf("      --stats          also time load, validation and route computation\n");
+	if (v->opts & VERB_OPT_ROUND_TRIP)
+		printf("      --round-trip     also route the reply, from where the request arrived\n");
 	return EXIT_OK;
 }
 
@@ -127,6 +130,8 @@ static bool allowed(const struct verb *v, int c)
 		return v->opts & VERB_OPT_FLOW;
 	case OPT_STATS:
 		return v->opts & VERB_OPT_STATS;
+	case OPT_ROUND_TRIP:
+		return v->opts & VERB_OPT_ROUND_TRIP;
 	default:
 		return true;
 	}
@@ -167,6 +172,9 @@ static int parse_one(struct session *s, int c, const char *bad)
 		break;
 	case OPT_STATS:
 		o->stats = true;
+		break;
+	case OPT_ROUND_TRIP:
+		o->round_trip = true;
 		break;
 	case OPT_MAX_INPUT:
 		if (!parse_size(optarg, &o->max_input))

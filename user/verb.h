@@ -18,6 +18,7 @@
 /* Options beyond -t/-j/-h that a verb accepts. */
 #define VERB_OPT_FLOW	(1u << 0) /* -p/--protocol, --port */
 #define VERB_OPT_STATS	(1u << 1) /* --stats */
+#define VERB_OPT_ROUND_TRIP (1u << 2) /* --round-trip */
 
 struct verb {
 	const char *name;
@@ -31,6 +32,7 @@ struct verb_opts {
 	const char *topology;	/* -t, else $XVNET_TOPOLOGY */
 	bool json;
 	bool stats;
+	bool round_trip;
 	enum fw_proto proto;	/* FW_ANY when not given */
 	int port;		/* -1 when not given */
 	size_t max_input;	/* --max-input, 0 when not given */
