@@ -27,5 +27,6 @@ int cmd_cleanup(int argc, char **argv);
 int cmd_pktgen(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 
 #endif

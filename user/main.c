@@ -17,6 +17,7 @@ static const struct command commands[] = {
 	{ "cleanup", cmd_cleanup, "remove every lab and anything left behind" },
 	{ "stats", cmd_stats, "a running lab's fabric counters" },
 	{ "trace", cmd_trace, "stream a running lab's per-frame fabric decisions" },
+	{ "import", cmd_import, "build a topology file from Azure's JSON (az CLI, ARM)" },
 	{ "pktgen", cmd_pktgen, NULL }, /* hidden: scripts/bench-fabric.sh */
 };
 
