@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "print.h"
+#include "roundtrip.h"
 #include "topo.h"
 #include "verb.h"
 
@@ -29,6 +30,10 @@ const struct verb verb_check = {
 	.summary = "validate a topology file",
 	.help = "Validate the topology file. Exit 0 and print a summary when it is valid;\n"
 		"otherwise print one FILE:LINE:COL: error: line per problem and exit 2.\n"
+		"A valid file may still get warnings (FILE:LINE:COL: warning: ..., exit 0):\n"
+		"flows that every firewall NVA allows but whose reply takes another way than\n"
+		"the request, so that a stateful firewall NVA sees half of them and drops\n"
+		"them (asymmetric routing), a few named; `path --round-trip` shows them.\n"
 		"--stats also computes every subnet's effective routes and reports the times:\n"
 		"load (read + YAML parse), validate (building and checking the model: the\n"
 		"loader's time minus the YAML parse), compute (the route engine: every\n"
@@ -183,6 +188,56 @@ static void print_stats(const struct stats *st)
 	print_close_object();
 }
 
+static const char *probe_name(const struct rt_probe *p, char *buf, size_t len)
+{
+	static const char *const names[] = { [FW_TCP] = "tcp", [FW_UDP] = "udp", [FW_ICMP] = "icmp" };
+
+	if (p->proto == FW_ICMP)
+		snprintf(buf, len, "icmp");
+	else
+		snprintf(buf, len, "%s/%u", names[p->proto], p->port);
+	return buf;
+}
+
+#define ASYM_SHOWN 3		/* flows named */
+#define ASYM_BUDGET 200000L	/* round trips computed at most */
+
+/*
+ * Asymmetric routing, a warning: flows every firewall NVA allows whose
+ * reply returns another way, so that a stateful NVA sees half of each
+ * and drops it. The first few are named, at their NVA's line.
+ */
+static int warn_asymmetric(struct session *s)
+{
+	const struct topology *t = &s->topo;
+	struct rt_finding f[ASYM_SHOWN];
+	struct rt_end *ends;
+	char proto[16];
+	bool partial;
+	long n;
+	int rc = session_build(s);
+
+	if (rc)
+		return rc;
+	n = rt_scan_asymmetric(&s->eng, f, ASYM_SHOWN, ASYM_BUDGET, &partial);
+	if (n > 0 && rt_ends(t, &ends) >= 0) {
+		for (long i = 0; i < n && i < ASYM_SHOWN; i++) {
+			const struct vm *nva = &t->vms[f[i].nva];
+
+			fprintf(stderr, "%s:%d:%d: warning: asymmetric routing: %s -> %s (%s): "
+				"firewall NVA %s sees the %s only and drops the flow; "
+				"see xvnet path --round-trip\n",
+				t->file, nva->pos.line, nva->pos.col, ends[f[i].from].name,
+				ends[f[i].to].name, probe_name(&f[i].probe, proto, sizeof(proto)),
+				nva->name, f[i].saw_request ? "request" : "reply");
+		}
+		fprintf(stderr, "%s: warning: %ld flow%s routed asymmetrically through firewall NVAs%s\n",
+			t->file, n, n == 1 ? "" : "s", partial ? " (not every flow was checked)" : "");
+		free(ends);
+	}
+	return n < 0 ? EXIT_FAIL : 0;
+}
+
 static int cmd_check(struct verb_opts *o)
 {
 	struct session s = { .verb = o->verb, .o = *o };
@@ -194,6 +249,8 @@ static int cmd_check(struct verb_opts *o)
 		rc = s.o.stats ? load_timed(&s, &st) : session_load(&s);
 	if (!rc && s.o.stats)
 		rc = compute_timed(&s, &st);
+	else if (!rc)
+		rc = warn_asymmetric(&s);
 	if (rc)
 		goto out;
 

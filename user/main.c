@@ -26,6 +26,7 @@ static const struct verb *const verbs[] = {
 	&verb_trace,
 	&verb_destroy,
 	&verb_cleanup,
+	&verb_import,
 	&verb_pktgen,
 	NULL,
 };

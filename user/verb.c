@@ -89,7 +89,7 @@ static const char *operand_name(const struct verb *v, int i, char *buf, size_t l
 		size_t n;
 
 		p += strspn(p, " [");
-		n = strcspn(p, " []");
+		n = strcspn(p, " [].");
 		if (!n)
 			return "argument";
 		if (strncmp(p, "--", n) && !i--) {

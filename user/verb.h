@@ -98,6 +98,7 @@ struct verb_opts {
 	enum print_format format; /* -o, -j */
 	size_t max_input;	/* --max-input */
 	bool stats;		/* check --stats */
+	bool round_trip;	/* path --round-trip */
 	int proto;		/* -p (enum fw_proto: FW_ANY when not given) */
 	long port;		/* path --port */
 	bool watch;		/* stats --watch */
