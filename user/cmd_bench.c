@@ -12,7 +12,7 @@
 #define _GNU_SOURCE /* sched_setaffinity */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <jansson.h>
 #include <net/if.h>
 #include <sched.h>
@@ -35,54 +35,79 @@
 #include "verb.h"
 #include "xvnet_abi.h"
 
-static const char usage_text[] =
-	"Usage: xvnet bench [--lab NAME | -t FILE] SRC DST [options] [-j]\n"
-	"       xvnet bench [--lab NAME | -t FILE] --matrix [--svg FILE] [options] [-j]\n"
-	"       xvnet bench --machine [-j]\n"
-	"\n"
-	"Measure a flow of a running lab (default: the only one) from the VM SRC to DST\n"
-	"(a VM, a site or Internet host, by name or address), end to end:\n"
-	"  frames/s   64-byte UDP frames from the live-frame generator (xvnet pktgen) in\n"
-	"             SRC's namespace, counted where they arrive (every interface of\n"
-	"             DST's namespace), median of the repetitions; and where the others\n"
-	"             were lost: the fabric's counters at every NIC on the path, its\n"
-	"             drop reasons, the NVAs and gateways in between\n"
-	"  TCP        iperf3, 1 and 4 streams, and UDP (unlimited rate, 1400 bytes)\n"
-	"  latency    UDP round trips (p50, p90, p99, p99.9), idle and under a TCP load\n"
-	"with the path the flow takes (as xvnet path) and the machine it ran on.\n"
-	"--matrix measures one flow of each kind the lab has: in one subnet, within a\n"
-	"VNet, across a peering, through an NVA, to a site through a gateway, to the\n"
-	"Internet (the first pair of VMs and hosts of each kind the path delivers).\n"
-	"\n"
-	"  --size BYTES   frame size of the generator (default 64)\n"
-	"  --seconds S    frames/s window of each repetition (default 3)\n"
-	"  --reps N       repetitions of the frames/s measurement (default 5)\n"
-	"  --port N       UDP and TCP port of every measurement (default 5201)\n"
-	"  --cpu N        the CPU the generator runs on (default 0)\n"
-	"  --quick        1 s windows, 3 reps, 1 s iperf3 runs, 200 round trips\n"
-	"  --svg FILE     --matrix: write a bar chart of the figures to FILE\n"
-	"  --machine      print the machine (CPU, CPUs, kernel, mitigations) and stop\n"
-	"  -j, --json     JSON output\n"
-	"Root; iperf3 must be installed for the TCP and UDP figures.\n";
+static int cmd_bench(struct verb_opts *o);
 
-enum { OPT_SIZE = 256, OPT_SECONDS, OPT_REPS, OPT_PORT, OPT_CPU, OPT_QUICK,
-       OPT_MATRIX, OPT_SVG, OPT_MACHINE };
+/* The options as typed; setup() checks them into struct bench_args. */
+struct bench_cli {
+	const char *seconds, *svg;
+	long size, reps, port, cpu;
+	bool quick, matrix, machine;
+};
 
-static const struct option long_opts[] = {
-	{ "lab", required_argument, NULL, 'l' },
-	{ "topology", required_argument, NULL, 't' },
-	{ "size", required_argument, NULL, OPT_SIZE },
-	{ "seconds", required_argument, NULL, OPT_SECONDS },
-	{ "reps", required_argument, NULL, OPT_REPS },
-	{ "port", required_argument, NULL, OPT_PORT },
-	{ "cpu", required_argument, NULL, OPT_CPU },
-	{ "quick", no_argument, NULL, OPT_QUICK },
-	{ "matrix", no_argument, NULL, OPT_MATRIX },
-	{ "svg", required_argument, NULL, OPT_SVG },
-	{ "machine", no_argument, NULL, OPT_MACHINE },
-	{ "json", no_argument, NULL, 'j' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+#define OWN(field) offsetof(struct bench_cli, field)
+
+static const struct opt bench_opts[] = {
+	{ .name = "size", .type = OPT_INT, .off = OWN(size), .arg = "BYTES",
+	  .help = "frame size of the generator (default: 64)",
+	  .min = PKTGEN_MIN_LEN, .max = 1514, .own = true },
+	{ .name = "seconds", .type = OPT_STRING, .off = OWN(seconds), .arg = "S",
+	  .help = "frames/s window of each repetition (default: 3)", .own = true },
+	{ .name = "reps", .type = OPT_INT, .off = OWN(reps), .arg = "N",
+	  .help = "repetitions of the frames/s measurement (default: 5)",
+	  .min = 1, .max = 50, .own = true },
+	{ .name = "port", .type = OPT_INT, .off = OWN(port), .arg = "N",
+	  .help = "UDP and TCP port of every measurement (default: 5201)",
+	  .min = 1, .max = 65535, .own = true },
+	{ .name = "cpu", .type = OPT_INT, .off = OWN(cpu), .arg = "N",
+	  .help = "the CPU the generator runs on (default: 0)",
+	  .min = 0, .max = CPU_SETSIZE - 1, .own = true },
+	{ .name = "quick", .type = OPT_FLAG, .off = OWN(quick),
+	  .help = "1 s windows, 3 reps, 1 s iperf3 runs, 200 round trips", .own = true },
+	{ .name = "matrix", .type = OPT_FLAG, .off = OWN(matrix),
+	  .help = "one flow of each kind the lab has (no SRC DST)", .own = true },
+	{ .name = "svg", .type = OPT_STRING, .off = OWN(svg), .arg = "FILE",
+	  .help = "--matrix: write a bar chart of the figures to FILE",
+	  .complete = COMPLETE_FILE, .own = true },
+	{ .name = "machine", .type = OPT_FLAG, .off = OWN(machine),
+	  .help = "print the machine (CPU, kernel, mitigations) and stop", .own = true },
+	{ NULL },
+};
+
+static const struct bench_cli bench_defaults = { .size = 64, .port = 5201 };
+
+const struct verb verb_bench = {
+	.name = "bench",
+	.summary = "measure a running lab's flows: frames/s, TCP, UDP, round trips",
+	.operands = "[SRC DST]",
+	.nmin = 0, .nmax = 2,
+	.operand_complete = { COMPLETE_NODE, COMPLETE_NODE },
+	.help = "Measure a flow of a running lab (default: the only one) from the VM SRC to\n"
+		"DST (a VM, a site or Internet host, by name or address), end to end:\n"
+		"  frames/s   64-byte UDP frames from the live-frame generator (xvnet pktgen)\n"
+		"             in SRC's namespace, counted where they arrive (every interface\n"
+		"             of DST's namespace), median of the repetitions; and where the\n"
+		"             others were lost: the fabric's counters at every NIC on the\n"
+		"             path, its drop reasons, the NVAs and gateways in between\n"
+		"  iperf3     TCP with 1 and 4 streams, UDP at an unlimited rate\n"
+		"  latency    UDP round trips (p50, p90, p99, p99.9), idle and under a TCP\n"
+		"             stream\n"
+		"with the path the flow takes (as xvnet path) and the machine it ran on.\n"
+		"--matrix measures one flow of each kind the lab has: in one subnet, within\n"
+		"a VNet, across a peering, through an NVA, to a site through a gateway, to\n"
+		"the Internet (the first pair of a VM and a VM or host the path delivers).\n"
+		"Root, but for --machine; iperf3 must be installed for the TCP and UDP\n"
+		"figures. docs/bench.md has the method and what limits each figure.\n",
+	.examples = (const char *const[]){
+		"sudo xvnet bench app1 app2",
+		"sudo xvnet bench --lab hubspoke --quick app1 dc1-srv -o json",
+		"sudo xvnet bench --matrix --svg matrix.svg",
+		"xvnet bench --machine",
+		NULL },
+	.opts = bench_opts,
+	.common = VERB_TOPOLOGY | VERB_LAB | VERB_OUTPUT,
+	.own_size = sizeof(struct bench_cli),
+	.own_defaults = &bench_defaults,
+	.run = cmd_bench,
 };
 
 #define MAX_REPS 50
@@ -94,7 +119,8 @@ struct bench_args {
 	const char *lab, *file, *src, *dst, *svg;
 	int size, reps, port, cpu, probes;
 	double seconds, iperf_seconds;
-	bool json, matrix, machine;
+	enum print_format format;
+	bool matrix, machine;
 };
 
 enum stage_kind { ST_GENERATED, ST_FABRIC_IN, ST_FABRIC_OUT, ST_RECEIVED };
@@ -154,111 +180,47 @@ struct bench {
 	double *rtt;		/* MAX_PROBES round trips */
 };
 
-#define ARGS_READY (-1)
+/* The options o into a: 0, or EXIT_USAGE with the reason printed. */
+static int setup(struct bench_args *a, const struct verb_opts *o)
+{
+	const struct bench_cli *c = o->own;
+	char *end;
 
-/* For the session's messages: bench loads the lab's topology as the offline verbs do. */
-static const struct verb bench_verb = { .name = "bench" };
+	*a = (struct bench_args){ .lab = o->lab, .file = o->topology, .svg = c->svg,
+				  .size = (int)c->size, .port = (int)c->port, .cpu = (int)c->cpu,
+				  .reps = (int)c->reps, .format = o->format,
+				  .matrix = c->matrix, .machine = c->machine };
+	if (c->seconds) {
+		a->seconds = strtod(c->seconds, &end);
+		if (end == c->seconds || *end || !(a->seconds >= 0.1 && a->seconds <= 600))
+			return verb_usage_error(o->verb, "--seconds: 0.1 to 600: %s", c->seconds);
+	}
+	a->seconds = a->seconds ? a->seconds : c->quick ? 1 : 3;
+	a->reps = a->reps ? a->reps : c->quick ? 3 : 5;
+	a->iperf_seconds = c->quick ? 1 : 5;
+	a->probes = c->quick ? 200 : 1000;
+	if (a->machine)
+		return o->nargs ? verb_usage_error(o->verb, "--machine takes no operand: %s", o->args[0]) : 0;
+	if (a->matrix && o->nargs)
+		return verb_usage_error(o->verb, "--matrix takes no SRC DST: %s", o->args[0]);
+	if (!a->matrix && o->nargs != 2)
+		return verb_usage_error(o->verb, "name the flow: SRC DST (or --matrix)");
+	if (a->svg && !a->matrix)
+		return verb_usage_error(o->verb, "--svg goes with --matrix");
+	if (!a->matrix) {
+		a->src = o->args[0];
+		a->dst = o->args[1];
+	}
+	return 0;
+}
 
+/* For messages like the offline verbs'. */
 static int bad(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "xvnet bench: ");
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'xvnet bench --help'.\n");
+	fputc('\n', stderr);
 	return EXIT_USAGE;
-}
-
-static bool parse_int(const char *s, long lo, long hi, int *v)
-{
-	char *end;
-	long x;
-
-	errno = 0;
-	x = strtol(s, &end, 10);
-	if (errno || end == s || *end || x < lo || x > hi)
-		return false;
-	*v = (int)x;
-	return true;
-}
-
-static int parse_args(struct bench_args *a, int argc, char **argv)
-{
-	bool quick = false;
-	char *end;
-	int c;
-
-	*a = (struct bench_args){ .size = 64, .port = 5201 };	/* 0: --quick's or the default */
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "l:t:jh", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'l':
-			if (lab_name_check(optarg))
-				return EXIT_USAGE;
-			a->lab = optarg;
-			break;
-		case 't':
-			a->file = optarg;
-			break;
-		case OPT_SIZE:
-			if (!parse_int(optarg, PKTGEN_MIN_LEN, 1514, &a->size))
-				return bad("--size: 48 to 1514 bytes: %s", optarg);
-			break;
-		case OPT_SECONDS:
-			a->seconds = strtod(optarg, &end);
-			if (end == optarg || *end || !(a->seconds >= 0.1 && a->seconds <= 600))
-				return bad("--seconds: 0.1 to 600: %s", optarg);
-			break;
-		case OPT_REPS:
-			if (!parse_int(optarg, 1, MAX_REPS, &a->reps))
-				return bad("--reps: 1 to 50: %s", optarg);
-			break;
-		case OPT_PORT:
-			if (!parse_int(optarg, 1, 65535, &a->port))
-				return bad("--port: 1 to 65535: %s", optarg);
-			break;
-		case OPT_CPU:
-			if (!parse_int(optarg, 0, CPU_SETSIZE - 1, &a->cpu))
-				return bad("--cpu: not a CPU number: %s", optarg);
-			break;
-		case OPT_QUICK:
-			quick = true;
-			break;
-		case OPT_MATRIX:
-			a->matrix = true;
-			break;
-		case OPT_SVG:
-			a->svg = optarg;
-			break;
-		case OPT_MACHINE:
-			a->machine = true;
-			break;
-		case 'j':
-			a->json = true;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return EXIT_OK;
-		default:
-			fputs("Try 'xvnet bench --help'.\n", stderr);
-			return EXIT_USAGE;
-		}
-	}
-	a->seconds = a->seconds ? a->seconds : quick ? 1 : 3;
-	a->reps = a->reps ? a->reps : quick ? 3 : 5;
-	a->iperf_seconds = quick ? 1 : 5;
-	a->probes = quick ? 200 : 1000;
-	if (a->machine)
-		return optind < argc ? bad("--machine takes no operand: %s", argv[optind]) : ARGS_READY;
-	if (a->matrix && optind < argc)
-		return bad("--matrix takes no SRC DST: %s", argv[optind]);
-	if (!a->matrix && argc - optind != 2)
-		return bad("%s", "name the flow: SRC DST (or --matrix)");
-	if (a->svg && !a->matrix)
-		return bad("%s", "--svg goes with --matrix");
-	if (!a->matrix) {
-		a->src = argv[optind];
-		a->dst = argv[optind + 1];
-	}
-	return ARGS_READY;
 }
 
 /* ---- the lab ---- */
@@ -271,16 +233,17 @@ static int bench_open(struct bench *b)
 	rc = lab_select(b->a.lab, b->a.file, b->lab);
 	if (rc)
 		return rc;
-	b->s.verb = &bench_verb;
-	b->s.o.topology = state_topology(b->lab);
-	if (!b->s.o.topology) {
-		fprintf(stderr, "xvnet bench: lab '%s' is not running (or its topology file is gone)\n", b->lab);
-		return EXIT_FAIL;
-	}
-	rc = session_load(&b->s);
-	if (rc == SESSION_READY)
+	/* Names come from -t, else the file the lab was deployed from. */
+	b->s.verb = &verb_bench;
+	b->s.o.verb = &verb_bench;
+	b->s.o.topology = b->a.file;
+	b->s.o.lab = b->lab;
+	rc = session_topology(&b->s);
+	if (!rc)
+		rc = session_load(&b->s);
+	if (!rc)
 		rc = session_build(&b->s);
-	if (rc != SESSION_READY)
+	if (rc)
 		return rc;
 	if (fabric_pin_dir(b->lab, pin_dir, sizeof(pin_dir)) || fabric_view_open(pin_dir, &b->v)) {
 		fprintf(stderr, "xvnet bench: cannot open the fabric of lab '%s'\n", b->lab);
@@ -302,7 +265,6 @@ static void bench_close(struct bench *b)
 	if (b->view_open)
 		fabric_view_close(&b->v);
 	session_close(&b->s);
-	free((char *)b->s.o.topology);
 	free(b->nics);
 	free(b->rtt);
 }
@@ -936,7 +898,7 @@ static int bench_one(struct bench *b)
 	plan_flow(b, &f);
 	rc = run_flow(b, &f, &r);
 	if (!rc) {
-		print_start(b->a.json);
+		print_start(b->a.format);
 		print_flow(b, &f, &r);
 		rc = verb_print_end(EXIT_OK);
 	}
@@ -1039,7 +1001,7 @@ static int bench_matrix(struct bench *b)
 	if (!rc) {
 		char sa[IPV4_STRLEN], da[IPV4_STRLEN];
 
-		print_start(b->a.json);
+		print_start(b->a.format);
 		print_string(PRINT_ANY, "lab", "Lab %s", b->lab);
 		print_uint(PRINT_ANY, "frameBytes", ", %lu-byte frames", (unsigned long)b->a.size);
 		print_uint(PRINT_ANY, "reps", ", median of %lu reps", (unsigned long)b->a.reps);
@@ -1163,18 +1125,18 @@ static int write_svg(const char *file, const char *lab, const struct result *res
 	return 0;
 }
 
-int cmd_bench(int argc, char **argv)
+static int cmd_bench(struct verb_opts *o)
 {
 	struct bench b;
 	int rc;
 
 	memset(&b, 0, sizeof(b));
-	rc = parse_args(&b.a, argc, argv);
-	if (rc != ARGS_READY)
+	rc = setup(&b.a, o);
+	if (rc)
 		return rc;
 	bench_machine(&b.m);
 	if (b.a.machine) {
-		print_start(b.a.json);
+		print_start(b.a.format);
 		bench_print_machine(&b.m);
 		return verb_print_end(EXIT_OK);
 	}
