@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "log.h"
 
 static const struct command commands[] = {
 	{ "routes", cmd_routes, "a subnet's effective routes" },
@@ -31,6 +32,7 @@ static int usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	log_libs_init();
 	if (argc < 2)
 		return usage(stderr);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
