@@ -40,6 +40,12 @@ int lab_name_check(const char *lab);
  */
 int lab_select(const char *lab, const char *file, char out[LAB_NAME_LEN]);
 
+/*
+ * lab_plan_build() for a verb: 0, or -errno with the reason printed (out
+ * of memory: log.h's policy).
+ */
+int lab_plan(struct lab_plan *p, const struct engine *e);
+
 /* Lab verbs change the kernel: EXIT_FAIL with a message when not root. */
 int lab_need_root(const char *verb);
 
