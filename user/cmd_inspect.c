@@ -1,32 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /* xvnet inspect: what a lab runs and its firewall counters (lab_inspect()). */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cli.h"
 #include "lab_verb.h"
 
-static const char inspect_usage[] =
-	"Usage: xvnet inspect [--lab NAME | -t FILE] [-j]\n"
-	"The nodes of a running lab (default: the only one) and the counters of\n"
-	"its firewall NVAs: packets per rule and the flows they denied.\n";
+static int cmd_inspect(struct verb_opts *o);
 
-int cmd_inspect(int argc, char **argv)
+const struct verb verb_inspect = {
+	.name = "inspect",
+	.summary = "a running lab's nodes and firewall counters",
+	.help = "The nodes of a running lab (default: the only one) and the counters of\n"
+		"its firewall NVAs: packets per rule and the flows they denied.\n",
+	.examples = (const char *const[]){
+		"sudo xvnet inspect",
+		"sudo xvnet inspect --lab hubspoke -o json",
+		NULL },
+	.common = VERB_TOPOLOGY | VERB_LAB | VERB_OUTPUT,
+	.flags = VERB_ROOT,
+	.run = cmd_inspect,
+};
+
+static int cmd_inspect(struct verb_opts *o)
 {
-	static const struct option json = { "json", no_argument, NULL, 'j' };
 	char name[LAB_NAME_LEN];
-	struct lab_args a;
-	int rc;
+	int rc = lab_select(o->lab, o->topology, name);
 
-	rc = lab_args_parse(argc, argv, inspect_usage, &json, &a);
-	if (rc != LAB_ARGS_OK)
-		return rc;
-	if (a.operand < argc) {
-		fputs(inspect_usage, stderr);
-		return EXIT_USAGE;
-	}
-	rc = lab_need_root("inspect");
-	if (!rc)
-		rc = lab_select(a.lab, a.file, name);
-	return rc ? rc : lab_inspect(name, a.flag);
+	return rc ? rc : lab_inspect(name, o->format);
 }

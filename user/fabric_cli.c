@@ -4,7 +4,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,78 +18,6 @@
 #include "log.h"
 #include "state.h"
 
-enum { OPT_LAB = 256 };
-
-static const struct option long_opts[] = {
-	{ "topology", required_argument, NULL, 't' },
-	{ "lab", required_argument, NULL, OPT_LAB },
-	{ "json", no_argument, NULL, 'j' },
-	{ "watch", no_argument, NULL, 'w' },
-	{ "count", required_argument, NULL, 'c' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-static int usage(const struct verb *v, FILE *f)
-{
-	fprintf(f, "Usage: xvnet %s %s\n", v->name, v->synopsis);
-	if (f == stderr) {
-		fprintf(stderr, "Try 'xvnet %s --help'.\n", v->name);
-		return EXIT_USAGE;
-	}
-	printf("\n%s\nOptions:\n"
-	       "  -t, --topology FILE  the lab's topology file: the lab is its name\n"
-	       "                       (default: $XVNET_TOPOLOGY)\n"
-	       "      --lab NAME       the lab; NICs and routes are named as it was\n"
-	       "                       deployed or last applied\n"
-	       "  -j, --json           print JSON\n"
-	       "  -h, --help           print this help\n", v->help);
-	return EXIT_OK;
-}
-
-static int parse(struct fabric_session *fs, const struct verb *v, int argc, char **argv,
-		 const char **lab)
-{
-	int c;
-
-	fs->verb = v;
-	fs->topology = getenv("XVNET_TOPOLOGY");
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:jwc:h", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			fs->topology = optarg;
-			break;
-		case OPT_LAB:
-			if (lab_name_check(optarg))
-				return EXIT_USAGE;
-			*lab = optarg;
-			break;
-		case 'j':
-			fs->json = true;
-			break;
-		case 'w':
-			if (strcmp(v->name, "stats"))
-				return usage(v, stderr);
-			fs->watch = true;
-			break;
-		case 'c':
-			if (strcmp(v->name, "trace") || (fs->count = strtol(optarg, NULL, 10)) <= 0)
-				return usage(v, stderr);
-			break;
-		case 'h':
-			return usage(v, stdout);
-		default:
-			return usage(v, stderr);
-		}
-	}
-	if (optind != argc || (!fs->topology && !*lab)) {
-		pr_err("xvnet %s: give the lab's topology (-t FILE) or --lab NAME\n", v->name);
-		return usage(v, stderr);
-	}
-	return SESSION_READY;
-}
-
 static __u32 config_word(const struct fabric_view *v, __u32 key)
 {
 	__u32 val = 0;
@@ -99,22 +26,24 @@ static __u32 config_word(const struct fabric_view *v, __u32 key)
 	return val;
 }
 
-int fabric_session_open(struct fabric_session *fs, const struct verb *v,
-			int argc, char **argv)
+int fabric_session_open(struct fabric_session *fs, const struct verb_opts *o)
 {
+	const struct verb *v = o->verb;
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
-	const char *lab = NULL;
 	int rc;
 
 	memset(fs, 0, sizeof(*fs));
 	fs->v = (struct fabric_view){ .stats = -1, .config = -1, .events = -1, .nics = -1,
 				      .hits = -1 };
 	fs->reader = -1;
-	rc = parse(fs, v, argc, argv, &lab);
-	if (rc == SESSION_READY)
-		rc = lab_select(lab, fs->topology, fs->lab);
-	if (rc != EXIT_OK)
+	fs->verb = v;
+	fs->format = o->format;
+	fs->watch = o->watch;
+	fs->count = o->count;
+	/* --lab, else the one -t FILE names, else the only lab running */
+	rc = lab_select(o->lab, o->topology, fs->lab);
+	if (rc)
 		return rc;
 	if (fabric_pin_dir(fs->lab, fs->pin_dir, sizeof(fs->pin_dir)) ||
 	    fabric_view_open(fs->pin_dir, &fs->v) ||
@@ -126,7 +55,7 @@ int fabric_session_open(struct fabric_session *fs, const struct verb *v,
 	fs->config_id = info.id;
 	fs->gen = config_word(&fs->v, XV_CFG_GEN);
 	fs->named = !state_read_names(fs->lab, fs->gen, &fs->names);
-	return SESSION_READY;
+	return 0;
 }
 
 bool fabric_lab_alive(const struct fabric_session *fs)

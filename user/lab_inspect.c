@@ -210,7 +210,7 @@ static void print_firewalls(const struct lab_state *st)
 	free(tables);
 }
 
-int lab_inspect(const char *lab, bool json)
+int lab_inspect(const char *lab, enum print_format format)
 {
 	struct lab_state st;
 	int rc;
@@ -219,7 +219,7 @@ int lab_inspect(const char *lab, bool json)
 		pr_err("xvnet: lab '%s' is not up\n", lab);
 		return EXIT_FAIL;
 	}
-	print_start(json);
+	print_start(format);
 	print_string(PRINT_ANY, "lab", "lab %s", lab);
 	print_string(PRINT_ANY, "status", " (%s)", st.status);
 	print_string(PRINT_ANY, "file", " from %s\n", st.file);
