@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "conntrack.h"
 #include "lab_verb.h"
 #include "netns.h"
 #include "print.h"
@@ -20,7 +21,9 @@
 static const char inspect_usage[] =
 	"Usage: xvnet inspect [--lab NAME | -t FILE] [-j]\n"
 	"The nodes of a running lab (default: the only one) and the counters of\n"
-	"its firewall NVAs: packets per rule and the flows they denied.\n";
+	"its firewall NVAs: packets per rule and the flows they denied; then the\n"
+	"active source translations (a firewall NVA's source NAT, the public\n"
+	"addresses of the Internet edge).\n";
 
 static const struct column node_cols[] = {
 	{ "name", "Name" }, { "kind", "Kind" }, { "netns", "Namespace" },
@@ -35,6 +38,11 @@ static const struct column rule_cols[] = {
 static const struct column denied_cols[] = {
 	{ "nva", "NVA" }, { "source", "Source" }, { "destination", "Destination" },
 	{ "protocol", "Protocol" }, { "port", "Port" }, { "packets", "Packets" },
+};
+
+static const struct column nat_cols[] = {
+	{ "node", "Node" }, { "protocol", "Protocol" }, { "source", "Source" },
+	{ "destination", "Destination" }, { "port", "Port" }, { "translatedTo", "Translated To" },
 };
 
 static void print_nodes(json_t *nodes)
@@ -216,6 +224,37 @@ static void print_firewalls(json_t *nodes)
 	free(tables);
 }
 
+/* Active translations of the VMs (firewall NVAs) and the Internet edge. */
+static void print_translations(json_t *nodes)
+{
+	char a[IPV4_STRLEN];
+	json_t *n;
+	size_t i;
+
+	print_table_open("translations", nat_cols, 6);
+	json_array_foreach(nodes, i, n) {
+		const char *kind = json_string_value(json_object_get(n, "kind")) ?: "";
+		struct translation *t;
+		int nt;
+
+		if (strcmp(kind, "vm") && strcmp(kind, "internet"))
+			continue;
+		nt = conntrack_read(json_string_value(json_object_get(n, "netns")), &t);
+		for (int k = 0; k < nt; k++) {
+			print_row_open();
+			print_string(PRINT_ANY, "node", "%s", json_string_value(json_object_get(n, "name")));
+			print_string(PRINT_ANY, "protocol", "%s", t[k].proto);
+			print_string(PRINT_ANY, "source", "%s", ipv4_str(t[k].src, a));
+			print_string(PRINT_ANY, "destination", "%s", ipv4_str(t[k].dst, a));
+			print_uint(PRINT_ANY, "port", "%lu", t[k].dport);
+			print_string(PRINT_ANY, "translatedTo", "%s", ipv4_str(t[k].as, a));
+			print_row_close();
+		}
+		free(t);
+	}
+	print_table_close();
+}
+
 int lab_inspect(const char *lab, bool json)
 {
 	json_t *st = state_read(lab);
@@ -231,6 +270,8 @@ int lab_inspect(const char *lab, bool json)
 	print_nodes(json_object_get(st, "nodes"));
 	print_string(PRINT_FP, NULL, "%s", "\n");
 	print_firewalls(json_object_get(st, "nodes"));
+	print_string(PRINT_FP, NULL, "%s", "\n");
+	print_translations(json_object_get(st, "nodes"));
 	json_decref(st);
 	return print_end() ? EXIT_FAIL : EXIT_OK;
 }
