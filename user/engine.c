@@ -990,8 +990,8 @@ static bool ports_match(const struct fw_rule *r, const struct flow *f)
 static bool rule_matches(const struct fw_rule *r, const struct flow *f)
 {
 	return (r->protocol == FW_ANY || r->protocol == f->proto) &&
-	       prefix_has(r->source, f->src) &&
-	       prefix_has(r->destination, f->dst) && ports_match(r, f);
+	       addr_list_has(&r->source, f->src) &&
+	       addr_list_has(&r->destination, f->dst) && ports_match(r, f);
 }
 
 enum fw_action firewall_eval(const struct firewall *fw, const struct flow *f,

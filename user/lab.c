@@ -666,12 +666,33 @@ int lab_plan_find(const struct lab_plan *p, const char *name)
 	return -1;
 }
 
-static void nft_prefix(FILE *f, const char *field, struct prefix px)
+/* Is l[i] inside an earlier or a wider entry of l (nftables refuses overlaps)? */
+static bool nft_covered(const struct addr_list *l, int i)
+{
+	for (int j = 0; j < l->n; j++)
+		if (j != i && prefix_within(l->p[i], l->p[j]) &&
+		    (!prefix_equal(l->p[i], l->p[j]) || j < i))
+			return true;
+	return false;
+}
+
+/* An address list as a match: none for Any, else one prefix or a set. */
+static void nft_addrs(FILE *f, const char *field, const struct addr_list *l)
 {
 	char buf[PREFIX_STRLEN];
+	int shown = 0, left = 0;
 
-	if (px.len)
-		fprintf(f, "ip %s %s ", field, prefix_str(px, buf));
+	for (int i = 0; i < l->n; i++) {
+		if (!l->p[i].len)
+			return;
+		left += !nft_covered(l, i);
+	}
+	fprintf(f, "ip %s %s", field, left > 1 ? "{ " : "");
+	for (int i = 0; i < l->n; i++)
+		if (!nft_covered(l, i))
+			fprintf(f, "%s%s", shown++ ? ", " : "",
+				prefix_str(l->p[i], buf));
+	fprintf(f, "%s ", left > 1 ? " }" : "");
 }
 
 /* The match part of a rule; ports imply TCP or UDP for protocol Any. */
@@ -681,8 +702,8 @@ static void nft_match(FILE *f, const struct fw_rule *r)
 		[FW_TCP] = "tcp", [FW_UDP] = "udp", [FW_ICMP] = "icmp",
 	};
 
-	nft_prefix(f, "saddr", r->source);
-	nft_prefix(f, "daddr", r->destination);
+	nft_addrs(f, "saddr", &r->source);
+	nft_addrs(f, "daddr", &r->destination);
 	if (r->protocol != FW_ANY)
 		fprintf(f, "meta l4proto %s ", protos[r->protocol]);
 	if (!r->nports || r->protocol == FW_ICMP)

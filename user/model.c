@@ -87,6 +87,14 @@ bool vnet_has(const struct vnet *v, uint32_t addr)
 	return false;
 }
 
+bool addr_list_has(const struct addr_list *l, uint32_t addr)
+{
+	for (int i = 0; i < l->n; i++)
+		if (prefix_has(l->p[i], addr))
+			return true;
+	return false;
+}
+
 static void free_firewall(struct firewall *fw)
 {
 	if (!fw)
@@ -94,6 +102,8 @@ static void free_firewall(struct firewall *fw)
 	for (int i = 0; i < fw->nrules; i++) {
 		free(fw->rules[i].name);
 		free(fw->rules[i].ports);
+		free(fw->rules[i].source.p);
+		free(fw->rules[i].destination.p);
 	}
 	free(fw->rules);
 	free(fw);

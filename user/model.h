@@ -130,12 +130,22 @@ struct port_range {
 	uint16_t lo, hi;
 };
 
+/*
+ * A firewall rule's source or destination: one prefix, Any, or a list of
+ * them (Azure Firewall's address lists and IP Groups). Any is the one
+ * prefix 0.0.0.0/0; a bare address is a /32. Never empty.
+ */
+struct addr_list {
+	struct prefix *p;
+	int n;
+};
+
 struct fw_rule {
 	char *name;
 	enum fw_action action;
 	enum fw_proto protocol;
-	struct prefix source;	   /* Any = 0.0.0.0/0 */
-	struct prefix destination; /* Any = 0.0.0.0/0 */
+	struct addr_list source;
+	struct addr_list destination;
 	struct port_range *ports;  /* destinationPorts; none = any port */
 	int nports;
 	struct pos pos;
@@ -195,6 +205,8 @@ int topo_vm_by_ip(const struct topology *t, int vnet, uint32_t addr);
 /* The subnet of vnet containing addr, -1: none. */
 int topo_subnet_of(const struct topology *t, int vnet, uint32_t addr);
 bool vnet_has(const struct vnet *v, uint32_t addr);
+/* Is addr inside one of the list's prefixes? */
+bool addr_list_has(const struct addr_list *l, uint32_t addr);
 
 void topo_free(struct topology *t);
 

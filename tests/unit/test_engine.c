@@ -1710,7 +1710,8 @@ static const char *firewall_yaml =
 	"        - {name: web, action: Allow, protocol: Tcp, source: 10.0.1.0/24,\n"
 	"           destination: Any, destinationPorts: \"80,443,8000-8080\"}\n"
 	"        - {name: no-dns, action: Deny, protocol: Udp, source: Any,\n"
-	"           destination: 203.0.113.53/32, destinationPorts: \"53\"}\n"
+	"           destination: [203.0.113.53/32, 203.0.113.54, 198.51.100.53],\n"
+	"           destinationPorts: \"53\"}\n"
 	"        - {name: any-udp, action: Allow, protocol: Udp, source: Any, destination: Any}\n"
 	"        - {name: to-net, action: Allow, protocol: Any, source: Any,\n"
 	"           destination: 198.51.100.0/24}\n"
@@ -1752,7 +1753,23 @@ static void test_firewall_eval_matching(void **state)
 	f.dport = 8000;
 	assert_int_equal(firewall_eval(fw, &f, &rule), FW_ALLOW);
 	assert_string_equal(rule->name, "web");
+	/* An address list matches any of its entries, and nothing else. */
+	f.proto = FW_UDP;
+	f.dport = 53;
+	f.dst = ip("203.0.113.53");
+	assert_int_equal(firewall_eval(fw, &f, &rule), FW_DENY);
+	assert_string_equal(rule->name, "no-dns");
+	f.dst = ip("203.0.113.54");
+	assert_int_equal(firewall_eval(fw, &f, &rule), FW_DENY);
+	assert_string_equal(rule->name, "no-dns");
+	f.dst = ip("198.51.100.53");
+	assert_int_equal(firewall_eval(fw, &f, &rule), FW_DENY);
+	assert_string_equal(rule->name, "no-dns");
+	f.dst = ip("203.0.113.55");
+	assert_int_equal(firewall_eval(fw, &f, &rule), FW_ALLOW);
+	assert_string_equal(rule->name, "any-udp");
 	/* No rule matches: defaultAction, no rule. */
+	f.proto = FW_TCP;
 	f.src = ip("10.0.2.4");
 	f.dst = ip("203.0.113.9");
 	f.dport = 80;
@@ -1767,7 +1784,9 @@ static void test_firewall_eval_matching(void **state)
 static void test_firewall_eval_ports_only_for_tcp_udp(void **state)
 {
 	struct port_range ssh = { 22, 22 };
+	struct prefix any = { 0, 0 };
 	struct fw_rule r = { .name = "ssh", .action = FW_ALLOW, .protocol = FW_ANY,
+			     .source = { &any, 1 }, .destination = { &any, 1 },
 			     .ports = &ssh, .nports = 1 };
 	struct firewall fw = { .default_action = FW_DENY, .rules = &r, .nrules = 1 };
 	struct flow f = { .src = ip("10.0.1.4"), .dst = ip("10.0.2.4"), .proto = FW_ICMP };

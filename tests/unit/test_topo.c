@@ -94,7 +94,7 @@ static const char full[] =
 	"      rules:\n"						/* 72 */
 	"        - {name: web-out, action: Allow, protocol: Tcp, source: 10.1.0.0/16,\n"
 	"           destination: Any, destinationPorts: \"80,443,1000-2000\"}\n"
-	"        - {name: ping, action: Allow, protocol: Icmp, source: Any, destination: 203.0.113.10}\n"
+	"        - {name: ping, action: Allow, protocol: Icmp, source: [10.1.0.0/16, 10.9.1.4], destination: 203.0.113.10}\n"
 	"  - {name: app1, subnet: spoke1/app, ip: 10.1.1.5}\n"		/* 76 */
 	"  - {name: app2, subnet: spoke1/app}\n"			/* 77 */
 	"  - {name: app3, subnet: spoke1/app}\n"			/* 78 */
@@ -290,8 +290,10 @@ static void test_full_vms(void **state)
 	assert_string_equal(r->name, "web-out");
 	assert_int_equal(r->action, FW_ALLOW);
 	assert_int_equal(r->protocol, FW_TCP);
-	assert_prefix(r->source, "10.1.0.0/16");
-	assert_prefix(r->destination, "0.0.0.0/0");
+	assert_int_equal(r->source.n, 1);
+	assert_prefix(r->source.p[0], "10.1.0.0/16");
+	assert_int_equal(r->destination.n, 1);
+	assert_prefix(r->destination.p[0], "0.0.0.0/0");
 	assert_int_equal(r->nports, 3);
 	assert_int_equal(r->ports[0].lo, 80);
 	assert_int_equal(r->ports[0].hi, 80);
@@ -299,7 +301,11 @@ static void test_full_vms(void **state)
 	assert_int_equal(r->ports[2].hi, 2000);
 	r = &fw->firewall->rules[1];
 	assert_int_equal(r->protocol, FW_ICMP);
-	assert_prefix(r->destination, "203.0.113.10/32");
+	assert_prefix(r->destination.p[0], "203.0.113.10/32");
+	/* an address list: each entry a prefix or an address */
+	assert_int_equal(r->source.n, 2);
+	assert_prefix(r->source.p[0], "10.1.0.0/16");
+	assert_prefix(r->source.p[1], "10.9.1.4/32");
 	assert_int_equal(r->nports, 0);
 
 	/* auto addresses: first free host, skipping explicit ones (.5) */
@@ -569,6 +575,12 @@ static const struct reject rejects[] = {
 	{ "ports_without_protocol", "8:62", "destinationPorts of rule 'r' of VM 'x' need protocol Tcp or Udp",
 	  BASE "vms: [{name: x, subnet: hub/fw, firewall: {rules: [\n"
 	  "  {name: r, action: Allow, protocol: Icmp, destinationPorts: \"80\"}]}}]\n" },
+	{ "empty_rule_source_list", "8:36", "source of rule 'r' of VM 'x' is empty; list at least one entry",
+	  BASE "vms: [{name: x, subnet: hub/fw, firewall: {rules: [\n"
+	  "  {name: r, action: Allow, source: []}]}}]\n" },
+	{ "bad_rule_destination_in_list", "8:60", "destination of rule 'r' of VM 'x': 'spoke3' is not an IPv4 prefix like 10.0.0.0/16, an address or Any",
+	  BASE "vms: [{name: x, subnet: hub/fw, firewall: {rules: [\n"
+	  "  {name: r, action: Allow, destination: [10.1.0.0/16, Any, spoke3]}]}}]\n" },
 	{ "bad_rule_source", "8:36", "source of rule 'r' of VM 'x': 'everywhere' is not an IPv4 prefix",
 	  BASE "vms: [{name: x, subnet: hub/fw, firewall: {rules: [\n"
 	  "  {name: r, action: Allow, source: everywhere}]}}]\n" },
