@@ -21,6 +21,8 @@ static const struct verb check_verb = {
 	.synopsis = "-t FILE [--stats] [-j]",
 	.help = "Validate the topology file. Exit 0 and print a summary when it is valid;\n"
 		"otherwise print one FILE:LINE:COL: error: line per problem and exit 2.\n"
+		"What is valid but likely a mistake (a peering declared in one direction\n"
+		"only) gets a FILE:LINE:COL: warning: line on stderr; the exit stays 0.\n"
 		"--stats also computes every subnet's effective routes and reports the times:\n"
 		"load (read + YAML parse), validate (building and checking the model: the\n"
 		"loader's time minus the YAML parse), compute (the route engine: every\n"
@@ -170,6 +172,17 @@ static void print_stats(const struct stats *st)
 	print_close_object();
 }
 
+/* Valid but likely not meant: one FILE:LINE:COL: warning: line each. */
+static void print_warnings(const struct topology *t)
+{
+	struct diags w = { 0 };
+
+	topo_warnings(t, &w);
+	for (int i = 0; i < w.n; i++)
+		fprintf(stderr, "%s\n", w.lines[i]);
+	diags_free(&w);
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct session s = { 0 };
@@ -184,6 +197,7 @@ int cmd_check(int argc, char **argv)
 	if (rc != SESSION_READY)
 		goto out;
 
+	print_warnings(&s.topo);
 	print_start(s.o.json);
 	print_summary(&s.topo, s.o.topology);
 	if (s.o.stats)

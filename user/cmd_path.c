@@ -245,7 +245,37 @@ static void print_hop(const struct topology *t, const struct hop *h,
 	print_row_close();
 }
 
-static void print_result(const struct topology *t, const struct path *p)
+/*
+ * R8.1: a drop explained by a half peering (one direction only declared:
+ * Azure shows it Initiated, no routes, no traffic) names it.
+ */
+static void print_half_peering(const struct topology *t, const struct path *p,
+			       const struct flow *f)
+{
+	const struct hop *h = p->nhops ? &p->hops[p->nhops - 1] : NULL;
+	const struct peering *pe;
+	uint32_t addr = f->dst;
+	int i;
+
+	if (!h || h->kind != HOP_SUBNET)
+		return;
+	if (h->route.type == NH_APPLIANCE)
+		addr = h->route.next_hop_ip;
+	i = topo_half_peering(t, t->subnets[h->where].vnet, addr);
+	if (i < 0)
+		return;
+	pe = &t->peerings[i];
+	print_open_object("halfPeering");
+	print_string(PRINT_ANY, "from", " (half peering: %s", t->vnets[pe->from].name);
+	print_string(PRINT_ANY, "to", " -> %s", t->vnets[pe->to].name);
+	print_string(PRINT_FP, NULL, " has no reverse %s", t->vnets[pe->to].name);
+	print_string(PRINT_FP, NULL, " -> %s; Azure shows it Initiated, it carries no traffic)",
+		     t->vnets[pe->from].name);
+	print_close_object();
+}
+
+static void print_result(const struct topology *t, const struct path *p,
+			 const struct flow *f)
 {
 	bool ok = p->result == PATH_DELIVERED;
 
@@ -283,6 +313,8 @@ static void print_result(const struct topology *t, const struct path *p)
 		print_null(PRINT_JSON, "dropReason", NULL);
 	else
 		print_string(PRINT_ANY, "dropReason", ": %s", drop_reason_name(p->drop));
+	if (!ok)
+		print_half_peering(t, p, f);
 	print_string(PRINT_FP, NULL, "\n", NULL);
 }
 
@@ -310,7 +342,7 @@ int cmd_path(int argc, char **argv)
 	for (int i = 0; i < p.nhops; i++)
 		print_hop(&s.topo, &p.hops[i], &f);
 	print_table_close();
-	print_result(&s.topo, &p);
+	print_result(&s.topo, &p, &f);
 	rc = verb_print_end(p.result == PATH_DELIVERED ? EXIT_OK : EXIT_FAIL);
 out:
 	session_close(&s);

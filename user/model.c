@@ -87,6 +87,19 @@ bool vnet_has(const struct vnet *v, uint32_t addr)
 	return false;
 }
 
+int topo_half_peering(const struct topology *t, int v, uint32_t addr)
+{
+	for (int i = 0; i < t->npeerings; i++) {
+		const struct peering *p = &t->peerings[i];
+
+		if (p->reverse >= 0 || (p->from != v && p->to != v))
+			continue;
+		if (vnet_has(&t->vnets[p->from == v ? p->to : p->from], addr))
+			return i;
+	}
+	return -1;
+}
+
 bool addr_list_has(const struct addr_list *l, uint32_t addr)
 {
 	for (int i = 0; i < l->n; i++)

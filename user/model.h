@@ -205,6 +205,11 @@ int topo_vm_by_ip(const struct topology *t, int vnet, uint32_t addr);
 /* The subnet of vnet containing addr, -1: none. */
 int topo_subnet_of(const struct topology *t, int vnet, uint32_t addr);
 bool vnet_has(const struct vnet *v, uint32_t addr);
+/*
+ * A peering between VNet v and the VNet holding addr declared in one
+ * direction only (Azure: Initiated, no traffic); its index, -1: none.
+ */
+int topo_half_peering(const struct topology *t, int v, uint32_t addr);
 /* Is addr inside one of the list's prefixes? */
 bool addr_list_has(const struct addr_list *l, uint32_t addr);
 

@@ -409,6 +409,10 @@ static void resolve_gateways(struct tp_ctx *c)
 		struct vnet *v;
 
 		snprintf(what, sizeof(what), "gateway '%s'", g->name);
+		/* R5.1: ExpressRoute always exchanges routes over BGP. */
+		if (g->type == GW_EXPRESSROUTE && !g->bgp)
+			tp_err(c, tp_vpos(c, n, "bgp"), "%s is ExpressRoute, which always uses BGP; remove bgp: false",
+			       what);
 		g->vnet = ref_vnet(c, tp_get(c, n, "vnet"), what);
 		if (g->vnet < 0)
 			continue;
@@ -856,6 +860,19 @@ static void check_internet_hosts(struct tp_ctx *c)
 			       "internet host '%s': %s is not a documentation address; use 192.0.2.0/24, 198.51.100.0/24 or 203.0.113.0/24 (a lab never routes real addresses)",
 			       t->internet_hosts[i].name,
 			       ipv4_str(t->internet_hosts[i].ip, ip));
+	}
+}
+
+/* R8.1: a peering carries traffic only once both directions exist. */
+void topo_warnings(const struct topology *t, struct diags *w)
+{
+	for (int i = 0; i < t->npeerings; i++) {
+		const struct peering *p = &t->peerings[i];
+		const char *from = t->vnets[p->from].name, *to = t->vnets[p->to].name;
+
+		if (p->reverse < 0)
+			diags_warn(w, t->file, p->pos, "peering %s -> %s has no reverse peering %s -> %s; Azure shows it as Initiated and it carries no traffic; add {from: %s, to: %s}",
+				   from, to, to, from, to, from);
 	}
 }
 

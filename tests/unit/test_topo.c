@@ -717,6 +717,8 @@ static const struct reject rejects[] = {
 	{ "two_gateways_in_vnet", "9:22", "gateway 'g2': vnet 'hub' already has gateway 'g1'; a vnet holds one gateway",
 	  BASE "gateways:\n  - {name: g1, vnet: hub, type: Vpn}\n"
 	  "  - {name: g2, vnet: hub, type: ExpressRoute}\n" },
+	{ "er_without_bgp", "7:59", "gateway 'gw' is ExpressRoute, which always uses BGP; remove bgp: false",
+	  BASE "gateways: [{name: gw, vnet: hub, type: ExpressRoute, bgp: false}]\n" },
 	{ "default_site_on_er", "7:67", "gateway 'gw' is ExpressRoute; defaultSite (forced tunnelling) is for Vpn gateways only",
 	  BASE "gateways: [{name: gw, vnet: hub, type: ExpressRoute, defaultSite: dc1}]\n"
 	  "sites: [{name: dc1, addressSpace: [192.168.0.0/16]}]\n"
