@@ -294,6 +294,12 @@ static bool gw_invalid(const struct route_set *rs, int i)
 	       bsearch(&i, rs->gw_invalid, rs->ngw_invalid, sizeof(int), cmp_int);
 }
 
+static bool vpn_invalid(const struct route_set *rs, int i)
+{
+	return rs->nvpn_invalid &&
+	       bsearch(&i, rs->vpn_invalid, rs->nvpn_invalid, sizeof(int), cmp_int);
+}
+
 /* The Active own row of rs with exactly prefix p, -1: none. */
 static int own_exact(const struct route_set *rs, struct prefix p)
 {
@@ -339,6 +345,9 @@ static struct entry shadow_answer(const struct builder *b, int subnet, struct pr
 		i = gw_exact(rs->gw, q);
 		if (i >= 0 && !gw_invalid(rs, i))
 			return gw_route(b, (int)(rs->gw - b->e->gw), i);
+		i = rs->vpn ? gw_exact(rs->vpn, q) : -1;
+		if (i >= 0 && !vpn_invalid(rs, i))
+			return gw_route(b, rs->vpn->gateway, i);
 	}
 	return drop(XV_DROP_NONE_ROUTE);
 }
@@ -571,7 +580,10 @@ static int table_twin(const struct builder *b, int s)
 		if (b->t->subnets[t].vnet != b->t->subnets[s].vnet || b->img->table_of[t] != t ||
 		    o->nown != rs->nown || o->gw != rs->gw || o->ngw_invalid != rs->ngw_invalid ||
 		    (rs->ngw_invalid && memcmp(o->gw_invalid, rs->gw_invalid,
-					       rs->ngw_invalid * sizeof(int))))
+					       rs->ngw_invalid * sizeof(int))) ||
+		    o->vpn != rs->vpn || o->nvpn_invalid != rs->nvpn_invalid ||
+		    (rs->nvpn_invalid && memcmp(o->vpn_invalid, rs->vpn_invalid,
+						rs->nvpn_invalid * sizeof(int))))
 			continue;
 		while (i < rs->nown && same_row(&o->own[i], &rs->own[i]))
 			i++;
@@ -593,6 +605,16 @@ static int compile_subnet(struct builder *b, int s)
 	for (int i = 0; i < rs->nown && !err; i++)
 		if (rs->own[i].active)
 			err = subnet_add(b, s, rs->own[i].prefix, own_route(b, s, i));
+	/*
+	 * R5.8: the fabric's gateway set is gw's (the ExpressRoute gateway's);
+	 * the coexisting VPN gateway's Active routes are table routes to its
+	 * NIC, which gw's set still beats when strictly longer (R6.1). At an
+	 * equal prefix the VPN route is Invalid (R6.4a): never placed.
+	 */
+	for (int i = 0; rs->vpn && i < rs->vpn->n && !err; i++)
+		if (!vpn_invalid(rs, i))
+			err = subnet_add(b, s, rs->vpn->routes[i].prefix,
+					 gw_route(b, rs->vpn->gateway, i));
 	for (int i = 0; i < rs->ngw_invalid && !err; i++) {
 		struct prefix p = rs->gw->routes[rs->gw_invalid[i]].prefix;
 

@@ -79,9 +79,15 @@ struct route_set {
 	int subnet;
 	struct eff_route *own;	/* Default and User rows, Active and Invalid */
 	int nown;
-	const struct gw_routes *gw; /* propagated gateway routes; NULL: none */
+	/* Propagated gateway routes (the ExpressRoute gateway's when two
+	 * coexist, R5.8); NULL: none. */
+	const struct gw_routes *gw;
 	int *gw_invalid;	/* sorted indices into gw->routes Invalid here */
 	int ngw_invalid;
+	/* The coexisting VPN gateway's routes, beside gw's; NULL: none. */
+	const struct gw_routes *vpn;
+	int *vpn_invalid;	/* sorted indices into vpn->routes Invalid here */
+	int nvpn_invalid;
 	struct lpm_index active; /* over the Active rows of own */
 };
 
@@ -111,9 +117,10 @@ struct engine {
 	} **site_routes;
 	int *nsite_routes;
 	struct lpm_index *site_lpm;
-	/* Per VNet: the gateway whose routes it gets: its own, or the one it
-	 * uses through a connected useRemoteGateways peering (R3.3); -1. */
-	int *vnet_gateway;
+	/* Per VNet: the VNet whose gateways' routes it gets: itself when it
+	 * has gateways, or the one it uses through a connected
+	 * useRemoteGateways peering (R3.3); -1: none. */
+	int *gateway_vnet;
 };
 
 /* Compute everything. Returns 0, or -ENOMEM. */
@@ -123,7 +130,14 @@ int engine_build_opts(struct engine *e, const struct topology *t,
 		      const struct engine_opts *o);
 void engine_free(struct engine *e);
 
-/* Every row of a subnet, Default and User first then gateway (R6.7). */
+/*
+ * Is gateway g one of VNet v's, its own or through gateway transit (R3.3,
+ * R5.8)? What it advertises and routes into the VNet follow from it.
+ */
+bool engine_gateway_serves(const struct engine *e, int g, int v);
+
+/* Every row of a subnet, Default and User first then gateway (R6.7):
+ * gw's rows, then vpn's. */
 int route_set_count(const struct route_set *rs);
 /* Row i of route_set_count(): a gateway row is materialised into *tmp. */
 const struct eff_route *route_set_row(const struct engine *e,

@@ -418,7 +418,7 @@ static int plan_gateway(struct lab_plan *p, const struct engine *e, int g)
 	int from = p->nroutes, err = 0;
 
 	for (int v = 0; !err && v < t->nvnets; v++) {
-		if (e->vnet_gateway[v] != g)
+		if (!engine_gateway_serves(e, g, v))
 			continue;
 		for (int k = 0; !err && k < t->vnets[v].nspace; k++)
 			err = gateway_place(p, e, g, from, t->vnets[v].space[k]);

@@ -87,6 +87,11 @@ bool vnet_has(const struct vnet *v, uint32_t addr)
 	return false;
 }
 
+bool vnet_has_gateway(const struct vnet *v)
+{
+	return v->gateways[GW_VPN] >= 0 || v->gateways[GW_EXPRESSROUTE] >= 0;
+}
+
 int topo_half_peering(const struct topology *t, int v, uint32_t addr)
 {
 	for (int i = 0; i < t->npeerings; i++) {

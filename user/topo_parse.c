@@ -902,7 +902,7 @@ static void parse_vnet(struct tp_ctx *c, const yaml_node_t *n, int i)
 	const yaml_node_t *subnets;
 
 	label(what, c, n, "vnet", "vnets", i, "");
-	*v = (struct vnet){ .gateway = -1, .remote_gateway = -1,
+	*v = (struct vnet){ .gateways = { -1, -1 }, .remote_vnet = -1,
 			    .first_subnet = t->nsubnets, .pos = obj_pos(c, n) };
 	if (!check_map(c, n, vnet_keys, what))
 		return;

@@ -606,7 +606,7 @@ static int check_node(const struct fixture *f, int n, int *nedges)
 			bad += check_edges(f, n, e->site_routes[nd->index][i].prefix);
 	} else {
 		for (int v = 0; v < f->t.nvnets; v++)
-			for (int i = 0; e->vnet_gateway[v] == nd->index &&
+			for (int i = 0; engine_gateway_serves(e, nd->index, v) &&
 					i < f->t.vnets[v].nspace; i++, *nedges += 4)
 				bad += check_edges(f, n, f->t.vnets[v].space[i]);
 		for (int i = 0; i < e->gw[nd->index].n; i++, *nedges += 4)
