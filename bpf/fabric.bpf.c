@@ -126,53 +126,12 @@ struct arp_eth_ipv4 {
 
 static const __u8 fabric_mac[ETH_ALEN] = XV_FABRIC_MAC;
 
+/* The lookups of a table and of a gateway set, in the trie map above. */
+#include "lib/fabric_lookup.h"
+
 static __always_inline const struct xv_nic *nic_lookup(__u32 slot)
 {
 	return slot < nnics ? bpf_map_lookup_elem(&nics, &slot) : NULL;
-}
-
-/* The entry for the next 8 address bits idx in the chunk that entry c names. */
-static __always_inline __u32 chunk_entry(__u32 c, __u32 idx)
-{
-	__u32 line = c & XV_TRIE_LINE_MASK, rank;
-	const struct xv_line *l;
-	__u64 bits;
-
-	if (!(c & XV_TRIE_COMPACT)) {
-		line += idx >> 4;
-		l = bpf_map_lookup_elem(&trie, &line);
-		return l ? l->e[idx & 15] : 0;
-	}
-	/* The caller masked idx; clang drops a second mask, 6.1's verifier the bound. */
-	barrier_var(idx);
-	idx &= 0xff;
-	l = bpf_map_lookup_elem(&trie, &line);
-	if (!l)
-		return 0;
-	bits = l->c.starts[idx >> 6] & (~0ull >> (63 - (idx & 63)));
-	rank = l->c.before[idx >> 6] + __builtin_popcountll(bits) - 1;
-	return rank < XV_TRIE_RUNS ? l->c.run[rank] : 0;
-}
-
-/* The leaf (or 0) of the table trie rooted at entry e for addr (host order). */
-static __always_inline __u32 trie_lookup(__u32 e, __u32 addr)
-{
-#pragma unroll
-	for (int level = 0; level < 4; level++)
-		if (e & XV_TRIE_CHUNK)
-			e = chunk_entry(e, addr >> (24 - 8 * level) & 0xff);
-	return e & XV_TRIE_CHUNK ? 0 : e;
-}
-
-static __always_inline const struct xv_route *record(__u32 leaf)
-{
-	__u32 id = leaf & XV_TRIE_ID_MASK, line = id >> 2;
-	const struct xv_line *l;
-
-	if (!(leaf & XV_TRIE_LEAF))
-		return NULL;
-	l = bpf_map_lookup_elem(&trie, &line);
-	return l ? &l->r[id & 3] : NULL;
 }
 
 static __always_inline int mac_eq(const __u8 *a, const __u8 *b)
@@ -216,105 +175,12 @@ static __always_inline int arp_reply(struct frame *f, struct ethhdr *eth, void *
 	return XV_ARP_REPLY;
 }
 
-/*
- * Gateway sets (xvnet_abi.h): size bytes at offset off from 16-byte unit u,
- * off a multiple of size, size a power of two up to 64.
- */
-static __always_inline const __u8 *gw_at(__u32 u, __u32 off, __u32 size)
-{
-	__u32 pos = (u & 3) * 16 + off, line = (u >> 2) + (pos >> 6);
-	const struct xv_line *l = bpf_map_lookup_elem(&trie, &line);
-
-	return l ? &l->b[pos & (64 - size)] : NULL;
-}
-
-/* The byte of chunk e (a byte-chunk kind) for the next 8 address bits idx. */
-static __always_inline __u32 gw_byte(__u32 e, __u32 kind, __u32 idx)
-{
-	__u32 u = e & XV_GW_UNIT_MASK, n = 0, line = u >> 2;
-	const struct xv_gw_bitmap *bm;
-	const __u8 *p;
-	__u64 bits;
-
-	if (kind == XV_GW_RUNS) {
-		p = gw_at(u, 0, 16);
-		if (!p)
-			return 0;
-		/* Count the starts <= idx without a branch: idx is random. */
-#pragma unroll
-		for (int i = 0; i < 7; i++)
-			n += ((__u64)p[i] - idx - 1) >> 63;
-		return p[8 + n];
-	}
-	if (kind == XV_GW_BYTES) {
-		p = gw_at(u, idx, 1);
-		return p ? *p : 0;
-	}
-	bm = bpf_map_lookup_elem(&trie, &line);
-	if (!bm)
-		return 0;
-	barrier_var(idx);	/* as in chunk_entry() */
-	idx &= 0xff;
-	bits = bm->starts[idx >> 6] & (~0ull >> (63 - (idx & 63)));
-	n = bm->before[idx >> 6] + __builtin_popcountll(bits) - 1;
-	return n < XV_GW_BITMAP_RUNS ? bm->run[n] : 0;
-}
-
-/* Entry j after the body of chunk e (a kid), or entry j of a full chunk. */
-static __always_inline __u32 gw_entry(__u32 e, __u32 kind, __u32 j)
-{
-	__u32 body = kind == XV_GW_RUNS ? 16 : kind == XV_GW_BITMAP ? 64 :
-		     kind == XV_GW_BYTES ? 256 : 0;
-	const __u8 *p = gw_at(e & XV_GW_UNIT_MASK, body + j * 4, 4);
-
-	return p ? *(const __u32 *)p : 0;
-}
-
-/*
- * The leaf byte of the gateway set rooted at root for addr (host order):
- * the wide root's entry for the top 16 bits, then at most two chunks.
- */
-static __always_inline __u32 gw_leaf(__u32 root, __u32 addr)
-{
-	__u32 i = addr >> 16, line = (root & XV_TRIE_LINE_MASK) + (i >> 4), e;
-	const struct xv_line *l = bpf_map_lookup_elem(&trie, &line);
-
-	if (!l)
-		return 0;
-	e = l->e[i & 15];
-#pragma unroll
-	for (int level = 0; level < 2; level++) {
-		__u32 kind = e >> XV_GW_KIND_SHIFT, idx = addr >> (8 - 8 * level) & 0xff;
-		__u32 rel, in, shift, v;
-
-		switch (kind) {
-		case XV_GW_NONE:
-			return 0;
-		case XV_GW_LEAF:
-			return e & 0xff;
-		case XV_GW_ONE:
-			rel = addr << (8 * level) & 0xffff;
-			in = XV_GW_ONE_IN(e);
-			shift = (32 + 8 * level + 1 - in) & 31;	/* 16 - bits to compare */
-			return (rel ^ XV_GW_ONE_BITS(e)) >> shift ? XV_GW_ONE_OUT(e) : in;
-		case XV_GW_FULL:
-			e = gw_entry(e, kind, idx);
-			continue;
-		}
-		v = gw_byte(e, kind, idx);
-		if (v < XV_GW_KID)
-			return v;
-		e = gw_entry(e, kind, v - XV_GW_KID);
-	}
-	return 0;
-}
-
 /* The longest gateway-learned route of the NIC's gateway set, in *g. */
 static __always_inline const struct xv_route *gw_lookup(struct frame *f,
 							const struct xv_nic *nic,
 							struct xv_route *g)
 {
-	__u32 v = gw_leaf(nic->gwset, bpf_ntohl(f->dst));
+	__u32 v = xv_gw_lookup(NULL, nic->gwset, bpf_ntohl(f->dst));
 
 	if (!v)
 		return NULL;
@@ -335,7 +201,7 @@ static __always_inline const struct xv_route *route_lookup(struct frame *f,
 	__u32 idx;
 	__u64 *n;
 
-	r = record(trie_lookup(nic->table, bpf_ntohl(f->dst)));
+	r = xv_record(NULL, xv_trie_lookup(NULL, nic->table, bpf_ntohl(f->dst)));
 	/*
 	 * Gateway-learned routes are kept once per gateway: the gateway set
 	 * wins only when strictly longer, and prefixes Invalid for this table
@@ -371,7 +237,7 @@ static __always_inline int cross(struct frame *f, const struct xv_nic *nic,
 	if (r->flags & XV_ROUTE_F_DENIED)
 		return XV_DROP_PEERING_ACCESS;
 	if (r->flags & XV_ROUTE_F_FORWARDED && !(nic->flags & XV_NIC_F_GATEWAY) &&
-	    f->src != nic->ip && !trie_lookup(nic->space, bpf_ntohl(f->src)))
+	    f->src != nic->ip && !xv_trie_lookup(NULL, nic->space, bpf_ntohl(f->src)))
 		return XV_DROP_FORWARDED;
 	return XV_FWD;
 }

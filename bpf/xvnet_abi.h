@@ -160,6 +160,8 @@ enum xv_gw_kind {
  */
 #define XV_GW_KID		0x40
 #define XV_GW_MAX_KIDS		(256 - XV_GW_KID)
+#define XV_GW_BODY(kind)	((kind) == XV_GW_RUNS ? 16 : (kind) == XV_GW_BITMAP ? 64 : \
+				 (kind) == XV_GW_BYTES ? 256 : 0)	/* XV_GW_FULL: 0 */
 
 /*
  * XV_GW_ONE: the prefix's address bits below the chunk's position,

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "engine.h"
+#include "lib/fabric_lookup.h"
 #include "model.h"
 #include "xvnet_abi.h"
 
@@ -60,28 +61,13 @@ void fabric_route_row(const struct topology *t, const struct engine *e,
 /* A verdict's name: Forwarded, ArpReply, or the drop reason. */
 const char *fabric_verdict_name(enum xv_verdict v);
 
-/*
- * The entry the table trie rooted at root (an XV_TRIE_CHUNK entry) holds
- * for dst (host order): a leaf, or 0. The lookup fabric.bpf.c makes.
- */
-__u32 fabric_trie_lookup(const struct fabric_image *img, __u32 root, __u32 dst);
-
-/*
- * The leaf byte the gateway set rooted at root holds for dst (host order):
- * 0, or 1 + the length of the longest learned route containing dst. The
- * lookup fabric.bpf.c makes.
- */
-__u32 fabric_gw_lookup(const struct fabric_image *img, __u32 root, __u32 dst);
-
 /* The row of gateway g's learned route of length len containing dst, -1: none. */
 int fabric_gw_row(const struct engine *e, int g, __u32 dst, int len);
 
-/* The record a table's leaf names. */
-static inline const struct xv_route *fabric_record(const struct fabric_image *img, __u32 leaf)
+/* The image's lines, for the lookups of bpf/lib/fabric_lookup.h. */
+static inline struct xv_lines fabric_image_lines(const struct fabric_image *img)
 {
-	__u32 id = leaf & XV_TRIE_ID_MASK;
-
-	return &img->trie[id / 4].r[id % 4];
+	return (struct xv_lines){ img->trie, (__u32)img->nlines };
 }
 
 #endif

@@ -159,13 +159,6 @@ static int lpm_covering(int *const by_len[33], const int nby_len[33],
 	return -1;
 }
 
-/* The indexed row with the longest prefix containing dst, or -1 (R6.1). */
-static int lpm_lookup(int *const by_len[33], const int nby_len[33],
-		      uint32_t *const key_by_len[33], uint32_t dst)
-{
-	return lpm_covering(by_len, nby_len, key_by_len, 32, dst);
-}
-
 /* ---- learned routes: gateways and sites ----------------------------- */
 
 static int cmp_prefix_then_index(const void *a, const void *b, void *ctx)
@@ -738,8 +731,7 @@ static int add_user_rows(struct vec *rows, const struct engine *e,
 
 /* ---- settling states (R6.2, R6.3, R2.7) ------------------------------- */
 
-/* First gateway route not ordered before p (prefix_cmp). */
-static int gw_lower_bound(const struct gw_routes *gw, struct prefix p)
+int gw_routes_lower_bound(const struct gw_routes *gw, struct prefix p)
 {
 	int lo = 0, hi = gw->n;
 
@@ -754,9 +746,9 @@ static int gw_lower_bound(const struct gw_routes *gw, struct prefix p)
 	return lo;
 }
 
-static int gw_find(const struct gw_routes *gw, struct prefix p)
+int gw_routes_find(const struct gw_routes *gw, struct prefix p)
 {
-	int i = gw_lower_bound(gw, p);
+	int i = gw_routes_lower_bound(gw, p);
 
 	return i < gw->n && prefix_equal(gw->routes[i].prefix, p) ? i : -1;
 }
@@ -779,12 +771,12 @@ static bool in_sorted(const int *v, int n, int i)
 	return false;
 }
 
-static bool gw_row_invalid(const struct route_set *rs, int i)
+bool route_set_gw_invalid(const struct route_set *rs, int i)
 {
 	return in_sorted(rs->gw_invalid, rs->ngw_invalid, i);
 }
 
-static bool vpn_row_invalid(const struct route_set *rs, int i)
+bool route_set_vpn_invalid(const struct route_set *rs, int i)
 {
 	return in_sorted(rs->vpn_invalid, rs->nvpn_invalid, i);
 }
@@ -875,17 +867,17 @@ static int find_gw_invalid(const struct route_set *rs, const int *by_prefix,
 		if (protects(r) && !(walked && r->prefix.addr <= walked_last)) {
 			walked = true;
 			walked_last = prefix_last(r->prefix);
-			j = gw_lower_bound(gw, r->prefix);
+			j = gw_routes_lower_bound(gw, r->prefix);
 			for (; j < gw->n && gw->routes[j].prefix.addr <= walked_last && !err; j++)
 				err = vec_push_int(&inv, j);
 		} else if (r->source == SRC_USER && !protects(r)) {
-			j = gw_find(gw, r->prefix);
+			j = gw_routes_find(gw, r->prefix);
 			if (j >= 0)
 				err = vec_push_int(&inv, j);
 		}
 	}
 	for (int j = 0; beats && j < gw->n && !err; j++)
-		if (gw_find(beats, gw->routes[j].prefix) >= 0)
+		if (gw_routes_find(beats, gw->routes[j].prefix) >= 0)
 			err = vec_push_int(&inv, j);
 	if (err) {
 		free(inv.v);
@@ -898,12 +890,12 @@ static int find_gw_invalid(const struct route_set *rs, const int *by_prefix,
 /* Is there an Active gateway route with exactly prefix p (either set)? */
 static bool gw_active(const struct route_set *rs, struct prefix p)
 {
-	int i = rs->gw ? gw_find(rs->gw, p) : -1;
+	int i = rs->gw ? gw_routes_find(rs->gw, p) : -1;
 
-	if (i >= 0 && !gw_row_invalid(rs, i))
+	if (i >= 0 && !route_set_gw_invalid(rs, i))
 		return true;
-	i = rs->vpn ? gw_find(rs->vpn, p) : -1;
-	return i >= 0 && !vpn_row_invalid(rs, i);
+	i = rs->vpn ? gw_routes_find(rs->vpn, p) : -1;
+	return i >= 0 && !route_set_vpn_invalid(rs, i);
 }
 
 /* The next hop type of the subnet's Active 0.0.0.0/0 (User > gateway > Default). */
@@ -1091,27 +1083,31 @@ int route_set_count(const struct route_set *rs)
 }
 
 /*
- * R3.2, R3.4: row i of gateway set gw as the subnet sees it. Hot (every
- * row of every subnet may be read back): fields are stored one by one,
- * which compiles to plain stores rather than a struct built on the stack
- * and copied.
+ * R3.2, R3.4. Hot (every row of every subnet may be read back): fields are
+ * stored one by one, which compiles to plain stores rather than a struct
+ * built on the stack and copied.
  */
+void engine_gateway_row(const struct engine *e, int g, int i, struct eff_route *out)
+{
+	out->prefix = e->gw[g].routes[i].prefix;
+	out->source = SRC_GATEWAY;
+	out->active = true;
+	out->type = NH_GATEWAY;
+	out->next_hop_ip = e->topo->gateways[g].ip;
+	out->peer_vnet = -1;
+	out->gateway = g;
+	out->route_table = -1;
+	out->udr = -1;
+	out->vnet_local_as_none = false;
+}
+
+/* A gateway row as the subnet sees it: Invalid there or not. */
 static const struct eff_route *gw_row(const struct engine *e,
 				      const struct gw_routes *gw, bool invalid,
 				      int i, struct eff_route *tmp)
 {
-	int g = gw->gateway;
-
-	tmp->prefix = gw->routes[i].prefix;
-	tmp->source = SRC_GATEWAY;
+	engine_gateway_row(e, gw->gateway, i, tmp);
 	tmp->active = !invalid;
-	tmp->type = NH_GATEWAY;
-	tmp->next_hop_ip = e->topo->gateways[g].ip;
-	tmp->peer_vnet = -1;
-	tmp->gateway = g;
-	tmp->route_table = -1;
-	tmp->udr = -1;
-	tmp->vnet_local_as_none = false;
 	return tmp;
 }
 
@@ -1125,33 +1121,69 @@ const struct eff_route *route_set_row(const struct engine *e,
 		return &rs->own[i];
 	i -= rs->nown;
 	if (i < ngw)
-		return gw_row(e, rs->gw, gw_row_invalid(rs, i), i, tmp);
+		return gw_row(e, rs->gw, route_set_gw_invalid(rs, i), i, tmp);
 	i -= ngw;
-	return gw_row(e, rs->vpn, vpn_row_invalid(rs, i), i, tmp);
+	return gw_row(e, rs->vpn, route_set_vpn_invalid(rs, i), i, tmp);
 }
 
 /*
  * R6.1: the longest Active own row, unless an Active gateway row is longer
  * (at equal prefix only one of them can be Active, R6.2-R6.4a).
  */
+int route_set_match(const struct route_set *rs, struct prefix p)
+{
+	int own = lpm_covering(LPM(&rs->active), p.len, p.addr);
+	int own_len = own >= 0 ? rs->own[own].prefix.len : -1;
+
+	for (int len = p.len; rs->gw && len > own_len; len--) {
+		int i = rs->gw->nby_len[len] ? lpm_find(LPM(rs->gw), len, p.addr) : -1;
+
+		if (i >= 0 && !route_set_gw_invalid(rs, i))
+			return rs->nown + i;
+		i = rs->vpn && rs->vpn->nby_len[len] ?
+			lpm_find(LPM(rs->vpn), len, p.addr) : -1;
+		if (i >= 0 && !route_set_vpn_invalid(rs, i))
+			return rs->nown + rs->gw->n + i;
+	}
+	return own;
+}
+
 const struct eff_route *engine_lookup(const struct engine *e, int subnet,
 				      uint32_t dst, struct eff_route *tmp)
 {
 	const struct route_set *rs = &e->sets[subnet];
-	int own = lpm_lookup(LPM(&rs->active), dst);
-	int own_len = own >= 0 ? rs->own[own].prefix.len : -1;
+	int i = route_set_match(rs, (struct prefix){ dst, 32 });
 
-	for (int len = 32; rs->gw && len > own_len; len--) {
-		int i = rs->gw->nby_len[len] ? lpm_find(LPM(rs->gw), len, dst) : -1;
+	return i >= 0 ? route_set_row(e, rs, i, tmp) : NULL;
+}
 
-		if (i >= 0 && !gw_row_invalid(rs, i))
-			return gw_row(e, rs->gw, false, i, tmp);
-		i = rs->vpn && rs->vpn->nby_len[len] ?
-			lpm_find(LPM(rs->vpn), len, dst) : -1;
-		if (i >= 0 && !vpn_row_invalid(rs, i))
-			return gw_row(e, rs->vpn, false, i, tmp);
-	}
-	return own >= 0 ? &rs->own[own] : NULL;
+int route_set_invalid_gw(const struct route_set *rs, int k)
+{
+	return k < rs->ngw_invalid ? rs->gw_invalid[k] : -1;
+}
+
+static bool same_row(const struct eff_route *a, const struct eff_route *b)
+{
+	return prefix_equal(a->prefix, b->prefix) && a->source == b->source &&
+	       a->active == b->active && a->type == b->type &&
+	       a->next_hop_ip == b->next_hop_ip && a->peer_vnet == b->peer_vnet &&
+	       a->gateway == b->gateway && a->route_table == b->route_table &&
+	       a->udr == b->udr && a->vnet_local_as_none == b->vnet_local_as_none;
+}
+
+bool route_set_equal(const struct route_set *a, const struct route_set *b)
+{
+	if (a->nown != b->nown || a->gw != b->gw || a->ngw_invalid != b->ngw_invalid ||
+	    (a->ngw_invalid && memcmp(a->gw_invalid, b->gw_invalid,
+				      (size_t)a->ngw_invalid * sizeof(int))) ||
+	    a->vpn != b->vpn || a->nvpn_invalid != b->nvpn_invalid ||
+	    (a->nvpn_invalid && memcmp(a->vpn_invalid, b->vpn_invalid,
+				       (size_t)a->nvpn_invalid * sizeof(int))))
+		return false;
+	for (int i = 0; i < a->nown; i++)
+		if (!same_row(&a->own[i], &b->own[i]))
+			return false;
+	return true;
 }
 
 /* ---- firewall NVAs -------------------------------------------------- */
@@ -1254,31 +1286,44 @@ static bool visited(const struct path *p, enum hop_kind kind, int where)
 	return false;
 }
 
-static const struct peering *find_peering(const struct topology *t, int from,
-					  int to)
+/* R8.2, A6-A8: V's allowVirtualNetworkAccess; W's allowForwardedTraffic. */
+enum peering_crossing engine_peering_crossing(const struct engine *e, int from, int to)
 {
-	for (int i = 0; i < t->npeerings; i++)
-		if (t->peerings[i].from == from && t->peerings[i].to == to &&
-		    t->peerings[i].reverse >= 0)
-			return &t->peerings[i];
-	return NULL;
+	const struct topology *t = e->topo;
+
+	if (from == to)
+		return CROSSING_OPEN;
+	for (int i = 0; i < t->npeerings; i++) {
+		const struct peering *p = &t->peerings[i];
+
+		if (p->from != from || p->to != to || p->reverse < 0)
+			continue;
+		if (!p->allow_vnet_access)
+			return CROSSING_DENIED;
+		/* The receiver's own peering object decides (A6). */
+		return t->peerings[p->reverse].allow_forwarded_traffic ?
+			       CROSSING_OPEN : CROSSING_LOCAL_ONLY;
+	}
+	return CROSSING_DENIED;
 }
 
 /*
- * Crossing the peering V->W (R8.2, A6-A8): V's allowVirtualNetworkAccess;
- * a source outside V not relayed by a gateway needs W's
- * allowForwardedTraffic.
+ * Crossing the peering V->W: a source outside V not relayed by a gateway
+ * (sender -1) is forwarded traffic.
  */
 static bool cross(struct walk *w, int v, int to, int sender)
 {
-	const struct peering *p = find_peering(w->t, v, to);
-
-	if (!p->allow_vnet_access)
+	switch (engine_peering_crossing(w->e, v, to)) {
+	case CROSSING_DENIED:
 		return drop(w, DROP_PEERING_ACCESS);
-	if (sender >= 0 && !vnet_has(&w->t->vnets[v], w->f->src) &&
-	    !w->t->peerings[p->reverse].allow_forwarded_traffic)
-		return drop(w, DROP_FORWARDED_TRAFFIC);
-	return true;
+	case CROSSING_LOCAL_ONLY:
+		if (sender >= 0 && !vnet_has(&w->t->vnets[v], w->f->src))
+			return drop(w, DROP_FORWARDED_TRAFFIC);
+		return true;
+	case CROSSING_OPEN:
+	default:
+		return true;
+	}
 }
 
 /* A VM puts a packet on the wire from its subnet (R7.1). */
@@ -1312,39 +1357,78 @@ static bool deliver_in(struct walk *w, struct hop *h, int v, int to, int sender)
 	return drop(w, DROP_NO_OWNER);
 }
 
-/* R4.5: the NVA's NIC, in V or a directly connected peer; *to its VNet. */
-static int find_appliance(const struct topology *t, int v, uint32_t ip, int *to)
+int engine_appliance(const struct engine *e, int vnet, uint32_t ip)
 {
-	int vm = topo_vm_by_ip(t, v, ip);
+	const struct topology *t = e->topo;
+	int vm = topo_vm_by_ip(t, vnet, ip);
 
-	*to = v;
 	for (int i = 0; i < t->npeerings && vm < 0; i++) {
 		const struct peering *p = &t->peerings[i];
 
-		if (p->from != v || p->reverse < 0)
-			continue;
-		vm = topo_vm_by_ip(t, p->to, ip);
-		*to = p->to;
+		if (p->from == vnet && p->reverse >= 0)
+			vm = topo_vm_by_ip(t, p->to, ip);
 	}
 	return vm;
 }
 
+static struct route_target target(enum route_target_kind kind, int vnet,
+				  int vm, int gateway)
+{
+	return (struct route_target){ .kind = kind, .vnet = vnet, .vm = vm,
+				      .gateway = gateway };
+}
+
+static struct route_target target_drop(enum drop_reason why)
+{
+	struct route_target to = target(TARGET_DROP, -1, -1, -1);
+
+	to.drop = why;
+	return to;
+}
+
+struct route_target engine_route_target(const struct engine *e, int vnet,
+					const struct eff_route *r)
+{
+	int vm;
+
+	switch (r->type) {
+	case NH_VNET_LOCAL:
+		if (r->vnet_local_as_none)	/* R4.7 */
+			return target_drop(DROP_NONE_ROUTE);
+		return target(TARGET_VNET, vnet, -1, -1);
+	case NH_VNET_PEERING:
+	case NH_VNET_GLOBAL_PEERING:
+		return target(TARGET_VNET, r->peer_vnet, -1, -1);
+	case NH_APPLIANCE:
+		vm = engine_appliance(e, vnet, r->next_hop_ip);
+		if (vm < 0)
+			return target_drop(DROP_NVA_UNREACHABLE);	/* A11 */
+		return target(TARGET_APPLIANCE, e->topo->vms[vm].vnet, vm, -1);
+	case NH_GATEWAY:
+		if (r->gateway < 0)
+			return target_drop(DROP_NO_GATEWAY_ROUTE);
+		return target(TARGET_GATEWAY, -1, -1, r->gateway);
+	case NH_INTERNET:
+		return target(TARGET_INTERNET, -1, -1, -1);
+	case NH_NONE:
+	default:
+		return target_drop(DROP_NONE_ROUTE);
+	}
+}
+
 /* VirtualAppliance: deliver unchanged to the NVA, which forwards it. */
-static bool to_appliance(struct walk *w, struct hop *h, int v, uint32_t ip,
-			 struct cursor *c)
+static bool to_appliance(struct walk *w, struct hop *h, int v,
+			 const struct route_target *to, struct cursor *c)
 {
 	const struct vm *m;
 	const struct fw_rule *rule;
-	int to, vm = find_appliance(w->t, v, ip, &to);
 
-	if (vm < 0)
-		return drop(w, DROP_NVA_UNREACHABLE);	/* A11 */
-	if (to != v && !cross(w, v, to, c->sender))
+	if (to->vnet != v && !cross(w, v, to->vnet, c->sender))
 		return false;
-	h->vm = vm;
-	m = &w->t->vms[vm];
+	h->vm = to->vm;
+	m = &w->t->vms[to->vm];
 	if (w->f->dst == m->ip)
-		return deliver(w, TO_VM, vm);
+		return deliver(w, TO_VM, to->vm);
 	if (!m->enable_ip_forwarding)
 		return drop(w, DROP_NO_IP_FORWARDING);
 	if (m->firewall) {
@@ -1354,7 +1438,7 @@ static bool to_appliance(struct walk *w, struct hop *h, int v, uint32_t ip,
 		if (verdict == FW_DENY)
 			return drop(w, DROP_FIREWALL);
 	}
-	return vm_send(w, vm, c);
+	return vm_send(w, to->vm, c);
 }
 
 static bool subnet_step(struct walk *w, struct cursor *c)
@@ -1363,30 +1447,25 @@ static bool subnet_step(struct walk *w, struct cursor *c)
 	int v = w->t->subnets[c->where].vnet;
 	struct eff_route tmp;
 	const struct eff_route *r = engine_lookup(w->e, c->where, w->f->dst, &tmp);
+	struct route_target to;
 
 	if (!r)
 		return drop(w, DROP_NONE_ROUTE);
 	h->route = *r;
-	switch (r->type) {
-	case NH_VNET_LOCAL:
-		if (r->vnet_local_as_none)	/* R4.7 */
-			return drop(w, DROP_NONE_ROUTE);
-		return deliver_in(w, h, v, v, c->sender);
-	case NH_VNET_PEERING:
-	case NH_VNET_GLOBAL_PEERING:
-		return deliver_in(w, h, v, r->peer_vnet, c->sender);
-	case NH_APPLIANCE:
-		return to_appliance(w, h, v, r->next_hop_ip, c);
-	case NH_GATEWAY:
-		if (r->gateway < 0)
-			return drop(w, DROP_NO_GATEWAY_ROUTE);
-		*c = (struct cursor){ HOP_GATEWAY, r->gateway, -1 };
+	to = engine_route_target(w->e, v, r);
+	switch (to.kind) {
+	case TARGET_VNET:
+		return deliver_in(w, h, v, to.vnet, c->sender);
+	case TARGET_APPLIANCE:
+		return to_appliance(w, h, v, &to, c);
+	case TARGET_GATEWAY:
+		*c = (struct cursor){ HOP_GATEWAY, to.gateway, -1 };
 		return true;
-	case NH_INTERNET:
+	case TARGET_INTERNET:
 		return deliver(w, TO_INTERNET, -1);
-	case NH_NONE:
+	case TARGET_DROP:
 	default:
-		return drop(w, DROP_NONE_ROUTE);
+		return drop(w, to.drop);
 	}
 }
 

@@ -49,13 +49,16 @@ struct lpm_index {
 	uint32_t *key_by_len[33];
 };
 
-/* Everything one gateway learned, sorted by prefix_cmp, one row a prefix. */
+/*
+ * Everything one gateway learned, sorted by prefix_cmp (so a prefix comes
+ * before the prefixes nested in it), one row a prefix.
+ */
 struct gw_routes {
 	int gateway;
 	struct learned_route *routes;
 	int n;
-	/* LPM index: per prefix length, indices into routes sorted by addr
-	 * (same layout as struct lpm_index). */
+	/* The engine's own LPM index: per prefix length, indices into routes
+	 * sorted by addr (same layout as struct lpm_index). */
 	int *by_len[33];
 	int nby_len[33];
 	uint32_t *key_by_len[33];
@@ -82,9 +85,12 @@ struct route_set {
 	/* Propagated gateway routes (the ExpressRoute gateway's when two
 	 * coexist, R5.8); NULL: none. */
 	const struct gw_routes *gw;
+	/* The engine's own: read them through route_set_gw_invalid() and
+	 * route_set_invalid_gw(). */
 	int *gw_invalid;	/* sorted indices into gw->routes Invalid here */
 	int ngw_invalid;
-	/* The coexisting VPN gateway's routes, beside gw's; NULL: none. */
+	/* The coexisting VPN gateway's routes, beside gw's; NULL: none. Read
+	 * them through route_set_vpn_invalid(). */
 	const struct gw_routes *vpn;
 	int *vpn_invalid;	/* sorted indices into vpn->routes Invalid here */
 	int nvpn_invalid;
@@ -152,6 +158,46 @@ const struct eff_route *route_set_row(const struct engine *e,
 const struct eff_route *engine_lookup(const struct engine *e, int subnet,
 				      uint32_t dst, struct eff_route *tmp);
 
+/*
+ * The rows and decisions engine_lookup() and engine_path() are made of,
+ * exported so that the fabric compiler encodes them instead of deciding
+ * again. Row numbers are route_set_row()'s: own rows, then gw's rows,
+ * then vpn's (coexisting gateways, R5.8).
+ */
+
+/*
+ * R6.1 for the addresses of prefix p that no route longer than p covers
+ * (p = dst/32: engine_lookup()): the row of the longest Active route
+ * containing p, the own row on a tie with a gateway row (only one of them
+ * can be Active); -1: none.
+ */
+int route_set_match(const struct route_set *rs, struct prefix p);
+
+/* R6.2, R6.3: whether gateway row i (index into rs->gw->routes) is Invalid in rs. */
+bool route_set_gw_invalid(const struct route_set *rs, int i);
+
+/* R6.2-R6.4a: whether the coexisting VPN gateway's row i (index into
+ * rs->vpn->routes) is Invalid in rs. */
+bool route_set_vpn_invalid(const struct route_set *rs, int i);
+
+/* The k-th gateway row Invalid in rs, ascending; -1 past the last. */
+int route_set_invalid_gw(const struct route_set *rs, int k);
+
+/* Whether a and b hold the same effective routes, row by row, Invalid gateway rows included. */
+bool route_set_equal(const struct route_set *a, const struct route_set *b);
+
+/* The row of gw with exactly prefix p, -1: none. */
+int gw_routes_find(const struct gw_routes *gw, struct prefix p);
+
+/*
+ * The first row of gw not ordered before p: the rows inside p are this
+ * one and those after it while their address is <= prefix_last(p).
+ */
+int gw_routes_lower_bound(const struct gw_routes *gw, struct prefix p);
+
+/* R3.2, R3.4: gateway g's learned row i as an Active effective route. */
+void engine_gateway_row(const struct engine *e, int g, int i, struct eff_route *out);
+
 /* A flow as path and the firewall NVAs see it. */
 struct flow {
 	uint32_t src, dst;
@@ -175,6 +221,44 @@ enum drop_reason {
 };
 
 const char *drop_reason_name(enum drop_reason r);
+
+/*
+ * What crossing from VNet from into VNet to takes (R8.2, A6-A8): the
+ * sender side's allowVirtualNetworkAccess, and the receiver's
+ * allowForwardedTraffic for a source outside from that no gateway relays.
+ */
+enum peering_crossing {
+	CROSSING_OPEN,		/* the same VNet, or a peering letting everything in */
+	CROSSING_DENIED,	/* no connected peering, or access not allowed */
+	CROSSING_LOCAL_ONLY,	/* only sources inside from, or relayed by a gateway */
+};
+
+enum peering_crossing engine_peering_crossing(const struct engine *e, int from, int to);
+
+/*
+ * R4.5: the VM whose NIC holds VirtualAppliance address ip, seen from VNet
+ * vnet: in vnet, else in a directly (and connected) peered VNet; -1: none.
+ */
+int engine_appliance(const struct engine *e, int vnet, uint32_t ip);
+
+/* Where an effective route of a subnet sends a packet (R7.1's table). */
+struct route_target {
+	enum route_target_kind {
+		TARGET_DROP,		/* dropped, for reason drop */
+		TARGET_VNET,		/* to the NIC owning the destination in vnet (VnetLocal, peering) */
+		TARGET_APPLIANCE,	/* to VM vm's NIC, in vnet (VirtualAppliance) */
+		TARGET_GATEWAY,		/* to gateway gateway (VirtualNetworkGateway) */
+		TARGET_INTERNET,
+	} kind;
+	enum drop_reason drop;	/* TARGET_DROP */
+	int vnet;		/* TARGET_VNET, TARGET_APPLIANCE: the VNet entered; else -1 */
+	int vm;			/* TARGET_APPLIANCE; else -1 */
+	int gateway;		/* TARGET_GATEWAY; else -1 */
+};
+
+/* The target of route r of a subnet in VNet vnet. */
+struct route_target engine_route_target(const struct engine *e, int vnet,
+					const struct eff_route *r);
 
 enum hop_kind { HOP_SUBNET, HOP_GATEWAY, HOP_SITE, HOP_CIRCUIT };
 

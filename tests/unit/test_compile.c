@@ -261,17 +261,39 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* The two lookups of bpf/lib/fabric_lookup.h, on an image. */
+static __u32 table_lookup(const struct fabric_image *img, __u32 root, __u32 dst)
+{
+	struct xv_lines l = fabric_image_lines(img);
+
+	return xv_trie_lookup(&l, root, dst);
+}
+
+static __u32 gwset_lookup(const struct fabric_image *img, __u32 root, __u32 dst)
+{
+	struct xv_lines l = fabric_image_lines(img);
+
+	return xv_gw_lookup(&l, root, dst);
+}
+
+static const struct xv_route *record(const struct fabric_image *img, __u32 leaf)
+{
+	struct xv_lines l = fabric_image_lines(img);
+
+	return xv_record(&l, leaf);
+}
+
 /* fabric.bpf.c's route_lookup(); a learned route's id as its trace event names it. */
 static const struct xv_route *image_lookup(const struct fabric_image *img,
 					   const struct xv_nic *nic, __u32 dst,
 					   struct xv_route *tmp)
 {
-	__u32 e = fabric_trie_lookup(img, nic->table, dst), v;
-	const struct xv_route *r = e & XV_TRIE_LEAF ? fabric_record(img, e) : NULL;
+	__u32 e = table_lookup(img, nic->table, dst), v;
+	const struct xv_route *r = record(img, e);
 
 	if (!nic->gwset || (r && !(r->flags & XV_ROUTE_F_GW)))
 		return r;
-	v = fabric_gw_lookup(img, nic->gwset, dst);
+	v = gwset_lookup(img, nic->gwset, dst);
 	if (!v || (r && v - 1 <= r->len))
 		return r;
 	*tmp = (struct xv_route){ .len = v - 1, .arg = nic->gw_nic,
@@ -381,10 +403,10 @@ static void test_lookup_matches_engine(void **state)
 /* The record a table gives dst. */
 static const struct xv_route *table_record(const struct fixture *f, int slot, const char *dst)
 {
-	__u32 e = fabric_trie_lookup(&f->img, f->img.nics[slot].table, ntohl(inet_addr(dst)));
+	__u32 e = table_lookup(&f->img, f->img.nics[slot].table, ntohl(inet_addr(dst)));
 
 	assert_true(e & XV_TRIE_LEAF);
-	return fabric_record(&f->img, e);
+	return record(&f->img, e);
 }
 
 /* The shapes the lookup relies on. */
@@ -523,9 +545,9 @@ static void test_gw_layouts(void **state)
 	for (int i = 0; i < 300000; i++) {
 		__u32 dst = gwset_dst(addrs, lens, gw->n, &seed);
 
-		if (fabric_gw_lookup(&f->img, vm->gwset, dst) != gw_reference(f, 0, dst))
+		if (gwset_lookup(&f->img, vm->gwset, dst) != gw_reference(f, 0, dst))
 			fail_msg("%s: set says %u, routes %u", ipv4_str(dst, buf),
-				 fabric_gw_lookup(&f->img, vm->gwset, dst), gw_reference(f, 0, dst));
+				 gwset_lookup(&f->img, vm->gwset, dst), gw_reference(f, 0, dst));
 	}
 	free(addrs);
 	free(lens);
@@ -644,10 +666,10 @@ static void test_learned(void **state)
 	assert_int_equal(r->action, XV_ACT_NIC);
 	assert_int_equal(r->arg, NVA);
 	assert_true(r->flags & XV_ROUTE_F_GW);
-	assert_int_equal(fabric_gw_lookup(&f->img, app->gwset, ntohl(inet_addr("172.17.0.1"))), 13);
-	assert_false(fabric_trie_lookup(&f->img, app->table, ntohl(inet_addr("8.8.8.8"))) &
+	assert_int_equal(gwset_lookup(&f->img, app->gwset, ntohl(inet_addr("172.17.0.1"))), 13);
+	assert_false(table_lookup(&f->img, app->table, ntohl(inet_addr("8.8.8.8"))) &
 		     XV_TRIE_LEAF);
-	assert_int_equal(fabric_gw_lookup(&f->img, app->gwset, ntohl(inet_addr("8.8.8.8"))), 1);
+	assert_int_equal(gwset_lookup(&f->img, app->gwset, ntohl(inet_addr("8.8.8.8"))), 1);
 	assert_int_not_equal(f->img.nics[AVM].table, f->img.nics[BVM].table);
 	assert_int_equal(delivers_to(f, BVM, "10.2.1.5"), BVM2);
 	assert_int_equal(delivers_to(f, AVM, "10.2.1.5"), -1);
@@ -693,7 +715,7 @@ static void test_wide_root(void **state)
 	for (int len = 1; len <= 32; len++)
 		assert_true(gw->nby_len[len] > 0);
 	for (__u32 dst = 0xc8643219, bit = 0; bit < 32; bit++)	/* off each nested prefix */
-		assert_int_equal(fabric_gw_lookup(&f->img, app->gwset, dst ^ 1u << bit),
+		assert_int_equal(gwset_lookup(&f->img, app->gwset, dst ^ 1u << bit),
 				 gw_reference(f, 0, dst ^ 1u << bit));
 	test_lookup_matches_engine(state);
 }
@@ -718,7 +740,7 @@ static void test_hybrid(void **state)
 	assert_int_equal(r->arg, VPN);
 	r = table_record(f, SPOKEVM, "192.168.8.1");
 	assert_false(r && r->len == 16 && r->arg == VPN); /* equal to ER's: Invalid */
-	assert_int_equal(fabric_gw_lookup(&f->img, f->img.nics[SPOKEVM].gwset,
+	assert_int_equal(gwset_lookup(&f->img, f->img.nics[SPOKEVM].gwset,
 					  ntohl(inet_addr("192.168.8.1"))), 17);
 	assert_int_equal(f->img.nics[SPOKEVM].gw_nic, ER);
 	test_lookup_matches_engine(state);

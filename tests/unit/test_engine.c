@@ -1391,6 +1391,26 @@ static void test_r8_2_allow_forwarded_traffic(void **state)
 	assert_path("c1", "10.1.1.4", "x/c v/nva => vm:b1");
 }
 
+/* The crossing the path checks and the fabric compiles into route flags. */
+static void test_r8_2_peering_crossing(void **state)
+{
+	int v, w, x;
+
+	loadf(flags_fmt, "false", "true");
+	v = topo_find_vnet(&topo, "v");
+	w = topo_find_vnet(&topo, "w");
+	x = topo_find_vnet(&topo, "x");
+	assert_int_equal(engine_peering_crossing(&eng, v, v), CROSSING_OPEN);
+	assert_int_equal(engine_peering_crossing(&eng, v, w), CROSSING_DENIED);
+	/* v's peering keeps allowForwardedTraffic's default, false (A6) */
+	assert_int_equal(engine_peering_crossing(&eng, w, v), CROSSING_LOCAL_ONLY);
+	assert_int_equal(engine_peering_crossing(&eng, w, x), CROSSING_DENIED);
+	loadf(flags_fmt, "true", "false");
+	assert_int_equal(engine_peering_crossing(&eng, v, w), CROSSING_LOCAL_ONLY);
+	loadf(flags_fmt, "true", "true");
+	assert_int_equal(engine_peering_crossing(&eng, v, w), CROSSING_OPEN);
+}
+
 /*
  * R4.5, R8.2: an NVA in a peered VNet is reached over the peering, whose
  * checks apply. The hub firewall sends everything to nva2 in VNet nvas;
@@ -1441,6 +1461,52 @@ static void test_r4_5_a6_appliance_over_peering_needs_forwarded_traffic(void **s
 	assert_path("fw", "203.0.113.9", "hub/fw nvas/a => internet");
 	loadf(peered_nva_fmt, "true", "true");
 	assert_path("app2", "203.0.113.9", "s2/a hub/fw nvas/a => internet");
+}
+
+/* The target of subnet's route to dst, as "kind where". */
+static void assert_target(const char *name, const char *dst, const char *want)
+{
+	struct eff_route tmp;
+	int s = subnet(name);
+	const struct eff_route *r = engine_lookup(&eng, s, ip(dst), &tmp);
+	struct route_target to = engine_route_target(&eng, topo.subnets[s].vnet, r);
+	char got[64];
+
+	switch (to.kind) {
+	case TARGET_VNET:
+		snprintf(got, sizeof(got), "vnet %s", topo.vnets[to.vnet].name);
+		break;
+	case TARGET_APPLIANCE:
+		snprintf(got, sizeof(got), "appliance %s in %s", topo.vms[to.vm].name,
+			 topo.vnets[to.vnet].name);
+		break;
+	case TARGET_GATEWAY:
+		snprintf(got, sizeof(got), "gateway %s", topo.gateways[to.gateway].name);
+		break;
+	case TARGET_INTERNET:
+		snprintf(got, sizeof(got), "internet");
+		break;
+	case TARGET_DROP:
+		snprintf(got, sizeof(got), "drop %s", drop_reason_name(to.drop));
+		break;
+	}
+	if (strcmp(got, want))
+		fail_msg("%s -> %s: got '%s', want '%s'", name, dst, got, want);
+}
+
+/* R7.1's table, R4.5: where each route leads; an appliance in a direct peer only. */
+static void test_r7_1_route_targets(void **state)
+{
+	loadf(peered_nva_fmt, "true", "true");
+	assert_target("hub/fw", "10.0.1.9", "vnet hub");
+	assert_target("hub/fw", "10.2.1.4", "vnet s2");
+	assert_target("hub/fw", "203.0.113.9", "appliance nva2 in nvas");
+	assert_target("nvas/a", "203.0.113.9", "internet");
+	assert_target("nvas/a", "192.168.1.1", "drop NoneRoute");
+	/* s2 reaches the hub's firewall; nvas is no direct peer of s2 */
+	assert_int_equal(engine_appliance(&eng, topo_find_vnet(&topo, "s2"), ip("10.0.1.4")),
+			 topo_find_vm(&topo, "fw"));
+	assert_int_equal(engine_appliance(&eng, topo_find_vnet(&topo, "s2"), ip("10.1.1.4")), -1);
 }
 
 /* A6: the receiver's flag gates a source outside the sending VNet. */
@@ -2223,6 +2289,8 @@ int main(void)
 		T(test_r8_1_peering_not_transitive),
 		T(test_r8_2_allow_virtual_network_access),
 		T(test_r8_2_allow_forwarded_traffic),
+		T(test_r8_2_peering_crossing),
+		T(test_r7_1_route_targets),
 		T(test_r4_5_r8_2_appliance_over_peering_needs_vnet_access),
 		T(test_r4_5_a6_appliance_over_peering_needs_forwarded_traffic),
 		T(test_r8_2_a6_forwarded_traffic_receiver_side),
