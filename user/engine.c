@@ -1286,7 +1286,10 @@ static bool visited(const struct path *p, enum hop_kind kind, int where)
 	return false;
 }
 
-/* R8.2, A6-A8: V's allowVirtualNetworkAccess; W's allowForwardedTraffic. */
+/*
+ * R8.2, A6-A8: either side's allowVirtualNetworkAccess false closes the
+ * peering both ways (A7); W's allowForwardedTraffic.
+ */
 enum peering_crossing engine_peering_crossing(const struct engine *e, int from, int to)
 {
 	const struct topology *t = e->topo;
@@ -1298,7 +1301,7 @@ enum peering_crossing engine_peering_crossing(const struct engine *e, int from, 
 
 		if (p->from != from || p->to != to || p->reverse < 0)
 			continue;
-		if (!p->allow_vnet_access)
+		if (!p->allow_vnet_access || !t->peerings[p->reverse].allow_vnet_access)
 			return CROSSING_DENIED;
 		/* The receiver's own peering object decides (A6). */
 		return t->peerings[p->reverse].allow_forwarded_traffic ?
@@ -1407,6 +1410,10 @@ struct route_target engine_route_target(const struct engine *e, int vnet,
 	case NH_GATEWAY:
 		if (r->gateway < 0)
 			return target_drop(DROP_NO_GATEWAY_ROUTE);
+		/* A7: gateway transit crosses the peering; A8: no forwarded check. */
+		if (engine_peering_crossing(e, vnet, e->topo->gateways[r->gateway].vnet) ==
+		    CROSSING_DENIED)
+			return target_drop(DROP_PEERING_ACCESS);
 		return target(TARGET_GATEWAY, -1, -1, r->gateway);
 	case NH_INTERNET:
 		return target(TARGET_INTERNET, -1, -1, -1);

@@ -223,8 +223,9 @@ enum drop_reason {
 const char *drop_reason_name(enum drop_reason r);
 
 /*
- * What crossing from VNet from into VNet to takes (R8.2, A6-A8): the
- * sender side's allowVirtualNetworkAccess, and the receiver's
+ * What crossing from VNet from into VNet to takes (R8.2, A6-A8): both
+ * sides' allowVirtualNetworkAccess (A7: either one false blocks the
+ * peering in both directions), and the receiver's
  * allowForwardedTraffic for a source outside from that no gateway relays.
  */
 enum peering_crossing {

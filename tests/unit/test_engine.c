@@ -1375,9 +1375,10 @@ static void test_r8_2_allow_virtual_network_access(void **state)
 	loadf(flags_fmt, "false", "true");
 	/* Routes stay (A7); packets V -> W are dropped. */
 	assert_lookup("v/nva", "10.1.1.4", "VNetPeering");
+	assert_lookup("w/b", "10.0.2.4", "VNetPeering");
 	assert_path("nva", "10.1.1.4", "v/nva => drop:PeeringAccessDenied");
-	/* W -> V is W's flag, still allowed. */
-	assert_path("b1", "10.0.2.4", "w/b => vm:nva");
+	/* A7 (revised): V's flag closes the peering W -> V too. */
+	assert_path("b1", "10.0.2.4", "w/b => drop:PeeringAccessDenied");
 }
 
 static void test_r8_2_allow_forwarded_traffic(void **state)
@@ -1391,6 +1392,52 @@ static void test_r8_2_allow_forwarded_traffic(void **state)
 	assert_path("c1", "10.1.1.4", "x/c v/nva => vm:b1");
 }
 
+/*
+ * A7 (revised): a peering with allowVirtualNetworkAccess false on either
+ * side carries nothing either way: not relayed through gateway transit
+ * (spoke1's own flag, the hub's flag to spoke2), nor to or from an NVA
+ * over it (spoke3 sends all to the hub firewall).
+ */
+static void test_r8_2_access_blocks_gateway_transit_and_nva(void **state)
+{
+	load("name: t\n"
+	     "vnets:\n"
+	     "  - {name: hub, addressSpace: [10.0.0.0/16], subnets: [\n"
+	     "      {name: GatewaySubnet, addressPrefix: 10.0.255.0/27}, {name: fw, addressPrefix: 10.0.1.0/24}]}\n"
+	     "  - {name: spoke1, addressSpace: [10.1.0.0/16], subnets: [{name: app, addressPrefix: 10.1.1.0/24}]}\n"
+	     "  - {name: spoke2, addressSpace: [10.2.0.0/16], subnets: [{name: app, addressPrefix: 10.2.1.0/24}]}\n"
+	     "  - {name: spoke3, addressSpace: [10.3.0.0/16], subnets: [{name: app, addressPrefix: 10.3.1.0/24, routeTable: rt}]}\n"
+	     "peerings:\n"
+	     "  - {from: hub, to: spoke1, allowGatewayTransit: true}\n"
+	     "  - {from: spoke1, to: hub, useRemoteGateways: true, allowVirtualNetworkAccess: false}\n"
+	     "  - {from: hub, to: spoke2, allowGatewayTransit: true, allowVirtualNetworkAccess: false}\n"
+	     "  - {from: spoke2, to: hub, useRemoteGateways: true}\n"
+	     "  - {from: hub, to: spoke3, allowVirtualNetworkAccess: false, allowForwardedTraffic: true}\n"
+	     "  - {from: spoke3, to: hub, allowForwardedTraffic: true}\n"
+	     "routeTables:\n"
+	     "  - name: rt\n"
+	     "    routes: [{name: d, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.1.4}]\n"
+	     "gateways: [{name: gw, vnet: hub, type: Vpn}]\n"
+	     "sites: [{name: dc, addressSpace: [192.168.0.0/16], hosts: [{name: dc-srv, ip: 192.168.1.10}]}]\n"
+	     "connections: [{name: c, gateway: gw, site: dc}]\n"
+	     "vms:\n"
+	     "  - {name: fw, subnet: hub/fw, ip: 10.0.1.4, enableIpForwarding: true}\n"
+	     "  - {name: s1, subnet: spoke1/app, ip: 10.1.1.4}\n"
+	     "  - {name: s2, subnet: spoke2/app, ip: 10.2.1.4}\n"
+	     "  - {name: s3, subnet: spoke3/app, ip: 10.3.1.4}\n");
+	/* The routes stay: gateway routes through transit, peering routes. */
+	assert_lookup("spoke1/app", "192.168.1.10", "VirtualNetworkGateway 10.0.255.4");
+	assert_lookup("spoke2/app", "192.168.1.10", "VirtualNetworkGateway 10.0.255.4");
+	assert_path("s1", "192.168.1.10", "spoke1/app => drop:PeeringAccessDenied");
+	assert_path("dc-srv", "10.1.1.4", "site:dc gw:gw hub/GatewaySubnet => drop:PeeringAccessDenied");
+	assert_path("s2", "192.168.1.10", "spoke2/app => drop:PeeringAccessDenied");
+	assert_path("dc-srv", "10.2.1.4", "site:dc gw:gw hub/GatewaySubnet => drop:PeeringAccessDenied");
+	assert_path("s3", "203.0.113.1", "spoke3/app => drop:PeeringAccessDenied");
+	assert_path("fw", "10.3.1.4", "hub/fw => drop:PeeringAccessDenied");
+	/* The hub's own traffic to on-premises is untouched. */
+	assert_path("fw", "192.168.1.10", "hub/fw gw:gw => site:dc");
+}
+
 /* The crossing the path checks and the fabric compiles into route flags. */
 static void test_r8_2_peering_crossing(void **state)
 {
@@ -1402,11 +1449,13 @@ static void test_r8_2_peering_crossing(void **state)
 	x = topo_find_vnet(&topo, "x");
 	assert_int_equal(engine_peering_crossing(&eng, v, v), CROSSING_OPEN);
 	assert_int_equal(engine_peering_crossing(&eng, v, w), CROSSING_DENIED);
-	/* v's peering keeps allowForwardedTraffic's default, false (A6) */
-	assert_int_equal(engine_peering_crossing(&eng, w, v), CROSSING_LOCAL_ONLY);
+	/* A7: either side's flag closes both directions */
+	assert_int_equal(engine_peering_crossing(&eng, w, v), CROSSING_DENIED);
 	assert_int_equal(engine_peering_crossing(&eng, w, x), CROSSING_DENIED);
 	loadf(flags_fmt, "true", "false");
 	assert_int_equal(engine_peering_crossing(&eng, v, w), CROSSING_LOCAL_ONLY);
+	/* v's peering keeps allowForwardedTraffic's default, false (A6) */
+	assert_int_equal(engine_peering_crossing(&eng, w, v), CROSSING_LOCAL_ONLY);
 	loadf(flags_fmt, "true", "true");
 	assert_int_equal(engine_peering_crossing(&eng, v, w), CROSSING_OPEN);
 }
@@ -2290,6 +2339,7 @@ int main(void)
 		T(test_r8_2_allow_virtual_network_access),
 		T(test_r8_2_allow_forwarded_traffic),
 		T(test_r8_2_peering_crossing),
+		T(test_r8_2_access_blocks_gateway_transit_and_nva),
 		T(test_r7_1_route_targets),
 		T(test_r4_5_r8_2_appliance_over_peering_needs_vnet_access),
 		T(test_r4_5_a6_appliance_over_peering_needs_forwarded_traffic),
