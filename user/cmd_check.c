@@ -17,22 +17,37 @@
 #include "topo.h"
 #include "verb.h"
 
-static const struct verb check_verb = {
+static int cmd_check(struct verb_opts *o);
+
+static const struct opt check_opts[] = {
+	{ .name = "stats", .type = OPT_FLAG, .off = offsetof(struct verb_opts, stats),
+	  .help = "also time load, validation and route computation" },
+	{ NULL },
+};
+
+const struct verb verb_check = {
 	.name = "check",
-	.synopsis = "-t FILE [--stats] [-j]",
+	.summary = "validate a topology file",
 	.help = "Validate the topology file. Exit 0 and print a summary when it is valid;\n"
 		"otherwise print one FILE:LINE:COL: error: line per problem and exit 2.\n"
 		"A valid file may still get warnings (FILE:LINE:COL: warning: ..., exit 0):\n"
-		"flows that every firewall NVA allows but whose reply takes another way than\n"
-		"the request, so that a stateful firewall NVA sees half of them and drops\n"
-		"them (asymmetric routing), a few named; `path --round-trip` shows them.\n"
+		"a peering declared in one direction only (Azure shows it Initiated, it\n"
+		"carries no traffic), naming the missing direction; flows that every\n"
+		"firewall NVA allows but whose reply takes another way than the request, so\n"
+		"that a stateful firewall NVA sees half of them and drops them (asymmetric\n"
+		"routing), a few named; `path --round-trip` shows them.\n"
 		"--stats also computes every subnet's effective routes and reports the times:\n"
 		"load (read + YAML parse), validate (building and checking the model: the\n"
 		"loader's time minus the YAML parse), compute (the route engine: every\n"
 		"subnet's route set), their total, then read out (every row of every subnet\n"
 		"materialised, as routes would print them), and the peak resident memory.\n",
-	.nargs = 0,
-	.opts = VERB_OPT_STATS,
+	.examples = (const char *const[]){
+		"xvnet check -t examples/hub-spoke.yaml",
+		"xvnet check -t big.yaml --stats -o json",
+		NULL },
+	.opts = check_opts,
+	.common = VERB_TOPOLOGY | VERB_LAB | VERB_OUTPUT,
+	.run = cmd_check,
 };
 
 struct stats {
@@ -101,7 +116,7 @@ static int load_timed(struct session *s, struct stats *st)
 	st->total_s = st->load_s + st->validate_s; /* = read + loader */
 	s->loaded = true;
 	free(buf);
-	return SESSION_READY;
+	return 0;
 }
 
 /*
@@ -114,7 +129,7 @@ static int compute_timed(struct session *s, struct stats *st)
 	struct eff_route tmp;
 	int rc = session_build(s);
 
-	if (rc != SESSION_READY)
+	if (rc)
 		return rc;
 	st->compute_s = now() - t0;
 	t0 = now();
@@ -128,7 +143,7 @@ static int compute_timed(struct session *s, struct stats *st)
 	}
 	st->readout_s = now() - t0;
 	st->total_s += st->compute_s; /* what every verb pays before answering */
-	return SESSION_READY;
+	return 0;
 }
 
 static void print_count(const char *key, unsigned long n, const char *one,
@@ -175,6 +190,17 @@ static void print_stats(const struct stats *st)
 	print_close_object();
 }
 
+/* Valid but likely not meant: one FILE:LINE:COL: warning: line each. */
+static void print_warnings(const struct topology *t)
+{
+	struct diags w = { 0 };
+
+	topo_warnings(t, &w);
+	for (int i = 0; i < w.n; i++)
+		fprintf(stderr, "%s\n", w.lines[i]);
+	diags_free(&w);
+}
+
 static const char *probe_name(const struct rt_probe *p, char *buf, size_t len)
 {
 	static const char *const names[] = { [FW_TCP] = "tcp", [FW_UDP] = "udp", [FW_ICMP] = "icmp" };
@@ -204,7 +230,7 @@ static int warn_asymmetric(struct session *s)
 	long n;
 	int rc = session_build(s);
 
-	if (rc != SESSION_READY)
+	if (rc)
 		return rc;
 	n = rt_scan_asymmetric(&s->eng, f, ASYM_SHOWN, ASYM_BUDGET, &partial);
 	if (n > 0 && rt_ends(t, &ends) >= 0) {
@@ -222,26 +248,28 @@ static int warn_asymmetric(struct session *s)
 			t->file, n, n == 1 ? "" : "s", partial ? " (not every flow was checked)" : "");
 		free(ends);
 	}
-	return n < 0 ? EXIT_FAIL : SESSION_READY;
+	return n < 0 ? EXIT_FAIL : 0;
 }
 
-int cmd_check(int argc, char **argv)
+static int cmd_check(struct verb_opts *o)
 {
-	struct session s = { 0 };
+	struct session s = { .verb = o->verb, .o = *o };
 	struct stats st = { 0 };
 	int rc;
 
-	rc = session_parse(&s, &check_verb, argc, argv);
-	if (rc == SESSION_READY)
+	rc = session_topology(&s);
+	if (!rc)
 		rc = s.o.stats ? load_timed(&s, &st) : session_load(&s);
-	if (rc == SESSION_READY && s.o.stats)
+	if (!rc)
+		print_warnings(&s.topo);
+	if (!rc && s.o.stats)
 		rc = compute_timed(&s, &st);
-	else if (rc == SESSION_READY)
+	else if (!rc)
 		rc = warn_asymmetric(&s);
-	if (rc != SESSION_READY)
+	if (rc)
 		goto out;
 
-	print_start(s.o.json);
+	print_start(s.o.format);
 	print_summary(&s.topo, s.o.topology);
 	if (s.o.stats)
 		print_stats(&st);

@@ -13,9 +13,23 @@
 #include "roundtrip.h"
 #include "verb.h"
 
-static const struct verb path_verb = {
+static int cmd_path(struct verb_opts *o);
+
+static const struct opt path_opts[] = {
+	OPT_PROTOCOL("tcp, udp or icmp (default: icmp; tcp when --port is given)"),
+	{ .name = "port", .type = OPT_INT, .off = offsetof(struct verb_opts, port), .arg = "N",
+	  .help = "destination port of a tcp or udp flow", .min = 1, .max = 65535 },
+	{ .name = "round-trip", .type = OPT_FLAG, .off = offsetof(struct verb_opts, round_trip),
+	  .help = "also route the reply, from where the request arrived" },
+	{ NULL },
+};
+
+const struct verb verb_path = {
 	.name = "path",
-	.synopsis = "-t FILE SOURCE DESTINATION_IP [-p tcp|udp|icmp] [--port N] [--round-trip] [-j]",
+	.summary = "the hop-by-hop path of a flow",
+	.operands = "SOURCE DESTINATION_IP",
+	.nmin = 2, .nmax = 2,
+	.operand_complete = { COMPLETE_TARGET },
 	.help = "Trace a flow from SOURCE, a VM or a site host (by name or address), to\n"
 		"DESTINATION_IP as Azure forwards it: the route taken in each subnet, the\n"
 		"firewall NVAs' verdicts, gateways and sites on the way, and where the packet\n"
@@ -24,8 +38,14 @@ static const struct verb path_verb = {
 		"arrived, back through the same source translations (firewall NVAs, the\n"
 		"Internet's public addresses); a stateful firewall NVA that sees only half of\n"
 		"the flow drops it (AsymmetricRouting). Exit 0 when the reply comes back.\n",
-	.nargs = 2,
-	.opts = VERB_OPT_FLOW | VERB_OPT_ROUND_TRIP,
+	.examples = (const char *const[]){
+		"xvnet path -t examples/hub-spoke.yaml app1 192.168.1.10",
+		"xvnet path -t examples/hub-spoke.yaml app1 203.0.113.10 -p tcp --port 22",
+		"xvnet path -t examples/hub-spoke.yaml app1 10.2.1.4 --round-trip",
+		NULL },
+	.opts = path_opts,
+	.common = VERB_TOPOLOGY | VERB_LAB | VERB_OUTPUT,
+	.run = cmd_path,
 };
 
 static const struct column hop_cols[] = {
@@ -281,8 +301,38 @@ static void print_hop(const struct topology *t, const struct hop *h,
 	print_row_close();
 }
 
+/*
+ * Half peering: a drop explained by a half peering (one direction only declared:
+ * Azure shows it Initiated, no routes, no traffic) names it.
+ */
+static void print_half_peering(const struct topology *t, const struct path *p,
+			       const struct flow *f)
+{
+	const struct hop *h = p->nhops ? &p->hops[p->nhops - 1] : NULL;
+	const struct peering *pe;
+	uint32_t addr = f->dst;
+	int i;
+
+	if (!h || h->kind != HOP_SUBNET)
+		return;
+	if (h->route.type == NH_APPLIANCE)
+		addr = h->route.next_hop_ip;
+	i = topo_half_peering(t, t->subnets[h->where].vnet, addr);
+	if (i < 0)
+		return;
+	pe = &t->peerings[i];
+	print_open_object("halfPeering");
+	print_string(PRINT_ANY, "from", " (half peering: %s", t->vnets[pe->from].name);
+	print_string(PRINT_ANY, "to", " -> %s", t->vnets[pe->to].name);
+	print_string(PRINT_FP, NULL, " has no reverse %s", t->vnets[pe->to].name);
+	print_string(PRINT_FP, NULL, " -> %s; Azure shows it Initiated, it carries no traffic)",
+		     t->vnets[pe->from].name);
+	print_close_object();
+}
+
+/* f: the flow, to name a half peering; NULL: none (a round trip's leg). */
 static void print_result(const struct topology *t, const struct path *p,
-			 uint32_t public_ip)
+			 uint32_t public_ip, const struct flow *f)
 {
 	char ip[IPV4_STRLEN];
 
@@ -324,6 +374,8 @@ static void print_result(const struct topology *t, const struct path *p,
 		print_null(PRINT_JSON, "dropReason", NULL);
 	else
 		print_string(PRINT_ANY, "dropReason", ": %s", drop_reason_name(p->drop));
+	if (!ok && f)
+		print_half_peering(t, p, f);
 	print_string(PRINT_FP, NULL, "\n", NULL);
 }
 
@@ -389,7 +441,7 @@ static void print_leg_result(const struct topology *t, const struct rt_leg *l,
 		print_string(PRINT_FP, NULL, " (it never saw the request)\n", NULL);
 		return;
 	default:
-		print_result(t, rt_leg_last(l), public_ip);
+		print_result(t, rt_leg_last(l), public_ip, NULL);
 	}
 }
 
@@ -449,12 +501,12 @@ static int path_round_trip(const struct session *s, struct origin from, const st
 	static struct round_trip rt; /* large: not on the stack */
 
 	round_trip(&s->eng, from, f, &rt);
-	print_start(s->o.json);
+	print_start(s->o.format);
 	print_round_trip(&s->topo, &rt);
 	return verb_print_end(rt.delivered ? EXIT_OK : EXIT_FAIL);
 }
 
-int cmd_path(int argc, char **argv)
+static int cmd_path(struct verb_opts *o)
 {
 	struct session s = { 0 };
 	struct origin from;
@@ -462,10 +514,10 @@ int cmd_path(int argc, char **argv)
 	struct flow f;
 	int rc;
 
-	rc = session_open(&s, &path_verb, argc, argv);
-	if (rc != SESSION_READY)
+	rc = session_open(&s, o);
+	if (rc)
 		goto out;
-	f = (struct flow){ .proto = s.o.proto, .dport = s.o.port > 0 ? s.o.port : 0 };
+	f = (struct flow){ .proto = s.o.proto, .dport = (uint16_t)s.o.port };
 	rc = resolve_source(&s, &from, &f.src);
 	if (!rc)
 		rc = verb_ipv4(&s, s.o.args[1], &f.dst);
@@ -477,12 +529,12 @@ int cmd_path(int argc, char **argv)
 	}
 	engine_path(&s.eng, from, &f, &p);
 
-	print_start(s.o.json);
+	print_start(s.o.format);
 	print_table_open("hops", hop_cols, sizeof(hop_cols) / sizeof(hop_cols[0]));
 	for (int i = 0; i < p.nhops; i++)
 		print_hop(&s.topo, &p.hops[i], &f, &(struct hop_note){ NOTE_NONE, 0 });
 	print_table_close();
-	print_result(&s.topo, &p, 0);
+	print_result(&s.topo, &p, 0, &f);
 	rc = verb_print_end(p.result == PATH_DELIVERED ? EXIT_OK : EXIT_FAIL);
 out:
 	session_close(&s);

@@ -419,7 +419,7 @@ static int plan_gateway(struct lab_plan *p, const struct engine *e, int g)
 	int from = p->nroutes, err = 0;
 
 	for (int v = 0; !err && v < t->nvnets; v++) {
-		if (e->vnet_gateway[v] != g)
+		if (!engine_gateway_serves(e, g, v))
 			continue;
 		for (int k = 0; !err && k < t->vnets[v].nspace; k++)
 			err = gateway_place(p, e, g, from, t->vnets[v].space[k]);
@@ -688,12 +688,33 @@ int lab_plan_find(const struct lab_plan *p, const char *name)
 	return -1;
 }
 
-static void nft_prefix(FILE *f, const char *field, struct prefix px)
+/* Is l[i] inside an earlier or a wider entry of l (nftables refuses overlaps)? */
+static bool nft_covered(const struct addr_list *l, int i)
+{
+	for (int j = 0; j < l->n; j++)
+		if (j != i && prefix_within(l->p[i], l->p[j]) &&
+		    (!prefix_equal(l->p[i], l->p[j]) || j < i))
+			return true;
+	return false;
+}
+
+/* An address list as a match: none for Any, else one prefix or a set. */
+static void nft_addrs(FILE *f, const char *field, const struct addr_list *l)
 {
 	char buf[PREFIX_STRLEN];
+	int shown = 0, left = 0;
 
-	if (px.len)
-		fprintf(f, "ip %s %s ", field, prefix_str(px, buf));
+	for (int i = 0; i < l->n; i++) {
+		if (!l->p[i].len)
+			return;
+		left += !nft_covered(l, i);
+	}
+	fprintf(f, "ip %s %s", field, left > 1 ? "{ " : "");
+	for (int i = 0; i < l->n; i++)
+		if (!nft_covered(l, i))
+			fprintf(f, "%s%s", shown++ ? ", " : "",
+				prefix_str(l->p[i], buf));
+	fprintf(f, "%s ", left > 1 ? " }" : "");
 }
 
 /* The match part of a rule; ports imply TCP or UDP for protocol Any. */
@@ -703,8 +724,8 @@ static void nft_match(FILE *f, const struct fw_rule *r)
 		[FW_TCP] = "tcp", [FW_UDP] = "udp", [FW_ICMP] = "icmp",
 	};
 
-	nft_prefix(f, "saddr", r->source);
-	nft_prefix(f, "daddr", r->destination);
+	nft_addrs(f, "saddr", &r->source);
+	nft_addrs(f, "daddr", &r->destination);
 	if (r->protocol != FW_ANY)
 		fprintf(f, "meta l4proto %s ", protos[r->protocol]);
 	if (!r->nports || r->protocol == FW_ICMP)

@@ -54,7 +54,7 @@ static const char hub_spoke[] =
 	"      defaultAction: Deny\n"
 	"      rules:\n"
 	"        - {name: web, action: Allow, protocol: Tcp, source: 10.1.0.0/16, destination: Any, destinationPorts: \"80,443,8000-8080\"}\n"
-	"        - {name: no-dns, action: Deny, protocol: Udp, source: Any, destination: Any, destinationPorts: \"53\"}\n"
+	"        - {name: no-dns, action: Deny, protocol: Udp, source: [10.1.1.0/24, 10.1.0.0/16, 192.168.0.0/16, 10.1.0.0/16], destination: Any, destinationPorts: \"53\"}\n"
 	"        - {name: ping, action: Allow, protocol: Icmp, source: Any, destination: Any}\n"
 	"  - {name: a-very-long-virtual-machine-name, subnet: spoke1/app}\n"
 	"internet:\n"
@@ -381,7 +381,7 @@ static void test_nft_ruleset(void **state)
 	const char *nft = f->p.nodes[node(&f->p, "fw")].nft;
 	const char *est = strstr(nft, "ct state established,related counter accept comment \"established\"\n");
 	const char *web = strstr(nft, "ip saddr 10.1.0.0/16 meta l4proto tcp th dport { 80, 443, 8000-8080 } counter accept comment \"web\"");
-	const char *dns = strstr(nft, "meta l4proto udp th dport { 53 } update @denied { ip saddr . ip daddr . meta l4proto . th dport } counter drop comment \"no-dns\"");
+	const char *dns = strstr(nft, "ip saddr { 10.1.0.0/16, 192.168.0.0/16 } meta l4proto udp th dport { 53 } update @denied { ip saddr . ip daddr . meta l4proto . th dport } counter drop comment \"no-dns\"");
 	const char *ping = strstr(nft, "meta l4proto icmp counter accept comment \"ping\"");
 	const char *def = strstr(nft, "meta l4proto . 0 } counter drop comment \"defaultAction\"");
 
@@ -620,7 +620,7 @@ static int check_node(const struct fixture *f, int n, int *nedges)
 			bad += check_edges(f, n, e->site_routes[nd->index][i].prefix);
 	} else {
 		for (int v = 0; v < f->t.nvnets; v++)
-			for (int i = 0; e->vnet_gateway[v] == nd->index &&
+			for (int i = 0; engine_gateway_serves(e, nd->index, v) &&
 					i < f->t.vnets[v].nspace; i++, *nedges += 4)
 				bad += check_edges(f, n, f->t.vnets[v].space[i]);
 		for (int i = 0; i < e->gw[nd->index].n; i++, *nedges += 4)
