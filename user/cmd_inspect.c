@@ -11,7 +11,9 @@ const struct verb verb_inspect = {
 	.name = "inspect",
 	.summary = "a running lab's nodes and firewall counters",
 	.help = "The nodes of a running lab (default: the only one) and the counters of\n"
-		"its firewall NVAs: packets per rule and the flows they denied.\n",
+		"its firewall NVAs: packets per rule and the flows they denied; then the\n"
+		"active source translations (a firewall NVA's source NAT, the public\n"
+		"addresses of the Internet edge).\n",
 	.examples = (const char *const[]){
 		"sudo xvnet inspect",
 		"sudo xvnet inspect --lab hubspoke -o json",

@@ -168,7 +168,8 @@ static int add_routes(struct run *r)
 
 	for (int i = 0; i < p->nroutes; i++) {
 		const struct lab_route *rt = &p->routes[i];
-		int err = rtnl_route_add(&r->nl[rt->node],
+		int err = rt->local ? rtnl_route_add_local(&r->nl[rt->node], rt->dst) :
+			  rtnl_route_add(&r->nl[rt->node],
 					 rt->link < 0 ? 0 : r->ifindex[rt->link][rt->end],
 					 rt->dst, rt->via, rt->src);
 

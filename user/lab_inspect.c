@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The view of a running lab that `xvnet inspect` prints and `xvnet deploy`
- * ends with: its nodes, from the lab's state, and each firewall NVA's
- * counters per rule and log of denied flows, read from nftables
- * (`nft -j list table ip xvnet` inside the NVA's namespace).
+ * ends with: its nodes, from the lab's state, each firewall NVA's counters
+ * per rule and log of denied flows, read from nftables (`nft -j list table
+ * ip xvnet` inside the NVA's namespace), and the active source
+ * translations (conntrack.h).
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "conntrack.h"
 #include "lab_verb.h"
 #include "log.h"
 #include "netns.h"
@@ -33,6 +35,11 @@ static const struct column rule_cols[] = {
 static const struct column denied_cols[] = {
 	{ "nva", "NVA" }, { "source", "Source" }, { "destination", "Destination" },
 	{ "protocol", "Protocol" }, { "port", "Port" }, { "packets", "Packets" },
+};
+
+static const struct column nat_cols[] = {
+	{ "node", "Node" }, { "protocol", "Protocol" }, { "source", "Source" },
+	{ "destination", "Destination" }, { "port", "Port" }, { "translatedTo", "Translated To" },
 };
 
 static void print_nodes(const struct lab_state *st)
@@ -210,6 +217,35 @@ static void print_firewalls(const struct lab_state *st)
 	free(tables);
 }
 
+/* Active translations of the VMs (firewall NVAs) and the Internet edge. */
+static void print_translations(const struct lab_state *st)
+{
+	char a[IPV4_STRLEN];
+
+	print_table_open("translations", nat_cols, 6);
+	for (int i = 0; i < st->nnodes; i++) {
+		const struct state_node *n = &st->nodes[i];
+		struct translation *t;
+		int nt;
+
+		if (strcmp(n->kind, "vm") && strcmp(n->kind, "internet"))
+			continue;
+		nt = conntrack_read(n->netns, &t);
+		for (int k = 0; k < nt; k++) {
+			print_row_open();
+			print_string(PRINT_ANY, "node", "%s", n->name);
+			print_string(PRINT_ANY, "protocol", "%s", t[k].proto);
+			print_string(PRINT_ANY, "source", "%s", ipv4_str(t[k].src, a));
+			print_string(PRINT_ANY, "destination", "%s", ipv4_str(t[k].dst, a));
+			print_uint(PRINT_ANY, "port", "%lu", t[k].dport);
+			print_string(PRINT_ANY, "translatedTo", "%s", ipv4_str(t[k].as, a));
+			print_row_close();
+		}
+		free(t);
+	}
+	print_table_close();
+}
+
 int lab_inspect(const char *lab, enum print_format format)
 {
 	struct lab_state st;
@@ -226,6 +262,8 @@ int lab_inspect(const char *lab, enum print_format format)
 	print_nodes(&st);
 	print_string(PRINT_FP, NULL, "%s", "\n");
 	print_firewalls(&st);
+	print_string(PRINT_FP, NULL, "%s", "\n");
+	print_translations(&st);
 	rc = print_end() ? EXIT_FAIL : EXIT_OK;
 	state_free(&st);
 	return rc;
