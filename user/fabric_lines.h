@@ -8,7 +8,9 @@
 #ifndef XVNET_FABRIC_LINES_H
 #define XVNET_FABRIC_LINES_H
 
-#include "compile.h"
+#include <stddef.h>
+
+#include "image.h"
 
 struct line_writer {
 	struct fabric_image *img;	/* its trie and nlines grow */
