@@ -304,8 +304,9 @@ void engine_path(const struct engine *e, struct origin from,
  *
  * A gateway: VIA_VNET into its own or a transit VNet's range, else its
  * longest learned route, else the forced-tunnelling default site.
- * A site: VIA_SITE to itself for its own space (the packet stays), else
- * the longest route it learned (VIA_GATEWAY or VIA_CIRCUIT).
+ * A site (Site longest prefix): the longer of its own space (VIA_SITE to
+ * itself, the packet stays) and what it learned (VIA_GATEWAY or
+ * VIA_CIRCUIT); a site never learns a prefix equal to its own.
  */
 const struct learned_route *engine_gateway_route(const struct engine *e, int g,
 						 struct prefix p,
