@@ -653,31 +653,3 @@ void fabric_route_row(const struct topology *t, const struct engine *e,
 	else
 		engine_gateway_row(e, ref->gateway, ref->row, out);
 }
-
-const char *fabric_verdict_name(enum xv_verdict v)
-{
-	static const char *const names[XV_VERDICT__COUNT] = {
-		[XV_FWD] = "Forwarded",
-		[XV_ARP_REPLY] = "ArpReply",
-		[XV_DROP_NONE_ROUTE] = "NoneRoute",
-		[XV_DROP_NO_OWNER] = "NoNicOwnsAddress",
-		[XV_DROP_SRC_NOT_OWN] = "SourceNotOwn",
-		[XV_DROP_DST_NOT_OWN] = "DestinationNotOwn",
-		[XV_DROP_PEERING_ACCESS] = "PeeringAccessDenied",
-		[XV_DROP_FORWARDED] = "ForwardedTrafficNotAllowed",
-		[XV_DROP_NVA_UNREACHABLE] = "VirtualApplianceUnreachable",
-		[XV_DROP_NO_GATEWAY] = "NoGateway",
-		[XV_DROP_LOOP] = "Loop",
-		[XV_DROP_SHORT] = "Short",
-		[XV_DROP_BAD_IPV4] = "BadIPv4",
-		[XV_DROP_TRUNCATED] = "Truncated",
-		[XV_DROP_IPV6] = "IPv6",
-		[XV_DROP_VLAN] = "Vlan",
-		[XV_DROP_ETHERTYPE] = "Ethertype",
-		[XV_DROP_ARP] = "ArpNotAnswered",
-		[XV_DROP_L2_DST] = "NotToFabricMac",
-		[XV_DROP_NOT_NIC] = "NotANic",
-		[XV_DROP_REDIRECT] = "RedirectFailed",
-	};
-	return (unsigned)v < XV_VERDICT__COUNT && names[v] ? names[v] : "Unknown";
-}

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lab_name.h"
 #include "model.h"
 
 struct diags {
@@ -65,12 +66,6 @@ void topo_read_error(struct diags *d, const char *path, int err);
 #define TOPO_MAX_VNET_PREFIXES 1000
 /* Set the input limit (bytes) of every later topo_read(). */
 void topo_set_max_input(size_t bytes);
-
-/*
- * Is s a valid lab name (the topology's `name:`)? It prefixes kernel
- * object names and names directories: checked wherever a lab is named.
- */
-bool valid_lab_name(const char *s);
 
 /*
  * What a valid topology holds that is likely a mistake, as warnings in w

@@ -582,16 +582,20 @@ static void test_swap_under_load(void **state)
 	struct load ld = { 0 };
 	struct pkt probe = ipv4_frame(rules.nics[HUBVM].mac, ip("10.0.2.4"), ip("10.1.1.4"),
 				      IPPROTO_UDP);
+	struct fabric_image img_a, img_b;
 	struct fabric_nic *swapped;
+	char err[256];
 	pthread_t th;
 	int ret = 0;
 
 	assert_int_equal(topo_parse("rules-b", yaml_b, strlen(yaml_b), &tb, &d), 0);
 	assert_int_equal(engine_build(&eb, &tb), 0);
+	assert_int_equal(fabric_compile(&rules.t, &rules.e, rules.nics, rules.n, &img_a, err,
+					sizeof(err)), 0);
+	assert_int_equal(fabric_compile(&tb, &eb, rules.nics, rules.n, &img_b, err, sizeof(err)), 0);
 	assert_int_equal(pthread_create(&th, NULL, send_loop, &ld), 0);
 	for (int i = 0; i < 100 && !ret; i++)
-		ret = i % 2 ? fabric_apply(&rules.t, &rules.e, rules.nics, rules.n, rules.pin)
-			    : fabric_apply(&tb, &eb, rules.nics, rules.n, rules.pin);
+		ret = fabric_apply(i % 2 ? &img_a : &img_b, rules.nics, rules.n, rules.pin, NULL);
 	ld.stop = true;
 	pthread_join(th, NULL);
 	print_message("%ld frames during 100 swaps: %ld as A, %ld as B, %ld otherwise\n",
@@ -605,8 +609,10 @@ static void test_swap_under_load(void **state)
 	memcpy(swapped, rules.nics, rules.n * sizeof(*swapped));
 	swapped[0].ifindex = rules.nics[1].ifindex;
 	swapped[1].ifindex = rules.nics[0].ifindex;
-	assert_int_equal(fabric_apply(&tb, &eb, swapped, rules.n, rules.pin), -EINVAL);
+	assert_int_equal(fabric_apply(&img_b, swapped, rules.n, rules.pin, NULL), -EINVAL);
 	free(swapped);
+	fabric_image_free(&img_a);
+	fabric_image_free(&img_b);
 	assert_int_equal(run_frame(&rules, HUBVM, probe.b, probe.len, NULL, NULL).out, NVA);
 	engine_free(&eb);
 	topo_free(&tb);
@@ -958,7 +964,7 @@ static void test_load_unload(void **state)
 		assert_int_not_equal(id, 0);
 	}
 	/* A second load over a running fabric is refused, the first untouched. */
-	assert_int_equal(fabric_load(&l->t, &l->e, l->nics, l->n, l->pin), -EEXIST);
+	assert_int_equal(fabric_put(&l->t, &l->e, l->nics, l->n, l->pin, false), -EEXIST);
 	assert_int_equal(stat(l->pin, &st), 0);
 
 	assert_int_equal(fabric_unload(l->pin), 0);

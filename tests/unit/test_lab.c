@@ -538,16 +538,30 @@ static int engine_next(const struct lab_plan *p, const struct learned_route *lr,
 	return NOWHERE;
 }
 
+/* A VPN gateway's default site: the Internet breakout, it keeps the rest. */
+static bool is_default_site(const struct topology *t, int s)
+{
+	for (int g = 0; g < t->ngateways; g++)
+		if (t->gateways[g].type == GW_VPN && t->gateways[g].default_site == s)
+			return true;
+	return false;
+}
+
 /* What the engine says node n (a gateway or a site) does with dst. */
 static int decided_next(const struct fixture *f, int n, uint32_t dst)
 {
 	const struct lab_node *nd = &f->p.nodes[n];
 	struct prefix host = { dst, 32 };
 	struct learned_route tmp;
+	int next;
 
-	if (nd->kind == LN_SITE)
-		return engine_next(&f->p, engine_site_route(&f->e, nd->index, host, &tmp),
+	if (nd->kind == LN_SITE) {
+		next = engine_next(&f->p, engine_site_route(&f->e, nd->index, host, &tmp),
 				   true);
+		if (next == NOWHERE && is_default_site(&f->t, nd->index))
+			return KEEPS;
+		return next;
+	}
 	if (f->t.gateways[nd->index].ip == dst)
 		return KEEPS;
 	return engine_next(&f->p, engine_gateway_route(&f->e, nd->index, host, &tmp),
