@@ -26,7 +26,9 @@ const struct verb verb_stats = {
 		"NIC, the frames and bytes received from it and delivered to it, and how many\n"
 		"frames it sent were dropped and why; per effective route, how many frames it\n"
 		"forwarded (routes without hits are left out). NICs and routes are named from\n"
-		"-t FILE, else from the file the lab was deployed from.\n",
+		"-t FILE, else from the file the lab was deployed from; in JSON, a NIC is\n"
+		"{vm|gateway, vnet, subnet} and a route {addressPrefix, source, nextHopType,\n"
+		"nextHopIpAddress}.\n",
 	.examples = (const char *const[]){
 		"sudo xvnet stats",
 		"sudo xvnet stats --lab hubspoke --watch -o json",
@@ -77,10 +79,19 @@ static __u64 dropped(const struct xv_nic_stats *st)
 	return n;
 }
 
-/* Slots 0..nnics-1 are NICs; slot nnics counts frames from no NIC. */
+/* A NIC's cell (JSON: its node's fields); slot nnics counts frames from no NIC. */
+static void print_nic(const struct fabric_session *fs, int k)
+{
+	if (k < fs->v.nnics) {
+		fabric_print_nic(fs, "nic", NULL, (__u32)k);
+	} else {
+		print_string(PRINT_FP, "nic", NULL, "(not a NIC)");
+		print_null(PRINT_JSON, "nic", NULL);
+	}
+}
+
 static int print_nics(const struct fabric_session *fs, struct xv_nic_stats *st)
 {
-	char name[128];
 
 	print_table_open("nics", nic_cols, NCOLS(nic_cols));
 	for (int k = 0; k <= fs->v.nnics; k++) {
@@ -89,9 +100,7 @@ static int print_nics(const struct fabric_session *fs, struct xv_nic_stats *st)
 		if (k == fs->v.nnics && !st[k].rx)
 			continue;
 		print_row_open();
-		print_string(PRINT_ANY, "nic", NULL,
-			     k < fs->v.nnics ? fabric_nic_name(fs, k, name, sizeof(name))
-					     : "(not a NIC)");
+		print_nic(fs, k);
 		print_uint(PRINT_ANY, "rx", NULL, st[k].rx);
 		print_uint(PRINT_ANY, "rxBytes", NULL, st[k].rx_bytes);
 		print_uint(PRINT_ANY, "tx", NULL, st[k].tx);
@@ -106,17 +115,13 @@ static int print_nics(const struct fabric_session *fs, struct xv_nic_stats *st)
 
 static void print_drops(const struct fabric_session *fs, const struct xv_nic_stats *st)
 {
-	char name[128];
-
 	print_table_open("drops", drop_cols, NCOLS(drop_cols));
 	for (int k = 0; k <= fs->v.nnics; k++) {
 		for (int v = XV_DROP_NONE_ROUTE; v < XV_VERDICT__COUNT; v++) {
 			if (!st[k].verdict[v])
 				continue;
 			print_row_open();
-			print_string(PRINT_ANY, "nic", NULL,
-				     k < fs->v.nnics ? fabric_nic_name(fs, k, name, sizeof(name))
-						     : "(not a NIC)");
+			print_nic(fs, k);
 			print_string(PRINT_ANY, "reason", NULL, fabric_verdict_name(v));
 			print_uint(PRINT_ANY, "frames", NULL, st[k].verdict[v]);
 			print_row_close();
@@ -131,7 +136,7 @@ static void print_drops(const struct fabric_session *fs, const struct xv_nic_sta
  */
 static void print_routes(const struct fabric_session *fs)
 {
-	char name[128], table[128];
+	char table[128];
 	__u64 hits;
 
 	print_table_open("routes", route_cols, NCOLS(route_cols));
@@ -144,8 +149,7 @@ static void print_routes(const struct fabric_session *fs)
 		if (g < 0) {
 			print_string(PRINT_ANY, "table", NULL,
 				     fabric_route_owner(fs, i, table, sizeof(table)));
-			print_string(PRINT_ANY, "route", NULL,
-				     fabric_route_name(fs, i, 0, name, sizeof(name)));
+			fabric_print_route(fs, "route", NULL, (__u32)i, 0);
 		} else {
 			print_string(PRINT_ANY, "table", NULL, fs->s.topo.gateways[g].name);
 			print_string(PRINT_ANY, "route", NULL, "(every learned route)");

@@ -61,7 +61,7 @@ void diags_add(struct diags *d, const char *file, struct pos pos,
 {
 	char *msg, *line, safe[DIAG_LINE_MAX + 8], name[DIAG_LINE_MAX + 8];
 	va_list ap;
-	int r;
+	int r, off;
 
 	va_start(ap, fmt);
 	r = vasprintf(&msg, fmt, ap);
@@ -73,18 +73,21 @@ void diags_add(struct diags *d, const char *file, struct pos pos,
 	free(msg);
 	escape(name, sizeof(name), file, DIAG_LINE_MAX);
 	if (pos.line > 0)
-		r = asprintf(&line, "%s:%d:%d: error: %s", name, pos.line,
-			     pos.col, safe);
+		r = asprintf(&line, "%s:%d:%d: error: %n%s", name, pos.line,
+			     pos.col, &off, safe);
 	else
-		r = asprintf(&line, "%s: error: %s", name, safe);
+		r = asprintf(&line, "%s: error: %n%s", name, &off, safe);
 	if (r < 0)
 		diags_oom();
 	if (d->n == d->cap) {
 		d->cap = d->cap ? 2 * d->cap : 8;
 		d->lines = realloc(d->lines, (size_t)d->cap * sizeof(*d->lines));
-		if (!d->lines)
+		d->at = realloc(d->at, (size_t)d->cap * sizeof(*d->at));
+		if (!d->lines || !d->at)
 			diags_oom();
 	}
+	d->at[d->n] = (struct diag_at){ pos.line > 0 ? pos.line : 0, pos.line > 0 ? pos.col : 0,
+					(int)strlen(name), off };
 	d->lines[d->n++] = line;
 }
 
@@ -93,6 +96,8 @@ void diags_free(struct diags *d)
 	for (int i = 0; i < d->n; i++)
 		free(d->lines[i]);
 	free(d->lines);
+	free(d->at);
 	d->lines = NULL;
+	d->at = NULL;
 	d->n = d->cap = 0;
 }

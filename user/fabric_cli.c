@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "lab_verb.h"
+#include "print.h"
 #include "state.h"
 
 /*
@@ -407,4 +408,93 @@ const char *fabric_route_owner(const struct fabric_session *fs, __u32 route_id,
 			at += snprintf(buf + at, len - at, "%s%s/%s", at ? ", " : "",
 				       t->vnets[t->subnets[s].vnet].name, t->subnets[s].name);
 	return buf;
+}
+
+/* The node behind a NIC slot: kind, name and place; false: no such NIC. */
+struct nic_node {
+	const char *kind;	/* "vm", "gateway", "internet" */
+	const char *name, *vnet, *subnet;
+};
+
+static bool nic_node(const struct fabric_session *fs, __u32 slot, struct nic_node *n)
+{
+	const struct topology *t = &fs->s.topo;
+	struct xv_nic nic;
+
+	if (slot == XV_NONE || slot >= (__u32)fs->v.nnics || !fs->s.loaded ||
+	    fabric_read_nic(&fs->v, slot, &nic))
+		return false;
+	if (nic.kind == XV_NIC_INTERNET) {
+		*n = (struct nic_node){ "internet", "internet", NULL, NULL };
+	} else if (nic.kind == XV_NIC_VM && nic.index < (__u32)t->nvms) {
+		const struct vm *m = &t->vms[nic.index];
+
+		*n = (struct nic_node){ "vm", m->name, t->vnets[m->vnet].name,
+					t->subnets[m->subnet].name };
+	} else if (nic.kind == XV_NIC_GATEWAY && nic.index < (__u32)t->ngateways) {
+		const struct gateway *g = &t->gateways[nic.index];
+
+		*n = (struct nic_node){ "gateway", g->name, t->vnets[g->vnet].name, "GatewaySubnet" };
+	} else {
+		return false;
+	}
+	return true;
+}
+
+const char *fabric_node_of(const struct fabric_session *fs, __u32 slot)
+{
+	struct nic_node n;
+
+	return nic_node(fs, slot, &n) ? n.name : NULL;
+}
+
+void fabric_print_nic(const struct fabric_session *fs, const char *key, const char *fmt,
+		      __u32 slot)
+{
+	char name[128];
+	struct nic_node n;
+
+	print_string(PRINT_FP, key, fmt, fabric_nic_name(fs, slot, name, sizeof(name)));
+	if (slot == XV_NONE) {
+		print_null(PRINT_JSON, key, NULL);
+		return;
+	}
+	print_open_object(key);
+	if (!nic_node(fs, slot, &n)) {
+		print_uint(PRINT_JSON, "nic", NULL, slot);
+	} else if (!strcmp(n.kind, "internet")) {
+		print_bool(PRINT_JSON, "internet", NULL, true);
+	} else {
+		print_string(PRINT_JSON, n.kind, NULL, n.name);
+		print_string(PRINT_JSON, "vnet", NULL, n.vnet);
+		print_string(PRINT_JSON, "subnet", NULL, n.subnet);
+	}
+	print_close_object();
+}
+
+void fabric_print_route(const struct fabric_session *fs, const char *key, const char *fmt,
+			__u32 route_id, __u32 dst)
+{
+	char name[128], prefix[PREFIX_STRLEN], ip[IPV4_STRLEN];
+	const char *text = fabric_route_name(fs, route_id, dst, name, sizeof(name));
+	struct route_ref ref;
+	struct eff_route r;
+
+	if (!text) {
+		print_null(PRINT_JSON, key, NULL);
+		return;
+	}
+	print_string(PRINT_FP, key, fmt, text);
+	print_open_object(key);
+	if (fs && route_ref(fs, route_id, dst, &ref)) {
+		fabric_route_row(&fs->s.topo, &fs->s.eng, &ref, &r);
+		print_string(PRINT_JSON, "addressPrefix", NULL, prefix_str(r.prefix, prefix));
+		print_string(PRINT_JSON, "source", NULL, verb_source_name(r.source));
+		print_string(PRINT_JSON, "nextHopType", NULL,
+			     next_hop_type_name(verb_next_hop_type(&r)));
+		print_string(PRINT_JSON, "nextHopIpAddress", NULL, verb_next_hop_ip(&r, ip));
+	} else {
+		print_uint(PRINT_JSON, "id", NULL, route_id);
+	}
+	print_close_object();
 }

@@ -71,6 +71,20 @@ const char *fabric_route_name(const struct fabric_session *fs, __u32 route_id,
 			      __u32 dst, char *buf, size_t len);
 
 /*
+ * The same as fields: text as the names above (printed with fmt, or as
+ * the table column key), JSON as an object under key: {"vm"|"gateway",
+ * "vnet", "subnet"}, {"internet": true}, {"nic": slot} when unnamed, null
+ * for no NIC; a route as {"addressPrefix", "source", "nextHopType",
+ * "nextHopIpAddress"}, {"id"} when unnamed, null for none.
+ */
+void fabric_print_nic(const struct fabric_session *fs, const char *key, const char *fmt,
+		      __u32 slot);
+void fabric_print_route(const struct fabric_session *fs, const char *key, const char *fmt,
+			__u32 route_id, __u32 dst);
+/* The bare name of the node behind a NIC ("app1", "hub-gw", "internet"), NULL: none. */
+const char *fabric_node_of(const struct fabric_session *fs, __u32 slot);
+
+/*
  * Where a route id lives: "spoke1/app" (every subnet its table serves,
  * "spoke1/app, spoke1/db"), or "hub-gw" for learned routes.
  */

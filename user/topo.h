@@ -13,8 +13,16 @@
 
 #include "model.h"
 
+/* Where each line's parts are, for output as objects (check -o json). */
+struct diag_at {
+	int line, col;		/* 0: none */
+	int file_len;		/* lines[i] starts with the file's name, this long */
+	int msg;		/* the message starts at lines[i] + msg */
+};
+
 struct diags {
 	char **lines;
+	struct diag_at *at;	/* one per line */
 	int n;
 	int cap;
 };
