@@ -49,13 +49,12 @@ static const char *age_str(long s, char *buf, size_t len)
 }
 
 /* Nodes whose namespace is there. */
-static size_t running(json_t *nodes)
+static int running(const struct lab_state *st)
 {
-	size_t i, n = 0;
-	json_t *node;
+	int n = 0;
 
-	json_array_foreach(nodes, i, node) {
-		int fd = netns_open(json_string_value(json_object_get(node, "netns")) ?: "");
+	for (int i = 0; i < st->nnodes; i++) {
+		int fd = netns_open(st->nodes[i].netns);
 
 		if (fd >= 0) {
 			n++;
@@ -67,22 +66,18 @@ static size_t running(json_t *nodes)
 
 static void print_lab(const char *lab)
 {
-	json_t *st = state_read(lab), *nodes = json_object_get(st, "nodes");
-	json_t *owner = json_object_get(st, "owner"), *created = json_object_get(st, "created");
-	size_t total = json_array_size(nodes), up = running(nodes);
-	const char *status = json_string_value(json_object_get(st, "status"));
+	struct lab_state st;
+	bool have = !state_read(lab, &st);
+	int up = have ? running(&st) : 0;
+	long secs = have && st.created > 0 ? (long)time(NULL) - st.created : -1;
+	const char *status = !have ? "broken" : up < st.nnodes ? "partial" : st.status;
 	char buf[64], age[32];
-	long secs = created ? (long)(time(NULL) - json_integer_value(created)) : -1;
 
-	if (!st)
-		status = "broken";
-	else if (up < total)
-		status = "partial";
 	print_row_open();
 	print_string(PRINT_ANY, "name", NULL, lab);
-	print_string(PRINT_ANY, "file", NULL, json_string_value(json_object_get(st, "file")));
-	if (owner)
-		print_uint(PRINT_ANY, "owner", NULL, (unsigned long)json_integer_value(owner));
+	print_string(PRINT_ANY, "file", NULL, have ? st.file : NULL);
+	if (have && st.owner >= 0)
+		print_uint(PRINT_ANY, "owner", NULL, (unsigned long)st.owner);
 	else
 		print_null(PRINT_ANY, "owner", NULL);
 	print_string(PRINT_FP, "age", NULL, secs >= 0 ? age_str(secs, age, sizeof(age)) : NULL);
@@ -90,13 +85,14 @@ static void print_lab(const char *lab)
 		print_uint(PRINT_JSON, "ageSeconds", NULL, (unsigned long)secs);
 	else
 		print_null(PRINT_JSON, "ageSeconds", NULL);
-	snprintf(buf, sizeof(buf), "%zu/%zu", up, total);
+	snprintf(buf, sizeof(buf), "%d/%d", up, have ? st.nnodes : 0);
 	print_string(PRINT_FP, "nodes", NULL, buf);
-	print_uint(PRINT_JSON, "nodes", NULL, total);
-	print_uint(PRINT_JSON, "nodesRunning", NULL, up);
-	print_string(PRINT_ANY, "state", NULL, status ? status : "unknown");
+	print_uint(PRINT_JSON, "nodes", NULL, have ? (unsigned long)st.nnodes : 0);
+	print_uint(PRINT_JSON, "nodesRunning", NULL, (unsigned long)up);
+	print_string(PRINT_ANY, "state", NULL, status);
 	print_row_close();
-	json_decref(st);
+	if (have)
+		state_free(&st);
 }
 
 static int cmd_list(struct verb_opts *o)

@@ -25,10 +25,9 @@ const struct verb verb_stats = {
 	.help = "Print the fabric's counters of a running lab (default: the only one): per\n"
 		"NIC, the frames and bytes received from it and delivered to it, and how many\n"
 		"frames it sent were dropped and why; per effective route, how many frames it\n"
-		"forwarded (routes without hits are left out). NICs and routes are named from\n"
-		"-t FILE, else from the file the lab was deployed from; in JSON, a NIC is\n"
-		"{vm|gateway, vnet, subnet} and a route {addressPrefix, source, nextHopType,\n"
-		"nextHopIpAddress}.\n",
+		"forwarded (routes without hits are left out). NICs and routes are named as\n"
+		"the lab was deployed or last applied; in JSON, a NIC is {vm|gateway, vnet,\n"
+		"subnet} and a route {addressPrefix, source, nextHopType, nextHopIpAddress}.\n",
 	.examples = (const char *const[]){
 		"sudo xvnet stats",
 		"sudo xvnet stats --lab hubspoke --watch -o json",
@@ -79,11 +78,12 @@ static __u64 dropped(const struct xv_nic_stats *st)
 	return n;
 }
 
+/* Slots 0..nnics-1 are NICs; slot nnics counts frames from no NIC. */
 /* A NIC's cell (JSON: its node's fields); slot nnics counts frames from no NIC. */
-static void print_nic(const struct fabric_session *fs, int k)
+static void print_nic(const struct fabric_session *fs, const struct fabric_names *n, int k)
 {
 	if (k < fs->v.nnics) {
-		fabric_print_nic(fs, "nic", NULL, (__u32)k);
+		fabric_print_nic(fs, n, "nic", NULL, (__u32)k);
 	} else {
 		print_string(PRINT_FP, "nic", NULL, "(not a NIC)");
 		print_null(PRINT_JSON, "nic", NULL);
@@ -92,6 +92,7 @@ static void print_nic(const struct fabric_session *fs, int k)
 
 static int print_nics(const struct fabric_session *fs, struct xv_nic_stats *st)
 {
+	const struct fabric_names *n = fs->named ? &fs->names : NULL;
 
 	print_table_open("nics", nic_cols, NCOLS(nic_cols));
 	for (int k = 0; k <= fs->v.nnics; k++) {
@@ -100,7 +101,7 @@ static int print_nics(const struct fabric_session *fs, struct xv_nic_stats *st)
 		if (k == fs->v.nnics && !st[k].rx)
 			continue;
 		print_row_open();
-		print_nic(fs, k);
+		print_nic(fs, n, k);
 		print_uint(PRINT_ANY, "rx", NULL, st[k].rx);
 		print_uint(PRINT_ANY, "rxBytes", NULL, st[k].rx_bytes);
 		print_uint(PRINT_ANY, "tx", NULL, st[k].tx);
@@ -115,13 +116,15 @@ static int print_nics(const struct fabric_session *fs, struct xv_nic_stats *st)
 
 static void print_drops(const struct fabric_session *fs, const struct xv_nic_stats *st)
 {
+	const struct fabric_names *n = fs->named ? &fs->names : NULL;
+
 	print_table_open("drops", drop_cols, NCOLS(drop_cols));
 	for (int k = 0; k <= fs->v.nnics; k++) {
 		for (int v = XV_DROP_NONE_ROUTE; v < XV_VERDICT__COUNT; v++) {
 			if (!st[k].verdict[v])
 				continue;
 			print_row_open();
-			print_nic(fs, k);
+			print_nic(fs, n, k);
 			print_string(PRINT_ANY, "reason", NULL, fabric_verdict_name(v));
 			print_uint(PRINT_ANY, "frames", NULL, st[k].verdict[v]);
 			print_row_close();
@@ -131,28 +134,28 @@ static void print_drops(const struct fabric_session *fs, const struct xv_nic_sta
 }
 
 /*
- * Routes are named from the topology; without it there is nothing to
- * list. A gateway's learned routes share one counter (xvnet_abi.h).
+ * Routes are named from the generation's names table; without it there is
+ * nothing to list. A gateway's learned routes share one counter
+ * (xvnet_abi.h).
  */
 static void print_routes(const struct fabric_session *fs)
 {
-	char table[128];
+	const struct fabric_names *n = &fs->names;
+	int nhits = fs->named ? fabric_names_hits(n) : 0;
 	__u64 hits;
 
 	print_table_open("routes", route_cols, NCOLS(route_cols));
-	for (int i = 0; i < fs->img.nhits; i++) {
-		int g = i - fs->img.nown;
-
+	for (int i = 0; i < nhits; i++) {
 		if (fabric_read_hits(&fs->v, i, &hits) || !hits)
 			continue;
 		print_row_open();
-		if (g < 0) {
-			print_string(PRINT_ANY, "table", NULL,
-				     fabric_route_owner(fs, i, table, sizeof(table)));
-			fabric_print_route(fs, "route", NULL, (__u32)i, 0);
+		print_string(PRINT_ANY, "table", NULL, fabric_names_table(n, i));
+		if (i < n->nown) {
+			fabric_print_route(n, "route", NULL, (__u32)i, 0);
 		} else {
-			print_string(PRINT_ANY, "table", NULL, fs->s.topo.gateways[g].name);
-			print_string(PRINT_ANY, "route", NULL, "(every learned route)");
+			print_string(PRINT_FP, "route", NULL, "(every learned route)");
+			print_null(PRINT_JSON, "route", NULL);
+			print_bool(PRINT_JSON, "learnedRoutes", NULL, true);
 		}
 		print_uint(PRINT_ANY, "hits", NULL, hits);
 		print_row_close();

@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <bpf/libbpf.h>
@@ -55,6 +56,7 @@ const struct verb verb_trace = {
 
 struct tracer {
 	struct fabric_session *fs;
+	const struct verb_opts *o;
 	long seen;
 };
 
@@ -78,13 +80,20 @@ static const char *proto_name(const struct xv_event *ev, char *buf, size_t len)
 	return buf;
 }
 
+/* Whether the node behind a NIC is called node. */
+static bool is_node(const struct fabric_names *n, __u32 slot, const char *node)
+{
+	char name[64];
+
+	return fabric_node_of(n, slot, name) && !strcmp(name, node);
+}
+
 /* What --node, --drops, --protocol and --no-arp let through. */
-static bool wanted(const struct fabric_session *fs, const struct xv_event *ev)
+static bool wanted(const struct verb_opts *o, const struct fabric_names *n,
+		   const struct xv_event *ev)
 {
 	static const __u8 ipproto[] = { [FW_TCP] = IPPROTO_TCP, [FW_UDP] = IPPROTO_UDP,
 					[FW_ICMP] = IPPROTO_ICMP };
-	const struct verb_opts *o = &fs->s.o;
-	const char *in, *out;
 
 	if (o->no_arp && ev->ethertype == 0x0806)
 		return false;
@@ -92,35 +101,35 @@ static bool wanted(const struct fabric_session *fs, const struct xv_event *ev)
 		return false;
 	if (o->proto && (ev->ethertype != 0x0800 || ev->proto != ipproto[o->proto]))
 		return false;
-	if (!o->node)
-		return true;
-	in = fabric_node_of(fs, ev->in);
-	out = ev->verdict == XV_FWD ? fabric_node_of(fs, ev->out) : NULL;
-	return (in && !strcmp(in, o->node)) || (out && !strcmp(out, o->node));
+	return !o->node || is_node(n, ev->in, o->node) ||
+	       (ev->verdict == XV_FWD && is_node(n, ev->out, o->node));
 }
 
 /* --node names a node with a NIC on the fabric: 0, or EXIT_USAGE saying why not. */
-static int check_node(const struct fabric_session *fs)
+static int check_node(const struct fabric_session *fs, const char *node)
 {
-	const struct topology *t = &fs->s.topo;
-	const char *node = fs->s.o.node;
-	char hint[128];
+	const struct fabric_names *n = fs->named ? &fs->names : NULL;
+	char (*names)[64], hint[128];
+	int k = 0;
 
 	if (!node)
 		return 0;
-	if (!fs->s.loaded) {
-		fprintf(stderr, "xvnet trace: --node needs the lab's topology: give -t FILE\n");
-		return EXIT_USAGE;
-	}
-	if (!strcmp(node, "internet") || topo_find_vm(t, node) >= 0)
-		return 0;
-	for (int g = 0; g < t->ngateways; g++)
-		if (!strcmp(t->gateways[g].name, node))
+	names = calloc((size_t)fs->v.nnics + 1, sizeof(*names));
+	for (int i = 0; names && i < fs->v.nnics; i++) {
+		if (!fabric_node_of(n, (__u32)i, names[k]))
+			continue;
+		if (!strcmp(names[k++], node)) {
+			free(names);
 			return 0;
-	verb_did_you_mean(hint, sizeof(hint), node, t->vms, sizeof(t->vms[0]), t->nvms);
-	if (!*hint)
-		verb_did_you_mean(hint, sizeof(hint), node, t->gateways, sizeof(t->gateways[0]),
-				  t->ngateways);
+		}
+	}
+	hint[0] = '\0';
+	for (int i = 0; names && i < k && !*hint; i++) {
+		const char *one = names[i];
+
+		verb_did_you_mean(hint, sizeof(hint), node, &one, sizeof(one), 1);
+	}
+	free(names);
 	fprintf(stderr, "xvnet trace: lab %s has no VM or gateway '%s'%s\n", fs->lab,
 		diag_value(node), hint);
 	return EXIT_USAGE;
@@ -132,23 +141,23 @@ static int on_event(void *ctx, void *data, size_t len)
 	struct tracer *tr = ctx;
 	const struct xv_event *ev = data;
 	char src[IPV4_STRLEN], dst[IPV4_STRLEN], proto[16];
-	const struct fabric_session *names;
+	const struct fabric_names *n;
 
 	/* One poll may bring more frames than -c still wants. */
 	if (len < sizeof(*ev) || (tr->fs->count && tr->seen >= tr->fs->count))
 		return 0;
-	/* a frame of an older generation, still in flight: routes by number */
-	names = fabric_follow(tr->fs, ev->gen) ? tr->fs : NULL;
-	if (!wanted(tr->fs, ev))
+	/* named as the generation that handled it had them */
+	n = fabric_session_names(tr->fs, ev->gen);
+	if (!wanted(tr->o, n, ev))
 		return 0;
 	print_start(tr->fs->format);
 	print_string(PRINT_ANY, "src", "%s", ipv4_str(ntohl(ev->src), src));
 	print_string(PRINT_ANY, "dst", " > %s", ipv4_str(ntohl(ev->dst), dst));
 	print_string(PRINT_ANY, "protocol", " %s", proto_name(ev, proto, sizeof(proto)));
-	fabric_print_nic(tr->fs, "from", "  from %s", ev->in);
-	fabric_print_route(names, "route", "  route %s", ev->route_id, ev->dst);
+	fabric_print_nic(tr->fs, n, "from", "  from %s", ev->in);
+	fabric_print_route(n, "route", "  route %s", ev->route_id, ev->dst);
 	if (ev->verdict == XV_FWD) {
-		fabric_print_nic(tr->fs, "to", "  -> %s", ev->out);
+		fabric_print_nic(tr->fs, n, "to", "  -> %s", ev->out);
 		print_null(PRINT_JSON, "drop", NULL);
 	} else if (ev->verdict == XV_ARP_REPLY) {
 		print_string(PRINT_FP, "to", "  -> %s", "arp reply");
@@ -172,11 +181,11 @@ static int cmd_trace(struct verb_opts *o)
 {
 	struct fabric_session fs;
 	struct ring_buffer *rb = NULL;
-	struct tracer tr = { &fs, 0 };
+	struct tracer tr = { &fs, o, 0 };
 	int rc = fabric_session_open(&fs, o), err = 0;
 
 	if (!rc)
-		rc = check_node(&fs);
+		rc = check_node(&fs, o->node);
 	if (rc)
 		goto out;
 	print_stream(true);	/* one frame, one line, in every format */

@@ -201,28 +201,34 @@ static int learned_sort_unique(struct vec *a, struct learned_route **out,
 	return 0;
 }
 
-/* A VNet's own gateway, else the remote one it may really use (R3.3). */
-static int find_vnet_gateway(const struct topology *t, int v)
+/* A VNet itself when it has gateways, else the one whose gateways it may really use (R3.3). */
+static int find_gateway_vnet(const struct topology *t, int v)
 {
 	const struct vnet *vn = &t->vnets[v];
-	int rg = vn->remote_gateway;
 
-	if (vn->gateway >= 0 || rg < 0)
-		return vn->gateway;
-	for (int i = 0; i < t->npeerings; i++) {
+	if (vnet_has_gateway(vn))
+		return v;
+	for (int i = 0; vn->remote_vnet >= 0 && i < t->npeerings; i++) {
 		const struct peering *p = &t->peerings[i];
 
-		if (p->from == v && p->to == t->gateways[rg].vnet &&
+		if (p->from == v && p->to == vn->remote_vnet &&
 		    p->use_remote_gateways && p->reverse >= 0 &&
 		    t->peerings[p->reverse].allow_gateway_transit)
-			return rg;
+			return vn->remote_vnet;
 	}
 	return -1;
 }
 
+bool engine_gateway_serves(const struct engine *e, int g, int v)
+{
+	return e->gateway_vnet[v] >= 0 &&
+	       e->gateway_vnet[v] == e->topo->gateways[g].vnet;
+}
+
 /*
  * Who is learning: the rows learned so far, and the learner's own ranges,
- * sorted, which it never learns back (R5.6: equal prefixes are filtered).
+ * sorted, which it never learns back (a site; a VPN gateway, R5.6: equal
+ * prefixes are filtered).
  */
 struct learner {
 	const struct engine *e;
@@ -261,7 +267,7 @@ static int learn_gateway_space(struct learner *l, int g,
 	int err = 0;
 
 	for (int v = 0; v < t->nvnets && !err; v++)
-		if (l->e->vnet_gateway[v] == g)
+		if (engine_gateway_serves(l->e, g, v))
 			err = learn(l, t->vnets[v].space, t->vnets[v].nspace, how);
 	return err;
 }
@@ -306,8 +312,11 @@ static int learner_init(struct learner *l, const struct engine *e,
 			       .own = { .size = sizeof(struct prefix) } };
 	if (is_site)
 		err = add_own(l, t->sites[who].space, t->sites[who].nspace);
-	for (int v = 0; !is_site && v < t->nvnets && !err; v++)
-		if (e->vnet_gateway[v] == who)
+	/* R5.6 is a VPN gateway's filter; over ExpressRoute an equal prefix is
+	 * learned, and Invalid in the subnets (R6.3). */
+	for (int v = 0; !is_site && t->gateways[who].type == GW_VPN &&
+	     v < t->nvnets && !err; v++)
+		if (engine_gateway_serves(e, who, v))
 			err = add_own(l, t->vnets[v].space, t->vnets[v].nspace);
 	qsort(l->own.v, (size_t)l->own.n, sizeof(struct prefix), cmp_prefix);
 	return err;
@@ -344,6 +353,127 @@ static int learn_circuit(struct learner *l, int g, int conn, int c)
 	return err;
 }
 
+/* ---- VPN BGP transit (R5.7) ---- */
+
+/* Is p equal to or inside one of v's ranges? */
+static bool vnet_contains(const struct vnet *v, struct prefix p)
+{
+	for (int i = 0; i < v->nspace; i++)
+		if (prefix_within(p, v->space[i]))
+			return true;
+	return false;
+}
+
+/* A VPN gateway speaking BGP passes routes between its BGP connections. */
+static bool transit_gateway(const struct topology *t, int g)
+{
+	return t->gateways[g].type == GW_VPN && t->gateways[g].bgp;
+}
+
+/*
+ * Is p, re-advertised by each gateway of the chain from g back to the
+ * first one (parent links), passed on? Not 0.0.0.0/0, nor a prefix equal
+ * to or inside a relaying gateway's VNets (its own and transit spokes').
+ */
+static bool transit_passes(const struct engine *e, const int *parent, int g,
+			   struct prefix p)
+{
+	const struct topology *t = e->topo;
+
+	if (!p.len)
+		return false;
+	for (; g >= 0; g = parent[g])
+		for (int v = 0; v < t->nvnets; v++)
+			if (engine_gateway_serves(e, g, v) && vnet_contains(&t->vnets[v], p))
+				return false;
+	return true;
+}
+
+static int learn_passed(struct learner *l, const int *parent, int g,
+			const struct prefix *p, int n,
+			const struct learned_route *how)
+{
+	int err = 0;
+
+	for (int i = 0; i < n && !err; i++)
+		if (transit_passes(l->e, parent, g, p[i]))
+			err = learn(l, &p[i], 1, how);
+	return err;
+}
+
+/*
+ * What gateway g learned over its BGP connections but skip_site's, as it
+ * passes it on (R5.7): each BGP site's space, and over each VNet-to-VNet
+ * connection to another transit gateway h, h's advertised space and what
+ * h passes on in turn. Breadth first, so a shorter chain of gateways is
+ * learned first (BGP prefers the shorter AS path); a gateway is visited
+ * once (its AS is on the path: no loops). seen[] holds the learner.
+ */
+static int learn_transit(struct learner *l, int g, int skip_site, bool *seen,
+			 const struct learned_route *how)
+{
+	const struct topology *t = l->e->topo;
+	int *queue = malloc(sizeof(int) * (size_t)(t->ngateways + 1));
+	int *parent = malloc(sizeof(int) * (size_t)(t->ngateways + 1));
+	int head = 0, tail = 0, err = 0;
+
+	if (!queue || !parent) {
+		free(queue);
+		free(parent);
+		return -ENOMEM;
+	}
+	parent[g] = -1;
+	seen[g] = true;
+	queue[tail++] = g;
+	while (head < tail && !err) {
+		int h = queue[head++];
+
+		for (int i = 0; i < t->nconnections && !err; i++) {
+			const struct connection *c = &t->connections[i];
+			int peer = c->gateway == h ? c->peer : c->gateway;
+
+			if (c->kind == CONN_SITE && c->gateway == h && c->peer != skip_site) {
+				const struct site *st = &t->sites[c->peer];
+
+				err = learn_passed(l, parent, h, st->space, st->nspace, how);
+			} else if (c->kind == CONN_VNET2VNET &&
+				   (c->gateway == h || c->peer == h) &&
+				   transit_gateway(t, peer) && !seen[peer]) {
+				seen[peer] = true;
+				parent[peer] = h;
+				queue[tail++] = peer;
+				for (int v = 0; v < t->nvnets && !err; v++)
+					if (engine_gateway_serves(l->e, peer, v))
+						err = learn_passed(l, parent, h, t->vnets[v].space,
+								   t->vnets[v].nspace, how);
+			}
+		}
+	}
+	free(queue);
+	free(parent);
+	return err;
+}
+
+/* Learn what transit gateway g passes on to a BGP neighbour (R5.7). */
+static int learn_through(struct learner *l, int g, int skip_site, int skip_gw,
+			 const struct learned_route *how)
+{
+	const struct topology *t = l->e->topo;
+	bool *seen;
+	int err;
+
+	if (!transit_gateway(t, g))
+		return 0;
+	seen = calloc((size_t)t->ngateways + 1, sizeof(*seen));
+	if (!seen)
+		return -ENOMEM;
+	if (skip_gw >= 0)
+		seen[skip_gw] = true;
+	err = learn_transit(l, g, skip_site, seen, how);
+	free(seen);
+	return err;
+}
+
 /*
  * What gateway g learns (topology.md "Meaning"): a site's addressSpace,
  * a peer gateway's advertised space (one VNet-to-VNet entry joins both
@@ -363,6 +493,8 @@ static int learn_gateway(struct learner *l, int g)
 
 			h = how(VIA_PEER_GATEWAY, peer, i, -1, peer);
 			err = learn_gateway_space(l, peer, &h);
+			if (!err && transit_gateway(t, g))
+				err = learn_through(l, peer, -1, g, &h);
 		} else if (c->gateway != g) {
 			continue;
 		} else if (c->kind == CONN_SITE) {
@@ -397,6 +529,8 @@ static int learn_site(struct learner *l, int s)
 		else
 			continue;
 		err = learn_gateway_space(l, c->gateway, &h);
+		if (!err && c->kind == CONN_SITE)
+			err = learn_through(l, c->gateway, s, -1, &h);
 	}
 	for (int c = 0; c < t->ncircuits && !err; c++) {
 		const struct circuit *ci = &t->circuits[c];
@@ -502,14 +636,6 @@ static int add_row(struct vec *rows, struct eff_route r)
 	return 0;
 }
 
-static bool vnet_contains(const struct vnet *v, struct prefix p)
-{
-	for (int i = 0; i < v->nspace; i++)
-		if (prefix_within(p, v->space[i]))
-			return true;
-	return false;
-}
-
 /*
  * A reserved None prefix is kept unless a range equals it (R2.3: the
  * range's VnetLocal row stands for it) or strictly contains it (R2.4).
@@ -588,7 +714,9 @@ static int add_user_rows(struct vec *rows, const struct engine *e,
 		int err;
 
 		row.next_hop_ip = u->type == NH_APPLIANCE ? u->next_hop_ip : 0;
-		row.gateway = u->type == NH_GATEWAY ? e->vnet_gateway[s->vnet] : -1;
+		/* R4.6: only a Vpn gateway (never beside an ExpressRoute one). */
+		row.gateway = u->type == NH_GATEWAY && e->gateway_vnet[s->vnet] >= 0 ?
+			t->vnets[e->gateway_vnet[s->vnet]].gateways[GW_VPN] : -1;
 		row.route_table = s->route_table;
 		row.udr = i;
 		/* R4.7: VnetLocal outside the VNet's space is programmed as None. */
@@ -625,21 +753,32 @@ int gw_routes_find(const struct gw_routes *gw, struct prefix p)
 	return i < gw->n && prefix_equal(gw->routes[i].prefix, p) ? i : -1;
 }
 
-bool route_set_gw_invalid(const struct route_set *rs, int i)
+/* Is i in the sorted list v of n? */
+static bool in_sorted(const int *v, int n, int i)
 {
-	int lo = 0, hi = rs->ngw_invalid;
+	int lo = 0, hi = n;
 
 	while (lo < hi) {
 		int mid = lo + (hi - lo) / 2;
 
-		if (rs->gw_invalid[mid] == i)
+		if (v[mid] == i)
 			return true;
-		if (rs->gw_invalid[mid] < i)
+		if (v[mid] < i)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return false;
+}
+
+bool route_set_gw_invalid(const struct route_set *rs, int i)
+{
+	return in_sorted(rs->gw_invalid, rs->ngw_invalid, i);
+}
+
+bool route_set_vpn_invalid(const struct route_set *rs, int i)
+{
+	return in_sorted(rs->vpn_invalid, rs->nvpn_invalid, i);
 }
 
 static bool is_peering(enum next_hop_type t)
@@ -689,16 +828,33 @@ static void user_beats_default(struct route_set *rs, const int *by_prefix)
 	}
 }
 
-/*
- * The gateway rows Invalid in this subnet, found by range search over the
- * sorted gateway routes, never by a walk over all of them: equal to a User
- * row (R6.2), equal to or nested in a protecting row (R6.3). Rows are taken
- * in prefix order, and a protecting row nested in the previous one walked
- * adds nothing, so each gateway row is walked over at most once.
- */
-static int find_gw_invalid(struct route_set *rs, const int *by_prefix)
+/* Sort and deduplicate inv into *out. */
+static void sorted_unique(struct vec *inv, int **out, int *nout)
 {
-	const struct gw_routes *gw = rs->gw;
+	int *v = inv->v, n = 0;
+
+	if (inv->n) /* qsort(NULL, 0) is undefined */
+		qsort(v, (size_t)inv->n, sizeof(int), cmp_int);
+	for (int i = 0; i < inv->n; i++)
+		if (!n || v[i] != v[n - 1])
+			v[n++] = v[i];
+	*out = v;
+	*nout = n;
+}
+
+/*
+ * The rows of gateway set gw Invalid in this subnet, found by range search
+ * over the sorted gateway routes, never by a walk over all of them: equal
+ * to a User row (R6.2), equal to or nested in a protecting row (R6.3).
+ * Rows are taken in prefix order, and a protecting row nested in the
+ * previous one walked adds nothing, so each gateway row is walked over at
+ * most once. With beats (the coexisting ExpressRoute gateway's set), also
+ * the rows of a prefix beats has (R6.4a).
+ */
+static int find_gw_invalid(const struct route_set *rs, const int *by_prefix,
+			   const struct gw_routes *gw, const struct gw_routes *beats,
+			   int **out, int *nout)
+{
 	struct vec inv = { .size = sizeof(int) };
 	bool walked = false;
 	uint32_t walked_last = 0;
@@ -720,26 +876,26 @@ static int find_gw_invalid(struct route_set *rs, const int *by_prefix)
 				err = vec_push_int(&inv, j);
 		}
 	}
+	for (int j = 0; beats && j < gw->n && !err; j++)
+		if (gw_routes_find(beats, gw->routes[j].prefix) >= 0)
+			err = vec_push_int(&inv, j);
 	if (err) {
 		free(inv.v);
 		return err;
 	}
-	if (inv.n) /* qsort(NULL, 0) is undefined */
-		qsort(inv.v, (size_t)inv.n, sizeof(int), cmp_int);
-	rs->gw_invalid = inv.v;
-	rs->ngw_invalid = 0;
-	for (int i = 0; i < inv.n; i++)
-		if (!i || rs->gw_invalid[i] != rs->gw_invalid[rs->ngw_invalid - 1])
-			rs->gw_invalid[rs->ngw_invalid++] = rs->gw_invalid[i];
+	sorted_unique(&inv, out, nout);
 	return 0;
 }
 
-/* The Active gateway route with exactly prefix p, or -1. */
-static int gw_active(const struct route_set *rs, struct prefix p)
+/* Is there an Active gateway route with exactly prefix p (either set)? */
+static bool gw_active(const struct route_set *rs, struct prefix p)
 {
 	int i = rs->gw ? gw_routes_find(rs->gw, p) : -1;
 
-	return i >= 0 && !route_set_gw_invalid(rs, i) ? i : -1;
+	if (i >= 0 && !route_set_gw_invalid(rs, i))
+		return true;
+	i = rs->vpn ? gw_routes_find(rs->vpn, p) : -1;
+	return i >= 0 && !route_set_vpn_invalid(rs, i);
 }
 
 /* The next hop type of the subnet's Active 0.0.0.0/0 (User > gateway > Default). */
@@ -751,7 +907,7 @@ static enum next_hop_type active_default_route(const struct route_set *rs)
 		if (rs->own[i].source == SRC_USER && rs->own[i].prefix.len == 0)
 			return rs->own[i].vnet_local_as_none ? NH_NONE
 							     : rs->own[i].type;
-	return gw_active(rs, any) >= 0 ? NH_GATEWAY : NH_INTERNET;
+	return gw_active(rs, any) ? NH_GATEWAY : NH_INTERNET;
 }
 
 static bool is_default_none(const struct eff_route *r)
@@ -778,7 +934,7 @@ static void gateway_beats_default(struct route_set *rs)
 {
 	for (int i = 0; i < rs->nown; i++)
 		if (rs->own[i].source == SRC_DEFAULT && rs->own[i].active &&
-		    gw_active(rs, rs->own[i].prefix) >= 0)
+		    gw_active(rs, rs->own[i].prefix))
 			rs->own[i].active = false;
 }
 
@@ -801,7 +957,11 @@ static int settle(struct route_set *rs)
 		return -ENOMEM;
 	user_beats_default(rs, by_prefix);
 	if (rs->gw)
-		err = find_gw_invalid(rs, by_prefix);
+		err = find_gw_invalid(rs, by_prefix, rs->gw, NULL,
+				      &rs->gw_invalid, &rs->ngw_invalid);
+	if (rs->vpn && !err)
+		err = find_gw_invalid(rs, by_prefix, rs->vpn, rs->gw,
+				      &rs->vpn_invalid, &rs->nvpn_invalid);
 	free(by_prefix);
 	if (err)
 		return err;
@@ -820,7 +980,8 @@ static int build_route_set(struct engine *e, int s)
 		&t->route_tables[sn->route_table] : NULL;
 	struct route_set *rs = &e->sets[s];
 	struct vec rows = { .size = sizeof(struct eff_route) };
-	int g = e->vnet_gateway[sn->vnet];
+	int hv = e->gateway_vnet[sn->vnet];
+	const int *gws = hv >= 0 ? t->vnets[hv].gateways : NULL;
 	int err;
 
 	rs->subnet = s;
@@ -833,9 +994,16 @@ static int build_route_set(struct engine *e, int s)
 	rs->nown = rows.n;
 	if (err)
 		return err;
-	/* R3.2, R3.3; R5.2: propagation disabled drops every gateway row. */
-	if (g >= 0 && !(rt && rt->disable_bgp_route_propagation))
-		rs->gw = &e->gw[g];
+	/*
+	 * R3.2, R3.3; R5.2: propagation disabled drops every gateway row.
+	 * R5.8: coexisting gateways, the ExpressRoute one's set first.
+	 */
+	if (gws && !(rt && rt->disable_bgp_route_propagation)) {
+		int er = gws[GW_EXPRESSROUTE], vpn = gws[GW_VPN];
+
+		rs->gw = &e->gw[er >= 0 ? er : vpn];
+		rs->vpn = er >= 0 && vpn >= 0 ? &e->gw[vpn] : NULL;
+	}
 	return settle(rs);
 }
 
@@ -860,14 +1028,14 @@ int engine_build_opts(struct engine *e, const struct topology *t,
 	e->site_routes = calloc((size_t)t->nsites + 1, sizeof(*e->site_routes));
 	e->nsite_routes = calloc((size_t)t->nsites + 1, sizeof(*e->nsite_routes));
 	e->site_lpm = calloc((size_t)t->nsites + 1, sizeof(*e->site_lpm));
-	e->vnet_gateway = calloc((size_t)t->nvnets + 1, sizeof(int));
+	e->gateway_vnet = calloc((size_t)t->nvnets + 1, sizeof(int));
 	if (!e->gw || !e->sets || !e->site_routes || !e->nsite_routes ||
-	    !e->site_lpm || !e->vnet_gateway) {
+	    !e->site_lpm || !e->gateway_vnet) {
 		engine_free(e);
 		return -ENOMEM;
 	}
 	for (int v = 0; v < t->nvnets; v++)
-		e->vnet_gateway[v] = find_vnet_gateway(t, v);
+		e->gateway_vnet[v] = find_gateway_vnet(t, v);
 	for (int g = 0; g < t->ngateways && !err; g++)
 		err = build_gateway(e, g);
 	for (int s = 0; s < t->nsites && !err; s++)
@@ -890,6 +1058,7 @@ void engine_free(struct engine *e)
 	for (int s = 0; e->sets && s < t->nsubnets; s++) {
 		free(e->sets[s].own);
 		free(e->sets[s].gw_invalid);
+		free(e->sets[s].vpn_invalid);
 		free(e->sets[s].active.by_len[0]);
 	}
 	for (int s = 0; e->site_routes && s < t->nsites; s++) {
@@ -902,7 +1071,7 @@ void engine_free(struct engine *e)
 	free(e->site_routes);
 	free(e->nsite_routes);
 	free(e->site_lpm);
-	free(e->vnet_gateway);
+	free(e->gateway_vnet);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -910,7 +1079,7 @@ void engine_free(struct engine *e)
 
 int route_set_count(const struct route_set *rs)
 {
-	return rs->nown + (rs->gw ? rs->gw->n : 0);
+	return rs->nown + (rs->gw ? rs->gw->n : 0) + (rs->vpn ? rs->vpn->n : 0);
 }
 
 /*
@@ -934,11 +1103,11 @@ void engine_gateway_row(const struct engine *e, int g, int i, struct eff_route *
 
 /* A gateway row as the subnet sees it: Invalid there or not. */
 static const struct eff_route *gw_row(const struct engine *e,
-				      const struct route_set *rs, int i,
-				      struct eff_route *tmp)
+				      const struct gw_routes *gw, bool invalid,
+				      int i, struct eff_route *tmp)
 {
-	engine_gateway_row(e, rs->gw->gateway, i, tmp);
-	tmp->active = !route_set_gw_invalid(rs, i);
+	engine_gateway_row(e, gw->gateway, i, tmp);
+	tmp->active = !invalid;
 	return tmp;
 }
 
@@ -946,12 +1115,20 @@ const struct eff_route *route_set_row(const struct engine *e,
 				      const struct route_set *rs, int i,
 				      struct eff_route *tmp)
 {
-	return i < rs->nown ? &rs->own[i] : gw_row(e, rs, i - rs->nown, tmp);
+	int ngw = rs->gw ? rs->gw->n : 0;
+
+	if (i < rs->nown)
+		return &rs->own[i];
+	i -= rs->nown;
+	if (i < ngw)
+		return gw_row(e, rs->gw, route_set_gw_invalid(rs, i), i, tmp);
+	i -= ngw;
+	return gw_row(e, rs->vpn, route_set_vpn_invalid(rs, i), i, tmp);
 }
 
 /*
  * R6.1: the longest Active own row, unless an Active gateway row is longer
- * (at equal prefix only one of them can be Active).
+ * (at equal prefix only one of them can be Active, R6.2-R6.4a).
  */
 int route_set_match(const struct route_set *rs, struct prefix p)
 {
@@ -959,13 +1136,14 @@ int route_set_match(const struct route_set *rs, struct prefix p)
 	int own_len = own >= 0 ? rs->own[own].prefix.len : -1;
 
 	for (int len = p.len; rs->gw && len > own_len; len--) {
-		int i;
+		int i = rs->gw->nby_len[len] ? lpm_find(LPM(rs->gw), len, p.addr) : -1;
 
-		if (!rs->gw->nby_len[len])
-			continue;
-		i = lpm_find(LPM(rs->gw), len, p.addr);
 		if (i >= 0 && !route_set_gw_invalid(rs, i))
 			return rs->nown + i;
+		i = rs->vpn && rs->vpn->nby_len[len] ?
+			lpm_find(LPM(rs->vpn), len, p.addr) : -1;
+		if (i >= 0 && !route_set_vpn_invalid(rs, i))
+			return rs->nown + rs->gw->n + i;
 	}
 	return own;
 }
@@ -997,7 +1175,10 @@ bool route_set_equal(const struct route_set *a, const struct route_set *b)
 {
 	if (a->nown != b->nown || a->gw != b->gw || a->ngw_invalid != b->ngw_invalid ||
 	    (a->ngw_invalid && memcmp(a->gw_invalid, b->gw_invalid,
-				      (size_t)a->ngw_invalid * sizeof(int))))
+				      (size_t)a->ngw_invalid * sizeof(int))) ||
+	    a->vpn != b->vpn || a->nvpn_invalid != b->nvpn_invalid ||
+	    (a->nvpn_invalid && memcmp(a->vpn_invalid, b->vpn_invalid,
+				       (size_t)a->nvpn_invalid * sizeof(int))))
 		return false;
 	for (int i = 0; i < a->nown; i++)
 		if (!same_row(&a->own[i], &b->own[i]))
@@ -1020,8 +1201,8 @@ static bool ports_match(const struct fw_rule *r, const struct flow *f)
 static bool rule_matches(const struct fw_rule *r, const struct flow *f)
 {
 	return (r->protocol == FW_ANY || r->protocol == f->proto) &&
-	       prefix_has(r->source, f->src) &&
-	       prefix_has(r->destination, f->dst) && ports_match(r, f);
+	       addr_list_has(&r->source, f->src) &&
+	       addr_list_has(&r->destination, f->dst) && ports_match(r, f);
 }
 
 enum fw_action firewall_eval(const struct firewall *fw, const struct flow *f,
@@ -1105,7 +1286,10 @@ static bool visited(const struct path *p, enum hop_kind kind, int where)
 	return false;
 }
 
-/* R8.2, A6-A8: V's allowVirtualNetworkAccess; W's allowForwardedTraffic. */
+/*
+ * R8.2, A6-A8: either side's allowVirtualNetworkAccess false closes the
+ * peering both ways (A7); W's allowForwardedTraffic.
+ */
 enum peering_crossing engine_peering_crossing(const struct engine *e, int from, int to)
 {
 	const struct topology *t = e->topo;
@@ -1117,7 +1301,7 @@ enum peering_crossing engine_peering_crossing(const struct engine *e, int from, 
 
 		if (p->from != from || p->to != to || p->reverse < 0)
 			continue;
-		if (!p->allow_vnet_access)
+		if (!p->allow_vnet_access || !t->peerings[p->reverse].allow_vnet_access)
 			return CROSSING_DENIED;
 		/* The receiver's own peering object decides (A6). */
 		return t->peerings[p->reverse].allow_forwarded_traffic ?
@@ -1170,8 +1354,9 @@ static bool deliver_in(struct walk *w, struct hop *h, int v, int to, int sender)
 		h->vm = vm;
 		return deliver(w, TO_VM, vm);
 	}
-	if (vn->gateway >= 0 && w->t->gateways[vn->gateway].ip == w->f->dst)
-		return deliver(w, TO_GATEWAY, vn->gateway);
+	for (int k = 0; k < GW__COUNT; k++)
+		if (vn->gateways[k] >= 0 && w->t->gateways[vn->gateways[k]].ip == w->f->dst)
+			return deliver(w, TO_GATEWAY, vn->gateways[k]);
 	return drop(w, DROP_NO_OWNER);
 }
 
@@ -1225,6 +1410,10 @@ struct route_target engine_route_target(const struct engine *e, int vnet,
 	case NH_GATEWAY:
 		if (r->gateway < 0)
 			return target_drop(DROP_NO_GATEWAY_ROUTE);
+		/* A7: gateway transit crosses the peering; A8: no forwarded check. */
+		if (engine_peering_crossing(e, vnet, e->topo->gateways[r->gateway].vnet) ==
+		    CROSSING_DENIED)
+			return target_drop(DROP_PEERING_ACCESS);
 		return target(TARGET_GATEWAY, -1, -1, r->gateway);
 	case NH_INTERNET:
 		return target(TARGET_INTERNET, -1, -1, -1);
@@ -1320,7 +1509,7 @@ static bool gateway_vnet_route(const struct engine *e, int g, struct prefix p,
 	for (int v = 0; v < t->nvnets; v++) {
 		const struct vnet *vn = &t->vnets[v];
 
-		if (e->vnet_gateway[v] != g)
+		if (!engine_gateway_serves(e, g, v))
 			continue;
 		for (int i = 0; i < vn->nspace; i++) {
 			if (!prefix_within(p, vn->space[i]))
@@ -1388,28 +1577,32 @@ static bool gateway_step(struct walk *w, struct cursor *c)
 }
 
 /*
- * A site keeps what is in its own space, and routes the rest by what it
- * learned (LPM). The lab plan places exactly these routes in the site's
- * namespace.
+ * A site routes by longest prefix too: its own space (the packet stays)
+ * and what it learned, the longer match winning, so that a site with a
+ * summary or 0.0.0.0/0 of its own still sends to Azure the more specific
+ * prefixes it learned. (A site never learns a prefix equal to its own.)
+ * The lab plan places exactly these routes in the site's namespace.
  */
 const struct learned_route *engine_site_route(const struct engine *e, int s,
 					      struct prefix p,
 					      struct learned_route *tmp)
 {
 	const struct site *st = &e->topo->sites[s];
-	int i;
+	int own = -1, i;
 
-	for (i = 0; i < st->nspace; i++) {
-		if (!prefix_within(p, st->space[i]))
-			continue;
-		*tmp = how(VIA_SITE, s, -1, s, -1);
-		tmp->prefix = st->space[i];
+	for (i = 0; i < st->nspace; i++)
+		if (prefix_within(p, st->space[i]) &&
+		    (own < 0 || st->space[i].len > st->space[own].len))
+			own = i;
+	i = lpm_covering(LPM(&e->site_lpm[s]), p.len, p.addr);
+	if (i >= 0 && (own < 0 || e->site_routes[s][i].prefix.len > st->space[own].len)) {
+		*tmp = site_hop(&e->site_routes[s][i]);
 		return tmp;
 	}
-	i = lpm_covering(LPM(&e->site_lpm[s]), p.len, p.addr);
-	if (i < 0)
+	if (own < 0)
 		return NULL;
-	*tmp = site_hop(&e->site_routes[s][i]);
+	*tmp = how(VIA_SITE, s, -1, s, -1);
+	tmp->prefix = st->space[own];
 	return tmp;
 }
 

@@ -82,11 +82,18 @@ struct route_set {
 	int subnet;
 	struct eff_route *own;	/* Default and User rows, Active and Invalid */
 	int nown;
-	const struct gw_routes *gw; /* propagated gateway routes; NULL: none */
+	/* Propagated gateway routes (the ExpressRoute gateway's when two
+	 * coexist, R5.8); NULL: none. */
+	const struct gw_routes *gw;
 	/* The engine's own: read them through route_set_gw_invalid() and
 	 * route_set_invalid_gw(). */
 	int *gw_invalid;	/* sorted indices into gw->routes Invalid here */
 	int ngw_invalid;
+	/* The coexisting VPN gateway's routes, beside gw's; NULL: none. Read
+	 * them through route_set_vpn_invalid(). */
+	const struct gw_routes *vpn;
+	int *vpn_invalid;	/* sorted indices into vpn->routes Invalid here */
+	int nvpn_invalid;
 	struct lpm_index active; /* over the Active rows of own */
 };
 
@@ -116,9 +123,10 @@ struct engine {
 	} **site_routes;
 	int *nsite_routes;
 	struct lpm_index *site_lpm;
-	/* Per VNet: the gateway whose routes it gets: its own, or the one it
-	 * uses through a connected useRemoteGateways peering (R3.3); -1. */
-	int *vnet_gateway;
+	/* Per VNet: the VNet whose gateways' routes it gets: itself when it
+	 * has gateways, or the one it uses through a connected
+	 * useRemoteGateways peering (R3.3); -1: none. */
+	int *gateway_vnet;
 };
 
 /* Compute everything. Returns 0, or -ENOMEM. */
@@ -128,7 +136,14 @@ int engine_build_opts(struct engine *e, const struct topology *t,
 		      const struct engine_opts *o);
 void engine_free(struct engine *e);
 
-/* Every row of a subnet, Default and User first then gateway (R6.7). */
+/*
+ * Is gateway g one of VNet v's, its own or through gateway transit (R3.3,
+ * R5.8)? What it advertises and routes into the VNet follow from it.
+ */
+bool engine_gateway_serves(const struct engine *e, int g, int v);
+
+/* Every row of a subnet, Default and User first then gateway (R6.7):
+ * gw's rows, then vpn's. */
 int route_set_count(const struct route_set *rs);
 /* Row i of route_set_count(): a gateway row is materialised into *tmp. */
 const struct eff_route *route_set_row(const struct engine *e,
@@ -146,7 +161,8 @@ const struct eff_route *engine_lookup(const struct engine *e, int subnet,
 /*
  * The rows and decisions engine_lookup() and engine_path() are made of,
  * exported so that the fabric compiler encodes them instead of deciding
- * again. Row numbers are route_set_row()'s: own rows, then gateway rows.
+ * again. Row numbers are route_set_row()'s: own rows, then gw's rows,
+ * then vpn's (coexisting gateways, R5.8).
  */
 
 /*
@@ -159,6 +175,10 @@ int route_set_match(const struct route_set *rs, struct prefix p);
 
 /* R6.2, R6.3: whether gateway row i (index into rs->gw->routes) is Invalid in rs. */
 bool route_set_gw_invalid(const struct route_set *rs, int i);
+
+/* R6.2-R6.4a: whether the coexisting VPN gateway's row i (index into
+ * rs->vpn->routes) is Invalid in rs. */
+bool route_set_vpn_invalid(const struct route_set *rs, int i);
 
 /* The k-th gateway row Invalid in rs, ascending; -1 past the last. */
 int route_set_invalid_gw(const struct route_set *rs, int k);
@@ -203,8 +223,9 @@ enum drop_reason {
 const char *drop_reason_name(enum drop_reason r);
 
 /*
- * What crossing from VNet from into VNet to takes (R8.2, A6-A8): the
- * sender side's allowVirtualNetworkAccess, and the receiver's
+ * What crossing from VNet from into VNet to takes (R8.2, A6-A8): both
+ * sides' allowVirtualNetworkAccess (A7: either one false blocks the
+ * peering in both directions), and the receiver's
  * allowForwardedTraffic for a source outside from that no gateway relays.
  */
 enum peering_crossing {

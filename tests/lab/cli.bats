@@ -3,7 +3,8 @@
 # and stats, trace filters, colour and escapes only on a terminal.
 load common
 
-setup_file() { deploy_example cl "$HS"; }
+# Deployed through sudo by uid 4242, as far as the state records.
+setup_file() { SUDO_UID=4242 deploy_example cl "$HS"; }
 
 teardown_file() {
 	xv destroy --lab "$LAB" >/dev/null 2>&1 || true
@@ -78,4 +79,42 @@ trace_while() {
 	if [ "$(ls /run/xvnet | grep -cv '\.lock$')" -eq 1 ]; then
 		xv stats -j | jq -e '.nics | length > 0'
 	fi
+}
+
+@test "cli lab: list shows the lab with its file, owner, age, nodes and state" {
+	local n
+	n=$(jq '.nodes | length' "/run/xvnet/$LAB/state.json")
+	run xv list -o json
+	[ "$status" -eq 0 ]
+	jq -e --arg l "$LAB" --arg f "$FILE" --argjson n "$n" '.labs[] | select(.name == $l) |
+		.file == $f and .owner == 4242 and .ageSeconds >= 0 and .ageSeconds < 3600 and
+		.nodes == $n and .nodesRunning == $n and .state == "up"' <<<"$output"
+	run xv list
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == "Name"*"File"*"Owner"*"Age"*"Nodes"*"State" ]]
+	grep -qE "^$LAB +$FILE +4242 +[0-9]+s +$n/$n +up$" <<<"$output"
+}
+
+@test "cli lab: a lab verb names the lab it cannot find, and the running ones" {
+	run xv inspect --lab "${LAB}x"
+	[ "$status" -eq 1 ]
+	[[ "${lines[0]}" == "xvnet: no lab '${LAB}x'; did you mean '$LAB'?"* ]]
+	grep -qx "  $LAB" <<<"$output"
+}
+
+# Last: it takes the lab down.
+@test "cli lab: cleanup removes the caller's labs and leaves other users' unless --any-owner" {
+	if [ -n "$(foreign_labs)" ]; then skip "other labs are running on this machine"; fi
+	local other
+	other=$(lab_name co)
+	SUDO_UID=4343 xv deploy -t "$(renamed "$HS" "$other")" >/dev/null
+	run env SUDO_UID=4242 "$XVNET" cleanup
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"left lab '$other' of uid 4343 (--any-owner removes it)"* ]]
+	[ -z "$(leftovers "$LAB")" ]
+	[ -e "/run/xvnet/$other/state.json" ]
+	run env SUDO_UID=4242 "$XVNET" destroy --all --any-owner
+	[ "$status" -eq 0 ]
+	[ -z "$(leftovers "$other")" ]
 }

@@ -618,7 +618,7 @@ static void test_r3_3_without_use_remote_gateways_no_gateway_routes(void **state
 	       "Default Active 0.0.0.0/0 Internet", DEFAULT_NONE_ROWS,
 	       "Default Active 10.0.0.0/16 VNetPeering");
 	assert_path("app2", "198.51.100.7", "spoke2/app => internet");
-	assert_int_equal(eng.vnet_gateway[topo_find_vnet(&topo, "spoke2")], -1);
+	assert_int_equal(eng.gateway_vnet[topo_find_vnet(&topo, "spoke2")], -1);
 }
 
 /* ---- §4 user routes --------------------------------------------------- */
@@ -791,6 +791,184 @@ static void test_r5_4_propagation_does_not_change_advertisements(void **state)
 {
 	loadf(hub_fmt, SPOKE1_TRANSIT, "disableBgpRoutePropagation: true", "", "");
 	assert_path("dc-srv", "10.1.1.4", "site:dc gw:gw hub/GatewaySubnet => vm:app1");
+}
+
+/* ---- §5 coexisting gateways, BGP transit (rev. 2) --------------------- */
+
+/*
+ * A hub with an ExpressRoute and a VPN gateway (ips .10 and .20, listed in
+ * the order of the first argument), dc on the circuit and on the VPN,
+ * branches on the VPN only (the second argument: bgp of the VPN gateway),
+ * a spoke using both through gateway transit.
+ */
+static const char *hybrid_fmt =
+	"name: t\n"
+	"vnets:\n"
+	"  - {name: hub, addressSpace: [10.0.0.0/16], subnets: [\n"
+	"      {name: GatewaySubnet, addressPrefix: 10.0.255.0/27},\n"
+	"      {name: app, addressPrefix: 10.0.1.0/24}]}\n"
+	"  - {name: spoke, addressSpace: [10.1.0.0/16], subnets: [\n"
+	"      {name: app, addressPrefix: 10.1.1.0/24}]}\n"
+	"peerings:\n"
+	"  - {from: hub, to: spoke, allowGatewayTransit: true}\n"
+	"  - {from: spoke, to: hub, useRemoteGateways: true}\n"
+	"gateways:\n%s"
+	"sites:\n"
+	"  - {name: dc, addressSpace: [192.168.0.0/16, 10.1.0.0/16], hosts: [{name: dc-srv, ip: 192.168.1.10}]}\n"
+	"  - {name: dr, addressSpace: [192.168.100.0/24], hosts: [{name: dr-srv, ip: 192.168.100.10}]}\n"
+	"  - {name: b1, addressSpace: [172.20.1.0/24, 0.0.0.0/0], hosts: [{name: b1-srv, ip: 172.20.1.10}]}\n"
+	"  - {name: b2, addressSpace: [172.20.2.0/24, 10.0.9.0/24], hosts: [{name: b2-srv, ip: 172.20.2.10}]}\n"
+	"circuits:\n"
+	"  - {name: er1, sites: [dc]}\n"
+	"connections:\n"
+	"  - {name: c-er, gateway: er, circuit: er1}\n"
+	"  - {name: c-dc, gateway: vpn, site: dc}\n"
+	"  - {name: c-dr, gateway: vpn, site: dr}\n"
+	"  - {name: c-b1, gateway: vpn, site: b1}\n"
+	"  - {name: c-b2, gateway: vpn, site: b2}\n"
+	"vms:\n"
+	"  - {name: hubvm, subnet: hub/app, ip: 10.0.1.4}\n"
+	"  - {name: spokevm, subnet: spoke/app, ip: 10.1.1.4}\n";
+
+#define ER_GW "  - {name: er, vnet: hub, type: ExpressRoute, ip: 10.0.255.10}\n"
+#define VPN_GW "  - {name: vpn, vnet: hub, type: Vpn, bgp: true, ip: 10.0.255.20}\n"
+
+/*
+ * The gateway rows of the hub and the spoke, both gateway orders. b1's
+ * 0.0.0.0/0 over VPN removes the reserved None rows (R2.7); b2's
+ * 10.0.9.0/24 lies in the hub (R6.3).
+ */
+#define HYBRID_GW_ROWS							\
+	"VirtualNetworkGateway Active 192.168.0.0/16 VirtualNetworkGateway 10.0.255.10",  \
+	"VirtualNetworkGateway Invalid 192.168.0.0/16 VirtualNetworkGateway 10.0.255.20", \
+	"VirtualNetworkGateway Active 192.168.100.0/24 VirtualNetworkGateway 10.0.255.20",\
+	"VirtualNetworkGateway Active 172.20.1.0/24 VirtualNetworkGateway 10.0.255.20",   \
+	"VirtualNetworkGateway Active 172.20.2.0/24 VirtualNetworkGateway 10.0.255.20",   \
+	"VirtualNetworkGateway Active 0.0.0.0/0 VirtualNetworkGateway 10.0.255.20",      \
+	"VirtualNetworkGateway Invalid 10.0.9.0/24 VirtualNetworkGateway 10.0.255.20"
+
+/*
+ * R5.8, R6.4a: both gateways' routes reach the hub and its transit spoke;
+ * at an equal prefix ExpressRoute is Active and VPN Invalid, whatever the
+ * order; a more specific VPN-only prefix wins by longest prefix.
+ */
+static void test_r5_8_r6_4a_coexisting_gateways(void **state)
+{
+	static const char *const orders[] = { ER_GW VPN_GW, VPN_GW ER_GW };
+
+	for (int o = 0; o < 2; o++) {
+		loadf(hybrid_fmt, orders[o]);
+		/* dc's 10.1.0.0/16 over ExpressRoute: learned, Invalid (R6.3). */
+		ROUTES("hub/app",
+		       "Default Active 10.0.0.0/16 VnetLocal",
+		       "Default Invalid 0.0.0.0/0 Internet",
+		       "Default Active 10.1.0.0/16 VNetPeering",
+		       "VirtualNetworkGateway Invalid 10.1.0.0/16 VirtualNetworkGateway 10.0.255.10",
+		       HYBRID_GW_ROWS);
+		assert_lookup("hub/app", "192.168.1.1", "VirtualNetworkGateway 10.0.255.10");
+		assert_lookup("spoke/app", "192.168.1.1", "VirtualNetworkGateway 10.0.255.10");
+		assert_lookup("spoke/app", "192.168.100.9", "VirtualNetworkGateway 10.0.255.20");
+		assert_path("hubvm", "192.168.1.10", "hub/app gw:er er:er1 => site:dc");
+		assert_path("spokevm", "192.168.100.10", "spoke/app gw:vpn => site:dr");
+		assert_path("spokevm", "172.20.2.10", "spoke/app gw:vpn => site:b2");
+		/* The gateways answer on the GatewaySubnet, both of them. */
+		assert_path("hubvm", "10.0.255.20", "hub/app => gateway:vpn");
+		assert_path("hubvm", "10.0.255.10", "hub/app => gateway:er");
+	}
+}
+
+/*
+ * R5.7: the BGP VPN gateway passes what one branch advertises to the
+ * others, not 0.0.0.0/0 nor what lies in its VNets; ExpressRoute and VPN
+ * routes never pass between each other.
+ */
+static void test_r5_7_vpn_bgp_transit(void **state)
+{
+	loadf(hybrid_fmt, ER_GW VPN_GW);
+	assert_path("b1-srv", "172.20.2.10", "site:b1 gw:vpn => site:b2");
+	assert_path("b2-srv", "172.20.1.10", "site:b2 gw:vpn => site:b1");
+	/* dc over VPN reaches dr, more specific than dc's own 192.168/16. */
+	assert_path("dc-srv", "192.168.100.10", "site:dc gw:vpn => site:dr");
+	assert_path("dr-srv", "192.168.1.10", "site:dr gw:vpn => site:dc");
+	/* b2's 10.0.9.0/24 is inside the hub: not passed on (b1 keeps it). */
+	assert_path("b1-srv", "10.0.9.1", "site:b1 gw:vpn hub/GatewaySubnet => drop:NoNicOwnsAddress");
+	/* b1's 0.0.0.0/0: not passed on; b2 has no route to the Internet. */
+	assert_path("b2-srv", "203.0.113.1", "site:b2 => drop:NoGatewayRoute");
+	/* Into the hub from a branch: to the VNet, never by transit. */
+	assert_path("b1-srv", "10.1.1.4", "site:b1 gw:vpn hub/GatewaySubnet => vm:spokevm");
+}
+
+/* R5.7: without BGP a VPN gateway passes nothing on. */
+static void test_r5_7_static_vpn_no_transit(void **state)
+{
+	loadf(hybrid_fmt, ER_GW
+	      "  - {name: vpn, vnet: hub, type: Vpn, ip: 10.0.255.20}\n");
+	assert_path("b1-srv", "172.20.2.10", "=> site:b1");	/* its own 0/0 */
+	assert_path("b2-srv", "172.20.1.10", "site:b2 => drop:NoGatewayRoute");
+	assert_path("b2-srv", "10.1.1.4", "site:b2 gw:vpn hub/GatewaySubnet => vm:spokevm");
+}
+
+/*
+ * R5.7 across VNet-to-VNet: a branch VNet behind its own BGP VPN gateway
+ * and an on-premises site of the hub reach each other through both
+ * gateways; a chain of three gateways passes routes on hop by hop.
+ */
+static void test_r5_7_transit_over_vnet_to_vnet(void **state)
+{
+	load("name: t\n"
+	     "vnets:\n"
+	     "  - {name: hub, addressSpace: [10.0.0.0/16], subnets: [{name: GatewaySubnet, addressPrefix: 10.0.255.0/27}]}\n"
+	     "  - {name: b, addressSpace: [10.50.0.0/16], subnets: [\n"
+	     "      {name: GatewaySubnet, addressPrefix: 10.50.255.0/27}, {name: app, addressPrefix: 10.50.1.0/24}]}\n"
+	     "  - {name: c, addressSpace: [10.60.0.0/16], subnets: [\n"
+	     "      {name: GatewaySubnet, addressPrefix: 10.60.255.0/27}, {name: app, addressPrefix: 10.60.1.0/24}]}\n"
+	     "gateways:\n"
+	     "  - {name: hub-gw, vnet: hub, type: Vpn, bgp: true}\n"
+	     "  - {name: b-gw, vnet: b, type: Vpn, bgp: true}\n"
+	     "  - {name: c-gw, vnet: c, type: Vpn, bgp: true}\n"
+	     "sites:\n"
+	     "  - {name: dc, addressSpace: [192.168.0.0/16], hosts: [{name: dc-srv, ip: 192.168.1.10}]}\n"
+	     "connections:\n"
+	     "  - {name: hub-dc, gateway: hub-gw, site: dc}\n"
+	     "  - {name: hub-b, gateway: hub-gw, peerGateway: b-gw}\n"
+	     "  - {name: b-c, gateway: b-gw, peerGateway: c-gw}\n"
+	     "vms:\n"
+	     "  - {name: bvm, subnet: b/app, ip: 10.50.1.4}\n"
+	     "  - {name: cvm, subnet: c/app, ip: 10.60.1.4}\n");
+	assert_path("bvm", "192.168.1.10", "b/app gw:b-gw gw:hub-gw => site:dc");
+	assert_path("dc-srv", "10.50.1.4", "site:dc gw:hub-gw gw:b-gw b/GatewaySubnet => vm:bvm");
+	assert_path("cvm", "192.168.1.10", "c/app gw:c-gw gw:b-gw gw:hub-gw => site:dc");
+	assert_path("dc-srv", "10.60.1.4",
+		    "site:dc gw:hub-gw gw:b-gw gw:c-gw c/GatewaySubnet => vm:cvm");
+	assert_lookup("c/app", "192.168.1.10", "VirtualNetworkGateway 10.60.255.4");
+}
+
+/*
+ * R5.6 is a VPN gateway's filter: over ExpressRoute a prefix equal to a
+ * VNet's range is learned and Invalid (R6.3); over VPN it is not learned.
+ */
+static void test_r5_6_equal_prefix_er_learned_vpn_filtered(void **state)
+{
+	loadf(hybrid_fmt, ER_GW VPN_GW);
+	ROUTES("spoke/app",
+	       "Default Active 10.1.0.0/16 VnetLocal",
+	       "Default Invalid 0.0.0.0/0 Internet",
+	       "Default Active 10.0.0.0/16 VNetPeering",
+	       "VirtualNetworkGateway Invalid 10.1.0.0/16 VirtualNetworkGateway 10.0.255.10",
+	       HYBRID_GW_ROWS);
+	assert_path("spokevm", "10.1.1.4", "spoke/app => vm:spokevm");
+}
+
+/*
+ * A site routes by longest prefix: b1 owns 0.0.0.0/0 yet sends what it
+ * learned more specifically to Azure; its other addresses stay inside.
+ */
+static void test_site_routes_longest_prefix(void **state)
+{
+	loadf(hybrid_fmt, ER_GW VPN_GW);
+	assert_path("b1-srv", "10.0.1.4", "site:b1 gw:vpn hub/GatewaySubnet => vm:hubvm");
+	assert_path("b1-srv", "203.0.113.1", "=> site:b1");
+	assert_path("hubvm", "172.20.1.10", "hub/app gw:vpn => site:b1");
 }
 
 /* ---- §6 selection ----------------------------------------------------- */
@@ -1197,9 +1375,10 @@ static void test_r8_2_allow_virtual_network_access(void **state)
 	loadf(flags_fmt, "false", "true");
 	/* Routes stay (A7); packets V -> W are dropped. */
 	assert_lookup("v/nva", "10.1.1.4", "VNetPeering");
+	assert_lookup("w/b", "10.0.2.4", "VNetPeering");
 	assert_path("nva", "10.1.1.4", "v/nva => drop:PeeringAccessDenied");
-	/* W -> V is W's flag, still allowed. */
-	assert_path("b1", "10.0.2.4", "w/b => vm:nva");
+	/* A7 (revised): V's flag closes the peering W -> V too. */
+	assert_path("b1", "10.0.2.4", "w/b => drop:PeeringAccessDenied");
 }
 
 static void test_r8_2_allow_forwarded_traffic(void **state)
@@ -1213,6 +1392,52 @@ static void test_r8_2_allow_forwarded_traffic(void **state)
 	assert_path("c1", "10.1.1.4", "x/c v/nva => vm:b1");
 }
 
+/*
+ * A7 (revised): a peering with allowVirtualNetworkAccess false on either
+ * side carries nothing either way: not relayed through gateway transit
+ * (spoke1's own flag, the hub's flag to spoke2), nor to or from an NVA
+ * over it (spoke3 sends all to the hub firewall).
+ */
+static void test_r8_2_access_blocks_gateway_transit_and_nva(void **state)
+{
+	load("name: t\n"
+	     "vnets:\n"
+	     "  - {name: hub, addressSpace: [10.0.0.0/16], subnets: [\n"
+	     "      {name: GatewaySubnet, addressPrefix: 10.0.255.0/27}, {name: fw, addressPrefix: 10.0.1.0/24}]}\n"
+	     "  - {name: spoke1, addressSpace: [10.1.0.0/16], subnets: [{name: app, addressPrefix: 10.1.1.0/24}]}\n"
+	     "  - {name: spoke2, addressSpace: [10.2.0.0/16], subnets: [{name: app, addressPrefix: 10.2.1.0/24}]}\n"
+	     "  - {name: spoke3, addressSpace: [10.3.0.0/16], subnets: [{name: app, addressPrefix: 10.3.1.0/24, routeTable: rt}]}\n"
+	     "peerings:\n"
+	     "  - {from: hub, to: spoke1, allowGatewayTransit: true}\n"
+	     "  - {from: spoke1, to: hub, useRemoteGateways: true, allowVirtualNetworkAccess: false}\n"
+	     "  - {from: hub, to: spoke2, allowGatewayTransit: true, allowVirtualNetworkAccess: false}\n"
+	     "  - {from: spoke2, to: hub, useRemoteGateways: true}\n"
+	     "  - {from: hub, to: spoke3, allowVirtualNetworkAccess: false, allowForwardedTraffic: true}\n"
+	     "  - {from: spoke3, to: hub, allowForwardedTraffic: true}\n"
+	     "routeTables:\n"
+	     "  - name: rt\n"
+	     "    routes: [{name: d, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.1.4}]\n"
+	     "gateways: [{name: gw, vnet: hub, type: Vpn}]\n"
+	     "sites: [{name: dc, addressSpace: [192.168.0.0/16], hosts: [{name: dc-srv, ip: 192.168.1.10}]}]\n"
+	     "connections: [{name: c, gateway: gw, site: dc}]\n"
+	     "vms:\n"
+	     "  - {name: fw, subnet: hub/fw, ip: 10.0.1.4, enableIpForwarding: true}\n"
+	     "  - {name: s1, subnet: spoke1/app, ip: 10.1.1.4}\n"
+	     "  - {name: s2, subnet: spoke2/app, ip: 10.2.1.4}\n"
+	     "  - {name: s3, subnet: spoke3/app, ip: 10.3.1.4}\n");
+	/* The routes stay: gateway routes through transit, peering routes. */
+	assert_lookup("spoke1/app", "192.168.1.10", "VirtualNetworkGateway 10.0.255.4");
+	assert_lookup("spoke2/app", "192.168.1.10", "VirtualNetworkGateway 10.0.255.4");
+	assert_path("s1", "192.168.1.10", "spoke1/app => drop:PeeringAccessDenied");
+	assert_path("dc-srv", "10.1.1.4", "site:dc gw:gw hub/GatewaySubnet => drop:PeeringAccessDenied");
+	assert_path("s2", "192.168.1.10", "spoke2/app => drop:PeeringAccessDenied");
+	assert_path("dc-srv", "10.2.1.4", "site:dc gw:gw hub/GatewaySubnet => drop:PeeringAccessDenied");
+	assert_path("s3", "203.0.113.1", "spoke3/app => drop:PeeringAccessDenied");
+	assert_path("fw", "10.3.1.4", "hub/fw => drop:PeeringAccessDenied");
+	/* The hub's own traffic to on-premises is untouched. */
+	assert_path("fw", "192.168.1.10", "hub/fw gw:gw => site:dc");
+}
+
 /* The crossing the path checks and the fabric compiles into route flags. */
 static void test_r8_2_peering_crossing(void **state)
 {
@@ -1224,11 +1449,13 @@ static void test_r8_2_peering_crossing(void **state)
 	x = topo_find_vnet(&topo, "x");
 	assert_int_equal(engine_peering_crossing(&eng, v, v), CROSSING_OPEN);
 	assert_int_equal(engine_peering_crossing(&eng, v, w), CROSSING_DENIED);
-	/* v's peering keeps allowForwardedTraffic's default, false (A6) */
-	assert_int_equal(engine_peering_crossing(&eng, w, v), CROSSING_LOCAL_ONLY);
+	/* A7: either side's flag closes both directions */
+	assert_int_equal(engine_peering_crossing(&eng, w, v), CROSSING_DENIED);
 	assert_int_equal(engine_peering_crossing(&eng, w, x), CROSSING_DENIED);
 	loadf(flags_fmt, "true", "false");
 	assert_int_equal(engine_peering_crossing(&eng, v, w), CROSSING_LOCAL_ONLY);
+	/* v's peering keeps allowForwardedTraffic's default, false (A6) */
+	assert_int_equal(engine_peering_crossing(&eng, w, v), CROSSING_LOCAL_ONLY);
 	loadf(flags_fmt, "true", "true");
 	assert_int_equal(engine_peering_crossing(&eng, v, w), CROSSING_OPEN);
 }
@@ -1657,14 +1884,16 @@ static void assert_learned(const char *gw, const char *const *want, int n)
 
 /*
  * gw-a: branch's space (192.168/16 first, over a-branch), the circuit's
- * sites (dc1's 10.0.0.0/16 is a's own range: never learned back; its
- * 192.168/16 duplicates branch's) and gw-b's VNet, gw-c's VNet (the one
- * VNet-to-VNet entry, seen from its far end). Sorted by prefix.
+ * sites (dc1's 10.0.0.0/16 is a's own range: learned all the same, as
+ * ExpressRoute does, Invalid in a's subnets; its 192.168/16 duplicates
+ * branch's) and gw-b's VNet, gw-c's VNet (the one VNet-to-VNet entry,
+ * seen from its far end). Sorted by prefix.
  */
 static void test_gateway_learns_sites_circuits_and_peer_gateways(void **state)
 {
 	load(learn_yaml);
 	LEARNED("gw-a",
+		"10.0.0.0/16 circuit dc1 a-er1",
 		"10.100.0.0/16 circuit gw-b a-er1",
 		"10.200.0.0/16 peer gw-c c-a",
 		"172.16.0.0/12 circuit dc2 a-er1",
@@ -1776,7 +2005,8 @@ static const char *firewall_yaml =
 	"        - {name: web, action: Allow, protocol: Tcp, source: 10.0.1.0/24,\n"
 	"           destination: Any, destinationPorts: \"80,443,8000-8080\"}\n"
 	"        - {name: no-dns, action: Deny, protocol: Udp, source: Any,\n"
-	"           destination: 203.0.113.53/32, destinationPorts: \"53\"}\n"
+	"           destination: [203.0.113.53/32, 203.0.113.54, 198.51.100.53],\n"
+	"           destinationPorts: \"53\"}\n"
 	"        - {name: any-udp, action: Allow, protocol: Udp, source: Any, destination: Any}\n"
 	"        - {name: to-net, action: Allow, protocol: Any, source: Any,\n"
 	"           destination: 198.51.100.0/24}\n"
@@ -1818,7 +2048,23 @@ static void test_firewall_eval_matching(void **state)
 	f.dport = 8000;
 	assert_int_equal(firewall_eval(fw, &f, &rule), FW_ALLOW);
 	assert_string_equal(rule->name, "web");
+	/* An address list matches any of its entries, and nothing else. */
+	f.proto = FW_UDP;
+	f.dport = 53;
+	f.dst = ip("203.0.113.53");
+	assert_int_equal(firewall_eval(fw, &f, &rule), FW_DENY);
+	assert_string_equal(rule->name, "no-dns");
+	f.dst = ip("203.0.113.54");
+	assert_int_equal(firewall_eval(fw, &f, &rule), FW_DENY);
+	assert_string_equal(rule->name, "no-dns");
+	f.dst = ip("198.51.100.53");
+	assert_int_equal(firewall_eval(fw, &f, &rule), FW_DENY);
+	assert_string_equal(rule->name, "no-dns");
+	f.dst = ip("203.0.113.55");
+	assert_int_equal(firewall_eval(fw, &f, &rule), FW_ALLOW);
+	assert_string_equal(rule->name, "any-udp");
 	/* No rule matches: defaultAction, no rule. */
+	f.proto = FW_TCP;
 	f.src = ip("10.0.2.4");
 	f.dst = ip("203.0.113.9");
 	f.dport = 80;
@@ -1833,7 +2079,9 @@ static void test_firewall_eval_matching(void **state)
 static void test_firewall_eval_ports_only_for_tcp_udp(void **state)
 {
 	struct port_range ssh = { 22, 22 };
+	struct prefix any = { 0, 0 };
 	struct fw_rule r = { .name = "ssh", .action = FW_ALLOW, .protocol = FW_ANY,
+			     .source = { &any, 1 }, .destination = { &any, 1 },
 			     .ports = &ssh, .nports = 1 };
 	struct firewall fw = { .default_action = FW_DENY, .rules = &r, .nrules = 1 };
 	struct flow f = { .src = ip("10.0.1.4"), .dst = ip("10.0.2.4"), .proto = FW_ICMP };
@@ -2067,6 +2315,12 @@ int main(void)
 		T(test_r5_2_propagation_disabled_in_gateway_vnet),
 		T(test_r5_3_udr_to_gateway_works_without_propagation),
 		T(test_r5_4_propagation_does_not_change_advertisements),
+		T(test_r5_8_r6_4a_coexisting_gateways),
+		T(test_r5_7_vpn_bgp_transit),
+		T(test_r5_7_static_vpn_no_transit),
+		T(test_r5_7_transit_over_vnet_to_vnet),
+		T(test_r5_6_equal_prefix_er_learned_vpn_filtered),
+		T(test_site_routes_longest_prefix),
 		T(test_r6_1_longest_prefix_match),
 		T(test_r6_1_lookup_matches_linear_scan),
 		T(test_r6_2_msdocs_routing_example_subnet1),
@@ -2085,6 +2339,7 @@ int main(void)
 		T(test_r8_2_allow_virtual_network_access),
 		T(test_r8_2_allow_forwarded_traffic),
 		T(test_r8_2_peering_crossing),
+		T(test_r8_2_access_blocks_gateway_transit_and_nva),
 		T(test_r7_1_route_targets),
 		T(test_r4_5_r8_2_appliance_over_peering_needs_vnet_access),
 		T(test_r4_5_a6_appliance_over_peering_needs_forwarded_traffic),
