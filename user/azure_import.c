@@ -40,6 +40,7 @@ enum kind {
 	K_CIRCUIT,
 	K_FIREWALL,
 	K_VM,	   /* virtual machines: taken through their NICs */
+	K_DUP,	   /* a second copy of a resource (same id): ignored */
 	K__COUNT
 };
 
@@ -440,12 +441,23 @@ static void index_child(struct ctx *c, int i)
 
 static void index_all(struct ctx *c)
 {
-	size_t i;
+	size_t i, dups = 0;
 
-	for (i = 0; i < c->nres; i++)
-		if (c->res[i].kind != K_SUBNET && c->res[i].kind != K_PEERING &&
-		    c->res[i].kind != K_ROUTE)
-			az_index_put(&c->by_id, c->res[i].id, (int)i);
+	for (i = 0; i < c->nres; i++) {
+		struct res *r = &c->res[i];
+
+		if (r->kind == K_SUBNET || r->kind == K_PEERING || r->kind == K_ROUTE)
+			continue;
+		if (az_index_get(&c->by_id, r->id) >= 0) {
+			r->kind = K_DUP; /* the same resource listed by two commands */
+			dups++;
+			continue;
+		}
+		az_index_put(&c->by_id, r->id, (int)i);
+	}
+	if (dups)
+		note(c, "%zu resource(s) appear twice in the input (same id); the first copy is used",
+		     dups);
 	for (i = 0; i < c->nres; i++)
 		index_inline(c, (int)i);
 	for (i = 0; i < c->nres; i++)
@@ -1354,7 +1366,7 @@ static void write_fw_rule(struct ctx *c, struct fw_rules *w, const char *action,
 					     sv ? json_string_value(d) : json_string_value(s));
 					continue;
 				}
-				fputs("          - {name: ", w->y);
+				fputs("        - {name: ", w->y);
 				ys(w->y, fw_rule_name(w, aj_str(rule, "name")));
 				fprintf(w->y, ", action: %s, protocol: %s, source: %s, destination: %s",
 					action, proto, sv, dv);

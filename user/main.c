@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{ "stats", cmd_stats, "a running lab's fabric counters" },
 	{ "trace", cmd_trace, "stream a running lab's per-frame fabric decisions" },
 	{ "import", cmd_import, "build a topology file from Azure's JSON (az CLI, ARM)" },
+	{ "export", cmd_export, "write a topology as the JSON of the az CLI or ARM" },
 	{ "pktgen", cmd_pktgen, NULL }, /* hidden: scripts/bench-fabric.sh */
 };
 
