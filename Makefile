@@ -54,12 +54,22 @@ FUZZ_SECONDS ?= 60
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS)
 .PHONY: all deps tests test unit demo clean asan asan-build fuzz \
-	fuzz-build lint vm-test
+	fuzz-build lint vm-test FORCE
 
 all: $(BIN)
 
 deps:
 	@scripts/deps.sh
+
+# What `xvnet --version` prints: git describe when built; the header is
+# rewritten only when that changes, so only main.o is rebuilt then.
+XVNET_VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
+$(BUILD)/version.h: FORCE
+	@mkdir -p $(@D)
+	@echo '#define XVNET_VERSION "$(XVNET_VERSION)"' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(BUILD)/user/main.o: $(BUILD)/version.h
+FORCE:
 
 $(BIN): $(USER_OBJS)
 	$(CC) $(XCFLAGS) $(CFLAGS) $(LINK) -o $@ $^ $(LDLIBS)
@@ -140,7 +150,7 @@ CPPCHECK_FLAGS := --quiet --error-exitcode=1 --std=c11 --library=scripts/cppchec
 	--enable=warning,performance,portability,style --suppress=missingIncludeSystem \
 	--suppress=variableScope --suppress=clarifyCalculation \
 	--suppress=selfAssignment --suppress=constParameter
-lint: $(BPF_SKELS)
+lint: $(BPF_SKELS) $(BUILD)/version.h
 	cppcheck $(CPPCHECK_FLAGS) $(INCLUDES) $(LINT_SRCS)
 	clang-tidy --quiet $(LINT_SRCS) -- $(INCLUDES) -std=gnu11
 	$(CC) $(INCLUDES) $(XCFLAGS) -Itests/unit -Itests/bpf -Wshadow -Werror \

@@ -10,7 +10,7 @@ PKGS=(
 	libbpf-dev libxdp-dev xdp-tools bpftool libelf-dev zlib1g-dev
 	libyaml-dev libjansson-dev libcmocka-dev libmnl-dev
 	iproute2 bats iperf3 nftables ethtool tcpdump graphviz util-linux
-	iputils-ping ncat jq
+	iputils-ping ncat jq python3-yaml
 	libclang-rt-dev cppcheck clang-tidy
 )
 

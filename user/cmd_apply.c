@@ -9,12 +9,20 @@
 #include "state.h"
 #include "verb.h"
 
-static const struct verb apply_verb = {
+static int cmd_apply(struct verb_opts *o);
+
+const struct verb verb_apply = {
 	.name = "apply",
-	.synopsis = "-t FILE",
+	.summary = "swap a running lab's fabric routes for a changed topology",
 	.help = "Recompile the fabric's routes from a changed topology (route tables,\n"
 		"routes, peering flags) and make them current in one swap, without touching\n"
 		"the lab's namespaces. The lab's nodes must be those it was deployed with.\n",
+	.examples = (const char *const[]){
+		"sudo xvnet apply -t examples/hub-spoke.yaml",
+		NULL },
+	.common = VERB_TOPOLOGY,
+	.flags = VERB_ROOT,
+	.run = cmd_apply,
 };
 
 /* The nodes recorded at deploy time must be exactly the plan's. */
@@ -33,19 +41,14 @@ static bool same_nodes(const struct lab_plan *p)
 	return same;
 }
 
-int cmd_apply(int argc, char **argv)
+static int cmd_apply(struct verb_opts *o)
 {
 	struct session s = { 0 };
 	struct state_lock l;
 	struct lab_plan p;
-	int rc = session_open(&s, &apply_verb, argc, argv);
+	int rc = session_open(&s, o);
 
-	/* Not ready: --help was printed (EXIT_OK), or bad usage or input. */
-	if (rc == SESSION_READY)
-		rc = lab_need_root("apply");
-	else if (rc == EXIT_OK)
-		return EXIT_OK;
-	if (rc != EXIT_OK) {
+	if (rc) {
 		session_close(&s);
 		return rc;
 	}

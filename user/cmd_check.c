@@ -13,21 +13,39 @@
 
 #include "cli.h"
 #include "print.h"
+#include "roundtrip.h"
 #include "topo.h"
 #include "verb.h"
 
-static const struct verb check_verb = {
+static int cmd_check(struct verb_opts *o);
+
+static const struct opt check_opts[] = {
+	{ .name = "stats", .type = OPT_FLAG, .off = offsetof(struct verb_opts, stats),
+	  .help = "also time load, validation and route computation" },
+	{ NULL },
+};
+
+const struct verb verb_check = {
 	.name = "check",
-	.synopsis = "-t FILE [--stats] [-j]",
+	.summary = "validate a topology file",
 	.help = "Validate the topology file. Exit 0 and print a summary when it is valid;\n"
 		"otherwise print one FILE:LINE:COL: error: line per problem and exit 2.\n"
+		"A valid file may still get warnings (FILE:LINE:COL: warning: ..., exit 0):\n"
+		"flows that every firewall NVA allows but whose reply takes another way than\n"
+		"the request, so that a stateful firewall NVA sees half of them and drops\n"
+		"them (asymmetric routing), a few named; `path --round-trip` shows them.\n"
 		"--stats also computes every subnet's effective routes and reports the times:\n"
 		"load (read + YAML parse), validate (building and checking the model: the\n"
 		"loader's time minus the YAML parse), compute (the route engine: every\n"
 		"subnet's route set), their total, then read out (every row of every subnet\n"
 		"materialised, as routes would print them), and the peak resident memory.\n",
-	.nargs = 0,
-	.opts = VERB_OPT_STATS,
+	.examples = (const char *const[]){
+		"xvnet check -t examples/hub-spoke.yaml",
+		"xvnet check -t big.yaml --stats -o json",
+		NULL },
+	.opts = check_opts,
+	.common = VERB_TOPOLOGY | VERB_LAB | VERB_OUTPUT,
+	.run = cmd_check,
 };
 
 struct stats {
@@ -96,7 +114,7 @@ static int load_timed(struct session *s, struct stats *st)
 	st->total_s = st->load_s + st->validate_s; /* = read + loader */
 	s->loaded = true;
 	free(buf);
-	return SESSION_READY;
+	return 0;
 }
 
 /*
@@ -109,7 +127,7 @@ static int compute_timed(struct session *s, struct stats *st)
 	struct eff_route tmp;
 	int rc = session_build(s);
 
-	if (rc != SESSION_READY)
+	if (rc)
 		return rc;
 	st->compute_s = now() - t0;
 	t0 = now();
@@ -123,7 +141,7 @@ static int compute_timed(struct session *s, struct stats *st)
 	}
 	st->readout_s = now() - t0;
 	st->total_s += st->compute_s; /* what every verb pays before answering */
-	return SESSION_READY;
+	return 0;
 }
 
 static void print_count(const char *key, unsigned long n, const char *one,
@@ -170,21 +188,73 @@ static void print_stats(const struct stats *st)
 	print_close_object();
 }
 
-int cmd_check(int argc, char **argv)
+static const char *probe_name(const struct rt_probe *p, char *buf, size_t len)
 {
-	struct session s = { 0 };
+	static const char *const names[] = { [FW_TCP] = "tcp", [FW_UDP] = "udp", [FW_ICMP] = "icmp" };
+
+	if (p->proto == FW_ICMP)
+		snprintf(buf, len, "icmp");
+	else
+		snprintf(buf, len, "%s/%u", names[p->proto], p->port);
+	return buf;
+}
+
+#define ASYM_SHOWN 3		/* flows named */
+#define ASYM_BUDGET 200000L	/* round trips computed at most */
+
+/*
+ * Asymmetric routing, a warning: flows every firewall NVA allows whose
+ * reply returns another way, so that a stateful NVA sees half of each
+ * and drops it. The first few are named, at their NVA's line.
+ */
+static int warn_asymmetric(struct session *s)
+{
+	const struct topology *t = &s->topo;
+	struct rt_finding f[ASYM_SHOWN];
+	struct rt_end *ends;
+	char proto[16];
+	bool partial;
+	long n;
+	int rc = session_build(s);
+
+	if (rc)
+		return rc;
+	n = rt_scan_asymmetric(&s->eng, f, ASYM_SHOWN, ASYM_BUDGET, &partial);
+	if (n > 0 && rt_ends(t, &ends) >= 0) {
+		for (long i = 0; i < n && i < ASYM_SHOWN; i++) {
+			const struct vm *nva = &t->vms[f[i].nva];
+
+			fprintf(stderr, "%s:%d:%d: warning: asymmetric routing: %s -> %s (%s): "
+				"firewall NVA %s sees the %s only and drops the flow; "
+				"see xvnet path --round-trip\n",
+				t->file, nva->pos.line, nva->pos.col, ends[f[i].from].name,
+				ends[f[i].to].name, probe_name(&f[i].probe, proto, sizeof(proto)),
+				nva->name, f[i].saw_request ? "request" : "reply");
+		}
+		fprintf(stderr, "%s: warning: %ld flow%s routed asymmetrically through firewall NVAs%s\n",
+			t->file, n, n == 1 ? "" : "s", partial ? " (not every flow was checked)" : "");
+		free(ends);
+	}
+	return n < 0 ? EXIT_FAIL : 0;
+}
+
+static int cmd_check(struct verb_opts *o)
+{
+	struct session s = { .verb = o->verb, .o = *o };
 	struct stats st = { 0 };
 	int rc;
 
-	rc = session_parse(&s, &check_verb, argc, argv);
-	if (rc == SESSION_READY)
+	rc = session_topology(&s);
+	if (!rc)
 		rc = s.o.stats ? load_timed(&s, &st) : session_load(&s);
-	if (rc == SESSION_READY && s.o.stats)
+	if (!rc && s.o.stats)
 		rc = compute_timed(&s, &st);
-	if (rc != SESSION_READY)
+	else if (!rc)
+		rc = warn_asymmetric(&s);
+	if (rc)
 		goto out;
 
-	print_start(s.o.json);
+	print_start(s.o.format);
 	print_summary(&s.topo, s.o.topology);
 	if (s.o.stats)
 		print_stats(&st);

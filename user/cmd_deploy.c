@@ -12,30 +12,33 @@
 #include "state.h"
 #include "verb.h"
 
-static const struct verb deploy_verb = {
+static int cmd_deploy(struct verb_opts *o);
+
+const struct verb verb_deploy = {
 	.name = "deploy",
-	.synopsis = "-t FILE [-j]",
+	.summary = "bring a topology up as a lab of namespaces",
 	.help = "Validate the topology (nothing is created when it is invalid: exit 2),\n"
 		"then create the lab: a namespace per VM, firewall NVA, gateway, site and\n"
 		"circuit, the Internet edge and the XDP fabric; print what runs. Refuses a\n"
 		"lab that is already up (use xvnet apply, or xvnet destroy first), or that\n"
 		"another xvnet is changing. On any failure everything created is removed again.\n",
+	.examples = (const char *const[]){
+		"sudo xvnet deploy -t examples/hub-spoke.yaml",
+		NULL },
+	.common = VERB_TOPOLOGY | VERB_OUTPUT,
+	.flags = VERB_ROOT,
+	.run = cmd_deploy,
 };
 
-int cmd_deploy(int argc, char **argv)
+static int cmd_deploy(struct verb_opts *o)
 {
 	struct session s = { 0 };
 	struct state_lock l;
 	struct lab_plan p;
 	char file[PATH_MAX];
-	int rc = session_open(&s, &deploy_verb, argc, argv);
+	int rc = session_open(&s, o);
 
-	/* Not ready: --help was printed (EXIT_OK), or bad usage or input. */
-	if (rc == SESSION_READY)
-		rc = lab_need_root("deploy");
-	else if (rc == EXIT_OK)
-		return EXIT_OK;
-	if (rc != EXIT_OK) {
+	if (rc) {
 		session_close(&s);
 		return rc;
 	}
@@ -57,7 +60,7 @@ int cmd_deploy(int argc, char **argv)
 			snprintf(file, sizeof(file), "%s", s.o.topology);
 		rc = lab_deploy(&p, &s.eng, file) ? EXIT_FAIL : EXIT_OK;
 		if (rc == EXIT_OK)
-			rc = lab_inspect(p.lab, s.o.json);
+			rc = lab_inspect(p.lab, s.o.format);
 		lab_plan_free(&p);
 	}
 	state_unlock(&l);

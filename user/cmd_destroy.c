@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* xvnet destroy / xvnet cleanup: remove labs and whatever they left. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,11 +9,39 @@
 #include "netns.h"
 #include "state.h"
 
-static const char destroy_usage[] =
-	"Usage: xvnet destroy [--lab NAME | -t FILE | --all]\n"
-	"Remove every namespace, veth, pin and the state of a lab (default: the only\n"
-	"one running); a lab that is not there is an error (exit 1). --all removes\n"
-	"every lab and every orphan.\n";
+static int cmd_destroy(struct verb_opts *o);
+static int cmd_cleanup(struct verb_opts *o);
+
+static const struct opt destroy_opts[] = {
+	{ .name = "all", .type = OPT_FLAG, .off = offsetof(struct verb_opts, all),
+	  .help = "every lab and every orphan, as xvnet cleanup" },
+	{ NULL },
+};
+
+const struct verb verb_destroy = {
+	.name = "destroy",
+	.summary = "remove a lab (--all: every lab)",
+	.help = "Remove every namespace, veth, pin and the state of a lab (default: the only\n"
+		"one running); a lab that is not there is an error (exit 1). --all removes\n"
+		"every lab and every orphan.\n",
+	.examples = (const char *const[]){
+		"sudo xvnet destroy",
+		"sudo xvnet destroy --lab hubspoke",
+		NULL },
+	.opts = destroy_opts,
+	.common = VERB_TOPOLOGY | VERB_LAB,
+	.flags = VERB_ROOT,
+	.run = cmd_destroy,
+};
+
+const struct verb verb_cleanup = {
+	.name = "cleanup",
+	.summary = "remove every lab and anything left behind",
+	.help = "Remove every lab and every orphan xvnet left behind.\n",
+	.examples = (const char *const[]){ "sudo xvnet cleanup", NULL },
+	.flags = VERB_ROOT,
+	.run = cmd_cleanup,
+};
 
 /* Down with nothing up is done already. */
 static bool labs_running(void)
@@ -47,48 +74,26 @@ static int destroy(const char *lab)
 	return rc;
 }
 
-int cmd_destroy(int argc, char **argv)
+static int cmd_destroy(struct verb_opts *o)
 {
-	static const struct option all = { "all", no_argument, NULL, 'a' };
 	char name[LAB_NAME_LEN];
-	struct lab_args a;
 	int rc;
 
-	rc = lab_args_parse(argc, argv, destroy_usage, &all, &a);
-	if (rc != LAB_ARGS_OK)
-		return rc;
-	if (a.operand < argc) {
-		fputs(destroy_usage, stderr);
-		return EXIT_USAGE;
-	}
-	rc = lab_need_root("destroy");
-	if (rc)
-		return rc;
-	if (a.flag)
+	if (o->all && (o->lab || o->topology))
+		return verb_usage_error(o->verb, "--all removes every lab: give no --lab or -t with it");
+	if (o->all)
 		return lab_cleanup() ? EXIT_FAIL : EXIT_OK;
-	if (!a.lab && !a.file && !labs_running()) {
+	if (!o->lab && !o->topology && !labs_running()) {
 		printf("xvnet: no lab is running\n");
 		return EXIT_OK;
 	}
-	rc = lab_select(a.lab, a.file, name);
+	rc = lab_select(o->lab, o->topology, name);
 	if (rc)
 		return rc;
 	return destroy(name);
 }
 
-int cmd_cleanup(int argc, char **argv)
+static int cmd_cleanup(struct verb_opts *o)
 {
-	static const char usage[] =
-		"Usage: xvnet cleanup\nRemove every lab and every orphan xvnet left behind.\n";
-	bool help = argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
-	int rc;
-
-	if (argc > 1) {
-		fputs(usage, help ? stdout : stderr);
-		return help ? EXIT_OK : EXIT_USAGE;
-	}
-	rc = lab_need_root("cleanup");
-	if (rc)
-		return rc;
 	return lab_cleanup() ? EXIT_FAIL : EXIT_OK;
 }

@@ -19,11 +19,26 @@
 #include "state.h"
 #include "topo.h"
 
-static const char exec_usage[] =
-	"Usage: xvnet exec [--lab NAME | -t FILE] NODE -- CMD [ARG...]\n"
-	"Run CMD in the namespace of NODE (a VM, gateway, site, circuit, 'fabric'\n"
-	"or 'internet', or a site or Internet host: its site's or the Internet edge's)\n"
-	"of a running lab (default: the only one).\n";
+static int cmd_exec(struct verb_opts *o);
+
+const struct verb verb_exec = {
+	.name = "exec",
+	.summary = "run a command in a lab node's namespace",
+	.operands = "NODE [--] CMD [ARG...]",
+	.nmin = 2, .nmax = -1, .nfixed = 1,
+	.operand_complete = { COMPLETE_NODE, COMPLETE_COMMAND },
+	.help = "Run CMD in the namespace of NODE (a VM, gateway, site, circuit, 'fabric'\n"
+		"or 'internet', or a site or Internet host: its site's or the Internet edge's)\n"
+		"of a running lab (default: the only one). Options end at NODE: the rest of\n"
+		"the line is the command and its arguments.\n",
+	.examples = (const char *const[]){
+		"sudo xvnet exec app1 -- ping -c 1 192.168.1.10",
+		"sudo xvnet exec --lab hubspoke fw -- nft list ruleset",
+		NULL },
+	.common = VERB_TOPOLOGY | VERB_LAB,
+	.flags = VERB_ROOT | VERB_REST,
+	.run = cmd_exec,
+};
 
 /*
  * A host's node, from the topology the lab was deployed from; a host that
@@ -54,28 +69,19 @@ static int host_netns(const char *lab, const char *name, char *netns, size_t len
 	return err;
 }
 
-int cmd_exec(int argc, char **argv)
+static int cmd_exec(struct verb_opts *o)
 {
 	char name[LAB_NAME_LEN], netns[LAB_NETNS_LEN];
-	struct lab_args a;
-	int rc, fd, cmd;
+	const char *node = o->args[0];
+	char **cmd = o->args + 1;
+	int rc, fd;
 
-	rc = lab_args_parse(argc, argv, exec_usage, NULL, &a);
-	if (rc != LAB_ARGS_OK)
-		return rc;
-	cmd = a.operand + 1;
-	if (cmd < argc && !strcmp(argv[cmd], "--"))
-		cmd++;
-	if (cmd >= argc) {
-		fputs(exec_usage, stderr);
-		return EXIT_USAGE;
-	}
-	rc = lab_select(a.lab, a.file, name);
+	rc = lab_select(o->lab, o->topology, name);
 	if (rc)
 		return rc;
-	if (lab_node_netns(name, argv[a.operand], netns, sizeof(netns)) &&
-	    host_netns(name, argv[a.operand], netns, sizeof(netns))) {
-		fprintf(stderr, "xvnet: lab '%s' has no node '%s'\n", name, argv[a.operand]);
+	if (lab_node_netns(name, node, netns, sizeof(netns)) &&
+	    host_netns(name, node, netns, sizeof(netns))) {
+		fprintf(stderr, "xvnet: lab '%s' has no node '%s'\n", name, node);
 		return EXIT_USAGE;
 	}
 	fd = netns_open(netns);
@@ -83,8 +89,8 @@ int cmd_exec(int argc, char **argv)
 		fprintf(stderr, "xvnet: cannot enter %s\n", netns);
 		return EXIT_FAIL;
 	}
-	execvp(argv[cmd], argv + cmd);
-	fprintf(stderr, "xvnet: %s: ", argv[cmd]);
+	execvp(cmd[0], cmd);
+	fprintf(stderr, "xvnet: %s: ", cmd[0]);
 	perror(NULL);
 	return 127;
 }

@@ -9,7 +9,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,21 +20,49 @@
 #include "cli.h"
 #include "topo.h"
 
-static const char export_usage[] =
-	"Usage: xvnet export -t FILE [--format az|arm] [--resource-group RG] DIR\n"
-	"Write the topology as Azure would show it, into DIR (created when absent):\n"
-	"  az   one file per `az network ... list -o json` command (vnet-list.json,\n"
-	"       route-table-list.json, vnet-gateway-list.json, ...), the default;\n"
-	"  arm  resources.json, an ARM list {\"value\": [...]} with properties nested.\n"
-	"Sites behind ExpressRoute are written as their gateway's learned routes\n"
-	"(learned-routes-<gateway>.json), firewall NVAs as Azure Firewalls. `xvnet\n"
-	"import DIR` reads it all back.\n"
-	"\n"
-	"Options:\n"
-	"  -t, --topology FILE      the topology file (default: $XVNET_TOPOLOGY)\n"
-	"  -f, --format az|arm      the shape to write (default: az)\n"
-	"  -g, --resource-group RG  the resource group in the ids (default: rg-LAB)\n"
-	"  -h, --help               print this help\n";
+static int cmd_export(struct verb_opts *o);
+
+struct export_cli {
+	int format;		/* export_formats index: enum az_format */
+	const char *group;	/* --resource-group */
+};
+
+#define OWN(field) offsetof(struct export_cli, field)
+
+static const char *const export_formats[] = { "az", "arm", NULL };
+
+static const struct opt export_opts[] = {
+	{ .name = "format", .letter = 'f', .type = OPT_CHOICE, .off = OWN(format), .arg = "FORMAT",
+	  .help = "az: one file per `az network ... list -o json` (default);\n"
+		  "arm: resources.json, an ARM list with properties nested",
+	  .choices = export_formats, .complete = COMPLETE_CHOICE, .own = true },
+	{ .name = "resource-group", .letter = 'g', .type = OPT_STRING, .off = OWN(group),
+	  .arg = "RG", .help = "the resource group in the ids (default: rg-LAB)", .own = true },
+	{ NULL },
+};
+
+const struct verb verb_export = {
+	.name = "export",
+	.summary = "write a topology as the JSON of the az CLI or ARM",
+	.operands = "DIR",
+	.nmin = 1, .nmax = 1,
+	.operand_complete = { COMPLETE_FILE },
+	.help = "Write the topology as Azure would show it, into DIR (created when absent):\n"
+		"with --format az one file per `az network ... list -o json` command\n"
+		"(vnet-list.json, route-table-list.json, vnet-gateway-list.json, ...), with\n"
+		"--format arm one resources.json, an ARM list {\"value\": [...]} with the\n"
+		"properties nested. Sites behind ExpressRoute are written as their gateway's\n"
+		"learned routes (learned-routes-<gateway>.json), firewall NVAs as Azure\n"
+		"Firewalls. `xvnet import DIR` reads it all back.\n",
+	.examples = (const char *const[]){
+		"xvnet export -t examples/hub-spoke.yaml exported/",
+		"xvnet export -t examples/two-hubs-er.yaml --format arm -g rg-net arm/",
+		NULL },
+	.opts = export_opts,
+	.common = VERB_TOPOLOGY,
+	.own_size = sizeof(struct export_cli),
+	.run = cmd_export,
+};
 
 /* Open (creating) dir; it must be a directory, not a link. */
 static int open_dir(const char *dir)
@@ -81,77 +109,33 @@ static int write_files(const char *dir, const struct az_file *files, int n)
 	return rc;
 }
 
-int cmd_export(int argc, char **argv)
+static int cmd_export(struct verb_opts *o)
 {
-	static const struct option opts[] = {
-		{ "topology", required_argument, NULL, 't' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "resource-group", required_argument, NULL, 'g' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *file = getenv("XVNET_TOPOLOGY"), *rg = NULL;
-	enum az_format fmt = AZ_FORMAT_AZ;
-	struct diags d = { 0 };
+	const struct export_cli *c = o->own;
+	struct session s = { 0 };
 	struct az_file *files;
-	struct topology t;
 	char *own_rg = NULL;
-	int c, n, rc;
+	const char *rg = c->group;
+	int n, rc;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "t:f:g:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			file = optarg;
-			break;
-		case 'f':
-			if (!strcmp(optarg, "az")) {
-				fmt = AZ_FORMAT_AZ;
-			} else if (!strcmp(optarg, "arm")) {
-				fmt = AZ_FORMAT_ARM;
-			} else {
-				fprintf(stderr, "xvnet export: bad format '%s': use az or arm\n",
-					diag_value(optarg));
-				return EXIT_USAGE;
-			}
-			break;
-		case 'g':
-			rg = optarg;
-			break;
-		case 'h':
-			fputs(export_usage, stdout);
-			return EXIT_OK;
-		default:
-			fputs(export_usage, stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 1 || !file || !*file) {
-		fprintf(stderr, "xvnet export: %s\n", !file || !*file ?
-			"no topology: give -t FILE or set XVNET_TOPOLOGY" :
-			"give exactly one DIR");
-		fputs(export_usage, stderr);
-		return EXIT_USAGE;
-	}
-	if (rg && (!*rg || strpbrk(rg, "/\\ \t\n"))) {
-		fprintf(stderr, "xvnet export: bad resource group '%s'\n", diag_value(rg));
-		return EXIT_USAGE;
-	}
-	if (topo_load(file, &t, &d)) {
-		for (int i = 0; i < d.n; i++)
-			fprintf(stderr, "%s\n", d.lines[i]);
-		diags_free(&d);
-		return EXIT_USAGE;
-	}
-	diags_free(&d);
-	if (!rg && asprintf(&own_rg, "rg-%s", t.name) < 0)
-		diags_oom();
-	az_export(&t, fmt, rg ? rg : own_rg, &files, &n);
-	rc = write_files(argv[optind], files, n) ? EXIT_FAIL : EXIT_OK;
+	if (rg && (!*rg || strpbrk(rg, "/\\ \t\n")))
+		return verb_usage_error(o->verb, "bad resource group '%s'", diag_value(rg));
+	s.verb = o->verb;
+	s.o = *o;
+	rc = session_topology(&s);
 	if (!rc)
-		fprintf(stderr, "xvnet export: %d file(s) in %s\n", n, argv[optind]);
+		rc = session_load(&s);
+	if (rc)
+		goto out;
+	if (!rg && asprintf(&own_rg, "rg-%s", s.topo.name) < 0)
+		diags_oom();
+	az_export(&s.topo, c->format ? AZ_FORMAT_ARM : AZ_FORMAT_AZ, rg ? rg : own_rg, &files, &n);
+	rc = write_files(o->args[0], files, n) ? EXIT_FAIL : EXIT_OK;
+	if (!rc)
+		fprintf(stderr, "xvnet export: %d file(s) in %s\n", n, o->args[0]);
 	az_files_free(files, n);
 	free(own_rg);
-	topo_free(&t);
+out:
+	session_close(&s);
 	return rc;
 }

@@ -11,7 +11,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,21 +23,47 @@
 #include "cli.h"
 #include "topo.h"
 
-static const char import_usage[] =
-	"Usage: xvnet import [-o OUT.yaml] [--name LAB] [--strict] FILE|DIR...\n"
-	"Build a topology file from Azure's own JSON: the output of `az network vnet\n"
-	"list`, `route-table list`, `vnet-gateway list`, `local-gateway list`,\n"
-	"`vpn-connection list`, `nic list`, `express-route list`, `firewall list`,\n"
-	"`vnet-gateway list-learned-routes` (saved as learned-routes-<gateway>.json),\n"
-	"or ARM resources (`az graph query`, `az resource show`, ARM lists). Files are\n"
-	"recognised by their content; a directory is read with its subdirectories\n"
-	"(*.json files). What xvnet does not model is listed on stderr and as comments.\n"
-	"\n"
-	"Options:\n"
-	"  -o, --output FILE  write the topology there (default: stdout)\n"
-	"      --name LAB     the lab name (default: from FILE's name, else 'imported')\n"
-	"      --strict       a reference to a resource absent from the input is an error\n"
-	"  -h, --help         print this help\n";
+static int cmd_import(struct verb_opts *o);
+
+struct import_cli {
+	const char *out, *name;
+	bool strict;
+};
+
+#define OWN(field) offsetof(struct import_cli, field)
+
+static const struct opt import_opts[] = {
+	{ .name = "output", .letter = 'o', .type = OPT_STRING, .off = OWN(out), .arg = "FILE",
+	  .help = "write the topology there (default: stdout)", .complete = COMPLETE_FILE,
+	  .own = true },
+	{ .name = "name", .type = OPT_LAB, .off = OWN(name), .arg = "LAB",
+	  .help = "the lab name (default: from FILE's name, else 'imported')", .own = true },
+	{ .name = "strict", .type = OPT_FLAG, .off = OWN(strict),
+	  .help = "a reference to a resource absent from the input is an error", .own = true },
+	{ NULL },
+};
+
+const struct verb verb_import = {
+	.name = "import",
+	.summary = "build a topology file from Azure's JSON (az CLI, ARM)",
+	.operands = "FILE|DIR...",
+	.nmin = 1, .nmax = -1,
+	.operand_complete = { COMPLETE_FILE },
+	.help = "Build a topology file from Azure's own JSON: the output of `az network vnet\n"
+		"list`, `route-table list`, `vnet-gateway list`, `local-gateway list`,\n"
+		"`vpn-connection list`, `nic list`, `express-route list`, `firewall list`,\n"
+		"`vnet-gateway list-learned-routes` (saved as learned-routes-<gateway>.json),\n"
+		"or ARM resources (`az graph query`, `az resource show`, ARM lists). Files are\n"
+		"recognised by their content; a directory is read with its subdirectories\n"
+		"(*.json files). What xvnet does not model is listed on stderr and as comments.\n",
+	.examples = (const char *const[]){
+		"xvnet import -o hub.yaml exported/",
+		"xvnet import --name hub --strict vnets.json route-tables.json",
+		NULL },
+	.opts = import_opts,
+	.own_size = sizeof(struct import_cli),
+	.run = cmd_import,
+};
 
 #define IMPORT_MAX_FILE (1u << 30) /* bytes of one JSON file */
 #define IMPORT_MAX_DEPTH 4	   /* directory levels below a DIR argument */
@@ -233,57 +258,20 @@ static int check_result(const char *shown, const struct az_import *r)
 	return EXIT_FAIL;
 }
 
-int cmd_import(int argc, char **argv)
+static int cmd_import(struct verb_opts *opts)
 {
-	enum { OPT_NAME = 256, OPT_STRICT };
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "name", required_argument, NULL, OPT_NAME },
-		{ "strict", no_argument, NULL, OPT_STRICT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct az_import_opts o = { 0 };
-	const char *out = NULL, *lab = NULL;
+	const struct import_cli *c = opts->own;
+	struct az_import_opts o = { .strict = c->strict };
+	const char *out = c->out, *lab = c->name;
 	struct docs d = { 0 };
 	struct az_import r;
 	char name[13];
-	int c, rc;
+	int rc;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			out = optarg;
-			break;
-		case OPT_NAME:
-			lab = optarg;
-			break;
-		case OPT_STRICT:
-			o.strict = true;
-			break;
-		case 'h':
-			fputs(import_usage, stdout);
-			return EXIT_OK;
-		default:
-			fputs(import_usage, stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind >= argc) {
-		fprintf(stderr, "xvnet import: no FILE or DIR given\n");
-		fputs(import_usage, stderr);
-		return EXIT_USAGE;
-	}
-	if (lab && !valid_lab_name(lab)) {
-		fprintf(stderr, "xvnet import: lab name '%s' is invalid; use a lowercase letter then up to 11 lowercase letters, digits or '-'\n",
-			diag_value(lab));
-		return EXIT_USAGE;
-	}
 	lab_from_file(out, name);
 	o.lab_name = lab ? lab : name;
-	for (int i = optind; i < argc; i++)
-		read_arg(&d, argv[i]);
+	for (int i = 0; i < opts->nargs; i++)
+		read_arg(&d, opts->args[i]);
 	if (d.bad) {
 		fprintf(stderr, "xvnet import: %d file(s) could not be read; nothing written\n", d.bad);
 		docs_free(&d);

@@ -4,7 +4,6 @@
  * NVA's counters per rule and log of denied flows, read from nftables
  * (`nft -j list table ip xvnet` inside the NVA's namespace).
  */
-#include <getopt.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,10 +16,21 @@
 #include "print.h"
 #include "state.h"
 
-static const char inspect_usage[] =
-	"Usage: xvnet inspect [--lab NAME | -t FILE] [-j]\n"
-	"The nodes of a running lab (default: the only one) and the counters of\n"
-	"its firewall NVAs: packets per rule and the flows they denied.\n";
+static int cmd_inspect(struct verb_opts *o);
+
+const struct verb verb_inspect = {
+	.name = "inspect",
+	.summary = "a running lab's nodes and firewall counters",
+	.help = "The nodes of a running lab (default: the only one) and the counters of\n"
+		"its firewall NVAs: packets per rule and the flows they denied.\n",
+	.examples = (const char *const[]){
+		"sudo xvnet inspect",
+		"sudo xvnet inspect --lab hubspoke -o json",
+		NULL },
+	.common = VERB_TOPOLOGY | VERB_LAB | VERB_OUTPUT,
+	.flags = VERB_ROOT,
+	.run = cmd_inspect,
+};
 
 static const struct column node_cols[] = {
 	{ "name", "Name" }, { "kind", "Kind" }, { "netns", "Namespace" },
@@ -216,7 +226,7 @@ static void print_firewalls(json_t *nodes)
 	free(tables);
 }
 
-int lab_inspect(const char *lab, bool json)
+int lab_inspect(const char *lab, enum print_format format)
 {
 	json_t *st = state_read(lab);
 
@@ -224,7 +234,7 @@ int lab_inspect(const char *lab, bool json)
 		fprintf(stderr, "xvnet: lab '%s' is not up\n", lab);
 		return EXIT_FAIL;
 	}
-	print_start(json);
+	print_start(format);
 	print_string(PRINT_ANY, "lab", "lab %s", lab);
 	print_string(PRINT_ANY, "status", " (%s)", json_string_value(json_object_get(st, "status")));
 	print_string(PRINT_ANY, "file", " from %s\n", json_string_value(json_object_get(st, "file")));
@@ -235,22 +245,10 @@ int lab_inspect(const char *lab, bool json)
 	return print_end() ? EXIT_FAIL : EXIT_OK;
 }
 
-int cmd_inspect(int argc, char **argv)
+static int cmd_inspect(struct verb_opts *o)
 {
-	static const struct option json = { "json", no_argument, NULL, 'j' };
 	char name[LAB_NAME_LEN];
-	struct lab_args a;
-	int rc;
+	int rc = lab_select(o->lab, o->topology, name);
 
-	rc = lab_args_parse(argc, argv, inspect_usage, &json, &a);
-	if (rc != LAB_ARGS_OK)
-		return rc;
-	if (a.operand < argc) {
-		fputs(inspect_usage, stderr);
-		return EXIT_USAGE;
-	}
-	rc = lab_need_root("inspect");
-	if (!rc)
-		rc = lab_select(a.lab, a.file, name);
-	return rc ? rc : lab_inspect(name, a.flag);
+	return rc ? rc : lab_inspect(name, o->format);
 }

@@ -7,16 +7,26 @@
 #include "print.h"
 #include "verb.h"
 
-static const struct verb nexthop_verb = {
+static int cmd_nexthop(struct verb_opts *o);
+
+const struct verb verb_nexthop = {
 	.name = "nexthop",
-	.synopsis = "-t FILE TARGET DESTINATION_IP [-j]",
+	.summary = "Network Watcher's next hop for a destination",
+	.operands = "TARGET DESTINATION_IP",
+	.nmin = 2, .nmax = 2,
+	.operand_complete = { COMPLETE_TARGET },
 	.help = "Print the next hop that a packet from TARGET, a subnet (VNET/SUBNET) or a VM\n"
 		"name, to DESTINATION_IP takes, as `az network watcher show-next-hop` would:\n"
 		"the next hop type in Network Watcher's current names (VirtualNetwork,\n"
 		"VirtualNetworkPeering, VirtualNetworkGateway, Internet, VirtualAppliance,\n"
 		"None), its IP address, and the route table of the winning user route or\n"
 		"\"System Route\".\n",
-	.nargs = 2,
+	.examples = (const char *const[]){
+		"xvnet nexthop -t examples/hub-spoke.yaml app1 8.8.8.8",
+		"xvnet nexthop -t examples/hub-spoke.yaml hub/fw 10.1.1.4 -o json",
+		NULL },
+	.common = VERB_TOPOLOGY | VERB_LAB | VERB_OUTPUT,
+	.run = cmd_nexthop,
 };
 
 static const struct column nexthop_cols[] = {
@@ -42,7 +52,7 @@ static const char *watcher_type_name(enum next_hop_type t)
 	}
 }
 
-int cmd_nexthop(int argc, char **argv)
+static int cmd_nexthop(struct verb_opts *o)
 {
 	struct session s = { 0 };
 	const struct eff_route *r;
@@ -51,8 +61,8 @@ int cmd_nexthop(int argc, char **argv)
 	int rc, subnet, vm;
 	uint32_t dst;
 
-	rc = session_open(&s, &nexthop_verb, argc, argv);
-	if (rc != SESSION_READY)
+	rc = session_open(&s, o);
+	if (rc)
 		goto out;
 	rc = verb_subnet(&s, s.o.args[0], &subnet, &vm);
 	if (!rc)
@@ -62,7 +72,7 @@ int cmd_nexthop(int argc, char **argv)
 	/* Every subnet has 0.0.0.0/0 (R2.1), so a route always matches. */
 	r = engine_lookup(&s.eng, subnet, dst, &tmp);
 
-	print_start(s.o.json);
+	print_start(s.o.format);
 	print_record_open(nexthop_cols, sizeof(nexthop_cols) / sizeof(nexthop_cols[0]));
 	print_string(PRINT_ANY, "nextHopType", NULL, watcher_type_name(verb_next_hop_type(r)));
 	print_string(PRINT_ANY, "nextHopIpAddress", NULL, verb_next_hop_ip(r, ip));

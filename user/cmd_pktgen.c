@@ -6,7 +6,6 @@
  */
 #define _GNU_SOURCE /* sched_setaffinity */
 #include <errno.h>
-#include <getopt.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
@@ -26,37 +25,69 @@
 #include "print.h"
 #include "xvnet_abi.h"
 
-static const char usage_text[] =
-	"Usage: xvnet pktgen --dev IFNAME --src IP --dst IP[,IP...]|FILE [--dst-mac MAC] [--src-mac MAC]\n"
-	"                    [--size BYTES] [--seconds N] [--cpu N] [--test-run [--repeat N]] [-j]\n"
-	"\n"
-	"Send 64-byte (--size) IPv4/UDP frames out of IFNAME for N seconds (default 5) from\n"
-	"one thread, pinned to --cpu, and print the frames sent. Several destinations, or\n"
-	"a FILE of them (one address a line), are sprayed in turn. --dst-mac defaults to\n"
-	"the fabric's MAC, --src-mac to IFNAME's.\n"
-	"\n"
-	"--test-run: instead, run the XDP program attached (natively) to IFNAME on N\n"
-	"(default 2^20) such frames as if they arrived on IFNAME, with BPF_PROG_RUN, and\n"
-	"print its cost per frame (the generator's own few ns included) and the verdict\n"
-	"of the last frame.\n";
+static int cmd_pktgen(struct verb_opts *o);
 
-enum { OPT_DEV = 256, OPT_SRC, OPT_DST, OPT_DST_MAC, OPT_SRC_MAC, OPT_SIZE,
-       OPT_SECONDS, OPT_CPU, OPT_TEST_RUN, OPT_REPEAT };
+/* The options as typed; setup() turns them into struct pktgen_args. */
+struct pktgen_cli {
+	const char *dev, *src, *dst, *dst_mac, *src_mac, *seconds;
+	long size, cpu, repeat;
+	bool test_run;
+};
 
-static const struct option long_opts[] = {
-	{ "dev", required_argument, NULL, OPT_DEV },
-	{ "src", required_argument, NULL, OPT_SRC },
-	{ "dst", required_argument, NULL, OPT_DST },
-	{ "dst-mac", required_argument, NULL, OPT_DST_MAC },
-	{ "src-mac", required_argument, NULL, OPT_SRC_MAC },
-	{ "size", required_argument, NULL, OPT_SIZE },
-	{ "seconds", required_argument, NULL, OPT_SECONDS },
-	{ "cpu", required_argument, NULL, OPT_CPU },
-	{ "test-run", no_argument, NULL, OPT_TEST_RUN },
-	{ "repeat", required_argument, NULL, OPT_REPEAT },
-	{ "json", no_argument, NULL, 'j' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+#define OWN(field) offsetof(struct pktgen_cli, field)
+
+static const struct opt pktgen_opts[] = {
+	{ .name = "dev", .type = OPT_STRING, .off = OWN(dev), .arg = "IFNAME",
+	  .help = "the device to send out of (required)", .own = true },
+	{ .name = "src", .type = OPT_STRING, .off = OWN(src), .arg = "IP",
+	  .help = "the source address (required)", .own = true },
+	{ .name = "dst", .type = OPT_STRING, .off = OWN(dst), .arg = "IP[,IP...]|FILE",
+	  .help = "destination addresses, or a file of them, one a line\n(required)",
+	  .complete = COMPLETE_FILE, .own = true },
+	{ .name = "dst-mac", .type = OPT_STRING, .off = OWN(dst_mac), .arg = "MAC",
+	  .help = "default: the fabric's MAC", .own = true },
+	{ .name = "src-mac", .type = OPT_STRING, .off = OWN(src_mac), .arg = "MAC",
+	  .help = "default: IFNAME's", .own = true },
+	{ .name = "size", .type = OPT_INT, .off = OWN(size), .arg = "BYTES",
+	  .help = "frame size (default: 64)",
+	  .min = PKTGEN_MIN_LEN, .max = 1514, .own = true },
+	{ .name = "seconds", .type = OPT_STRING, .off = OWN(seconds), .arg = "N",
+	  .help = "how long to send (default: 5)", .own = true },
+	{ .name = "cpu", .type = OPT_INT, .off = OWN(cpu), .arg = "N",
+	  .help = "the CPU to pin the sender to",
+	  .min = 0, .max = CPU_SETSIZE - 1, .own = true },
+	{ .name = "test-run", .type = OPT_FLAG, .off = OWN(test_run),
+	  .help = "measure the attached XDP program with BPF_PROG_RUN\ninstead of sending", .own = true },
+	{ .name = "repeat", .type = OPT_INT, .off = OWN(repeat), .arg = "N",
+	  .help = "--test-run: frames to run (default: 2^20)",
+	  .min = 1, .max = 1 << 30, .own = true },
+	{ NULL },
+};
+
+static const struct pktgen_cli pktgen_defaults = { .size = 64, .cpu = -1, .repeat = 1 << 20 };
+
+const struct verb verb_pktgen = {
+	.name = "pktgen",
+	.summary = "send frames at full speed, or time the fabric (benchmarks)",
+	.help = "Send 64-byte (--size) IPv4/UDP frames out of IFNAME for N seconds (default 5) from\n"
+		"one thread, pinned to --cpu, and print the frames sent. Several destinations, or\n"
+		"a FILE of them (one address a line), are sprayed in turn. --dst-mac defaults to\n"
+		"the fabric's MAC, --src-mac to IFNAME's.\n"
+		"\n"
+		"--test-run: instead, run the XDP program attached (natively) to IFNAME on N\n"
+		"(default 2^20) such frames as if they arrived on IFNAME, with BPF_PROG_RUN, and\n"
+		"print its cost per frame (the generator's own few ns included) and the verdict\n"
+		"of the last frame.\n",
+	.examples = (const char *const[]){
+		"sudo xvnet pktgen --dev veth0 --src 10.1.1.4 --dst 10.2.1.4 --seconds 2",
+		"sudo xvnet pktgen --dev xv-fab0 --src 10.1.1.4 --dst 10.2.1.4 --test-run -o json",
+		NULL },
+	.opts = pktgen_opts,
+	.common = VERB_OUTPUT,
+	.flags = VERB_ROOT,
+	.own_size = sizeof(struct pktgen_cli),
+	.own_defaults = &pktgen_defaults,
+	.run = cmd_pktgen,
 };
 
 struct pktgen_args {
@@ -67,10 +98,8 @@ struct pktgen_args {
 	int cpu;
 	bool test_run;
 	uint32_t repeat;
-	bool json;
+	enum print_format format;
 };
-
-#define ARGS_READY (-1) /* parse_args(): go on; any other value is the exit code */
 
 static int bad(const char *fmt, const char *arg)
 {
@@ -94,15 +123,6 @@ static bool parse_mac(const char *s, unsigned char mac[ETH_ALEN])
 		mac[i] = b[i];
 	}
 	return true;
-}
-
-static bool parse_uint(const char *s, unsigned long max, unsigned long *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtoul(s, &end, 0);
-	return !errno && end != s && !*end && *s != '-' && *v <= max;
 }
 
 static int add_dst(struct pktgen_args *a, uint32_t addr, int *cap)
@@ -177,87 +197,43 @@ static int dev_mac(const char *dev, unsigned char mac[ETH_ALEN])
 	return err;
 }
 
-static int parse_args(struct pktgen_args *a, int argc, char **argv)
+/* The options o into a: 0, or EXIT_USAGE with the reason printed. */
+static int setup(struct pktgen_args *a, const struct verb_opts *o)
 {
 	static const unsigned char fabric_mac[ETH_ALEN] = XV_FABRIC_MAC;
-	bool have_src = false, have_smac = false;
-	unsigned long v;
-	int c, rc;
+	const struct pktgen_cli *c = o->own;
+	char *end;
+	int rc;
 
-	*a = (struct pktgen_args){ .seconds = 5, .cpu = -1, .repeat = 1 << 20,
-				   .o = { .len = 64 } };
+	*a = (struct pktgen_args){ .seconds = 5, .cpu = (int)c->cpu, .repeat = (uint32_t)c->repeat,
+				   .test_run = c->test_run, .format = o->format,
+				   .o = { .len = (int)c->size } };
 	memcpy(a->o.dmac, fabric_mac, ETH_ALEN);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "jh", long_opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_DEV:
-			a->dev = optarg;
-			break;
-		case OPT_SRC:
-			if (!ipv4_parse(optarg, &a->o.saddr))
-				return bad("--src: not an IPv4 address: %s", optarg);
-			have_src = true;
-			break;
-		case OPT_DST:
-			rc = parse_dsts(a, optarg);
-			if (rc)
-				return rc;
-			break;
-		case OPT_DST_MAC:
-		case OPT_SRC_MAC:
-			if (!parse_mac(optarg, c == OPT_DST_MAC ? a->o.dmac : a->o.smac))
-				return bad("not a MAC address: %s", optarg);
-			have_smac |= c == OPT_SRC_MAC;
-			break;
-		case OPT_SIZE:
-			if (!parse_uint(optarg, 1514, &v) || v < PKTGEN_MIN_LEN)
-				return bad("--size: 48 to 1514 bytes: %s", optarg);
-			a->o.len = v;
-			break;
-		case OPT_SECONDS: {
-			char *end;
-
-			a->seconds = strtod(optarg, &end);
-			if (end == optarg || *end || !(a->seconds > 0 && a->seconds <= 3600))
-				return bad("--seconds: more than 0, at most 3600: %s", optarg);
-			break;
-		}
-		case OPT_CPU:
-			if (!parse_uint(optarg, CPU_SETSIZE - 1, &v))
-				return bad("--cpu: not a CPU number: %s", optarg);
-			a->cpu = v;
-			break;
-		case OPT_TEST_RUN:
-			a->test_run = true;
-			break;
-		case OPT_REPEAT:
-			if (!parse_uint(optarg, 1u << 30, &v) || !v)
-				return bad("--repeat: 1 to 2^30: %s", optarg);
-			a->repeat = v;
-			break;
-		case 'j':
-			a->json = true;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return EXIT_OK;
-		default: /* getopt said what was wrong */
-			fputs("Try 'xvnet pktgen --help'.\n", stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc)
-		return bad("unexpected argument: %s", argv[optind]);
-	if (!a->dev || !have_src || !a->o.n_daddrs)
+	if (!c->dev || !c->src || !c->dst)
 		return bad("%s", "--dev, --src and --dst are required");
+	a->dev = c->dev;
+	if (!ipv4_parse(c->src, &a->o.saddr))
+		return bad("--src: not an IPv4 address: %s", c->src);
+	rc = parse_dsts(a, c->dst);
+	if (rc)
+		return rc;
+	if (c->dst_mac && !parse_mac(c->dst_mac, a->o.dmac))
+		return bad("--dst-mac: not a MAC address: %s", c->dst_mac);
+	if (c->src_mac && !parse_mac(c->src_mac, a->o.smac))
+		return bad("--src-mac: not a MAC address: %s", c->src_mac);
+	if (c->seconds) {
+		a->seconds = strtod(c->seconds, &end);
+		if (end == c->seconds || *end || !(a->seconds > 0 && a->seconds <= 3600))
+			return bad("--seconds: more than 0, at most 3600: %s", c->seconds);
+	}
 	a->o.ifindex = if_nametoindex(a->dev);
 	if (!a->o.ifindex)
 		return bad("--dev: no such interface here: %s", a->dev);
-	if (!have_smac && dev_mac(a->dev, a->o.smac))
+	if (!c->src_mac && dev_mac(a->dev, a->o.smac))
 		return bad("--dev: cannot read the MAC of %s", a->dev);
 	a->o.daddrs = a->daddrs;
 	a->o.chained = a->test_run;
-	return ARGS_READY;
+	return 0;
 }
 
 static const char *xdp_action_name(uint32_t act)
@@ -296,7 +272,7 @@ static int test_run(struct pktgen_ctx *g, const struct pktgen_args *a)
 	close(fd);
 	if (err)
 		return EXIT_FAIL;
-	print_start(a->json);
+	print_start(a->format);
 	print_uint(PRINT_ANY, "frames", "%lu frames", a->repeat);
 	print_uint(PRINT_ANY, "destinations", " to %lu destinations", a->o.n_daddrs);
 	print_uint(PRINT_ANY, "ns_per_frame", ": %lu ns per frame", ns);
@@ -311,21 +287,21 @@ static int live(struct pktgen_ctx *g, const struct pktgen_args *a)
 
 	if (pktgen_live(g, a->seconds, &frames, &elapsed))
 		return EXIT_FAIL;
-	print_start(a->json);
+	print_start(a->format);
 	print_uint(PRINT_ANY, "frames", "%lu frames", frames);
 	print_double(PRINT_ANY, "seconds", " in %.3f s", elapsed);
 	print_double(PRINT_ANY, "pps", ": %.0f frames/s\n", frames / elapsed);
 	return print_end() ? EXIT_FAIL : EXIT_OK;
 }
 
-int cmd_pktgen(int argc, char **argv)
+static int cmd_pktgen(struct verb_opts *o)
 {
 	struct pktgen_ctx *g = NULL;
 	struct pktgen_args a;
 	int rc;
 
-	rc = parse_args(&a, argc, argv);
-	if (rc != ARGS_READY)
+	rc = setup(&a, o);
+	if (rc)
 		goto out;
 	if (a.cpu >= 0) {
 		cpu_set_t set;

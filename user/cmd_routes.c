@@ -7,13 +7,24 @@
 #include "print.h"
 #include "verb.h"
 
-static const struct verb routes_verb = {
+static int cmd_routes(struct verb_opts *o);
+
+const struct verb verb_routes = {
 	.name = "routes",
-	.synopsis = "-t FILE TARGET [-j]",
+	.summary = "a subnet's effective routes",
+	.operands = "TARGET",
+	.nmin = 1, .nmax = 1,
+	.operand_complete = { COMPLETE_TARGET },
 	.help = "Print the effective routes of TARGET, a subnet (VNET/SUBNET) or a VM name, as\n"
 		"`az network nic show-effective-route-table` would: Default and User rows first,\n"
 		"then the routes propagated by a virtual network gateway, Active and Invalid.\n",
-	.nargs = 1,
+	.examples = (const char *const[]){
+		"xvnet routes -t examples/hub-spoke.yaml spoke1/app",
+		"xvnet routes -t examples/hub-spoke.yaml app1 -o json",
+		"xvnet routes --lab hubspoke hub/fw",
+		NULL },
+	.common = VERB_TOPOLOGY | VERB_LAB | VERB_OUTPUT,
+	.run = cmd_routes,
 };
 
 static const struct column route_cols[] = {
@@ -45,7 +56,7 @@ static void print_route(const struct topology *t, const struct eff_route *r,
 	print_row_close();
 }
 
-int cmd_routes(int argc, char **argv)
+static int cmd_routes(struct verb_opts *o)
 {
 	struct session s = { 0 };
 	const struct route_set *rs;
@@ -54,8 +65,8 @@ int cmd_routes(int argc, char **argv)
 	bool disable_bgp;
 	int rc, subnet, vm;
 
-	rc = session_open(&s, &routes_verb, argc, argv);
-	if (rc != SESSION_READY)
+	rc = session_open(&s, o);
+	if (rc)
 		goto out;
 	rc = verb_subnet(&s, s.o.args[0], &subnet, &vm);
 	if (rc)
@@ -65,7 +76,7 @@ int cmd_routes(int argc, char **argv)
 	disable_bgp = sn->route_table >= 0 &&
 		      s.topo.route_tables[sn->route_table].disable_bgp_route_propagation;
 
-	print_start(s.o.json);
+	print_start(s.o.format);
 	print_table_open("value", route_cols, sizeof(route_cols) / sizeof(route_cols[0]));
 	for (int i = 0; i < route_set_count(rs); i++)
 		print_route(&s.topo, route_set_row(&s.eng, rs, i, &tmp), disable_bgp);

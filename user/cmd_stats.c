@@ -11,14 +11,30 @@
 #include "fabric_cli.h"
 #include "print.h"
 
-static const struct verb stats_verb = {
+static int cmd_stats(struct verb_opts *o);
+
+static const struct opt stats_opts[] = {
+	{ .name = "watch", .letter = 'w', .type = OPT_FLAG, .off = offsetof(struct verb_opts, watch),
+	  .help = "print again every second until interrupted (JSON:\none line per second)" },
+	{ NULL },
+};
+
+const struct verb verb_stats = {
 	.name = "stats",
-	.synopsis = "[-t FILE] [--lab NAME] [-j] [-w]",
-	.help = "Print the fabric's counters of a running lab: per NIC, the frames and bytes\n"
-		"received from it and delivered to it, and how many frames it sent were\n"
-		"dropped and why; per effective route, how many frames it forwarded\n"
-		"(routes without hits are left out).\n\n"
-		"  -w, --watch          print again every second until interrupted\n",
+	.summary = "a running lab's fabric counters",
+	.help = "Print the fabric's counters of a running lab (default: the only one): per\n"
+		"NIC, the frames and bytes received from it and delivered to it, and how many\n"
+		"frames it sent were dropped and why; per effective route, how many frames it\n"
+		"forwarded (routes without hits are left out). NICs and routes are named from\n"
+		"-t FILE, else from the file the lab was deployed from.\n",
+	.examples = (const char *const[]){
+		"sudo xvnet stats",
+		"sudo xvnet stats --lab hubspoke --watch -o json",
+		NULL },
+	.opts = stats_opts,
+	.common = VERB_TOPOLOGY | VERB_LAB | VERB_OUTPUT,
+	.flags = VERB_ROOT,
+	.run = cmd_stats,
 };
 
 static const struct column nic_cols[] = {
@@ -144,7 +160,7 @@ static int print_once(const struct fabric_session *fs)
 {
 	struct xv_nic_stats st[fs->v.nnics + 1];
 
-	print_start(fs->json);
+	print_start(fs->format);
 	if (print_nics(fs, st)) {
 		print_end();
 		perror("xvnet stats: reading counters");
@@ -155,21 +171,26 @@ static int print_once(const struct fabric_session *fs)
 	return verb_print_end(EXIT_OK);
 }
 
-int cmd_stats(int argc, char **argv)
+static int cmd_stats(struct verb_opts *o)
 {
 	struct fabric_session fs;
-	int rc = fabric_session_open(&fs, &stats_verb, argc, argv);
+	int rc = fabric_session_open(&fs, o);
 
-	if (rc != SESSION_READY)
+	if (rc)
 		goto out;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	do {
-		if (fs.watch && !fs.json)
+	print_stream(fs.watch);	/* JSON: one line a second */
+	for (bool first = true;; first = false) {
+		if (fs.watch && fs.format == FORMAT_TABLE && print_color())
 			fputs("\033[H\033[J", stdout);	/* redraw in place */
+		else if (fs.watch && fs.format == FORMAT_TABLE && !first)
+			fputs("\n", stdout);	/* off a terminal: one after the other */
 		rc = print_once(&fs);
 		fflush(stdout);
-	} while (fs.watch && rc == EXIT_OK && !sleep(1) && !stop);
+		if (!fs.watch || rc != EXIT_OK || sleep(1) || stop)
+			break;
+	}
 out:
 	fabric_session_close(&fs);
 	return rc;

@@ -18,14 +18,29 @@
 #include "fabric_cli.h"
 #include "print.h"
 
-static const struct verb trace_verb = {
+static int cmd_trace(struct verb_opts *o);
+
+static const struct opt trace_opts[] = {
+	{ .name = "count", .letter = 'c', .type = OPT_INT, .off = offsetof(struct verb_opts, count), .arg = "N",
+	  .help = "stop after N frames", .min = 1, .max = 1000000000 },
+	{ NULL },
+};
+
+const struct verb verb_trace = {
 	.name = "trace",
-	.synopsis = "[-t FILE] [--lab NAME] [-j] [-c N]",
-	.help = "Print every frame the fabric of a running lab handles, as it happens:\n"
-		"addresses, protocol, the NIC it came from, the effective route it took\n"
-		"and where it went, or why it was dropped. Stops on Ctrl-C, or when the\n"
-		"lab is destroyed. Several traces of a lab may run at once.\n\n"
-		"  -c, --count N        stop after N frames\n",
+	.summary = "stream a running lab's per-frame fabric decisions",
+	.help = "Print every frame the fabric of a running lab (default: the only one)\n"
+		"handles, as it happens: addresses, protocol, the NIC it came from, the\n"
+		"effective route it took and where it went, or why it was dropped. Stops on\n"
+		"Ctrl-C, or when the lab is destroyed. Several traces of a lab may run at once.\n",
+	.examples = (const char *const[]){
+		"sudo xvnet trace",
+		"sudo xvnet trace --lab hubspoke -c 10 -o json",
+		NULL },
+	.opts = trace_opts,
+	.common = VERB_TOPOLOGY | VERB_LAB | VERB_OUTPUT,
+	.flags = VERB_ROOT,
+	.run = cmd_trace,
 };
 
 struct tracer {
@@ -68,7 +83,7 @@ static int on_event(void *ctx, void *data, size_t len)
 		route_name = fabric_route_name(tr->fs, ev->route_id, ev->dst, route, sizeof(route));
 	else	/* a frame of an older generation, still in flight */
 		route_name = fabric_route_name(NULL, ev->route_id, ev->dst, route, sizeof(route));
-	print_start(tr->fs->json);
+	print_start(tr->fs->format);
 	print_string(PRINT_ANY, "src", "%s", ipv4_str(ntohl(ev->src), src));
 	print_string(PRINT_ANY, "dst", " > %s", ipv4_str(ntohl(ev->dst), dst));
 	print_string(PRINT_ANY, "protocol", " %s", proto_name(ev, proto, sizeof(proto)));
@@ -94,15 +109,16 @@ static int on_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
-int cmd_trace(int argc, char **argv)
+static int cmd_trace(struct verb_opts *o)
 {
 	struct fabric_session fs;
 	struct ring_buffer *rb = NULL;
 	struct tracer tr = { &fs, 0 };
-	int rc = fabric_session_open(&fs, &trace_verb, argc, argv), err = 0;
+	int rc = fabric_session_open(&fs, o), err = 0;
 
-	if (rc != SESSION_READY)
+	if (rc)
 		goto out;
+	print_stream(true);	/* one frame, one line, in every format */
 	rc = EXIT_FAIL;
 	/* every way out frees the reader slot: a closed pipe ends the loop too */
 	signal(SIGINT, on_signal);

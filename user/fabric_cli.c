@@ -4,7 +4,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,79 +17,25 @@
 #include "lab_verb.h"
 #include "state.h"
 
-enum { OPT_LAB = 256 };
-
-static const struct option long_opts[] = {
-	{ "topology", required_argument, NULL, 't' },
-	{ "lab", required_argument, NULL, OPT_LAB },
-	{ "json", no_argument, NULL, 'j' },
-	{ "watch", no_argument, NULL, 'w' },
-	{ "count", required_argument, NULL, 'c' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-static int usage(const struct verb *v, FILE *f)
+/*
+ * The lab: --lab, else the one -t FILE names (once loaded), else the only
+ * lab running. Names come from -t, else from the file the lab's state
+ * records (none: NICs and routes by number).
+ */
+static int pick_lab(struct fabric_session *fs, const struct verb_opts *o, const char **lab)
 {
-	fprintf(f, "Usage: xvnet %s %s\n", v->name, v->synopsis);
-	if (f == stderr) {
-		fprintf(stderr, "Try 'xvnet %s --help'.\n", v->name);
-		return EXIT_USAGE;
-	}
-	printf("\n%s\nOptions:\n"
-	       "  -t, --topology FILE  the lab's topology file, to name NICs and routes\n"
-	       "                       (default: $XVNET_TOPOLOGY)\n"
-	       "      --lab NAME       the lab (default: the topology's name); without -t,\n"
-	       "                       named from the file the lab was deployed from\n"
-	       "  -j, --json           print JSON\n"
-	       "  -h, --help           print this help\n", v->help);
-	return EXIT_OK;
-}
+	int rc;
 
-static int parse(struct fabric_session *fs, const struct verb *v, int argc, char **argv,
-		 const char **lab)
-{
-	int c;
-
-	fs->s.verb = v;
-	fs->s.o.topology = getenv("XVNET_TOPOLOGY");
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:jwc:h", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			fs->s.o.topology = optarg;
-			break;
-		case OPT_LAB:
-			if (lab_name_check(optarg))
-				return EXIT_USAGE;
-			*lab = optarg;
-			break;
-		case 'j':
-			fs->json = true;
-			break;
-		case 'w':
-			if (strcmp(v->name, "stats"))
-				return usage(v, stderr);
-			fs->watch = true;
-			break;
-		case 'c':
-			if (strcmp(v->name, "trace") || (fs->count = strtol(optarg, NULL, 10)) <= 0)
-				return usage(v, stderr);
-			break;
-		case 'h':
-			return usage(v, stdout);
-		default:
-			return usage(v, stderr);
-		}
-	}
-	if (optind != argc || (!fs->s.o.topology && !*lab)) {
-		fprintf(stderr, "xvnet %s: give the lab's topology (-t FILE) or --lab NAME\n",
-			v->name);
-		return usage(v, stderr);
+	*lab = o->lab;
+	if (!*lab && !o->topology) {
+		rc = lab_select(NULL, NULL, fs->lab);
+		if (rc)
+			return rc;
+		*lab = fs->lab;
 	}
 	if (!fs->s.o.topology)
 		fs->s.o.topology = fs->state_file = state_topology(*lab);
-	return SESSION_READY;
+	return 0;
 }
 
 /* Route ids depend on the topology alone: compile it with no NICs. */
@@ -102,19 +47,19 @@ static int name_routes(struct fabric_session *fs)
 		fprintf(stderr, "xvnet %s: %s\n", fs->s.verb->name, err);
 		return EXIT_FAIL;
 	}
-	return SESSION_READY;
+	return 0;
 }
 
 /* Load the topology (when there is one), its routes and their names. */
 static int load_names(struct fabric_session *fs)
 {
-	int rc = SESSION_READY;
+	int rc = 0;
 
 	if (fs->s.o.topology)
 		rc = session_load(&fs->s);
-	if (rc == SESSION_READY && fs->s.loaded)
+	if (!rc && fs->s.loaded)
 		rc = session_build(&fs->s);
-	if (rc == SESSION_READY && fs->s.built)
+	if (!rc && fs->s.built)
 		rc = name_routes(fs);
 	return rc;
 }
@@ -137,9 +82,9 @@ static __u32 config_word(const struct fabric_view *v, __u32 key)
 	return val;
 }
 
-int fabric_session_open(struct fabric_session *fs, const struct verb *v,
-			int argc, char **argv)
+int fabric_session_open(struct fabric_session *fs, const struct verb_opts *o)
 {
+	const struct verb *v = o->verb;
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
 	const char *lab = NULL;
@@ -149,14 +94,20 @@ int fabric_session_open(struct fabric_session *fs, const struct verb *v,
 	fs->v = (struct fabric_view){ .stats = -1, .config = -1, .events = -1, .nics = -1,
 				      .hits = -1 };
 	fs->reader = -1;
-	rc = parse(fs, v, argc, argv, &lab);
-	if (rc == SESSION_READY && lab)
+	fs->s.verb = v;
+	fs->s.o = *o;
+	fs->format = o->format;
+	fs->watch = o->watch;
+	fs->count = o->count;
+	rc = pick_lab(fs, o, &lab);
+	if (!rc && lab)
 		fs->state_pid = state_writer(lab);
-	if (rc == SESSION_READY)
+	if (!rc)
 		rc = load_names(fs);
-	if (rc != SESSION_READY)
+	if (rc)
 		return rc;
-	snprintf(fs->lab, sizeof(fs->lab), "%s", lab ? lab : fs->s.topo.name);
+	if (lab != fs->lab)
+		snprintf(fs->lab, sizeof(fs->lab), "%s", lab ? lab : fs->s.topo.name);
 	if (!lab)
 		fs->state_pid = state_writer(fs->lab);
 	if (fabric_pin_dir(fs->lab, fs->pin_dir, sizeof(fs->pin_dir)) ||
@@ -168,7 +119,7 @@ int fabric_session_open(struct fabric_session *fs, const struct verb *v,
 	}
 	fs->config_id = info.id;
 	fs->gen = config_word(&fs->v, XV_CFG_GEN);
-	return SESSION_READY;
+	return 0;
 }
 
 bool fabric_lab_alive(const struct fabric_session *fs)
@@ -354,7 +305,7 @@ bool fabric_follow(struct fabric_session *fs, __u32 gen)
 	session_close(&fs->s);
 	fabric_image_free(&fs->img);
 	follow_nics(fs);
-	if (load_names(fs) != SESSION_READY)
+	if (load_names(fs))
 		fprintf(stderr, "xvnet %s: routes of generation %u shown by number\n",
 			fs->s.verb->name, gen);
 	return true;

@@ -19,7 +19,7 @@ struct fabric_session {
 	char *state_file;	/* the topology file of the lab's state, when names come from it */
 	struct fabric_image img; /* route ids -> routes (compiled without NICs) */
 	struct fabric_view v;
-	bool json;
+	enum print_format format;
 	bool watch;		/* stats --watch */
 	long count;		/* trace -c N, 0: forever */
 	char lab[128];
@@ -33,11 +33,10 @@ struct fabric_session {
 };
 
 /*
- * Parse the command line of verb ("stats" or "trace", with help text) and
- * open the fabric. Returns SESSION_READY or the exit code to return.
+ * Open the fabric of the lab the options o of stats or trace name: 0, or
+ * the exit code to return (the reason printed).
  */
-int fabric_session_open(struct fabric_session *fs, const struct verb *v,
-			int argc, char **argv);
+int fabric_session_open(struct fabric_session *fs, const struct verb_opts *o);
 void fabric_session_close(struct fabric_session *fs);
 
 /*

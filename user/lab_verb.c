@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Shared by the lab verbs: their options, choosing the lab, the root check. */
-#include <getopt.h>
+/* Shared by the lab verbs: choosing the lab, the root check. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,44 +9,6 @@
 #include "netns.h"
 #include "state.h"
 #include "topo.h"
-
-int lab_args_parse(int argc, char **argv, const char *usage,
-		   const struct option *flag, struct lab_args *a)
-{
-	struct option opts[] = {
-		{ "lab", required_argument, NULL, 'l' },
-		{ "topology", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-		{ 0 },
-	};
-	/* "+": stop at the first operand (exec's command keeps its options). */
-	char optstring[8] = "+l:t:h";
-	int c;
-
-	memset(a, 0, sizeof(*a));
-	if (flag) {
-		opts[3] = *flag;
-		optstring[6] = (char)flag->val;
-	}
-	optind = 0;
-	while ((c = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
-		if (c == 'l') {
-			if (lab_name_check(optarg))
-				return EXIT_USAGE;
-			a->lab = optarg;
-		} else if (c == 't') {
-			a->file = optarg;
-		} else if (flag && c == flag->val) {
-			a->flag = true;
-		} else {
-			fputs(usage, c == 'h' ? stdout : stderr);
-			return c == 'h' ? EXIT_OK : EXIT_USAGE;
-		}
-	}
-	a->operand = optind;
-	return LAB_ARGS_OK;
-}
 
 static int from_file(const char *file, char out[LAB_NAME_LEN])
 {
@@ -65,21 +26,12 @@ static int from_file(const char *file, char out[LAB_NAME_LEN])
 	return EXIT_OK;
 }
 
-int lab_name_check(const char *lab)
-{
-	if (valid_lab_name(lab))
-		return EXIT_OK;
-	fprintf(stderr, "xvnet: invalid lab name '%.*s'; a lab name is a lowercase letter then up to 11 lowercase letters, digits or '-'\n",
-		LAB_NAME_LEN * 4, lab);
-	return EXIT_USAGE;
-}
-
 int lab_select(const char *lab, const char *file, char out[LAB_NAME_LEN])
 {
 	char **labs;
 	int n = 0;
 
-	if (lab) {	/* checked by lab_args_parse() */
+	if (lab) {	/* a valid name: checked as it was parsed (OPT_LAB) */
 		snprintf(out, LAB_NAME_LEN, "%s", lab);
 		return EXIT_OK;
 	}
@@ -88,11 +40,15 @@ int lab_select(const char *lab, const char *file, char out[LAB_NAME_LEN])
 	labs = state_labs(false);
 	while (labs && labs[n])
 		n++;
-	if (n == 1)
+	if (n == 1) {
 		snprintf(out, LAB_NAME_LEN, "%s", labs[0]);
-	else
-		fprintf(stderr, "xvnet: %s: name one with --lab NAME or -t FILE\n",
-			n ? "several labs are running" : "no lab is running");
+	} else if (!n) {
+		fprintf(stderr, "xvnet: no lab is running: deploy one (xvnet deploy -t FILE)\n");
+	} else {
+		fprintf(stderr, "xvnet: several labs are running: name one with --lab NAME or -t FILE:\n");
+		for (int i = 0; i < n; i++)
+			fprintf(stderr, "  %s\n", labs[i]);
+	}
 	names_free(labs);
 	return n == 1 ? EXIT_OK : EXIT_FAIL;
 }
@@ -101,6 +57,7 @@ int lab_need_root(const char *verb)
 {
 	if (!geteuid())
 		return EXIT_OK;
-	fprintf(stderr, "xvnet %s: needs root (namespaces, netlink, BPF)\n", verb);
+	fprintf(stderr, "xvnet %s: needs root: run with sudo (it uses namespaces, netlink and BPF)\n",
+		verb);
 	return EXIT_FAIL;
 }

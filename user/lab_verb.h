@@ -1,37 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* What the lab verbs (deploy, destroy, inspect, exec, apply, cleanup) share. */
+/* What the lab verbs (deploy, destroy, inspect, exec, apply, cleanup) share: choosing the lab, the root check. */
 #ifndef XVNET_LAB_VERB_H
 #define XVNET_LAB_VERB_H
 
 #include <stdbool.h>
 
 #include "lab.h"
-
-struct option;
-
-/* The options every lab verb takes, and the verb's own flag. */
-struct lab_args {
-	const char *lab;  /* --lab NAME */
-	const char *file; /* -t FILE */
-	bool flag;	  /* the verb's own flag (destroy --all, inspect --json) */
-	int operand;	  /* argv index of the first operand */
-};
-
-#define LAB_ARGS_OK -1
-
-/*
- * Parse [--lab NAME | -t FILE] [-h] and the verb's flag (NULL: none),
- * stopping at the first operand. Returns LAB_ARGS_OK, or an exit code
- * after printing usage (EXIT_OK for -h).
- */
-int lab_args_parse(int argc, char **argv, const char *usage,
-		   const struct option *flag, struct lab_args *a);
-
-/*
- * A lab name from the command line obeys the topology's rules for `name:`:
- * EXIT_OK, or EXIT_USAGE with the reason printed.
- */
-int lab_name_check(const char *lab);
+#include "print.h"
 
 /*
  * The lab a verb acts on: lab (--lab) when given, else the name in file
@@ -40,10 +15,13 @@ int lab_name_check(const char *lab);
  */
 int lab_select(const char *lab, const char *file, char out[LAB_NAME_LEN]);
 
-/* Lab verbs change the kernel: EXIT_FAIL with a message when not root. */
+/*
+ * Verbs marked VERB_ROOT (main.c) change or read the kernel's namespaces,
+ * netlink and BPF objects: EXIT_FAIL, saying so and how, when not root.
+ */
 int lab_need_root(const char *verb);
 
 /* The inspect view of a running lab: nodes and firewall counters. */
-int lab_inspect(const char *lab, bool json);
+int lab_inspect(const char *lab, enum print_format format);
 
 #endif

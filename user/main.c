@@ -1,45 +1,112 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * xvnet's entry: find the verb, parse its options against its table
+ * (verb.h), refuse a root verb early when not root, and run it.
+ */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "lab_verb.h"
+#include "verb.h"
+#include "version.h"
 
-static const struct command commands[] = {
-	{ "routes", cmd_routes, "a subnet's effective routes" },
-	{ "nexthop", cmd_nexthop, "Network Watcher's next hop for a destination" },
-	{ "path", cmd_path, "the hop-by-hop path of a flow" },
-	{ "check", cmd_check, "validate a topology file" },
-	{ "deploy", cmd_deploy, "bring a topology up as a lab of namespaces" },
-	{ "apply", cmd_apply, "swap a running lab's fabric routes for a changed topology" },
-	{ "inspect", cmd_inspect, "a running lab's nodes and firewall counters" },
-	{ "exec", cmd_exec, "run a command in a lab node's namespace" },
-	{ "destroy", cmd_destroy, "remove a lab (--all: every lab)" },
-	{ "cleanup", cmd_cleanup, "remove every lab and anything left behind" },
-	{ "stats", cmd_stats, "a running lab's fabric counters" },
-	{ "trace", cmd_trace, "stream a running lab's per-frame fabric decisions" },
-	{ "import", cmd_import, "build a topology file from Azure's JSON (az CLI, ARM)" },
-	{ "export", cmd_export, "write a topology as the JSON of the az CLI or ARM" },
-	{ "pktgen", cmd_pktgen, NULL }, /* hidden: scripts/bench-fabric.sh */
+/* In the order `xvnet help` lists them; a new verb is one line here. */
+static const struct verb *const verbs[] = {
+	&verb_check,
+	&verb_routes,
+	&verb_nexthop,
+	&verb_path,
+	&verb_deploy,
+	&verb_apply,
+	&verb_inspect,
+	&verb_exec,
+	&verb_stats,
+	&verb_trace,
+	&verb_destroy,
+	&verb_cleanup,
+	&verb_import,
+	&verb_export,
+	&verb_pktgen,
+	NULL,
 };
+
+static const struct verb *verb_find(const char *name)
+{
+	for (int i = 0; verbs[i]; i++)
+		if (!strcmp(verbs[i]->name, name))
+			return verbs[i];
+	return NULL;
+}
 
 static int usage(FILE *f)
 {
-	fprintf(f, "Usage: xvnet COMMAND [options]   (xvnet COMMAND -h for help)\n\nCommands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (commands[i].summary)
-			fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "Usage: xvnet COMMAND [OPTIONS] [ARGS]   (xvnet help COMMAND, or xvnet COMMAND -h)\n\n"
+		"Commands:\n");
+	for (int i = 0; verbs[i]; i++)
+		fprintf(f, "  %-10s %s\n", verbs[i]->name, verbs[i]->summary);
+	fprintf(f, "\nOptions:\n"
+		"  -h, --help     this list\n"
+		"  -V, --version  xvnet's version\n");
 	return f == stdout ? EXIT_OK : EXIT_USAGE;
+}
+
+static int unknown_command(const char *name)
+{
+	const char *names[sizeof(verbs) / sizeof(verbs[0])];
+	char hint[128];
+
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		names[i] = verbs[i] ? verbs[i]->name : NULL;
+	verb_did_you_mean(hint, sizeof(hint), name, names, sizeof(names[0]), -1);
+	fprintf(stderr, "xvnet: unknown command '%s'%s\nTry 'xvnet help'.\n", name, hint);
+	return EXIT_USAGE;
+}
+
+/* xvnet help [COMMAND] */
+static int help(int argc, char **argv)
+{
+	const struct verb *v;
+
+	if (argc < 3)
+		return usage(stdout);
+	v = verb_find(argv[2]);
+	if (!v)
+		return unknown_command(argv[2]);
+	verb_help(v, stdout);
+	return EXIT_OK;
 }
 
 int main(int argc, char **argv)
 {
+	const struct verb *v;
+	struct verb_opts o;
+	int rc;
+
 	if (argc < 2)
 		return usage(stderr);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
-		return usage(stdout);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "xvnet: unknown command '%s'\n", argv[1]);
-	return usage(stderr);
+		return help(argc, argv);
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("xvnet %s\n", XVNET_VERSION);
+		return EXIT_OK;
+	}
+	v = verb_find(argv[1]);
+	if (!v)
+		return unknown_command(argv[1]);
+	switch (verb_parse(v, argc - 1, argv + 1, &o)) {
+	case PARSE_HELP:
+		rc = EXIT_OK;
+		break;
+	case PARSE_BAD:
+		rc = EXIT_USAGE;
+		break;
+	default:
+		rc = v->flags & VERB_ROOT ? lab_need_root(v->name) : EXIT_OK;
+		if (!rc)
+			rc = v->run(&o);
+	}
+	verb_opts_free(&o);
+	return rc;
 }

@@ -141,8 +141,16 @@ struct fw_rule {
 	struct pos pos;
 };
 
+/* Source NAT of forwarded flows (R7.3): to the firewall's own address. */
+enum fw_snat {
+	FW_SNAT_AUTO,	/* flows to public destinations (not RFC 1918 / 6598) */
+	FW_SNAT_ALWAYS,	/* every forwarded flow */
+	FW_SNAT_NEVER,
+};
+
 struct firewall {
 	enum fw_action default_action;
+	enum fw_snat snat;
 	struct fw_rule *rules;
 	int nrules;
 };

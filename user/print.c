@@ -7,6 +7,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <yaml.h>
 
 #define MAX_DEPTH 16
 
@@ -20,7 +23,8 @@ struct table {
 };
 
 static struct {
-	bool json;
+	enum print_format format;
+	bool json;	/* the document is built as JSON (every format but table) */
 	json_t *stack[MAX_DEPTH]; /* open JSON containers, [0] = the document */
 	int depth;
 	struct table tab; /* text mode: the open table, cols == NULL if none */
@@ -36,25 +40,267 @@ static void *xrealloc(void *p, size_t n)
 	return p;
 }
 
-void print_start(bool json)
+static bool stream;
+
+void print_stream(bool on)
+{
+	stream = on;
+}
+
+bool print_color(void)
+{
+	const char *no = getenv("NO_COLOR");
+
+	return isatty(STDOUT_FILENO) && !(no && *no);
+}
+
+void print_start(enum print_format f)
 {
 	memset(&out, 0, sizeof(out));
-	out.json = json;
-	if (json) {
+	out.format = f;
+	out.json = f != FORMAT_TABLE;
+	if (out.json) {
 		out.stack[0] = json_object();
 		out.depth = 1;
 	}
 }
 
+/* jsonc: keys blue, strings green, numbers and booleans yellow, null grey. */
+#define C_KEY "\033[34m"
+#define C_STR "\033[32m"
+#define C_NUM "\033[33m"
+#define C_NULL "\033[90m"
+#define C_OFF "\033[0m"
+
+static void put_scalar(json_t *v, const char *color)
+{
+	char *s = json_dumps(v, JSON_ENCODE_ANY);
+
+	printf("%s%s%s", color, s ? s : "", C_OFF);
+	free(s);
+}
+
+static void dump_color(json_t *v, int indent)
+{
+	const char *key;
+	json_t *x;
+	size_t i, n = json_is_object(v) ? json_object_size(v) : json_array_size(v);
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+	case JSON_ARRAY:
+		fputs(json_is_object(v) ? "{" : "[", stdout);
+		i = 0;
+		if (json_is_object(v)) {
+			json_object_foreach(v, key, x) {
+				json_t *k = json_string(key);
+
+				printf("%s\n%*s", i++ ? "," : "", indent + 2, "");
+				put_scalar(k, C_KEY);
+				json_decref(k);
+				fputs(": ", stdout);
+				dump_color(x, indent + 2);
+			}
+		} else {
+			json_array_foreach(v, i, x) {
+				printf("%s\n%*s", i ? "," : "", indent + 2, "");
+				dump_color(x, indent + 2);
+			}
+		}
+		if (n)
+			printf("\n%*s", indent, "");
+		fputs(json_is_object(v) ? "}" : "]", stdout);
+		break;
+	case JSON_STRING:
+		put_scalar(v, C_STR);
+		break;
+	case JSON_NULL:
+		put_scalar(v, C_NULL);
+		break;
+	default:
+		put_scalar(v, C_NUM);
+	}
+}
+
+/* A TSV cell: scalars as text, arrays joined by ",", objects inline. */
+static void tsv_value(json_t *v, bool *first)
+{
+	const char *key;
+	json_t *x;
+	size_t i;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, key, x)
+			tsv_value(x, first);
+		return;
+	}
+	if (!*first)
+		fputc('\t', stdout);
+	*first = false;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, x) {
+			char *s = json_is_string(x) ? NULL : json_dumps(x, JSON_ENCODE_ANY);
+
+			printf("%s%s", i ? "," : "", s ? s : json_string_value(x));
+			free(s);
+		}
+	} else if (json_is_string(v)) {
+		fputs(json_string_value(v), stdout);
+	} else if (!json_is_null(v)) {
+		char *s = json_dumps(v, JSON_ENCODE_ANY);
+
+		fputs(s ? s : "", stdout);
+		free(s);
+	}
+}
+
+static bool is_table(json_t *v)
+{
+	return json_is_array(v) && json_is_object(json_array_get(v, 0));
+}
+
+static void tsv_row(json_t *row)
+{
+	bool first = true;
+
+	tsv_value(row, &first);
+	fputc('\n', stdout);
+}
+
+/* One line per row of each table; a document without tables is one line. */
+static void dump_tsv(json_t *doc)
+{
+	const char *key;
+	json_t *x, *row;
+	bool tables = false;
+	size_t i;
+
+	json_object_foreach(doc, key, x) {
+		if (!is_table(x))
+			continue;
+		tables = true;
+		json_array_foreach(x, i, row)
+			tsv_row(row);
+	}
+	if (!tables)
+		tsv_row(doc);
+}
+
+/* A string YAML would read as something else (a number, a boolean, null). */
+static bool yaml_needs_quotes(const char *s)
+{
+	static const char *const words[] = { "true", "false", "yes", "no", "on", "off",
+					     "y", "n", "null", "~" };
+	char *end;
+
+	if (!*s)
+		return true;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcasecmp(s, words[i]))
+			return true;
+	(void)strtod(s, &end);
+	return !*end;
+}
+
+static int yaml_scalar(yaml_emitter_t *e, const char *s, bool quote)
+{
+	yaml_event_t ev;
+
+	yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)strlen(s), 1, 1,
+				     quote ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE);
+	return yaml_emitter_emit(e, &ev) ? 0 : -1;
+}
+
+static int yaml_node(yaml_emitter_t *e, json_t *v)
+{
+	yaml_event_t ev;
+	const char *key;
+	json_t *x;
+	size_t i;
+	int err = 0;
+	char *s;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE);
+		err = !yaml_emitter_emit(e, &ev);
+		json_object_foreach(v, key, x)
+			err = err || yaml_scalar(e, key, yaml_needs_quotes(key)) || yaml_node(e, x);
+		yaml_mapping_end_event_initialize(&ev);
+		return err || !yaml_emitter_emit(e, &ev) ? -1 : 0;
+	case JSON_ARRAY:
+		yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+						     json_array_size(v) ? YAML_BLOCK_SEQUENCE_STYLE :
+									  YAML_FLOW_SEQUENCE_STYLE);
+		err = !yaml_emitter_emit(e, &ev);
+		json_array_foreach(v, i, x)
+			err = err || yaml_node(e, x);
+		yaml_sequence_end_event_initialize(&ev);
+		return err || !yaml_emitter_emit(e, &ev) ? -1 : 0;
+	case JSON_STRING:
+		return yaml_scalar(e, json_string_value(v), yaml_needs_quotes(json_string_value(v)));
+	default:
+		s = json_dumps(v, JSON_ENCODE_ANY);
+		err = yaml_scalar(e, s ? s : "null", false);
+		free(s);
+		return err;
+	}
+}
+
+static int dump_yaml(json_t *doc)
+{
+	yaml_emitter_t e;
+	yaml_event_t ev;
+	int err;
+
+	fflush(stdout);
+	yaml_emitter_initialize(&e);
+	yaml_emitter_set_output_file(&e, stdout);
+	yaml_emitter_set_unicode(&e, 1);
+	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
+	err = !yaml_emitter_emit(&e, &ev);
+	yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, !stream);
+	err = err || !yaml_emitter_emit(&e, &ev);
+	err = err || yaml_node(&e, doc);
+	yaml_document_end_event_initialize(&ev, 1);
+	err = err || !yaml_emitter_emit(&e, &ev);
+	yaml_stream_end_event_initialize(&ev);
+	err = err || !yaml_emitter_emit(&e, &ev);
+	yaml_emitter_delete(&e);
+	return err ? -1 : 0;
+}
+
 int print_end(void)
 {
-	if (out.json) {
-		json_dumpf(out.stack[0], stdout, JSON_INDENT(2));
+	json_t *doc = out.stack[0];
+	int err = 0;
+
+	if (!out.json)
+		return fflush(stdout) || ferror(stdout) ? -1 : 0;
+	switch (out.format) {
+	case FORMAT_JSONC:	/* coloured on a terminal, else plain JSON */
+		if (print_color()) {
+			dump_color(doc, 0);
+			fputc('\n', stdout);
+			break;
+		}
+		/* fall through */
+	case FORMAT_JSON:
+		json_dumpf(doc, stdout, stream ? JSON_COMPACT : JSON_INDENT(2));
 		fputc('\n', stdout);
-		json_decref(out.stack[0]);
-		out.depth = 0;
+		break;
+	case FORMAT_TSV:
+		dump_tsv(doc);
+		break;
+	case FORMAT_YAML:
+		err = dump_yaml(doc);
+		break;
+	case FORMAT_TABLE:
+		break;
 	}
-	return fflush(stdout) || ferror(stdout) ? -1 : 0;
+	json_decref(doc);
+	out.depth = 0;
+	return fflush(stdout) || ferror(stdout) || err ? -1 : 0;
 }
 
 /* Add v to the innermost JSON container, under key when it is an object. */

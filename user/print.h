@@ -25,9 +25,24 @@ struct column {
 	const char *title;
 };
 
+/*
+ * Output formats (-o): the text table, or the document in JSON (jsonc:
+ * coloured on a terminal), TSV (one line per row of each table, values
+ * tab-separated in column order; without a table, one line of the
+ * document's values) or YAML. false and true pass for table and json.
+ */
+enum print_format { FORMAT_TABLE, FORMAT_JSON, FORMAT_JSONC, FORMAT_TSV, FORMAT_YAML };
+
 /* Start a document (JSON: the top-level object) and print it at the end. */
-void print_start(bool json);
+void print_start(enum print_format f);
 int print_end(void); /* 0, or -1 when stdout could not be written */
+/*
+ * Streaming verbs (trace, stats --watch) print one document per event:
+ * JSON then takes one line each (NDJSON), YAML documents start with ---.
+ */
+void print_stream(bool on);
+/* Colour and screen control: only on a terminal, and never with NO_COLOR set. */
+bool print_color(void);
 
 void print_open_object(const char *key);
 void print_close_object(void);

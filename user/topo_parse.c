@@ -236,6 +236,7 @@ struct key {
 static const char *const gateway_types[] = { "Vpn", "ExpressRoute", NULL };
 static const char *const fw_actions[] = { "Allow", "Deny", NULL };
 static const char *const fw_protos[] = { "Any", "Tcp", "Udp", "Icmp", NULL };
+static const char *const fw_snats[] = { "Auto", "Always", "Never", NULL }; /* enum fw_snat */
 /* What a UDR may name, and what only the platform creates. */
 static const char *const udr_hops[] = { "VirtualAppliance",
 	"VirtualNetworkGateway", "VnetLocal", "Internet", "None", NULL };
@@ -349,6 +350,7 @@ static const struct key vm_keys[] = {
 
 static const struct key firewall_keys[] = {
 	CHOICE("defaultAction", false, fw_actions),
+	CHOICE("snat", false, fw_snats),
 	KEY("rules", V_LIST),
 	{}
 };
@@ -1100,6 +1102,7 @@ static struct firewall *parse_firewall(struct tp_ctx *c, const yaml_node_t *n,
 	if (!check_map(c, n, firewall_keys, what))
 		return fw;
 	fw->default_action = get_choice(c, n, "defaultAction", fw_actions, FW_DENY);
+	fw->snat = get_choice(c, n, "snat", fw_snats, FW_SNAT_AUTO);
 	rules = tp_get(c, n, "rules");
 	fw->nrules = tp_len(rules);
 	fw->rules = tp_alloc((size_t)fw->nrules, sizeof(*fw->rules));

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Shared scaffolding of the offline verbs: see verb.h. */
+/*
+ * The option layer of every verb (see verb.h): parsing the command line
+ * against the verbs' option tables, the help, usage errors with "did you
+ * mean", and the offline verbs' sessions. Pure but for printing and
+ * reading the topology.
+ */
 #include "verb.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,30 +16,98 @@
 
 #include "cli.h"
 #include "print.h"
+#include "state.h"
 #include "topo.h"
+#include "topo_yaml.h"
 
-enum { OPT_PORT = 256, OPT_STATS, OPT_MAX_INPUT };
+#define OFF(field) offsetof(struct verb_opts, field)
 
-static const struct option long_opts[] = {
-	{ "topology", required_argument, NULL, 't' },
-	{ "json", no_argument, NULL, 'j' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "protocol", required_argument, NULL, 'p' },
-	{ "port", required_argument, NULL, OPT_PORT },
-	{ "stats", no_argument, NULL, OPT_STATS },
-	{ "max-input", required_argument, NULL, OPT_MAX_INPUT },
-	{ NULL, 0, NULL, 0 },
+/* By enum fw_proto; FW_ANY has no name to type. */
+const char *const verb_protocols[] = { "", "tcp", "udp", "icmp", NULL };
+static const char *const formats[] = { "table", "json", "jsonc", "tsv", "yaml", NULL };
+
+/* The common options, in the order help shows them, after the verb's own. */
+static const struct opt topology_opts[] = {
+	{ .name = "topology", .letter = 't', .type = OPT_STRING, .off = OFF(topology), .arg = "FILE",
+	  .help = "the topology file (- reads stdin; default: $XVNET_TOPOLOGY)",
+	  .complete = COMPLETE_FILE },
+	{ .name = "max-input", .type = OPT_SIZE, .off = OFF(max_input), .arg = "N",
+	  .help = "refuse a topology file over N bytes (K, M, G: KiB,\nMiB, GiB; default: 64M)" },
+	{ NULL },
 };
+
+static const struct opt lab_opts[] = {
+	{ .name = "lab", .type = OPT_LAB, .off = OFF(lab), .arg = "NAME",
+	  .help = "the running lab (default: the one named by -t FILE,\nelse the only lab running)",
+	  .complete = COMPLETE_LAB },
+	{ NULL },
+};
+
+static const struct opt output_opts[] = {
+	{ .name = "output", .letter = 'o', .type = OPT_FORMAT, .off = OFF(format), .arg = "FORMAT",
+	  .help = "table (default), json, jsonc (coloured on a terminal),\ntsv or yaml",
+	  .choices = formats, .complete = COMPLETE_CHOICE },
+	{ .name = "json", .letter = 'j', .type = OPT_SET, .off = OFF(format),
+	  .help = "the same as -o json", .min = FORMAT_JSON },
+	{ NULL },
+};
+
+static const struct opt help_opts[] = {
+	{ .name = "help", .letter = 'h', .type = OPT_FLAG, .help = "print this help" },
+	{ NULL },
+};
+
+/* Every option table v takes, own first, help last; NULL-terminated. */
+static void opt_tables(const struct verb *v, const struct opt *t[6])
+{
+	int n = 0;
+
+	if (v->opts)
+		t[n++] = v->opts;
+	if (v->common & VERB_TOPOLOGY)
+		t[n++] = topology_opts;
+	if (v->common & VERB_LAB)
+		t[n++] = lab_opts;
+	if (v->common & VERB_OUTPUT)
+		t[n++] = output_opts;
+	t[n++] = help_opts;
+	t[n] = NULL;
+}
+
+const char *verb_did_you_mean(char *buf, size_t len, const char *word,
+			      const void *names, size_t stride, int n)
+{
+	return tp_hint(buf, len, tp_nearest(word, names, stride, n), "");
+}
+
+/* Operand i's name, from the usage words: "NODE [--] CMD [ARG...]" -> CMD for 1. */
+static const char *operand_name(const struct verb *v, int i, char *buf, size_t len)
+{
+	const char *p = v->operands ? v->operands : "";
+
+	for (;;) {
+		size_t n;
+
+		p += strspn(p, " [");
+		n = strcspn(p, " [].");
+		if (!n)
+			return "argument";
+		if (strncmp(p, "--", n) && !i--) {
+			snprintf(buf, len, "%.*s", (int)n, p);
+			return buf;
+		}
+		p += n;
+		p += strspn(p, "].");
+	}
+}
 
 static void usage_line(const struct verb *v, FILE *f)
 {
-	fprintf(f, "Usage: xvnet %s %s\n", v->name, v->synopsis);
+	fprintf(f, "Usage: xvnet %s [OPTIONS]%s%s\n", v->name, v->operands ? " " : "",
+		v->operands ? v->operands : "");
 }
 
-static int usage_error(const struct verb *v, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int usage_error(const struct verb *v, const char *fmt, ...)
+int verb_usage_error(const struct verb *v, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -49,48 +121,91 @@ static int usage_error(const struct verb *v, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-static int help(const struct verb *v)
+/* "  -t, --topology FILE" */
+static int opt_label(const struct opt *op, char *buf, size_t len)
 {
-	usage_line(v, stdout);
-	printf("\n%s\nOptions:\n"
-	       "  -t, --topology FILE  the topology file (default: $XVNET_TOPOLOGY; - reads stdin)\n"
-	       "  -j, --json           print JSON instead of a table\n"
-	       "      --max-input N    refuse a topology file over N bytes (K, M, G: KiB,\n"
-	       "                       MiB, GiB; default: 64M)\n"
-	       "  -h, --help           print this help\n",
-	       v->help);
-	if (v->opts & VERB_OPT_FLOW)
-		printf("  -p, --protocol P     tcp, udp or icmp (default: icmp; tcp when --port is given)\n"
-		       "      --port N         destination port of a tcp or udp flow\n");
-	if (v->opts & VERB_OPT_STATS)
-		printf("      --stats          also time load, validation and route computation\n");
-	return EXIT_OK;
+	char letter[5] = "    ";
+
+	if (op->letter)
+		snprintf(letter, sizeof(letter), "-%c, ", op->letter);
+	return snprintf(buf, len, "  %s--%s%s%s", letter, op->name, op->arg ? " " : "",
+			op->arg ? op->arg : "");
 }
 
-static bool parse_proto(const char *s, enum fw_proto *p)
-{
-	static const struct {
-		const char *name;
-		enum fw_proto proto;
-	} protos[] = { { "tcp", FW_TCP }, { "udp", FW_UDP }, { "icmp", FW_ICMP } };
+#define HELP_COLUMN 24
 
-	for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
-		if (!strcasecmp(s, protos[i].name)) {
-			*p = protos[i].proto;
-			return true;
-		}
-	return false;
+/* Lines of text, each indented by indent (the first too when first). */
+static void indented(FILE *f, const char *text, int indent, bool first)
+{
+	for (const char *p = text; *p;) {
+		size_t n = strcspn(p, "\n");
+
+		fprintf(f, "%*s%.*s\n", first ? indent : 0, "", (int)n, p);
+		first = true;
+		p += n + (p[n] == '\n');
+	}
 }
 
-static bool parse_port(const char *s, int *port)
+static void help_opt(const struct opt *op, FILE *f)
 {
-	char *end;
-	long n = strtol(s, &end, 10);
+	char label[64];
+	int n = opt_label(op, label, sizeof(label));
 
-	if (!*s || *end || n < 1 || n > 65535)
-		return false;
-	*port = (int)n;
-	return true;
+	if (n < HELP_COLUMN - 1)
+		fprintf(f, "%-*s", HELP_COLUMN, label);
+	else
+		fprintf(f, "%s\n%*s", label, HELP_COLUMN, "");
+	indented(f, op->help, HELP_COLUMN, false);
+}
+
+void verb_help(const struct verb *v, FILE *f)
+{
+	const struct opt *tables[6];
+
+	usage_line(v, f);
+	fprintf(f, "\n%s\nOptions:\n", v->help);
+	opt_tables(v, tables);
+	for (int t = 0; tables[t]; t++)
+		for (const struct opt *op = tables[t]; op->name; op++)
+			help_opt(op, f);
+	if (v->examples && v->examples[0]) {
+		fprintf(f, "\nExamples:\n");
+		for (int i = 0; v->examples[i]; i++)
+			fprintf(f, "  %s\n", v->examples[i]);
+	}
+}
+
+/* The option named name (long) or letter (short) among v's tables. */
+static const struct opt *opt_find(const struct verb *v, const char *name, size_t len,
+				  char letter)
+{
+	const struct opt *tables[6];
+
+	opt_tables(v, tables);
+	for (int t = 0; tables[t]; t++)
+		for (const struct opt *op = tables[t]; op->name; op++)
+			if (name ? strlen(op->name) == len && !strncmp(op->name, name, len) :
+				   op->letter == letter)
+				return op;
+	return NULL;
+}
+
+/* "unknown option '--jsno'; did you mean '--json'?" */
+static int unknown_long(const struct verb *v, const char *word)
+{
+	const struct opt *tables[6];
+	const char *best = NULL;
+	char name[64];
+	size_t len = strcspn(word + 2, "=");
+
+	snprintf(name, sizeof(name), "%.*s", (int)len, word + 2);
+	opt_tables(v, tables);
+	for (int t = 0; tables[t] && !best; t++)
+		best = tp_nearest(name, tables[t], sizeof(struct opt), -1);
+	if (best)
+		return verb_usage_error(v, "unknown option '%.*s'; did you mean '--%s'?",
+					(int)(len + 2), word, best);
+	return verb_usage_error(v, "unknown option '%.*s'", (int)(len + 2), word);
 }
 
 /* "64M": bytes, with an optional K, M or G (binary) suffix; 0 < n <= 1T. */
@@ -118,68 +233,229 @@ static bool parse_size(const char *s, size_t *bytes)
 	return true;
 }
 
-/* Reject an option the verb does not take, as getopt would. */
-static bool allowed(const struct verb *v, int c)
+static bool parse_int(const char *s, long min, long max, long *v)
 {
-	switch (c) {
-	case 'p':
-	case OPT_PORT:
-		return v->opts & VERB_OPT_FLOW;
-	case OPT_STATS:
-		return v->opts & VERB_OPT_STATS;
-	default:
-		return true;
+	char *end;
+
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	return *s && !*end && !errno && *v >= min && *v <= max;
+}
+
+static int parse_choice(const char *const *choices, const char *s)
+{
+	for (int i = 0; choices[i]; i++)
+		if (*choices[i] && !strcasecmp(s, choices[i]))
+			return i;
+	return -1;
+}
+
+/* "tcp, udp or icmp" (an empty choice is not one to type) */
+static const char *choice_list(const char *const *choices, char *buf, size_t len)
+{
+	size_t n = 0;
+	int k = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; choices[i] && n < len; i++) {
+		if (!*choices[i])
+			continue;
+		n += (size_t)snprintf(buf + n, len - n, "%s%s",
+				      !k++ ? "" : choices[i + 1] ? ", " : " or ", choices[i]);
 	}
+	return buf;
 }
 
-/* The long name of option c, for messages. */
-static const char *opt_name(int c)
+/* The value val of option op into o. */
+static enum parse_result set_value(const struct verb *v, const struct opt *op,
+				   const char *val, struct verb_opts *o)
 {
-	for (const struct option *lo = long_opts; lo->name; lo++)
-		if (lo->val == c)
-			return lo->name;
-	return "?";
+	char *field = (char *)(op->own ? o->own : (void *)o) + op->off;
+	char list[128], hint[128];
+	long n;
+	int i;
+
+	switch (op->type) {
+	case OPT_FLAG:
+		*(bool *)field = true;
+		return PARSE_RUN;
+	case OPT_SET:
+		*(int *)field = (int)op->min;
+		return PARSE_RUN;
+	case OPT_STRING:
+		*(const char **)field = val;
+		return PARSE_RUN;
+	case OPT_LAB:
+		if (!valid_lab_name(val)) {
+			verb_usage_error(v, "invalid lab name '%s'; a lab name is a lowercase letter then up to 11 lowercase letters, digits or '-'",
+					 diag_value(val));
+			return PARSE_BAD;
+		}
+		*(const char **)field = val;
+		return PARSE_RUN;
+	case OPT_INT:
+		if (!parse_int(val, op->min, op->max, &n)) {
+			verb_usage_error(v, "bad --%s '%s': use %ld-%ld", op->name, diag_value(val),
+					 op->min, op->max);
+			return PARSE_BAD;
+		}
+		*(long *)field = n;
+		return PARSE_RUN;
+	case OPT_SIZE:
+		if (!parse_size(val, (size_t *)field)) {
+			verb_usage_error(v, "bad --%s '%s': use a byte count like 1048576, 512K, 64M or 1G",
+					 op->name, diag_value(val));
+			return PARSE_BAD;
+		}
+		return PARSE_RUN;
+	case OPT_CHOICE:
+	case OPT_FORMAT:
+		i = parse_choice(op->choices, val);
+		if (i < 0) {
+			verb_did_you_mean(hint, sizeof(hint), val, op->choices, sizeof(char *), -1);
+			verb_usage_error(v, "bad --%s '%s': use %s%s", op->name, diag_value(val),
+					 choice_list(op->choices, list, sizeof(list)), hint);
+			return PARSE_BAD;
+		}
+		*(int *)field = i;
+		return PARSE_RUN;
+	}
+	return PARSE_BAD;
 }
 
-static int parse_one(struct session *s, int c, const char *bad)
+/*
+ * One option word at argv[*i]: "--name", "--name=value", "--name value",
+ * "-x", "-xvalue", "-x value", "-jx" (flags cluster). Moves *i past the
+ * value it takes.
+ */
+static enum parse_result parse_option(const struct verb *v, int argc, char **argv, int *i,
+				      struct verb_opts *o)
 {
-	const struct verb *v = s->verb;
-	struct verb_opts *o = &s->o;
+	const char *w = argv[*i], *val = NULL;
+	const struct opt *op;
+	char word[64];
+	enum parse_result r;
 
-	if (!allowed(v, c))
-		return usage_error(v, "unknown option '--%s'", opt_name(c));
-	switch (c) {
-	case 't':
-		o->topology = optarg;
-		break;
-	case 'j':
-		o->json = true;
-		break;
-	case 'h':
-		return help(v);
-	case 'p':
-		if (!parse_proto(optarg, &o->proto))
-			return usage_error(v, "bad protocol '%s': use tcp, udp or icmp", optarg);
-		break;
-	case OPT_PORT:
-		if (!parse_port(optarg, &o->port))
-			return usage_error(v, "bad port '%s': use 1-65535", optarg);
-		break;
-	case OPT_STATS:
-		o->stats = true;
-		break;
-	case OPT_MAX_INPUT:
-		if (!parse_size(optarg, &o->max_input))
-			return usage_error(v, "bad --max-input '%s': use a byte count like 1048576, 512K, 64M or 1G",
-					   optarg);
+	if (w[1] == '-') {
+		size_t len = strcspn(w + 2, "=");
+
+		op = opt_find(v, w + 2, len, 0);
+		if (!op)
+		{
+			unknown_long(v, w);
+			return PARSE_BAD;
+		}
+		snprintf(word, sizeof(word), "--%s", op->name);
+		if (w[2 + len] == '=') {
+			if (!op->arg) {
+				verb_usage_error(v, "option '%s' takes no value", word);
+				return PARSE_BAD;
+			}
+			val = w + 3 + len;
+		}
+		if (op == help_opts) {
+			verb_help(v, stdout);
+			return PARSE_HELP;
+		}
+		if (op->arg && !val) {
+			if (*i + 1 >= argc) {
+				verb_usage_error(v, "option '%s' needs %s", word, op->arg);
+				return PARSE_BAD;
+			}
+			val = argv[++*i];
+		}
+		return set_value(v, op, val, o);
+	}
+	for (const char *p = w + 1; *p; p++) {
+		op = opt_find(v, NULL, 0, *p);
+		if (!op) {
+			verb_usage_error(v, "unknown option '-%c'", *p);
+			return PARSE_BAD;
+		}
+		if (op == help_opts) {
+			verb_help(v, stdout);
+			return PARSE_HELP;
+		}
+		snprintf(word, sizeof(word), "-%c", *p);
+		if (!op->arg) {
+			r = set_value(v, op, NULL, o);
+			if (r != PARSE_RUN)
+				return r;
+			continue;
+		}
+		if (p[1])
+			val = p + 1;
+		else if (*i + 1 < argc)
+			val = argv[++*i];
+		else {
+			verb_usage_error(v, "option '%s' needs %s", word, op->arg);
+			return PARSE_BAD;
+		}
+		return set_value(v, op, val, o);
+	}
+	return PARSE_RUN;
+}
+
+static enum parse_result check_operands(const struct verb *v, const struct verb_opts *o)
+{
+	char name[64];
+
+	if (o->nargs < v->nmin) {
+		verb_usage_error(v, "missing %s", operand_name(v, o->nargs, name, sizeof(name)));
+		return PARSE_BAD;
+	}
+	if (v->nmax >= 0 && o->nargs > v->nmax) {
+		verb_usage_error(v, "unexpected argument '%s'", diag_value(o->args[v->nmax]));
+		return PARSE_BAD;
+	}
+	return PARSE_RUN;
+}
+
+enum parse_result verb_parse(const struct verb *v, int argc, char **argv,
+			     struct verb_opts *o)
+{
+	enum parse_result r = PARSE_RUN;
+	bool rest = false;
+
+	*o = (struct verb_opts){ .verb = v };
+	o->args = calloc((size_t)argc + 1, sizeof(*o->args));
+	if (v->own_size)
+		o->own = calloc(1, v->own_size);
+	if (!o->args || (v->own_size && !o->own)) {
+		fprintf(stderr, "xvnet %s: out of memory\n", v->name);
+		return PARSE_BAD;
+	}
+	if (v->own_defaults)
+		memcpy(o->own, v->own_defaults, v->own_size);
+	for (int i = 1; i < argc && r == PARSE_RUN; i++) {
+		const char *w = argv[i];
+
+		if (!rest && !strcmp(w, "--")) {
+			rest = true;
+		} else if (rest || w[0] != '-' || !w[1]) {
+			o->args[o->nargs++] = argv[i];
+			/* exec NODE [--] CMD...: the command keeps its options */
+			if ((v->flags & VERB_REST) && o->nargs == v->nfixed && !rest) {
+				rest = true;
+				i += i + 1 < argc && !strcmp(argv[i + 1], "--");
+			}
+		} else {
+			r = parse_option(v, argc, argv, &i, o);
+		}
+	}
+	if (r == PARSE_RUN)
+		r = check_operands(v, o);
+	if (r == PARSE_RUN && o->max_input)
 		topo_set_max_input(o->max_input);
-		break;
-	case ':':
-		return usage_error(v, "option '%s' needs a value", bad);
-	default:
-		return usage_error(v, "unknown option '%s'", bad);
-	}
-	return SESSION_READY;
+	return r;
+}
+
+void verb_opts_free(struct verb_opts *o)
+{
+	free(o->args);
+	free(o->own);
+	o->args = NULL;
+	o->own = NULL;
 }
 
 /* A port implies tcp unless -p said otherwise; icmp has no port. */
@@ -188,38 +464,10 @@ static int settle_flow(struct session *s)
 	struct verb_opts *o = &s->o;
 
 	if (o->proto == FW_ANY)
-		o->proto = o->port >= 0 ? FW_TCP : FW_ICMP;
-	if (o->proto == FW_ICMP && o->port >= 0)
-		return usage_error(s->verb, "--port needs -p tcp or -p udp");
-	return SESSION_READY;
-}
-
-int session_parse(struct session *s, const struct verb *v, int argc, char **argv)
-{
-	int c, rc;
-
-	s->verb = v;
-	s->o = (struct verb_opts){ .proto = FW_ANY, .port = -1 };
-	optind = 0; /* glibc: restart scanning */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":t:jhp:", long_opts, NULL)) != -1) {
-		/* The offending word: an unknown short letter, or the whole word. */
-		char shortopt[3] = { '-', (char)optopt, '\0' };
-
-		rc = parse_one(s, c, c == '?' && optopt ? shortopt : argv[optind - 1]);
-		if (rc != SESSION_READY)
-			return rc;
-	}
-	if (argc - optind < v->nargs)
-		return usage_error(v, "missing argument");
-	if (argc - optind > v->nargs)
-		return usage_error(v, "unexpected argument '%s'", argv[optind + v->nargs]);
-	s->o.args = argv + optind;
-	if (!s->o.topology)
-		s->o.topology = getenv("XVNET_TOPOLOGY");
-	if (!s->o.topology || !*s->o.topology)
-		return usage_error(v, "no topology: give -t FILE or set XVNET_TOPOLOGY");
-	return v->opts & VERB_OPT_FLOW ? settle_flow(s) : SESSION_READY;
+		o->proto = o->port ? FW_TCP : FW_ICMP;
+	if (o->proto == FW_ICMP && o->port)
+		return verb_usage_error(s->verb, "--port needs -p tcp or -p udp");
+	return 0;
 }
 
 int verb_diagnostics(struct diags *d)
@@ -230,6 +478,29 @@ int verb_diagnostics(struct diags *d)
 	return EXIT_USAGE;
 }
 
+int session_topology(struct session *s)
+{
+	struct verb_opts *o = &s->o;
+	char *file;
+
+	if (!o->topology && o->lab) {
+		file = state_topology(o->lab);
+		if (!file) {
+			fprintf(stderr, "xvnet %s: lab '%s' is not running (or its topology file is gone): give -t FILE\n",
+				s->verb->name, o->lab);
+			return EXIT_USAGE;
+		}
+		s->lab_file = file;
+		o->topology = file;
+	}
+	if (!o->topology)
+		o->topology = getenv("XVNET_TOPOLOGY");
+	if (!o->topology || !*o->topology)
+		return verb_usage_error(s->verb, "no topology: give -t FILE%s or set XVNET_TOPOLOGY",
+					s->verb->common & VERB_LAB ? ", --lab NAME" : "");
+	return 0;
+}
+
 int session_load(struct session *s)
 {
 	struct diags d = { 0 };
@@ -238,7 +509,7 @@ int session_load(struct session *s)
 		return verb_diagnostics(&d);
 	diags_free(&d);
 	s->loaded = true;
-	return SESSION_READY;
+	return 0;
 }
 
 int session_build(struct session *s)
@@ -248,16 +519,21 @@ int session_build(struct session *s)
 		return EXIT_FAIL;
 	}
 	s->built = true;
-	return SESSION_READY;
+	return 0;
 }
 
-int session_open(struct session *s, const struct verb *v, int argc, char **argv)
+int session_open(struct session *s, const struct verb_opts *o)
 {
-	int rc = session_parse(s, v, argc, argv);
+	int rc;
 
-	if (rc == SESSION_READY)
+	s->verb = o->verb;
+	s->o = *o;
+	rc = session_topology(s);
+	if (!rc && opt_find(o->verb, "port", 4, 0))
+		rc = settle_flow(s);
+	if (!rc)
 		rc = session_load(s);
-	if (rc == SESSION_READY)
+	if (!rc)
 		rc = session_build(s);
 	return rc;
 }
@@ -269,6 +545,8 @@ void session_close(struct session *s)
 	if (s->loaded)
 		topo_free(&s->topo);
 	s->built = s->loaded = false;
+	free(s->lab_file);
+	s->lab_file = NULL;
 }
 
 int verb_bad_input(const struct session *s, const char *fmt, ...)

@@ -103,7 +103,7 @@ roundtrip() {
 @test "export: usage and bad input" {
 	run xv export -t "$HS" --format bicep "$BATS_TEST_TMPDIR/x"
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"bad format 'bicep'"* ]]
+	[[ "$output" == *"bad --format 'bicep': use az or arm"* ]]
 	run xv export -t "$HS"
 	[ "$status" -eq 2 ]
 	echo 'name: [' >"$BATS_TEST_TMPDIR/bad.yaml"

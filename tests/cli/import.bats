@@ -191,7 +191,7 @@ same_routes() {
 @test "import: usage errors" {
 	run xv import
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"no FILE or DIR given"* ]]
+	[[ "$output" == *"missing FILE|DIR"* ]]
 	run xv import --name BAD "$FX/hub-spoke"
 	[ "$status" -eq 2 ]
 	run xv import "$BATS_TEST_TMPDIR/none.json"

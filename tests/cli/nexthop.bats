@@ -52,5 +52,5 @@ nexthop_is() { # TARGET DST expected-json
 	[[ "$output" == *"'10.0.0.300' is not an IPv4 address"* ]]
 	run xv nexthop -t "$HS" app1
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"missing argument"* ]]
+	[[ "$output" == *"missing DESTINATION_IP"* ]]
 }

@@ -235,7 +235,7 @@ YAML
 	[ "$status" -eq 2 ]
 	run xv path -t "$HS" app1 10.2.1.4 -p sctp
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"bad protocol 'sctp'"* ]]
+	[[ "$output" == *"bad --protocol 'sctp': use tcp, udp or icmp"* ]]
 	run xv path -t "$HS" app1 10.2.1.4 --port 70000
 	[ "$status" -eq 2 ]
 	run xv path -t "$HS" nobody 10.2.1.4

@@ -25,7 +25,7 @@ load common
 	for verb in routes nexthop path check; do
 		run xv "$verb" -h
 		[ "$status" -eq 0 ]
-		[[ "${lines[0]}" == "Usage: xvnet $verb -t FILE"* ]]
+		[[ "${lines[0]}" == "Usage: xvnet $verb [OPTIONS]"* ]]
 		grep -q -- "--topology FILE" <<<"$output"
 		run xv "$verb" --help
 		[ "$status" -eq 0 ]
@@ -54,20 +54,23 @@ load common
 @test "usage: missing or extra arguments, missing option value are exit 2" {
 	run xv routes -t "$HS"
 	[ "$status" -eq 2 ]
-	[[ "${lines[0]}" == "xvnet routes: missing argument" ]]
-	[[ "${lines[1]}" == "Usage: xvnet routes -t FILE TARGET [-j]" ]]
+	[[ "${lines[0]}" == "xvnet routes: missing TARGET" ]]
+	[[ "${lines[1]}" == "Usage: xvnet routes [OPTIONS] TARGET" ]]
 	run xv routes -t "$HS" spoke1/app spoke2/app
 	[ "$status" -eq 2 ]
 	[[ "${lines[0]}" == "xvnet routes: unexpected argument 'spoke2/app'" ]]
 	run xv check -t
 	[ "$status" -eq 2 ]
-	[[ "${lines[0]}" == "xvnet check: option '-t' needs a value" ]]
+	[[ "${lines[0]}" == "xvnet check: option '-t' needs FILE" ]]
+	run xv check --topology
+	[ "$status" -eq 2 ]
+	[[ "${lines[0]}" == "xvnet check: option '--topology' needs FILE" ]]
 }
 
 @test "usage: no topology anywhere is exit 2" {
 	run env -u XVNET_TOPOLOGY "$XVNET" check
 	[ "$status" -eq 2 ]
-	[[ "${lines[0]}" == "xvnet check: no topology: give -t FILE or set XVNET_TOPOLOGY" ]]
+	[[ "${lines[0]}" == "xvnet check: no topology: give -t FILE, --lab NAME or set XVNET_TOPOLOGY" ]]
 }
 
 @test "usage: options may follow the arguments, long forms work" {
