@@ -1,6 +1,6 @@
 # The topology of scripts/bench-fabric.sh, as YAML on stdout:
-#   VNet bench 10.1.0.0/16; VMs vm10 and vm500 in subnets whose route tables
-#   hold 10 and 500 UDRs (no propagation); vmgw in a subnet that receives the
+#   VNet bench 10.1.0.0/16; VMs vm10 and vm400 in subnets whose route tables
+#   hold 10 and 400 UDRs (no propagation); vmgw in a subnet that receives the
 #   `nprefixes` prefixes site dc advertises through the ExpressRoute gateway gw;
 #   dst, the destination VM. The site prefixes also go to the file `prefixes`,
 #   and one host of each to `hosts`.
@@ -35,10 +35,10 @@ BEGIN {
 	print "      - {name: GatewaySubnet, addressPrefix: 10.1.255.0/27}"
 	print "      - {name: dst, addressPrefix: 10.1.2.0/24}"
 	print "      - {name: s10, addressPrefix: 10.1.10.0/24, routeTable: rt10}"
-	print "      - {name: s500, addressPrefix: 10.1.50.0/24, routeTable: rt500}"
+	print "      - {name: s400, addressPrefix: 10.1.50.0/24, routeTable: rt400}"
 	print "      - {name: sgw, addressPrefix: 10.1.100.0/24}"
 	print "routeTables:"
-	split("10 500", sizes, " ")
+	split("10 400", sizes, " ")
 	for (t = 1; t <= 2; t++) {
 		print "  - name: rt" sizes[t]
 		print "    disableBgpRoutePropagation: true"
@@ -74,6 +74,6 @@ BEGIN {
 	print "vms:"
 	print "  - {name: dst, subnet: bench/dst, ip: 10.1.2.4}"
 	print "  - {name: vm10, subnet: bench/s10, ip: 10.1.10.4}"
-	print "  - {name: vm500, subnet: bench/s500, ip: 10.1.50.4}"
+	print "  - {name: vm400, subnet: bench/s400, ip: 10.1.50.4}"
 	print "  - {name: vmgw, subnet: bench/sgw, ip: 10.1.100.4}"
 }

@@ -2,7 +2,7 @@
 # Fabric benchmark (docs/bench.md): one fabric hop between two namespaces,
 # next to the references measured in the same run, interleaved.
 #
-#   src ns  vm10 vm500 vmgw ref ──veth──  fab ns  o-vm10 o-vm500 o-vmgw o-ref
+#   src ns  vm10 vm400 vmgw ref ──veth──  fab ns  o-vm10 o-vm400 o-vmgw o-ref
 #                                                  o-dst o-gw ──veth── dst ns  dst gw
 #
 # The generator (xvnet pktgen, live frames) runs in src, SCHED_FIFO, pinned
@@ -12,7 +12,7 @@
 #   ceiling      ref → o-ref: xdp_redirect (devmap, no lookup) → o-dst
 #   kernel       ref → o-ref: no XDP, Linux forwarding (GRO on for NAPI) → o-dst
 #   fabric10     vm10 → the fabric, 10 UDRs → o-dst
-#   fabric500    vm500 → the fabric, 500 UDRs → o-dst
+#   fabric400    vm400 → the fabric, 400 UDRs → o-dst
 #   fabric100kS  vmgw → the fabric, 100k gateway-learned prefixes, sprayed → o-gw
 #   fib100kS     ref → o-ref: xdp_fib (bpf_fib_lookup), the same 100k prefixes
 #                as kernel routes, sprayed → o-dst
@@ -102,7 +102,7 @@ setup() {
 		in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv4.conf.all.rp_filter=0 \
 			net.ipv4.conf.default.rp_filter=0
 	done
-	for nic in vm10 vm500 vmgw ref; do veth "$SRC" "$nic" "o-$nic"; done
+	for nic in vm10 vm400 vmgw ref; do veth "$SRC" "$nic" "o-$nic"; done
 	veth "$DST" dst o-dst
 	veth "$DST" gw o-gw
 
@@ -126,19 +126,19 @@ setup() {
 	in_ns "$FAB" bpftool map update pinned "$PIN/ref/redirect_egress" key 0 0 0 0 \
 		value $(le32 "$o_dst") $(mac_bytes "$(mac "$DST" dst)") $(mac_bytes "$(mac "$FAB" o-dst)")
 
-	log "topology: 10 and 500 UDRs, $PREFIXES gateway-learned prefixes"
+	log "topology: 10 and 400 UDRs, $PREFIXES gateway-learned prefixes"
 	awk -v nprefixes="$PREFIXES" -v prefixes_file="$WORK/prefixes" -v hosts="$WORK/hosts" \
 		-f scripts/bench-fabric-topo.awk >"$WORK/topo.yaml"
 	awk '{ print "route add " $1 " via 10.1.2.4 dev o-dst proto 99" }' "$WORK/prefixes" >"$WORK/routes"
 	# The sending subnets' effective routes, as the route engine counts them.
-	for vm in vm10 vm500 vmgw; do
+	for vm in vm10 vm400 vmgw; do
 		"$XVNET" routes -t "$WORK/topo.yaml" "$vm" -j | jq --arg vm "$vm" '{($vm): (.value | length)}'
 	done | jq -s add >"$WORK/routes.json"
 
 	log "fabric (compiler + loader)"
 	# libbpf and libxdp are chatty even when all goes well: keep it for failures.
 	in_ns "$FAB" "$LOADER" load "$WORK/topo.yaml" "$FPIN" \
-		"vm10=o-vm10,$(mac "$SRC" vm10)" "vm500=o-vm500,$(mac "$SRC" vm500)" \
+		"vm10=o-vm10,$(mac "$SRC" vm10)" "vm400=o-vm400,$(mac "$SRC" vm400)" \
 		"vmgw=o-vmgw,$(mac "$SRC" vmgw)" "dst=o-dst,$(mac "$DST" dst)" \
 		"gw=o-gw,$(mac "$DST" gw)" 2>"$WORK/load.log" || { cat "$WORK/load.log" >&2; exit 1; }
 }
@@ -155,7 +155,7 @@ mode_args() {
 	ceiling | kernel) echo "$SRC ref 10.250.1.2 10.1.2.4 $(mac "$FAB" o-ref)" ;;
 	fib100kS | kernel100kS) echo "$SRC ref 10.250.1.2 $WORK/hosts $(mac "$FAB" o-ref)" ;;
 	fabric10) echo "$SRC vm10 10.1.10.4 10.1.2.4" ;;
-	fabric500) echo "$SRC vm500 10.1.50.4 10.1.2.4" ;;
+	fabric400) echo "$SRC vm400 10.1.50.4 10.1.2.4" ;;
 	fabric100kS) echo "$SRC vmgw 10.1.100.4 $WORK/hosts" ;;
 	fabric100k) echo "$SRC vmgw 10.1.100.4 $(head -1 "$WORK/hosts")" ;;
 	esac
@@ -248,15 +248,18 @@ fabric_memory() {
 		ids+=("$(bpftool map show pinned "$f" -j | jq .id)")
 	done
 	# gens' value: the program id, as little-endian bytes
-	prog=$(bpftool map dump pinned "$PIN/fabric/gens" -j |
+	prog=$(bpftool map dump pinned "$FPIN/gens" -j |
 		jq -r '.[0].value | map(ltrimstr("0x")) | reverse | "16#" + join("")')
 	ids+=($(bpftool prog show id $((prog)) -j | jq '.map_ids[]'))
 	printf '%s\n' "${ids[@]}" | sort -un | while read -r f; do bpftool map show id "$f" -j; done |
 		jq -s '{bytes_memlock: (map(.bytes_memlock) | add), maps: map({id, name, type, max_entries, bytes_memlock})}'
 }
 
+# The machine the figures are measured on, with them (ratios move between machines).
+"$XVNET" bench --machine -j >"$WORK/machine.json"
+log "$("$XVNET" bench --machine | tr '\n' ' ' | tr -s ' ')"
 setup
-modes=(ceiling kernel fabric10 fabric500 fabric100kS fib100kS kernel100kS)
+modes=(ceiling kernel fabric10 fabric400 fabric100kS fib100kS kernel100kS)
 for rep in $(seq 1 "$REPS"); do
 	log "rep $rep/$REPS"
 	test_sample "$rep" floor
@@ -271,6 +274,7 @@ done
 
 fabric_memory >"$WORK/memory.json"
 jq -s --slurpfile mem "$WORK/memory.json" --slurpfile routes "$WORK/routes.json" \
+	--slurpfile machine "$WORK/machine.json" \
 	--argjson reps "$REPS" --argjson window "$WINDOW" \
 	--argjson prefixes "$PREFIXES" -f scripts/bench-fabric-report.jq "$SAMPLES" >"$WORK/report.json"
 cat "$WORK/report.json"

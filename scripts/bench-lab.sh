@@ -3,8 +3,10 @@
 # plus the hub's firewall NVA, an ExpressRoute gateway, site dc1 and the
 # Internet edge (scripts/gen-topo.sh). Each rep checks that the lab works
 # (a spoke VM pings the firewall through the fabric) and that down leaves
-# no namespace. JSON on stdout; targets: up < 10 s, down < 5 s.
-#   scripts/bench-lab.sh [--spokes N] [--reps R]
+# no namespace. JSON on stdout; targets: up < 10 s, down < 5 s; a missed
+# target exits 1 (the JSON's up_ok / down_ok say which).
+#   scripts/bench-lab.sh [--spokes N] [--reps R] [--quick]
+#   --quick: one rep
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 XVNET=${XVNET:-$REPO/xvnet}
@@ -12,16 +14,20 @@ spokes=100 reps=3
 while [ $# -gt 0 ]; do
 	case $1 in
 	--spokes) spokes=$2; shift 2 ;;
-	--reps) reps=$2; shift 2 ;;
-	*) sed -n '7s/^# *//p' "$0" >&2; exit 2 ;;
+	--reps) reps=${2:-}; shift 2 ;;
+	--quick) reps=1; shift ;;
+	-h | --help) sed -n '8,9s/^# *//p' "$0"; exit 0 ;;
+	*) sed -n '8,9s/^# *//p' "$0" >&2; exit 2 ;;
 	esac
 done
+[[ $spokes =~ ^[1-9][0-9]*$ && $reps =~ ^[1-9][0-9]*$ ]] ||
+	{ echo "bench-lab: --spokes and --reps need positive numbers" >&2; exit 2; }
 [ "$(id -u)" -eq 0 ] || { echo "bench-lab: run as root" >&2; exit 1; }
 
 LAB=benchlab$$
 LAB=${LAB:0:12}
 TOPO=$(mktemp --suffix=.yaml)
-trap '"$XVNET" destroy --lab "$LAB" >/dev/null 2>&1 || true; rm -f "$TOPO"' EXIT
+trap '"$XVNET" destroy --lab "$LAB" >/dev/null 2>&1 || true; rm -f "$TOPO" "$TOPO.json"' EXIT
 "$REPO/scripts/gen-topo.sh" --spokes "$spokes" --subnets 1 --vms --name "$LAB" >"$TOPO"
 "$XVNET" destroy --lab "$LAB" >/dev/null 2>&1 || true
 
@@ -51,4 +57,5 @@ jq -n --argjson spokes "$spokes" --argjson nodes "$nodes" \
 	'{benchmark: "lab", spokes: $spokes, namespaces: $nodes,
 	  up_s: $up, down_s: $down, up_median_s: $up_med, down_median_s: $down_med,
 	  target_up_s: 10, target_down_s: 5,
-	  up_ok: ($up_med < 10), down_ok: ($down_med < 5)}'
+	  up_ok: ($up_med < 10), down_ok: ($down_med < 5)}' | tee "$TOPO.json"
+jq -e '.up_ok and .down_ok' "$TOPO.json" >/dev/null || { echo "bench-lab: a target was missed" >&2; exit 1; }

@@ -396,12 +396,24 @@ static void export_learned(struct ex *x, int g)
 	add_file(x, az_printf("learned-routes-%s.json", gw->name), json_pack("{s:o}", "value", rows));
 }
 
+/* A rule's source or destination: its prefixes, "*" for Any (or absent). */
+static json_t *addresses(const struct addr_list *l)
+{
+	json_t *a = json_array();
+	char buf[PREFIX_STRLEN];
+
+	for (int i = 0; l && i < l->n; i++)
+		json_array_append_new(a, json_string(l->p[i].len ? prefix_str(l->p[i], buf) : "*"));
+	if (!json_array_size(a))
+		json_array_append_new(a, json_string("*"));
+	return a;
+}
+
 /* A firewall NVA's rules as Azure Firewall network rule collections. */
 static json_t *rule_collections(const struct firewall *fw)
 {
 	static const char *const protos[] = { "Any", "TCP", "UDP", "ICMP" };
 	json_t *colls = json_array();
-	char buf[PREFIX_STRLEN];
 
 	for (int i = 0; i <= fw->nrules; i++) {
 		const struct fw_rule *r = i < fw->nrules ? &fw->rules[i] : NULL;
@@ -416,13 +428,11 @@ static json_t *rule_collections(const struct firewall *fw)
 					      jtake(az_printf("%u-%u", r->ports[k].lo, r->ports[k].hi)));
 		if (!json_array_size(ports))
 			json_array_append_new(ports, json_string("*"));
-		rule = json_pack("{s:s,s:[s],s:[s],s:[s],s:o}", "name", r ? r->name : "any",
-				 "protocols", r ? protos[r->protocol] : "Any", "sourceAddresses",
-				 r && r->source.len ? prefix_str(r->source, buf) : "*",
-				 "destinationAddresses", "*", "destinationPorts", ports);
-		if (r && r->destination.len)
-			json_array_set_new(json_object_get(rule, "destinationAddresses"), 0,
-					   json_string(prefix_str(r->destination, buf)));
+		rule = json_pack("{s:s,s:[s],s:o,s:o,s:o}", "name", r ? r->name : "any",
+				 "protocols", r ? protos[r->protocol] : "Any",
+				 "sourceAddresses", addresses(r ? &r->source : NULL),
+				 "destinationAddresses", addresses(r ? &r->destination : NULL),
+				 "destinationPorts", ports);
 		name = r ? az_strdup(r->name) : az_strdup("default-allow");
 		json_array_append_new(colls, json_pack("{s:s,s:i,s:{s:s},s:[o]}", "name", name,
 				      "priority", r ? 100 + i : 65000, "action", "type",
@@ -448,6 +458,12 @@ static void export_vm(struct ex *x, int i)
 				    "Standard"));
 		json_object_set_new(o, "threatIntelMode", json_string("Alert"));
 		json_object_set_new(o, "networkRuleCollections", rule_collections(m->firewall));
+		/* Azure Firewall's SNAT: ranges not translated; all (never) or none (always) */
+		if (m->firewall->snat != FW_SNAT_AUTO)
+			json_object_set_new(o, "additionalProperties", json_pack("{s:s}",
+					    "Network.SNAT.PrivateRanges",
+					    m->firewall->snat == FW_SNAT_NEVER ? "0.0.0.0/0" :
+					    "255.255.255.255/32"));
 		json_object_set_new(o, "applicationRuleCollections", json_array());
 		json_object_set_new(o, "natRuleCollections", json_array());
 	} else {

@@ -59,7 +59,7 @@ static const struct column nexthop_cols[] = {
 
 /*
  * Network Watcher names differ from effective routes' for local and
- * peering hops (docs/routing.md); A16: emit the current ones.
+ * peering hops (docs/routing.md); a reading: emit the current ones.
  */
 static const char *watcher_type_name(enum next_hop_type t)
 {
@@ -139,7 +139,7 @@ static int cmd_nexthop(struct verb_opts *o)
 		rc = verb_ipv4(&s, s.o.args[1], &dst);
 	if (rc)
 		goto out;
-	/* Every subnet has 0.0.0.0/0 (R2.1), so a route always matches. */
+	/* Every subnet has 0.0.0.0/0 (Internet default), so a route always matches. */
 	r = engine_lookup(&s.eng, subnet, dst, &tmp);
 	if (((const struct nexthop_cli *)o->own)->compare) {
 		rc = compare(&s, ((const struct nexthop_cli *)o->own)->compare,

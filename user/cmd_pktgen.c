@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xvnet pktgen (hidden; used by scripts/bench-fabric.sh): send IPv4/UDP
+ * xvnet pktgen (driven by xvnet bench and scripts/bench-fabric.sh): send IPv4/UDP
  * frames out of a device at full speed, or measure the cost per frame of
  * the XDP program attached to a device with BPF_PROG_RUN (--test-run).
  */
@@ -12,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <linux/if_link.h>
 
 #include <bpf/bpf.h>
@@ -30,7 +28,7 @@ static int cmd_pktgen(struct verb_opts *o);
 /* The options as typed; setup() turns them into struct pktgen_args. */
 struct pktgen_cli {
 	const char *dev, *src, *dst, *dst_mac, *src_mac, *seconds;
-	long size, cpu, repeat;
+	long size, cpu, repeat, port;
 	bool test_run;
 };
 
@@ -53,6 +51,9 @@ static const struct opt pktgen_opts[] = {
 	  .min = PKTGEN_MIN_LEN, .max = 1514, .own = true },
 	{ .name = "seconds", .type = OPT_STRING, .off = OWN(seconds), .arg = "N",
 	  .help = "how long to send (default: 5)", .own = true },
+	{ .name = "port", .type = OPT_INT, .off = OWN(port), .arg = "N",
+	  .help = "the UDP destination port (default: 9, discard)",
+	  .min = 1, .max = 65535, .own = true },
 	{ .name = "cpu", .type = OPT_INT, .off = OWN(cpu), .arg = "N",
 	  .help = "the CPU to pin the sender to",
 	  .min = 0, .max = CPU_SETSIZE - 1, .own = true },
@@ -72,7 +73,9 @@ const struct verb verb_pktgen = {
 	.help = "Send 64-byte (--size) IPv4/UDP frames out of IFNAME for N seconds (default 5) from\n"
 		"one thread, pinned to --cpu, and print the frames sent. Several destinations, or\n"
 		"a FILE of them (one address a line), are sprayed in turn. --dst-mac defaults to\n"
-		"the fabric's MAC, --src-mac to IFNAME's.\n"
+		"the fabric's MAC, --src-mac to IFNAME's. In a lab, run it in a VM's namespace\n"
+		"(xvnet exec VM -- xvnet pktgen --dev eth0 ...); xvnet bench does, and counts\n"
+		"the frames where they arrive.\n"
 		"\n"
 		"--test-run: instead, run the XDP program attached (natively) to IFNAME on N\n"
 		"(default 2^20) such frames as if they arrived on IFNAME, with BPF_PROG_RUN, and\n"
@@ -181,22 +184,6 @@ static int parse_dsts(struct pktgen_args *a, const char *arg)
 	return a->o.n_daddrs ? 0 : bad("--dst: no address in %s", arg);
 }
 
-static int dev_mac(const char *dev, unsigned char mac[ETH_ALEN])
-{
-	struct ifreq ifr = { 0 };
-	int fd, err;
-
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
-	err = ioctl(fd, SIOCGIFHWADDR, &ifr) ? -errno : 0;
-	close(fd);
-	if (!err)
-		memcpy(mac, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
-	return err;
-}
-
 /* The options o into a: 0, or EXIT_USAGE with the reason printed. */
 static int setup(struct pktgen_args *a, const struct verb_opts *o)
 {
@@ -207,7 +194,7 @@ static int setup(struct pktgen_args *a, const struct verb_opts *o)
 
 	*a = (struct pktgen_args){ .seconds = 5, .cpu = (int)c->cpu, .repeat = (uint32_t)c->repeat,
 				   .test_run = c->test_run, .format = o->format,
-				   .o = { .len = (int)c->size } };
+				   .o = { .len = (int)c->size, .dport = (uint16_t)c->port } };
 	memcpy(a->o.dmac, fabric_mac, ETH_ALEN);
 	if (!c->dev || !c->src || !c->dst)
 		return bad("%s", "--dev, --src and --dst are required");
@@ -229,7 +216,7 @@ static int setup(struct pktgen_args *a, const struct verb_opts *o)
 	a->o.ifindex = if_nametoindex(a->dev);
 	if (!a->o.ifindex)
 		return bad("--dev: no such interface here: %s", a->dev);
-	if (!c->src_mac && dev_mac(a->dev, a->o.smac))
+	if (!c->src_mac && pktgen_dev_mac(a->dev, a->o.smac))
 		return bad("--dev: cannot read the MAC of %s", a->dev);
 	a->o.daddrs = a->daddrs;
 	a->o.chained = a->test_run;

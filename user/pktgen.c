@@ -7,7 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/time.h>
+#include <net/if.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -52,9 +56,25 @@ void pktgen_frame(const struct pktgen_opts *o, uint32_t daddr, struct pktgen_hdr
 	h->ip.daddr = htonl(daddr);
 	h->ip.check = ip_checksum(&h->ip);
 	h->udp.source = htons(1024);
-	h->udp.dest = htons(9); /* discard */
+	h->udp.dest = htons(o->dport ? o->dport : 9); /* default: discard */
 	h->udp.len = htons(o->len - sizeof(h->eth) - sizeof(h->ip));
 	/* UDP checksum 0: none, so the payload stays out of the cost. */
+}
+
+int pktgen_dev_mac(const char *dev, unsigned char mac[ETH_ALEN])
+{
+	struct ifreq ifr = { 0 };
+	int fd, err;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+	err = ioctl(fd, SIOCGIFHWADDR, &ifr) ? -errno : 0;
+	close(fd);
+	if (!err)
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
+	return err;
 }
 
 static int fill_dsts(struct pktgen_ctx *g, const struct pktgen_opts *o)

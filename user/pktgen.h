@@ -18,6 +18,7 @@ struct pktgen_opts {
 	int len;		/* frame length without FCS, >= PKTGEN_MIN_LEN */
 	unsigned char smac[ETH_ALEN], dmac[ETH_ALEN];
 	uint32_t saddr;		/* host byte order */
+	uint16_t dport;		/* UDP destination port; 0: 9 (discard) */
 	const uint32_t *daddrs;	/* host byte order; more than one: sprayed in turn */
 	int n_daddrs;
 };
@@ -26,6 +27,9 @@ struct pktgen_ctx;
 
 /* The frame headers for one destination (IPv4 checksum included). */
 void pktgen_frame(const struct pktgen_opts *o, uint32_t daddr, struct pktgen_hdr *h);
+
+/* The MAC address of dev in the caller's namespace: 0 or -errno. */
+int pktgen_dev_mac(const char *dev, unsigned char mac[ETH_ALEN]);
 
 /* Load the generator. Returns 0 or a negative errno (reported on stderr). */
 int pktgen_open(struct pktgen_ctx **g, const struct pktgen_opts *o);

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The measuring tools of `xvnet bench` (bench.h): machine, processes in
+ * namespaces, receive counters, UDP echo round trips, percentiles.
+ */
+#define _GNU_SOURCE
+#include "bench.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+
+#include "netns.h"
+#include "print.h"
+
+/* The first line of a file, without its newline ("" when unreadable). */
+static void read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+void bench_machine(struct bench_machine *m)
+{
+	static const char vuln[] = "/sys/devices/system/cpu/vulnerabilities/";
+	char line[256], path[128];
+	struct utsname u;
+	FILE *f;
+
+	memset(m, 0, sizeof(*m));
+	f = fopen("/proc/cpuinfo", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *v = strchr(line, ':');
+
+		if (strncmp(line, "model name", 10) || !v)
+			continue;
+		v += strspn(v + 1, " \t") + 1;
+		v[strcspn(v, "\n")] = '\0';
+		snprintf(m->cpu, sizeof(m->cpu), "%s", v);
+		break;
+	}
+	if (f)
+		fclose(f);
+	m->ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (!uname(&u))
+		snprintf(m->kernel, sizeof(m->kernel), "%s", u.release);
+	snprintf(path, sizeof(path), "%sspectre_v2", vuln);
+	read_line(path, m->spectre_v2, sizeof(m->spectre_v2));
+	snprintf(path, sizeof(path), "%sretbleed", vuln);
+	read_line(path, m->retbleed, sizeof(m->retbleed));
+	snprintf(path, sizeof(path), "%sspec_rstack_overflow", vuln);
+	read_line(path, m->srso, sizeof(m->srso));
+}
+
+void bench_print_machine(const struct bench_machine *m)
+{
+	print_open_object("machine");
+	print_string(PRINT_ANY, "cpu", "Machine: %s", m->cpu);
+	print_uint(PRINT_ANY, "cpus", ", %lu CPUs", (unsigned long)m->ncpus);
+	print_string(PRINT_ANY, "kernel", ", kernel %s", m->kernel);
+	print_string(PRINT_ANY, "spectreV2", "\n  spectre_v2: %s", m->spectre_v2);
+	print_string(PRINT_ANY, "retbleed", "\n  retbleed: %s", m->retbleed);
+	print_string(PRINT_ANY, "specRstackOverflow", "\n  spec_rstack_overflow: %s\n", m->srso);
+	print_close_object();
+}
+
+pid_t bench_spawn(int nsfd, char *const argv[], int *out_fd)
+{
+	int pipefd[2] = { -1, -1 };
+	pid_t pid;
+
+	if (out_fd && pipe2(pipefd, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int err = -errno;
+
+		if (out_fd) {
+			close(pipefd[0]);
+			close(pipefd[1]);
+		}
+		return err;
+	}
+	if (!pid) {
+		int null = open("/dev/null", O_RDWR);
+
+		if (null < 0 || (nsfd >= 0 && netns_enter(nsfd)))
+			_exit(127);
+		dup2(null, STDIN_FILENO);
+		dup2(out_fd ? pipefd[1] : null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (out_fd) {
+		close(pipefd[1]);
+		*out_fd = pipefd[0];
+	}
+	return pid;
+}
+
+void bench_stop(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int bench_capture(int nsfd, char *const argv[], double timeout_s, char **out)
+{
+	size_t len = 0, cap = 4096;
+	double deadline = now_s() + timeout_s;
+	int fd, status = 0;
+	char *buf = malloc(cap);
+	pid_t pid;
+
+	*out = NULL;
+	if (!buf)
+		return -ENOMEM;
+	pid = bench_spawn(nsfd, argv, &fd);
+	if (pid < 0) {
+		free(buf);
+		return pid;
+	}
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int left = (int)((deadline - now_s()) * 1000);
+		ssize_t n;
+
+		if (left <= 0 || poll(&p, 1, left) <= 0) {
+			kill(pid, SIGKILL);
+			break;
+		}
+		if (len + 1 >= cap) {
+			char *b = realloc(buf, cap *= 2);
+
+			if (!b)
+				break;
+			buf = b;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	if (waitpid(pid, &status, 0) < 0) {
+		free(buf);
+		return -errno;
+	}
+	*out = buf;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* /proc/self/net/dev lists the devices of the reading thread's namespace. */
+static int rx_frames_here(uint64_t *frames)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/net/dev", "r");
+
+	if (!f)
+		return -errno;
+	*frames = 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':'), *name = line + strspn(line, " ");
+		unsigned long long bytes, packets;
+
+		if (!colon)
+			continue;	/* the two heading lines */
+		*colon = '\0';
+		if (!strcmp(name, "lo") || sscanf(colon + 1, "%llu %llu", &bytes, &packets) != 2)
+			continue;
+		*frames += packets;
+	}
+	fclose(f);
+	return 0;
+}
+
+int bench_rx_frames(int nsfd, uint64_t *frames)
+{
+	int err = netns_enter(nsfd);
+
+	if (!err)
+		err = rx_frames_here(frames);
+	if (netns_home() && !err)
+		err = -errno;
+	return err;
+}
+
+/* A UDP socket bound to addr:port (host order) in namespace nsfd. */
+static int udp_socket_in(int nsfd, uint32_t addr, int port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr.s_addr = htonl(addr) };
+	int fd, err = netns_enter(nsfd);
+
+	if (err)
+		return err;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		err = -errno;
+		close(fd);
+		fd = err;
+	} else if (fd < 0) {
+		fd = -errno;
+	}
+	if (netns_home() && fd >= 0) {
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
+
+/* Wait for fd to be readable until deadline; true when it is. */
+static bool readable(int fd, double deadline)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int left = (int)ceil((deadline - now_s()) * 1000);
+
+	return left > 0 && poll(&p, 1, left) == 1;
+}
+
+/*
+ * One thread plays both ends: it sends a probe from the client socket,
+ * echoes it from the server socket when it arrives, and takes the time
+ * when the echo is back. A probe carries its sequence number, so a late
+ * echo is never mistaken for the current one.
+ */
+int bench_rtt(int src_ns, uint32_t src, int dst_ns, uint32_t dst, int port,
+	      int count, double interval_s, double *rtt_us, int *answered)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr.s_addr = htonl(dst) };
+	int srv, cli, err = 0;
+
+	*answered = 0;
+	srv = udp_socket_in(dst_ns, dst, port);
+	if (srv < 0)
+		return srv;
+	cli = udp_socket_in(src_ns, src, 0);
+	if (cli < 0) {
+		close(srv);
+		return cli;
+	}
+	for (uint32_t seq = 0; seq < (uint32_t)count && !err; seq++) {
+		double t0 = now_s(), deadline = t0 + 0.2, next = t0 + interval_s;
+		struct sockaddr_in from;
+		socklen_t fl = sizeof(from);
+		char buf[64];
+		uint32_t got;
+		ssize_t n;
+
+		if (sendto(cli, &seq, sizeof(seq), 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
+			err = -errno;
+			break;
+		}
+		while (readable(srv, deadline)) {
+			n = recvfrom(srv, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fl);
+			if (n > 0)
+				sendto(srv, buf, (size_t)n, 0, (struct sockaddr *)&from, fl);
+			if (n == sizeof(seq) && !memcmp(buf, &seq, sizeof(seq)))
+				break;
+		}
+		while (readable(cli, deadline)) {
+			n = recv(cli, &got, sizeof(got), 0);
+			if (n == sizeof(got) && got == seq) {
+				rtt_us[(*answered)++] = (now_s() - t0) * 1e6;
+				break;
+			}
+		}
+		while (now_s() < next)
+			usleep((useconds_t)((next - now_s()) * 1e6) + 1);
+	}
+	close(srv);
+	close(cli);
+	return err;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double bench_percentile(double *v, int n, double p)
+{
+	int rank;
+
+	if (n <= 0)
+		return 0;
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	rank = (int)ceil(p / 100 * n);
+	return v[rank < 1 ? 0 : rank - 1];
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What `xvnet bench` measures with, apart from the frame generator
+ * (pktgen.h): the machine a figure was measured on, programs run in a
+ * lab's namespaces (iperf3), frames counted where they arrive, round trips
+ * timed with a UDP echo, and medians and percentiles. Not pure: it enters
+ * namespaces (the calling thread only, and always comes back) and forks.
+ */
+#ifndef XVNET_BENCH_H
+#define XVNET_BENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* The machine: figures are only comparable on the same one. */
+struct bench_machine {
+	char cpu[128];		/* /proc/cpuinfo "model name" */
+	int ncpus;		/* online */
+	char kernel[80];	/* uname -r */
+	char spectre_v2[160];	/* /sys/devices/system/cpu/vulnerabilities/spectre_v2 */
+	char retbleed[160];	/* ... /retbleed: return thunks, Intel and older AMD */
+	char srso[160];		/* ... /spec_rstack_overflow: return thunks, AMD Zen */
+};
+
+void bench_machine(struct bench_machine *m);
+/* As an object "machine" (JSON) or one line "Machine: ..." (text). */
+void bench_print_machine(const struct bench_machine *m);
+
+/*
+ * Start argv in the namespace nsfd (-1: this one), stdin and stderr on
+ * /dev/null, stdout into *out_fd (a pipe; out_fd NULL: /dev/null).
+ * Returns the pid, or -errno.
+ */
+pid_t bench_spawn(int nsfd, char *const argv[], int *out_fd);
+/*
+ * Run argv in nsfd to its end, at most timeout_s seconds (then killed);
+ * *out: its stdout, malloc'd (NUL-terminated). Returns its exit status,
+ * or -errno.
+ */
+int bench_capture(int nsfd, char *const argv[], double timeout_s, char **out);
+/* Stop a process started by bench_spawn (SIGTERM, then reaped). */
+void bench_stop(pid_t pid);
+
+/* Frames received by every interface but lo of the namespace nsfd. */
+int bench_rx_frames(int nsfd, uint64_t *frames);
+
+/*
+ * Round trips of `count` UDP probes, one every interval_s seconds, from
+ * src (in namespace src_ns) to an echo in dst_ns bound to dst:port
+ * (addresses in host byte order). rtt_us[] gets the answered probes'
+ * round trips (microseconds), *answered how many. 0, or -errno.
+ */
+int bench_rtt(int src_ns, uint32_t src, int dst_ns, uint32_t dst, int port,
+	      int count, double interval_s, double *rtt_us, int *answered);
+
+/* The p-th percentile (0..100, nearest rank) of v[n], sorted in place; 0 when n is 0. */
+double bench_percentile(double *v, int n, double p);
+
+#endif
