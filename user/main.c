@@ -30,6 +30,7 @@ static const struct verb *const verbs[] = {
 	&verb_destroy,
 	&verb_cleanup,
 	&verb_import,
+	&verb_export,
 	&verb_bench,
 	&verb_pktgen,
 	NULL,
