@@ -5,10 +5,12 @@
  */
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "fabric_cli.h"
+#include "log.h"
 #include "print.h"
 
 static int cmd_stats(struct verb_opts *o);
@@ -82,11 +84,13 @@ static int print_nics(const struct fabric_session *fs, struct xv_nic_stats *st)
 {
 	const struct fabric_names *n = fs->named ? &fs->names : NULL;
 	char name[128];
+	int err;
 
 	print_table_open("nics", nic_cols, NCOLS(nic_cols));
 	for (int k = 0; k <= fs->v.nnics; k++) {
-		if (fabric_read_stats(&fs->v, k, &st[k]))
-			return -1;
+		err = fabric_read_stats(&fs->v, k, &st[k]);
+		if (err)
+			return err;
 		if (k == fs->v.nnics && !st[k].rx)
 			continue;
 		print_row_open();
@@ -157,11 +161,13 @@ static void print_routes(const struct fabric_session *fs)
 static int print_once(const struct fabric_session *fs)
 {
 	struct xv_nic_stats st[fs->v.nnics + 1];
+	int err;
 
 	print_start(fs->format);
-	if (print_nics(fs, st)) {
+	err = print_nics(fs, st);
+	if (err) {
 		print_end();
-		perror("xvnet stats: reading counters");
+		pr_err("xvnet stats: reading counters: %s\n", strerror(-err));
 		return EXIT_FAIL;
 	}
 	print_drops(fs, st);

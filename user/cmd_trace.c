@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "fabric_cli.h"
+#include "log.h"
 #include "print.h"
 
 static int cmd_trace(struct verb_opts *o);
@@ -131,7 +132,7 @@ static int cmd_trace(struct verb_opts *o)
 	else
 		err = fabric_trace_join(&fs);
 	if (err) {
-		fprintf(stderr, "xvnet trace: cannot trace lab %s: %s\n", fs.lab,
+		pr_err("xvnet trace: cannot trace lab %s: %s\n", fs.lab,
 			err == -EBUSY ? "too many traces running" :
 			err == -EPROTO ? "deployed by an older xvnet (destroy and deploy it)" :
 			strerror(-err));
@@ -140,7 +141,7 @@ static int cmd_trace(struct verb_opts *o)
 	/* a lab destroyed sends nothing more: look for it after 200 ms of silence */
 	while (!stop && (err = ring_buffer__poll(rb, 200)) >= 0) {
 		if (!err && !fabric_lab_alive(&fs)) {
-			fprintf(stderr, "xvnet trace: lab %s was destroyed\n", fs.lab);
+			pr_info("xvnet trace: lab %s was destroyed\n", fs.lab);
 			break;
 		}
 	}

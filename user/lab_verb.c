@@ -19,7 +19,7 @@ static int from_file(const char *file, char out[LAB_NAME_LEN])
 
 	if (topo_load(file, &t, &d)) {
 		for (int i = 0; i < d.n; i++)
-			fprintf(stderr, "%s\n", d.lines[i]);
+			pr_err("%s\n", d.lines[i]);
 		diags_free(&d);
 		return EXIT_USAGE;
 	}
@@ -40,16 +40,16 @@ int lab_select(const char *lab, const char *file, char out[LAB_NAME_LEN])
 	if (file)
 		return from_file(file, out);
 	labs = state_labs(false);
-	while (labs && labs[n])
+	while (labs[n])
 		n++;
 	if (n == 1) {
 		snprintf(out, LAB_NAME_LEN, "%s", labs[0]);
 	} else if (!n) {
-		fprintf(stderr, "xvnet: no lab is running: deploy one (xvnet deploy -t FILE)\n");
+		pr_err("xvnet: no lab is running: deploy one (xvnet deploy -t FILE)\n");
 	} else {
-		fprintf(stderr, "xvnet: several labs are running: name one with --lab NAME or -t FILE:\n");
+		pr_err("xvnet: several labs are running: name one with --lab NAME or -t FILE:\n");
 		for (int i = 0; i < n; i++)
-			fprintf(stderr, "  %s\n", labs[i]);
+			pr_err("  %s\n", labs[i]);
 	}
 	names_free(labs);
 	return n == 1 ? EXIT_OK : EXIT_FAIL;
@@ -70,7 +70,7 @@ int lab_need_root(const char *verb)
 {
 	if (!geteuid())
 		return EXIT_OK;
-	fprintf(stderr, "xvnet %s: needs root: run with sudo (it uses namespaces, netlink and BPF)\n",
+	pr_err("xvnet %s: needs root: run with sudo (it uses namespaces, netlink and BPF)\n",
 		verb);
 	return EXIT_FAIL;
 }
