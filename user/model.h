@@ -154,7 +154,7 @@ struct fw_rule {
 	struct pos pos;
 };
 
-/* Source NAT of forwarded flows (R7.3): to the firewall's own address. */
+/* Source NAT of forwarded flows (Round trips): to the firewall's own address. */
 enum fw_snat {
 	FW_SNAT_AUTO,	/* flows to public destinations (not RFC 1918 / 6598) */
 	FW_SNAT_ALWAYS,	/* every forwarded flow */

@@ -14,8 +14,17 @@
 #include "lab_name.h"
 #include "model.h"
 
+/* Where each line's parts are, for output as objects (check -o json). */
+struct diag_at {
+	int line, col;		/* 0: none */
+	int file_len;		/* lines[i] starts with the file's name, this long */
+	int msg;		/* the message starts at lines[i] + msg */
+	bool warning;		/* a diags_warn() line */
+};
+
 struct diags {
 	char **lines;
+	struct diag_at *at;	/* one per line */
 	int n;
 	int cap;
 };

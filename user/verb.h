@@ -174,12 +174,14 @@ int verb_bad_input(const struct session *s, const char *fmt, ...)
 
 /* TARGET: "VNET/SUBNET" or a VM name. Sets *vm (-1 for a subnet). */
 int verb_subnet(const struct session *s, const char *target, int *subnet, int *vm);
+/* SOURCE of a flow: a VM or a site host, by name or by address; *src its address. */
+int verb_origin(const struct session *s, const char *arg, struct origin *o, uint32_t *src);
 /* A dotted-quad address argument. */
 int verb_ipv4(const struct session *s, const char *arg, uint32_t *addr);
 
 /* Azure's name of a route source: Default, User, VirtualNetworkGateway. */
 const char *verb_source_name(enum route_source src);
-/* The next hop type Azure shows: a VnetLocal UDR outside the VNet is None (R4.7). */
+/* The next hop type Azure shows: a VnetLocal UDR outside the VNet is None (VnetLocal outside the VNet). */
 enum next_hop_type verb_next_hop_type(const struct eff_route *r);
 /* The next-hop IP Azure shows for r (appliance and gateway hops), or NULL. */
 const char *verb_next_hop_ip(const struct eff_route *r, char buf[IPV4_STRLEN]);

@@ -65,8 +65,9 @@ teardown_file() {
 	mv "$FILE.away" "$FILE"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	jq -e '.nics[] | select(.nic == "app1 (spoke1/app)") | .rx > 0' <<<"$output"
-	jq -e '.routes[] | select(.table == "spoke1/app" and (.route | startswith("0.0.0.0/0 User VirtualAppliance"))) | .hits > 0' <<<"$output"
+	jq -e '.nics[] | select(.nic == {"vm": "app1", "vnet": "spoke1", "subnet": "app"}) | .rx > 0' <<<"$output"
+	jq -e '.routes[] | select(.table == "spoke1/app" and .route == {"addressPrefix": "0.0.0.0/0",
+		"source": "User", "nextHopType": "VirtualAppliance", "nextHopIpAddress": "10.0.1.4"}) | .hits > 0' <<<"$output"
 }
 
 @test "hub-spoke: with web-out set to Deny, the flow dies at the NVA and is logged; two labs side by side" {
