@@ -424,6 +424,18 @@ static void test_trace(void **state)
 
 /* ---- xvnet stats -------------------------------------------------------- */
 
+/* The string at path ("nic.vm": a member of a member) of row, "" when none. */
+static const char *field(json_t *row, const char *path)
+{
+	char key[64];
+	const char *dot = strchr(path, '.');
+
+	if (!dot)
+		return json_string_value(json_object_get(row, path)) ?: "";
+	snprintf(key, sizeof(key), "%.*s", (int)(dot - path), path);
+	return field(json_object_get(row, key), dot + 1);
+}
+
 static json_t *find_row(json_t *rows, const char *key, const char *val, const char *key2,
 			const char *val2)
 {
@@ -431,8 +443,7 @@ static json_t *find_row(json_t *rows, const char *key, const char *val, const ch
 	json_t *row;
 
 	json_array_foreach(rows, i, row)
-		if (!strcmp(json_string_value(json_object_get(row, key)) ?: "", val) &&
-		    (!key2 || !strcmp(json_string_value(json_object_get(row, key2)) ?: "", val2)))
+		if (!strcmp(field(row, key), val) && (!key2 || !strcmp(field(row, key2), val2)))
 			return row;
 	return NULL;
 }
@@ -464,22 +475,25 @@ static void test_stats_cli(void **state)
 	unlink(file);
 	assert_non_null(doc);
 
-	row = find_row(json_object_get(doc, "nics"), "nic", "hubvm (hub/app)", NULL, NULL);
+	row = find_row(json_object_get(doc, "nics"), "nic.vm", "hubvm", "nic.subnet", "app");
 	assert_non_null(row);
 	assert_int_equal(json_integer_value(json_object_get(row, "rx")),
 			 stat_sum(&rules, rules.after, HUBVM, offsetof(struct xv_nic_stats, rx)));
-	row = find_row(json_object_get(doc, "nics"), "nic", "nva (hub/nva)", NULL, NULL);
+	row = find_row(json_object_get(doc, "nics"), "nic.vm", "nva", "nic.vnet", "hub");
 	assert_int_equal(json_integer_value(json_object_get(row, "tx")),
 			 stat_sum(&rules, rules.after, NVA, offsetof(struct xv_nic_stats, tx)));
-	row = find_row(json_object_get(doc, "drops"), "nic", "hubvm (hub/app)",
+	row = find_row(json_object_get(doc, "drops"), "nic.vm", "hubvm",
 		       "reason", "NoNicOwnsAddress");
 	assert_non_null(row);
 	assert_int_equal(json_integer_value(json_object_get(row, "frames")),
 			 stat_sum(&rules, rules.after, HUBVM, offsetof(struct xv_nic_stats, verdict) +
 				  XV_DROP_NO_OWNER * sizeof(__u64)));
 	row = find_row(json_object_get(doc, "routes"), "table", "hub/app",
-		       "route", "10.1.1.0/24 User VirtualAppliance 10.0.1.4");
+		       "route.addressPrefix", "10.1.1.0/24");
 	assert_non_null(row);
+	assert_string_equal(field(row, "route.source"), "User");
+	assert_string_equal(field(row, "route.nextHopType"), "VirtualAppliance");
+	assert_string_equal(field(row, "route.nextHopIpAddress"), "10.0.1.4");
 	assert_true(json_integer_value(json_object_get(row, "hits")) >= 3);
 	json_decref(doc);
 }
