@@ -329,6 +329,17 @@ static __u8 cross_flags(const struct engine *e, int from, int to)
 	}
 }
 
+/* A new record r, and the table leaf of prefix length len naming it. */
+static int record_leaf(struct builder *b, int len, struct xv_route r, __u32 *leaf)
+{
+	int id = lines_record(&b->lines, r);
+
+	if (id < 0)
+		return id;
+	*leaf = trie_leaf(len, (__u32)id);
+	return 0;
+}
+
 /* The slot's VNet and address (host order); false: the Internet edge. */
 static bool nic_addr(const struct builder *b, int slot, int *vnet, uint32_t *ip)
 {
@@ -364,7 +375,7 @@ static int expand_owners(struct builder *b, int root, const struct entry *en)
 			continue;
 		r.action = XV_ACT_NIC;
 		r.arg = k;
-		err = lines_record(&b->lines, en->p.len, r, &l);
+		err = record_leaf(b, en->p.len, r, &l);
 		if (!err)
 			err = trie_insert(&b->tries, root, (struct prefix){ ip, 32 }, l);
 		if (err)
@@ -392,7 +403,7 @@ static int table_build(struct builder *b, int at, int from)
 		struct entry *en = &b->ents[i];
 
 		en->r.flags |= cross_flags(b->e, from, en->to_vnet);
-		err = lines_record(&b->lines, en->p.len, en->r, &en->leaf);
+		err = record_leaf(b, en->p.len, en->r, &en->leaf);
 		if (!err)
 			err = trie_insert(&b->tries, root, en->p, en->leaf);
 	}
