@@ -20,7 +20,7 @@ static int from_file(const char *file, char out[LAB_NAME_LEN])
 
 	if (topo_load(file, &t, &d)) {
 		for (int i = 0; i < d.n; i++)
-			fprintf(stderr, "%s\n", d.lines[i]);
+			pr_err("%s\n", d.lines[i]);
 		diags_free(&d);
 		return EXIT_USAGE;
 	}
@@ -33,7 +33,7 @@ static int from_file(const char *file, char out[LAB_NAME_LEN])
 static void list_labs(char **labs)
 {
 	for (int i = 0; labs && labs[i]; i++)
-		fprintf(stderr, "  %s\n", labs[i]);
+		pr_err("  %s\n", labs[i]);
 }
 
 /* --lab NAME: a lab that is there (even partly: destroy removes what is left). */
@@ -46,7 +46,7 @@ static int named(const char *lab, char out[LAB_NAME_LEN])
 		return EXIT_OK;
 	labs = state_labs(false);
 	verb_did_you_mean(hint, sizeof(hint), lab, labs, sizeof(*labs), -1);
-	fprintf(stderr, "xvnet: no lab '%s'%s%s\n", lab, hint,
+	pr_err("xvnet: no lab '%s'%s%s\n", lab, hint,
 		labs && labs[0] ? "; running:" : "; no lab is running");
 	list_labs(labs);
 	names_free(labs);
@@ -63,14 +63,14 @@ int lab_select(const char *lab, const char *file, char out[LAB_NAME_LEN])
 	if (file)
 		return from_file(file, out);
 	labs = state_labs(false);
-	while (labs && labs[n])
+	while (labs[n])
 		n++;
 	if (n == 1) {
 		snprintf(out, LAB_NAME_LEN, "%s", labs[0]);
 	} else if (!n) {
-		fprintf(stderr, "xvnet: no lab is running: deploy one (xvnet deploy -t FILE)\n");
+		pr_err("xvnet: no lab is running: deploy one (xvnet deploy -t FILE)\n");
 	} else {
-		fprintf(stderr, "xvnet: several labs are running: name one with --lab NAME or -t FILE:\n");
+		pr_err("xvnet: several labs are running: name one with --lab NAME or -t FILE:\n");
 		list_labs(labs);
 	}
 	names_free(labs);
@@ -92,7 +92,7 @@ int lab_need_root(const char *verb)
 {
 	if (!geteuid())
 		return EXIT_OK;
-	fprintf(stderr, "xvnet %s: needs root: run with sudo (it uses namespaces, netlink and BPF)\n",
+	pr_err("xvnet %s: needs root: run with sudo (it uses namespaces, netlink and BPF)\n",
 		verb);
 	return EXIT_FAIL;
 }
