@@ -4,6 +4,9 @@
 #   connected to site dc1; N spokes of /20 from 10.16.0.0 with K /24 subnets,
 #   peered to the hub with gateway transit; route tables (0/0 -> firewall)
 #   on every second spoke; dc1 advertises P prefixes from 172.16.0.0/12.
+#   Azure peers a VNet with at most 500 others: spokes 501-1000 have a hub of
+#   their own, hub2 10.1.0.0/16 (firewall fw2 10.1.1.4, gateway hub2-ergw to
+#   dc1), and so on, 500 spokes a hub.
 # The result passes `xvnet check`.
 set -euo pipefail
 
@@ -44,6 +47,12 @@ function ip(n) {
 }
 # Spoke i (1-based) owns the /20 at 10.16.0.0 + (i - 1) * 4096.
 function spoke_base(i) { return 10 * 16777216 + 16 * 65536 + (i - 1) * 4096 }
+# Hub h (1-based) owns 10.(h - 1).0.0/16 and spokes 500 * (h - 1) + 1 .. 500 * h;
+# the first keeps its plain names (hub, fw, hub-ergw, hub-dc1).
+function hub_of(i) { return int((i - 1) / 500) + 1 }
+function hub(h) { return h == 1 ? "hub" : "hub" h }
+function fw(h) { return h == 1 ? "fw" : "fw" h }
+function fw_ip(h) { return "10." (h - 1) ".1.4" }
 # Site prefixes: /24s while they fit in 172.16.0.0/12, else /26s.
 function site_prefix(k) {
 	if (prefixes <= 4096)
@@ -55,12 +64,15 @@ BEGIN {
 		spokes, subnets, prefixes, vms ? " --vms" : ""
 	print "name: " name
 	print ""
+	hubs = hub_of(spokes)
 	print "vnets:"
-	print "  - name: hub"
-	print "    addressSpace: [10.0.0.0/16]"
-	print "    subnets:"
-	print "      - {name: GatewaySubnet, addressPrefix: 10.0.255.0/27}"
-	print "      - {name: fw, addressPrefix: 10.0.1.0/24}"
+	for (h = 1; h <= hubs; h++) {
+		print "  - name: " hub(h)
+		print "    addressSpace: [10." h - 1 ".0.0/16]"
+		print "    subnets:"
+		print "      - {name: GatewaySubnet, addressPrefix: 10." h - 1 ".255.0/27}"
+		print "      - {name: fw, addressPrefix: 10." h - 1 ".1.0/24}"
+	}
 	for (i = 1; i <= spokes; i++) {
 		b = spoke_base(i)
 		print "  - name: spoke" i
@@ -73,19 +85,20 @@ BEGIN {
 	print ""
 	print "peerings:"
 	for (i = 1; i <= spokes; i++) {
-		print "  - {from: hub, to: spoke" i ", allowGatewayTransit: true}"
-		print "  - {from: spoke" i ", to: hub, useRemoteGateways: true, allowForwardedTraffic: true}"
+		print "  - {from: " hub(hub_of(i)) ", to: spoke" i ", allowGatewayTransit: true}"
+		print "  - {from: spoke" i ", to: " hub(hub_of(i)) ", useRemoteGateways: true, allowForwardedTraffic: true}"
 	}
 	print ""
 	print "routeTables:"
 	for (i = 1; i <= spokes; i += 2) {
 		print "  - name: spoke" i "-rt"
 		print "    routes:"
-		print "      - {name: default-via-fw, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.1.4}"
+		print "      - {name: default-via-fw, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: " fw_ip(hub_of(i)) "}"
 	}
 	print ""
 	print "gateways:"
-	print "  - {name: hub-ergw, vnet: hub, type: ExpressRoute}"
+	for (h = 1; h <= hubs; h++)
+		print "  - {name: " hub(h) "-ergw, vnet: " hub(h) ", type: ExpressRoute}"
 	print ""
 	print "sites:"
 	print "  - name: dc1"
@@ -96,18 +109,21 @@ BEGIN {
 	print "      - {name: dc1-srv, ip: 172.16.0.10}"
 	print ""
 	print "connections:"
-	print "  - {name: hub-dc1, gateway: hub-ergw, site: dc1}"
+	for (h = 1; h <= hubs; h++)
+		print "  - {name: " hub(h) "-dc1, gateway: " hub(h) "-ergw, site: dc1}"
 	print ""
 	print "vms:"
-	print "  - name: fw"
-	print "    subnet: hub/fw"
-	print "    ip: 10.0.1.4"
-	print "    enableIpForwarding: true"
-	print "    firewall:"
-	print "      defaultAction: Deny"
-	print "      rules:"
-	print "        - {name: spokes, action: Allow, source: 10.0.0.0/8, destination: Any}"
-	print "        - {name: dc1, action: Allow, source: 172.16.0.0/12, destination: 10.0.0.0/8}"
+	for (h = 1; h <= hubs; h++) {
+		print "  - name: " fw(h)
+		print "    subnet: " hub(h) "/fw"
+		print "    ip: " fw_ip(h)
+		print "    enableIpForwarding: true"
+		print "    firewall:"
+		print "      defaultAction: Deny"
+		print "      rules:"
+		print "        - {name: spokes, action: Allow, source: 10.0.0.0/8, destination: Any}"
+		print "        - {name: dc1, action: Allow, source: 172.16.0.0/12, destination: 10.0.0.0/8}"
+	}
 	if (vms)
 		for (i = 1; i <= spokes; i++)
 			for (k = 1; k <= subnets; k++)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* xvnet deploy: bring a topology up as a lab of namespaces. */
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -9,9 +10,23 @@
 #include "lab_verb.h"
 #include "log.h"
 #include "state.h"
+#include "timings.h"
 #include "verb.h"
 
 static int cmd_deploy(struct verb_opts *o);
+
+/* deploy's own options. */
+struct deploy_cli {
+	bool timings;		/* --timings */
+};
+
+static const struct opt deploy_opts[] = {
+	{ .name = "timings", .type = OPT_FLAG, .off = offsetof(struct deploy_cli, timings),
+	  .help = "then the wall time of each step (namespaces, veths, XDP\n"
+		  "attach, ...) and how many operations it took: a table,\n"
+		  "or \"timings\" in the JSON document", .own = true },
+	{ NULL },
+};
 
 const struct verb verb_deploy = {
 	.name = "deploy",
@@ -23,20 +38,46 @@ const struct verb verb_deploy = {
 		"another xvnet is changing. On any failure everything created is removed again.\n",
 	.examples = (const char *const[]){
 		"sudo xvnet deploy -t examples/hub-spoke.yaml",
+		"sudo xvnet deploy -t examples/hub-spoke.yaml --timings -j",
 		NULL },
+	.opts = deploy_opts,
+	.own_size = sizeof(struct deploy_cli),
 	.common = VERB_TOPOLOGY | VERB_OUTPUT,
 	.flags = VERB_ROOT,
 	.run = cmd_deploy,
 };
 
-static int cmd_deploy(struct verb_opts *o)
+/* Planned, brought up, shown (with the timings when asked). */
+static int plan_and_deploy(struct session *s, const struct deploy_cli *d)
 {
-	struct session s = { 0 };
-	struct state_lock l;
 	struct lab_plan p;
 	char file[PATH_MAX];
-	int rc = session_open(&s, o);
+	int rc;
 
+	timing_enter(STEP_PLAN);
+	if (lab_plan(&p, &s->eng))
+		return EXIT_FAIL;
+	if (!realpath(s->o.topology, file))
+		snprintf(file, sizeof(file), "%s", s->o.topology);
+	rc = lab_deploy(&p, &s->eng, file) ? EXIT_FAIL : EXIT_OK;
+	timing_enter(STEP_OUTPUT);
+	if (rc == EXIT_OK)
+		rc = lab_inspect_and(p.lab, s->o.format, d->timings ? timings_print : NULL);
+	lab_plan_free(&p);
+	return rc;
+}
+
+static int cmd_deploy(struct verb_opts *o)
+{
+	const struct deploy_cli *d = o->own;
+	struct session s = { 0 };
+	struct state_lock l;
+	int rc;
+
+	if (d->timings)
+		timings_start();
+	timing_enter(STEP_TOPOLOGY);
+	rc = session_open(&s, o);
 	if (rc) {
 		session_close(&s);
 		return rc;
@@ -50,15 +91,8 @@ static int cmd_deploy(struct verb_opts *o)
 		pr_err("xvnet: lab '%s' is already up: use 'xvnet apply -t %s' to change its routes, or 'xvnet destroy --lab %s'\n",
 		       s.topo.name, s.o.topology, s.topo.name);
 		rc = EXIT_FAIL;
-	} else if (lab_plan(&p, &s.eng)) {
-		rc = EXIT_FAIL;
 	} else {
-		if (!realpath(s.o.topology, file))
-			snprintf(file, sizeof(file), "%s", s.o.topology);
-		rc = lab_deploy(&p, &s.eng, file) ? EXIT_FAIL : EXIT_OK;
-		if (rc == EXIT_OK)
-			rc = lab_inspect(p.lab, s.o.format);
-		lab_plan_free(&p);
+		rc = plan_and_deploy(&s, d);
 	}
 	state_unlock(&l);
 	session_close(&s);

@@ -23,6 +23,7 @@
 #include "netns.h"
 #include "rtnl.h"
 #include "state.h"
+#include "timings.h"
 #include "topo.h"
 
 #define BPFFS "/sys/fs/bpf"
@@ -78,6 +79,7 @@ static int open_node(struct run *r, int i)
 	const struct lab_node *n = &r->p->nodes[i];
 	int err;
 
+	timing_enter(STEP_NAMESPACES);
 	err = netns_add(n->netns);
 	if (err)
 		return fail(r->p->lab, "creating namespace", n->netns, err);
@@ -85,8 +87,11 @@ static int open_node(struct run *r, int i)
 	if (r->nsfd[i] < 0)
 		return fail(r->p->lab, "opening namespace", n->netns, r->nsfd[i]);
 	err = netns_enter(r->nsfd[i]);
-	if (!err)
+	if (!err) {
+		timing_enter(STEP_SYSCTLS);
 		err = node_sysctls(n);
+		timing_resume(STEP_NAMESPACES);
+	}
 	if (!err)
 		err = rtnl_open(&r->nl[i]);
 	netns_home();
@@ -101,8 +106,10 @@ static int create_link(struct run *r, int i)
 	const struct lab_end *a = &l->end[0], *b = &l->end[1];
 	int err;
 
+	timing_enter(STEP_VETHS);
 	err = rtnl_veth_add(&r->nl[a->node], a->ifname, a->mac, b->ifname,
 			    b->mac, r->nsfd[b->node]);
+	timing_enter(STEP_LINKS);
 	for (int k = 0; !err && k < 2; k++) {
 		const struct lab_end *e = &l->end[k];
 
@@ -122,6 +129,7 @@ static int tune_end(struct run *r, int i, int k)
 	const struct lab_end *e = &r->p->links[i].end[k];
 	int err = netns_enter(r->nsfd[e->node]);
 
+	timing_enter(STEP_ETHTOOL);
 	if (!err)
 		err = netns_tx_csum_off(e->ifname);
 	if (!err && e->xdp_pass)
@@ -140,10 +148,11 @@ static int add_addrs(struct run *r)
 		for (int k = 0; !err && k < 2; k++) {
 			const struct lab_end *e = &p->links[i].end[k];
 
-			if (e->addr)
-				err = rtnl_addr_add(&r->nl[e->node],
-						    r->ifindex[i][k], e->addr,
-						    e->plen);
+			if (!e->addr)
+				continue;
+			timing_enter(STEP_ADDRESSES);
+			err = rtnl_addr_add(&r->nl[e->node], r->ifindex[i][k],
+					    e->addr, e->plen);
 			if (err)
 				return fail(p->lab, "adding address",
 					    ipv4_str(e->addr, buf), err);
@@ -151,6 +160,7 @@ static int add_addrs(struct run *r)
 	for (int i = 0; i < p->naddrs; i++) {
 		const struct lab_addr *a = &p->addrs[i];
 
+		timing_enter(STEP_ADDRESSES);
 		err = rtnl_addr_add(&r->nl[a->node],
 				    a->link < 0 ? 1 : r->ifindex[a->link][a->end],
 				    a->addr, a->plen);
@@ -168,11 +178,13 @@ static int add_routes(struct run *r)
 
 	for (int i = 0; i < p->nroutes; i++) {
 		const struct lab_route *rt = &p->routes[i];
-		int err = rt->local ? rtnl_route_add_local(&r->nl[rt->node], rt->dst) :
-			  rtnl_route_add(&r->nl[rt->node],
-					 rt->link < 0 ? 0 : r->ifindex[rt->link][rt->end],
-					 rt->dst, rt->via, rt->src);
+		int err;
 
+		timing_enter(STEP_ROUTES);
+		err = rt->local ? rtnl_route_add_local(&r->nl[rt->node], rt->dst) :
+		      rtnl_route_add(&r->nl[rt->node],
+				     rt->link < 0 ? 0 : r->ifindex[rt->link][rt->end],
+				     rt->dst, rt->via, rt->src);
 		if (err)
 			return fail(p->lab, "adding route",
 				    prefix_str(rt->dst, buf), err);
@@ -190,6 +202,7 @@ static int load_firewalls(struct run *r)
 
 		if (!n->nft)
 			continue;
+		timing_enter(STEP_NFT);
 		ret = netns_run(r->nsfd[i], argv, n->nft);
 		if (ret == 127)	/* exec failed: nftables is not installed */
 			ret = -ENOENT;
@@ -300,8 +313,10 @@ static void leave_fabric(int fd)
 static int record(const struct lab_plan *p, const struct lab_fabric *f, __u32 gen,
 		  const char *file)
 {
-	int err = state_write_names(p->lab, gen, &f->names);
+	int err;
 
+	timing_enter(STEP_STATE);
+	err = state_write_names(p->lab, gen, &f->names);
 	if (!err)
 		err = state_write(p, file, "up");
 	return err ? fail(p->lab, "writing state in", STATE_ROOT, err) : 0;
@@ -314,6 +329,7 @@ static int load_fabric(struct run *r, __u32 *gen)
 
 	if (fd < 0)
 		return fd;
+	timing_enter(STEP_MAPS);
 	nic_ifindexes(r->p, r->ifindex, r->f);
 	err = fabric_load(&r->f->img, r->f->nics, r->f->n, r->pin_dir, gen);
 	leave_fabric(fd);
@@ -326,6 +342,7 @@ static int bring_up(struct run *r, const char *file)
 	__u32 gen;
 	int err;
 
+	timing_enter(STEP_STATE);
 	err = state_write(p, file, "deploying");
 	if (err)
 		return fail(p->lab, "writing state in", STATE_ROOT, err);
@@ -397,6 +414,7 @@ static int deploy(const struct lab_plan *p, struct lab_fabric *f, const char *fi
 	err = fabric_pin_dir(p->lab, r.pin_dir, sizeof(r.pin_dir));
 	if (!err)
 		err = bring_up(&r, file);
+	timing_resume(STEP_NONE);
 	run_close(&r);
 	if (!err && interrupted())
 		err = fail(p->lab, "deploy", "interrupted", -EINTR);
@@ -413,8 +431,10 @@ int lab_deploy(const struct lab_plan *p, const struct engine *e,
 	       const char *file)
 {
 	struct lab_fabric f;
-	int err = compile_fabric(p, e, &f);
+	int err;
 
+	timing_enter(STEP_COMPILE);
+	err = compile_fabric(p, e, &f);
 	if (err)
 		return err;
 	err = mount_bpffs();

@@ -870,11 +870,14 @@ static void nft_egress_map(FILE *f, const struct engine *e)
 {
 	const struct topology *t = e->topo;
 	char a[IPV4_STRLEN], h[IPV4_STRLEN], pub[IPV4_STRLEN];
+	uint32_t public_ips[RT_PUBLIC_IPS];
+	int n = t->nvms < RT_PUBLIC_IPS ? t->nvms : RT_PUBLIC_IPS;
 	bool any = false;
 
+	rt_public_ips(t, public_ips, n);	/* VMs beyond n have none */
 	fprintf(f, "\tmap " LAB_NFT_EGRESS " {\n\t\ttype ipv4_addr . ipv4_addr : ipv4_addr\n");
-	for (int v = 0; v < t->nvms; v++) {
-		uint32_t public_ip = rt_public_ip(t, v);
+	for (int v = 0; v < n; v++) {
+		uint32_t public_ip = public_ips[v];
 
 		for (int i = 0; public_ip && i < t->ninternet_hosts; i++) {
 			if (!rt_vm_reaches_internet(e, v, t->internet_hosts[i].ip))

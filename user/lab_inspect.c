@@ -193,13 +193,16 @@ static void print_denied(const char *nva, json_t *nft)
 	}
 }
 
-/* The NVAs of a lab: its VMs with an nftables table. */
+/*
+ * The NVAs of a lab: its VMs with an nftables ruleset. Only they are asked
+ * (an nft process each): a lab of a thousand VMs has one or two.
+ */
 static void print_firewalls(const struct lab_state *st)
 {
 	json_t **tables = xcalloc(st->nnodes, sizeof(*tables));
 
 	for (int i = 0; i < st->nnodes; i++)
-		if (!strcmp(st->nodes[i].kind, "vm"))
+		if (!strcmp(st->nodes[i].kind, "vm") && st->nodes[i].nft)
 			tables[i] = nft_table(st->nodes[i].netns);
 	print_table_open("firewallRules", rule_cols, 5);
 	for (int i = 0; i < st->nnodes; i++)
@@ -217,7 +220,7 @@ static void print_firewalls(const struct lab_state *st)
 	free(tables);
 }
 
-/* Active translations of the VMs (firewall NVAs) and the Internet edge. */
+/* Active translations of the firewall NVAs and the Internet edge (their nftables NAT). */
 static void print_translations(const struct lab_state *st)
 {
 	char a[IPV4_STRLEN];
@@ -228,7 +231,7 @@ static void print_translations(const struct lab_state *st)
 		struct translation *t;
 		int nt;
 
-		if (strcmp(n->kind, "vm") && strcmp(n->kind, "internet"))
+		if (!n->nft)	/* what translates is an nftables ruleset */
 			continue;
 		nt = conntrack_read(n->netns, &t);
 		for (int k = 0; k < nt; k++) {
@@ -248,6 +251,11 @@ static void print_translations(const struct lab_state *st)
 
 int lab_inspect(const char *lab, enum print_format format)
 {
+	return lab_inspect_and(lab, format, NULL);
+}
+
+int lab_inspect_and(const char *lab, enum print_format format, void (*more)(void))
+{
 	struct lab_state st;
 	int rc;
 
@@ -264,6 +272,8 @@ int lab_inspect(const char *lab, enum print_format format)
 	print_firewalls(&st);
 	print_string(PRINT_FP, NULL, "%s", "\n");
 	print_translations(&st);
+	if (more)
+		more();
 	rc = print_end() ? EXIT_FAIL : EXIT_OK;
 	state_free(&st);
 	return rc;

@@ -29,5 +29,7 @@ int lab_need_root(const char *verb);
 
 /* The inspect view of a running lab: nodes and firewall counters. */
 int lab_inspect(const char *lab, enum print_format format);
+/* The same, then what more() prints into the same document (deploy --timings). */
+int lab_inspect_and(const char *lab, enum print_format format, void (*more)(void));
 
 #endif

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The fabric loader: skeleton load, native attach through libxdp, pins,
+ * The fabric loader: skeleton load, native attach, pins,
  * and the generation swap (docs/dataplane.md, "Updates").
  */
 #include "loader.h"
@@ -16,7 +16,6 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <xdp/libxdp.h>
 
 #include "fabric.skel.h"
 #include "lab_name.h"
@@ -24,6 +23,7 @@
 #include "netns.h"
 #include "nic_pass.skel.h"
 #include "safedir.h"
+#include "timings.h"
 
 /*
  * The maps every generation shares, pinned under their own names in the pin
@@ -385,24 +385,19 @@ static int pin_all(struct fabric *skel, int dir)
 }
 
 /*
- * libxdp first tries its multi-program dispatcher, which needs freplace
- * (EPERM on this kernel), reports that at length and falls back to a
- * plain native attach: that is debug output; our own error is not.
+ * Native mode, through one netlink request, never over a program already
+ * there. Not through libxdp: its multi-program dispatcher needs freplace
+ * (EPERM on this kernel), and each of its attaches loads that dispatcher
+ * and queries the link with a dump of every link of the namespace, which
+ * in a fabric namespace of N NICs made a deploy grow as N squared.
  */
 static int attach_native(int prog_fd, int ifindex)
 {
-	struct xdp_program *prog;
-	int ret;
+	enum deploy_step was = timing_enter(STEP_XDP_ATTACH);
+	int ret = bpf_xdp_attach(ifindex, prog_fd,
+				 XDP_FLAGS_DRV_MODE | XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
 
-	log_init();
-	log_libs_quiet(true);
-	prog = xdp_program__from_fd(prog_fd);
-	ret = libxdp_get_error(prog);
-	if (!ret) {
-		ret = xdp_program__attach(prog, ifindex, XDP_MODE_NATIVE, 0);
-		xdp_program__close(prog);
-	}
-	log_libs_quiet(false);
+	timing_resume(was);
 	if (ret)
 		pr_err("xvnet: cannot attach XDP to ifindex %d: %s\n", ifindex, strerror(-ret));
 	return ret;
@@ -460,20 +455,16 @@ out:
 /* Detach the pinned program from every NIC it is still attached to. */
 static void detach_all(int dir)
 {
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info), slot;
 	int prog = open_pinned(dir, "prog"), map = open_pinned(dir, "ifindex_slot");
+	/* Only where prog is the one attached (XDP_FLAGS_REPLACE): no query per NIC. */
+	LIBBPF_OPTS(bpf_xdp_attach_opts, ours, .old_prog_fd = prog);
+	__u32 slot;
 
 	/* ifindex_slot is an array indexed by ifindex: a NIC where slot != 0. */
-	if (prog >= 0 && map >= 0 && !bpf_obj_get_info_by_fd(prog, &info, &len)) {
-		for (__u32 ifindex = 0; !bpf_map_lookup_elem(map, &ifindex, &slot); ifindex++) {
-			__u32 id = 0;
-
-			if (slot && !bpf_xdp_query_id(ifindex, XDP_FLAGS_DRV_MODE, &id) &&
-			    id == info.id)
-				bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, NULL);
-		}
-	}
+	if (prog >= 0 && map >= 0)
+		for (__u32 ifindex = 0; !bpf_map_lookup_elem(map, &ifindex, &slot); ifindex++)
+			if (slot)
+				bpf_xdp_detach(ifindex, XDP_FLAGS_DRV_MODE, &ours);
 	if (prog >= 0)
 		close(prog);
 	if (map >= 0)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The fabric loader: loads bpf/fabric.bpf.c through its skeleton, attaches
- * it natively (libxdp) to the outer end of every NIC, pins its maps under
+ * it natively to the outer end of every NIC, pins its maps under
  * pin_dir and swaps route generations atomically. docs/dataplane.md.
  *
  * It takes compiled images (image.h) and knows nothing of topologies or

@@ -9,6 +9,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,18 +46,24 @@ int netns_home(void)
 
 /*
  * As iproute2 does: make the run directory a shared mount point so that
- * namespace mounts propagate to every mount namespace.
+ * namespace mounts propagate to every mount namespace. Once per process:
+ * MS_REC walks every namespace mount under it, so once per namespace
+ * would make a lab of N namespaces cost N squared.
  */
 static int prepare_run_dir(void)
 {
+	static bool done;
+
+	if (done)
+		return 0;
 	if (mkdir(NETNS_RUN_DIR, 0755) && errno != EEXIST)
 		return -errno;
-	if (!mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL))
-		return 0;
-	if (errno != EINVAL ||
-	    mount(NETNS_RUN_DIR, NETNS_RUN_DIR, "none", MS_BIND | MS_REC, NULL) ||
-	    mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL))
+	if (mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL) &&
+	    (errno != EINVAL ||
+	     mount(NETNS_RUN_DIR, NETNS_RUN_DIR, "none", MS_BIND | MS_REC, NULL) ||
+	     mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL)))
 		return -errno;
+	done = true;
 	return 0;
 }
 

@@ -78,19 +78,27 @@ static bool address_taken(const struct topology *t, uint32_t addr)
 	return false;
 }
 
-uint32_t rt_public_ip(const struct topology *t, int vm)
+void rt_public_ips(const struct topology *t, uint32_t *ips, int n)
 {
 	static const uint32_t pools[] = { 0xc6336400, 0xc0000200 }; /* TEST-NET-2, -1 */
-	int n = 0;
+	int k = 0;
 
-	for (size_t p = 0; p < sizeof(pools) / sizeof(pools[0]); p++)
-		for (uint32_t h = 1; h < 255; h++) {
-			if (address_taken(t, pools[p] + h))
-				continue;
-			if (n++ == vm)
-				return pools[p] + h;
-		}
-	return 0;
+	for (size_t p = 0; p < sizeof(pools) / sizeof(pools[0]) && k < n; p++)
+		for (uint32_t h = 1; h < 255 && k < n; h++)
+			if (!address_taken(t, pools[p] + h))
+				ips[k++] = pools[p] + h;
+	while (k < n)
+		ips[k++] = 0;
+}
+
+uint32_t rt_public_ip(const struct topology *t, int vm)
+{
+	uint32_t ips[RT_PUBLIC_IPS];
+
+	if (vm < 0 || vm >= RT_PUBLIC_IPS)
+		return 0;
+	rt_public_ips(t, ips, vm + 1);
+	return ips[vm];
 }
 
 /* ---- one direction ---------------------------------------------------- */

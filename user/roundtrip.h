@@ -86,6 +86,10 @@ const struct path *rt_leg_last(const struct rt_leg *l);
  * Internet hosts; 0 when they run out.
  */
 uint32_t rt_public_ip(const struct topology *t, int vm);
+/* The same for VMs 0..n-1 at once, into ips[n]: one pass over the ranges. */
+void rt_public_ips(const struct topology *t, uint32_t *ips, int n);
+/* The addresses the two ranges hold: at most that many VMs get one. */
+#define RT_PUBLIC_IPS (2 * 254)
 
 /* Private ranges (RFC 1918, RFC 6598): firewall snat Auto keeps them. */
 extern const struct prefix rt_private[4];

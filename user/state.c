@@ -72,10 +72,11 @@ static json_t *node_json(const struct lab_plan *p, int n)
 	const struct lab_node *nd = &p->nodes[n];
 	int l = p->nic_link[n];
 
-	return json_pack("{s:s, s:s, s:s, s:o, s:s?}", "name", nd->name,
+	return json_pack("{s:s, s:s, s:s, s:o, s:s?, s:b}", "name", nd->name,
 			 "kind", lab_node_kind_name(nd->kind), "netns", nd->netns,
 			 "address", node_address(p, n),
-			 "nic", l >= 0 ? p->links[l].end[0].ifname : NULL);
+			 "nic", l >= 0 ? p->links[l].end[0].ifname : NULL,
+			 "nft", nd->nft != NULL);
 }
 
 /* The lab's state directory, verified; -ENOENT quietly when absent. */
@@ -215,6 +216,7 @@ static bool parse_node(json_t *j, struct state_node *n)
 		  get_string(j, "netns", &n->netns) & get_string(j, "address", &n->address);
 
 	get_string(j, "nic", &n->nic);	/* absent: no NIC */
+	n->nft = json_is_true(json_object_get(j, "nft"));
 	return ok;
 }
 

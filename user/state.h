@@ -41,6 +41,7 @@ struct state_node {
 	char *netns;
 	char *address;	/* "10.1.0.4/24", or a site's hosts "192.168.0.1,192.168.0.2" */
 	char *nic;	/* its NIC's outer end in the fabric namespace; NULL: none */
+	bool nft;	/* runs an nftables ruleset: an NVA's firewall, the edge's NAT */
 };
 
 struct lab_state {

@@ -173,3 +173,13 @@ vnets:
 	[ "${#output}" -lt 2000 ]
 	[[ "$output" == *"'xxxxxxxxxx"*"...'"* ]]
 }
+
+@test "gen-topo: beyond 500 spokes (Azure's peerings per VNet) the spokes get a hub per 500" {
+	local f=$BATS_TEST_TMPDIR/gen.yaml
+	"$REPO/scripts/gen-topo.sh" --spokes 501 --subnets 1 --vms >"$f"
+	run xv check -t "$f" -j
+	[ "$status" -eq 0 ]
+	jq_true '. | .vnets == 503 and .gateways == 2 and .vms == 503 and .peerings == 1002'
+	run xv nexthop -t "$f" spoke501/sn1 203.0.113.1 -j
+	jq_true '.nextHopType == "VirtualAppliance" and .nextHopIpAddress == "10.1.1.4"'
+}
