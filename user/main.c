@@ -21,6 +21,7 @@ static const struct verb *const verbs[] = {
 	&verb_deploy,
 	&verb_apply,
 	&verb_inspect,
+	&verb_verify,
 	&verb_exec,
 	&verb_stats,
 	&verb_trace,
