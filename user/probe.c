@@ -29,16 +29,17 @@
 #define BATCH 256		/* most flows of one prober in flight at once */
 
 /*
- * Probers run in passes: all flows, then again those not answered, fewer
- * at once. A lab's links have small rings (a veth's XDP ring holds 256
- * frames): hundreds of senders at once lose packets no route drops, and a
- * lost probe is only ever a false "dropped", so a slower second pass
- * settles it.
+ * Probers run in passes: all flows, then again those not answered. A
+ * lab's links have small rings (a veth's XDP ring holds 256 frames):
+ * hundreds of senders at once lose packets no route drops, and a lost
+ * probe is only ever a false "dropped", so each request is sent again
+ * once half-way to its deadline, and a second pass tries the flows still
+ * not answered once more.
  */
 static const struct pass {
 	int procs;	/* probers at once */
 	int batch;	/* flows in flight per prober */
-} passes[] = { { 16, 64 }, { 4, 8 } };
+} passes[] = { { 256, BATCH }, { 256, BATCH } };
 
 struct result {
 	int index;
@@ -317,6 +318,28 @@ static void batch_replies(const struct prober *w, const int *idx, int n, int fd,
 	}
 }
 
+/*
+ * Half-way to the deadline, the requests not answered yet are sent again
+ * (the kernel resends a TCP SYN after 1 s by itself): one lost packet is
+ * not a drop.
+ */
+static void resend(const struct prober *w, const int *idx, int n, const int *state,
+		   const int *fd, const int *ping_fd, const uint32_t *ping_src, int nping)
+{
+	for (int i = 0; i < n; i++) {
+		const struct probe *p = &w->p[idx[i]];
+
+		if (state[i] >= 0)
+			continue;
+		if (p->proto == FW_UDP && fd[i] >= 0 && send(fd[i], "x", 1, 0) < 0) {
+			/* an error queued on the socket: the poll loop reads it */
+		}
+		for (int k = 0; p->proto == FW_ICMP && k < nping; k++)
+			if (ping_src[k] == p->src && ping_fd[k] >= 0)
+				ping_send(ping_fd[k], p->dst, idx[i]);
+	}
+}
+
 /* Send a batch of flows at once, then collect answers until the deadline. */
 static void run_batch(const struct prober *w, const int *idx, int n)
 {
@@ -324,6 +347,7 @@ static void run_batch(const struct prober *w, const int *idx, int n)
 	struct pollfd pfd[BATCH * 2];
 	uint32_t ping_src[BATCH];
 	long deadline = now_ms() + w->timeout_ms, left;
+	bool resent = false;
 
 	for (int i = 0; i < n; i++) {
 		const struct probe *p = &w->p[idx[i]];
@@ -351,7 +375,11 @@ static void run_batch(const struct prober *w, const int *idx, int n)
 		}
 		if (!pending)
 			break;
-		if (poll(pfd, (nfds_t)np, (int)left) <= 0)
+		if (!resent && left <= w->timeout_ms / 2) {
+			resend(w, idx, n, state, fd, ping_fd, ping_src, nping);
+			resent = true;
+		}
+		if (poll(pfd, (nfds_t)np, (int)(resent ? left : left - w->timeout_ms / 2)) <= 0)
 			continue;
 		for (int k = 0; k < np; k++) {
 			if (!pfd[k].revents)
