@@ -36,8 +36,8 @@ fi
 
 title() { printf '\n%s== %s%s\n' "$BOLD" "$*" "$OFF"; }
 say() { printf '%s\n' "$*"; }
-# show CMD...: the command as a user types it
-show() { printf '%s$ %s%s\n' "$DIM" "$*" "$OFF"; }
+# show CMD...: the command as root types it (the prompt is "# ")
+show() { printf '%s# %s%s\n' "$DIM" "$*" "$OFF"; }
 # run xvnet ARGS...: show it, run it (its exit status is the caller's)
 run() { show "$*"; "$XVNET" "${@:2}"; }
 
@@ -59,7 +59,7 @@ verify_lab() {
 	out=$("$XVNET" verify --lab "$1") || rc=$?
 	tail -n 1 <<<"$out"
 	grep '^MISMATCH' <<<"$out" || true
-	check "xvnet verify --lab $1" 0 "$rc"
+	check "xvnet verify --lab $1" "exit 0" "exit $rc"
 }
 
 # predicted FILE SRC DST [path options]: what path --round-trip says
@@ -124,11 +124,11 @@ finish() {
 	rm -rf "$WORK"
 }
 
-# traced SINCE: what the fabric did since line SINCE of the trace.
+# traced SINCE [LINES]: what the fabric did since line SINCE of the trace.
 traced() {
 	sleep 0.3
 	say "-- what the XDP fabric did (xvnet trace --lab $LAB):"
-	tail -n +"$(($1 + 1))" "$TRACE" | grep -v ' arp ' | head -12 || true
+	tail -n +"$(($1 + 1))" "$TRACE" | grep -v ' arp ' | head -n "${2:-12}" || true
 }
 
 [ "$(id -u)" -eq 0 ] || { echo "demo: run as root (sudo make demo)" >&2; exit 1; }
@@ -166,7 +166,7 @@ show "xvnet exec --lab $LAB app1 -- bash -c 'exec 3<>/dev/tcp/203.0.113.10/443; 
 seen=$("$XVNET" exec --lab "$LAB" app1 -- timeout 3 bash -c 'exec 3<>/dev/tcp/203.0.113.10/443; head -n 1 <&3' 2>/dev/null || true)
 say "${seen:-(no answer)}"
 check "the Internet sees app1 as the firewall's public address" "you are $public" "$seen"
-traced "$mark"
+traced "$mark" 4
 verify_lab "$LAB"
 
 title "2. The classic mistake: gateway propagation enabled on the spoke route table"
@@ -175,7 +175,8 @@ sed 's/^    disableBgpRoutePropagation: true$/    disableBgpRoutePropagation: fa
 show "diff $HS $WORK/hub-spoke-propagation.yaml"
 diff "$HS" "$WORK/hub-spoke-propagation.yaml" || true
 say "On-premises is now learned by the spoke: 192.168.0.0/16 beats the firewall's 0.0.0.0/0 by length."
-run xvnet routes -t "$WORK/hub-spoke-propagation.yaml" spoke1/app | grep -e Source -e 192.168
+show "xvnet routes -t $WORK/hub-spoke-propagation.yaml spoke1/app | grep -e Source -e 192.168"
+"$XVNET" routes -t "$WORK/hub-spoke-propagation.yaml" spoke1/app | grep -e Source -e 192.168
 say "The request bypasses the firewall; the reply, routed by the GatewaySubnet, goes through it:"
 run xvnet path -t "$WORK/hub-spoke-propagation.yaml" --round-trip app1 192.168.1.10 || true
 want=$(predicted "$WORK/hub-spoke-propagation.yaml" app1 192.168.1.10)
@@ -184,7 +185,8 @@ mark=$(wc -l <"$TRACE")
 pinged "$LAB" app1 192.168.1.10
 check "app1 pings dc1-srv" "$want" "$PINGED"
 traced "$mark"
-run xvnet inspect --lab "$LAB" | grep -e '^NVA  *Rule' -e '^fw  *asymmetric'
+show "xvnet inspect --lab $LAB | grep -e '^NVA  *Rule' -e '^fw  *asymmetric'"
+"$XVNET" inspect --lab "$LAB" | grep -e '^NVA  *Rule' -e '^fw  *asymmetric'
 verify_lab "$LAB"
 say "Fixed: propagation disabled again, applied live."
 run xvnet apply -t "$HS"
@@ -212,7 +214,8 @@ pinged "$LAB" dc1 10.1.1.4 192.168.1.10
 check "dc1-srv pings app1" "$(predicted "$HS" dc1-srv 10.1.1.4)" "$PINGED"
 
 title "The firewall NVA: counters per rule, denied flows, translations (xvnet inspect)"
-run xvnet inspect --lab "$LAB" | sed -n '/^NVA  *Rule/,$p'
+show "xvnet inspect --lab $LAB | sed -n '/^NVA  *Rule/,\$p'"
+"$XVNET" inspect --lab "$LAB" | sed -n '/^NVA  *Rule/,$p'
 
 title "4. VPN forced tunnelling: the Internet through the gateway's default site"
 run xvnet routes -t "$FT" hub/fw

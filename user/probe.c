@@ -41,6 +41,13 @@ static const struct pass {
 	int batch;	/* flows in flight per prober */
 } passes[] = { { 256, BATCH }, { 256, BATCH } };
 
+/*
+ * Echo ids are flow indices plus a salt drawn per run: a firewall NVA
+ * remembers an ICMP flow for 30 s, and a reply matching an earlier run's
+ * request would pass it as a tracked flow.
+ */
+static uint32_t id_salt;
+
 struct result {
 	int index;
 	int answered;
@@ -204,9 +211,10 @@ static void ping_send(int fd, uint32_t dst, int index)
 {
 	struct icmphdr h = { .type = ICMP_ECHO };
 	struct sockaddr_in a = sin_of(dst, 0);
+	uint32_t id = (uint32_t)index + id_salt;
 
-	h.un.echo.id = htons((uint16_t)index);
-	h.un.echo.sequence = htons((uint16_t)(index >> 16));
+	h.un.echo.id = htons((uint16_t)id);
+	h.un.echo.sequence = htons((uint16_t)(id >> 16));
 	h.checksum = csum(&h, sizeof(h));
 	sendto(fd, &h, sizeof(h), 0, (struct sockaddr *)&a, sizeof(a));
 }
@@ -227,7 +235,8 @@ static int ping_reply(int fd, uint32_t *from)
 	if (h->type != ICMP_ECHOREPLY)
 		return -1;
 	*from = ntohl(ip->saddr);
-	return ntohs(h->un.echo.id) | ntohs(h->un.echo.sequence) << 16;
+	return (int)(((uint32_t)ntohs(h->un.echo.id) | (uint32_t)ntohs(h->un.echo.sequence) << 16) -
+		     id_salt) & 0x7fffffff;
 }
 
 /* A TCP or UDP flow's socket, bound to its source, the request sent. */
@@ -594,6 +603,7 @@ int probe_run(struct probe *p, int n, int timeout_ms, char *why, size_t whylen)
 	int ctl[2] = { -1, -1 }, err = 0;
 
 	snprintf(why, whylen, "out of memory");
+	id_salt = ((uint32_t)getpid() * 2654435761u) ^ (uint32_t)now_ms();
 	for (int i = 0; i < n; i++)
 		p[i].answered = false;
 	if (!resp.pid || !prob.pid || !todo || pipe2(ctl, O_CLOEXEC))

@@ -43,6 +43,19 @@ leftover_children() { pgrep -f "xvnet verify" || true; }
 	[[ "${lines[-1]}" == "verify: "*" flows, 0 mismatches" ]]
 }
 
+@test "verify: a run right after another, routes changed between: no earlier state passes a reply" {
+	xv verify --lab "$LAB_H" >/dev/null
+	# the propagation mistake: app1 to dc1 bypasses the firewall, the reply meets it
+	sed 's/^    disableBgpRoutePropagation: true$/    disableBgpRoutePropagation: false/' "$FILE_H" \
+		>"$BATS_TEST_TMPDIR/propagation.yaml"
+	xv apply -t "$BATS_TEST_TMPDIR/propagation.yaml"
+	run xv verify --lab "$LAB_H"
+	xv apply -t "$FILE_H"
+	echo "$output" | grep -v '^ok '
+	[ "$status" -eq 0 ]
+	grep -E '^ok +app1 -> dc1-srv +icmp +Dropped +Dropped: AsymmetricRouting at fw' <<<"$output"
+}
+
 @test "verify: a firewall changed behind the lab's back fails, naming the flow" {
 	in_node "$LAB_H" fw nft insert rule ip xvnet forward ip saddr 10.1.1.4 ip daddr 192.168.1.10 tcp dport 443 drop
 	run xv verify --lab "$LAB_H"
