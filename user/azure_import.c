@@ -593,7 +593,7 @@ static bool yaml_plain(const char *s)
 	static const char *const words[] = { "true", "false", "yes", "no", "on",
 		"off", "null", "y", "n" };
 
-	if (!*s || !isalnum((unsigned char)*s))
+	if (!*s || (!isalnum((unsigned char)*s) && *s != '/'))
 		return false;
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (!strcasecmp(s, words[i]))
@@ -846,6 +846,12 @@ static void write_route_tables(struct ctx *c)
 		fputs("  - name: ", c->y);
 		ys(c->y, t->out);
 		fputc('\n', c->y);
+		/* Network Watcher names a route table by its id: kept for nexthop */
+		if (!strncasecmp(t->id, "/subscriptions/", 15)) {
+			fputs("    id: ", c->y);
+			ys(c->y, t->id);
+			fputc('\n', c->y);
+		}
 		if (aj_bool(t->props, "disableBgpRoutePropagation", false))
 			fputs("    disableBgpRoutePropagation: true\n", c->y);
 		if (t->child[0] >= 0)
@@ -1498,6 +1504,14 @@ static void write_vms(struct ctx *c)
 		ip = aj_str(cfg, "privateIPAddress");
 		fputs("  - name: ", c->y);
 		ys(c->y, r->out);
+		/* the NIC's name is a target too (routes, path) */
+		if (!fw && strcmp(r->name, r->out)) {
+			char *nic = clean_name(r->name, 80);
+
+			fputs("\n    nic: ", c->y);
+			ys(c->y, nic);
+			free(nic);
+		}
 		fputs("\n    subnet: ", c->y);
 		ys(c->y, subnet);
 		fputc('\n', c->y);
