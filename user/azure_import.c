@@ -113,6 +113,7 @@ struct az_site {
 	int res;	  /* the LNG, -1 for a circuit's on-premises side */
 	struct pfxset space;
 	char *bgp_ip;	  /* the LNG's BGP peer address */
+	bool merged;	  /* a circuit's far side that is an LNG's site: not written */
 };
 
 struct az_circuit {
@@ -1146,14 +1147,54 @@ static void apply_learned(struct ctx *c)
 	}
 }
 
+static bool same_space(const struct pfxset *a, const struct pfxset *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++) {
+		size_t k;
+
+		for (k = 0; k < b->n && !prefix_equal(a->p[i], b->p[k]); k++)
+			;
+		if (k == b->n)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A circuit's far side that learned exactly a local network gateway's
+ * prefixes is that site, reached both ways (ExpressRoute with a VPN
+ * backup): one site, not two.
+ */
+static void merge_sites(struct ctx *c)
+{
+	for (size_t i = 0; i < c->ncircuits; i++) {
+		struct az_circuit *ci = &c->circuits[i];
+
+		if (ci->site < 0 || c->sites[ci->site].res >= 0)
+			continue;
+		for (size_t s = 0; s < c->nsites; s++)
+			if (c->sites[s].res >= 0 &&
+			    same_space(&c->sites[s].space, &c->sites[ci->site].space)) {
+				c->sites[ci->site].merged = true;
+				ci->site = (int)s;
+				break;
+			}
+	}
+}
+
 static void write_sites(struct ctx *c)
 {
 	bool first = true;
 	char buf[PREFIX_STRLEN];
 
+	merge_sites(c);
 	for (size_t i = 0; i < c->nsites; i++) {
 		struct az_site *s = &c->sites[i];
 
+		if (s->merged)
+			continue;
 		if (!s->space.n) {
 			note(c, "site %s: no address prefixes (none declared, none learned); left out",
 			     s->name);

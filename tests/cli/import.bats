@@ -219,3 +219,22 @@ same_routes() {
 	run "$REPO/scripts/bench-import.sh" --bad
 	[ "$status" -eq 2 ]
 }
+
+@test "readme: 'Your own network' shows what import and --compare print" {
+	local dir=$BATS_TEST_TMPDIR/readme n=0 f
+	mkdir -p "$dir/run"
+	ln -s "$REPO/tests" "$dir/run/tests"
+	awk -v dir="$dir" '
+		/^### Your own network/ { sec = 1; next }
+		/^### / { sec = 0 }
+		sec && /^```console$/ { inblock = 1; next }
+		/^```$/ { inblock = 0; next }
+		sec && inblock && /^\$ / { f = sprintf("%s/%03d", dir, ++n); print substr($0, 3) > f; next }
+		sec && inblock && f != "" { print > f }' "$REPO/README.md"
+	cd "$dir/run"
+	for f in "$dir"/[0-9]*; do
+		diff -u <(tail -n +2 "$f") <(bash -c "$(head -1 "$f" | sed "s|^xvnet|$XVNET|")" 2>&1)
+		n=$((n + 1))
+	done
+	[ "$n" -ge 2 ]
+}
