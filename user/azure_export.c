@@ -428,11 +428,12 @@ static json_t *rule_collections(const struct firewall *fw)
 
 	for (int i = 0; i <= fw->nrules; i++) {
 		const struct fw_rule *r = i < fw->nrules ? &fw->rules[i] : NULL;
-		json_t *ports = json_array(), *rule;
+		json_t *ports, *rule;
 		char *name;
 
 		if (!r && fw->default_action == FW_DENY)
 			break; /* Azure Firewall denies what no rule allows */
+		ports = json_array();
 		for (int k = 0; r && k < r->nports; k++)
 			json_array_append_new(ports, r->ports[k].lo == r->ports[k].hi ?
 					      jtake(az_printf("%u", r->ports[k].lo)) :

@@ -565,7 +565,8 @@ static void name_all(struct ctx *c)
 			rg = clean_name(r->rg, 40);
 			for (char *p = rg; *p; p++)
 				*p = (char)tolower((unsigned char)*p);
-			nm[80 - strlen(rg) - 1] = '\0';
+			if (strlen(nm) > 80 - strlen(rg) - 1)
+				nm[80 - strlen(rg) - 1] = '\0';
 			r->out = az_printf("%s-%s", nm, rg);
 			free(nm);
 			free(rg);

@@ -5,10 +5,12 @@
  */
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "fabric_cli.h"
+#include "log.h"
 #include "print.h"
 
 static int cmd_stats(struct verb_opts *o);
@@ -26,7 +28,8 @@ const struct verb verb_stats = {
 		"NIC, the frames and bytes received from it and delivered to it, and how many\n"
 		"frames it sent were dropped and why; per effective route, how many frames it\n"
 		"forwarded (routes without hits are left out). NICs and routes are named as\n"
-		"the lab was deployed or last applied.\n",
+		"the lab was deployed or last applied; in JSON, a NIC is {vm|gateway, vnet,\n"
+		"subnet} and a route {addressPrefix, source, nextHopType, nextHopIpAddress}.\n",
 	.examples = (const char *const[]){
 		"sudo xvnet stats",
 		"sudo xvnet stats --lab hubspoke --watch -o json",
@@ -77,22 +80,31 @@ static __u64 dropped(const struct xv_nic_stats *st)
 	return n;
 }
 
-/* Slots 0..nnics-1 are NICs; slot nnics counts frames from no NIC. */
+/* A NIC's cell (JSON: its node's fields); slot nnics counts frames from no NIC. */
+static void print_nic(const struct fabric_session *fs, const struct fabric_names *n, int k)
+{
+	if (k < fs->v.nnics) {
+		fabric_print_nic(fs, n, "nic", NULL, (__u32)k);
+	} else {
+		print_string(PRINT_FP, "nic", NULL, "(not a NIC)");
+		print_null(PRINT_JSON, "nic", NULL);
+	}
+}
+
 static int print_nics(const struct fabric_session *fs, struct xv_nic_stats *st)
 {
 	const struct fabric_names *n = fs->named ? &fs->names : NULL;
-	char name[128];
+	int err;
 
 	print_table_open("nics", nic_cols, NCOLS(nic_cols));
 	for (int k = 0; k <= fs->v.nnics; k++) {
-		if (fabric_read_stats(&fs->v, k, &st[k]))
-			return -1;
+		err = fabric_read_stats(&fs->v, k, &st[k]);
+		if (err)
+			return err;
 		if (k == fs->v.nnics && !st[k].rx)
 			continue;
 		print_row_open();
-		print_string(PRINT_ANY, "nic", NULL,
-			     k < fs->v.nnics ? fabric_nic_name(fs, n, k, name, sizeof(name))
-					     : "(not a NIC)");
+		print_nic(fs, n, k);
 		print_uint(PRINT_ANY, "rx", NULL, st[k].rx);
 		print_uint(PRINT_ANY, "rxBytes", NULL, st[k].rx_bytes);
 		print_uint(PRINT_ANY, "tx", NULL, st[k].tx);
@@ -108,7 +120,6 @@ static int print_nics(const struct fabric_session *fs, struct xv_nic_stats *st)
 static void print_drops(const struct fabric_session *fs, const struct xv_nic_stats *st)
 {
 	const struct fabric_names *n = fs->named ? &fs->names : NULL;
-	char name[128];
 
 	print_table_open("drops", drop_cols, NCOLS(drop_cols));
 	for (int k = 0; k <= fs->v.nnics; k++) {
@@ -116,9 +127,7 @@ static void print_drops(const struct fabric_session *fs, const struct xv_nic_sta
 			if (!st[k].verdict[v])
 				continue;
 			print_row_open();
-			print_string(PRINT_ANY, "nic", NULL,
-				     k < fs->v.nnics ? fabric_nic_name(fs, n, k, name, sizeof(name))
-						     : "(not a NIC)");
+			print_nic(fs, n, k);
 			print_string(PRINT_ANY, "reason", NULL, fabric_verdict_name(v));
 			print_uint(PRINT_ANY, "frames", NULL, st[k].verdict[v]);
 			print_row_close();
@@ -136,7 +145,6 @@ static void print_routes(const struct fabric_session *fs)
 {
 	const struct fabric_names *n = &fs->names;
 	int nhits = fs->named ? fabric_names_hits(n) : 0;
-	char name[128];
 	__u64 hits;
 
 	print_table_open("routes", route_cols, NCOLS(route_cols));
@@ -145,9 +153,13 @@ static void print_routes(const struct fabric_session *fs)
 			continue;
 		print_row_open();
 		print_string(PRINT_ANY, "table", NULL, fabric_names_table(n, i));
-		print_string(PRINT_ANY, "route", NULL, i < n->nown ?
-			     fabric_names_route(n, i, 0, name, sizeof(name)) :
-			     "(every learned route)");
+		if (i < n->nown) {
+			fabric_print_route(n, "route", NULL, (__u32)i, 0);
+		} else {
+			print_string(PRINT_FP, "route", NULL, "(every learned route)");
+			print_null(PRINT_JSON, "route", NULL);
+			print_bool(PRINT_JSON, "learnedRoutes", NULL, true);
+		}
 		print_uint(PRINT_ANY, "hits", NULL, hits);
 		print_row_close();
 	}
@@ -157,11 +169,13 @@ static void print_routes(const struct fabric_session *fs)
 static int print_once(const struct fabric_session *fs)
 {
 	struct xv_nic_stats st[fs->v.nnics + 1];
+	int err;
 
 	print_start(fs->format);
-	if (print_nics(fs, st)) {
+	err = print_nics(fs, st);
+	if (err) {
 		print_end();
-		perror("xvnet stats: reading counters");
+		pr_err("xvnet stats: reading counters: %s\n", strerror(-err));
 		return EXIT_FAIL;
 	}
 	print_drops(fs, st);
