@@ -238,3 +238,21 @@ same_routes() {
 	done
 	[ "$n" -ge 2 ]
 }
+
+@test "import: an exported ARM template, its expressions evaluated" {
+	imp tpl "$FX/template"
+	local out=$BATS_TEST_TMPDIR/tpl.yaml
+	run xv check -t "$out"
+	[ "$status" -eq 0 ]
+	# names from parameters(), children from concat(), references from resourceId()
+	grep -qx '      - {name: app, addressPrefix: 10.1.1.0/24, routeTable: spoke-rt}' "$out"
+	grep -qx '  - {from: spoke1, to: hub, allowForwardedTraffic: true}' "$out"
+	grep -qx '  - {from: hub, to: spoke1}' "$out"
+	grep -qx '  - name: app1' "$out"
+	! grep -q 'absent\|\[' "$BATS_TEST_TMPDIR/tpl.err"
+	# an expression xvnet does not evaluate is left as written, and said
+	jq '.resources[0].location = "[resourceGroup().location]"' \
+		"$FX/template/hub-spoke-template.json" >"$BATS_TEST_TMPDIR/t.json"
+	imp tpl2 "$BATS_TEST_TMPDIR/t.json"
+	grep -q '1 template expression(s) left as written' "$BATS_TEST_TMPDIR/tpl2.err"
+}
