@@ -102,6 +102,17 @@ trace_while() {
 	grep -qx "  $LAB" <<<"$output"
 }
 
+@test "cli lab: completion offers running labs, the lab's nodes and its recorded targets" {
+	xv __complete 2 exec --lab "" | grep -qx "$LAB"
+	xv __complete 3 exec --lab "$LAB" ap | grep -qx app1
+	xv __complete 3 exec --lab "$LAB" hub | grep -qx hub-gw
+	xv __complete 3 routes --lab "$LAB" spoke | grep -qx spoke1/app
+	# routes --lab reads the file the lab was deployed from
+	run env -u XVNET_TOPOLOGY -C / "$XVNET" routes --lab "$LAB" app1
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"User     Active   0.0.0.0/0"* ]]
+}
+
 # Last: it takes the lab down.
 @test "cli lab: cleanup removes the caller's labs and leaves other users' unless --any-owner" {
 	if [ -n "$(foreign_labs)" ]; then skip "other labs are running on this machine"; fi
