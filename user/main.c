@@ -25,6 +25,7 @@ static const struct verb *const verbs[] = {
 	&verb_apply,
 	&verb_inspect,
 	&verb_exec,
+	&verb_capture,
 	&verb_stats,
 	&verb_trace,
 	&verb_destroy,

@@ -223,9 +223,14 @@ static void complete_verb(const struct verb *v, int index, char **words)
 
 		op = NULL;
 		if (w[0] == '-' && w[1]) {
-			op = verb_opt_find(v, w[1] == '-' ? w + 2 : NULL,
-					   w[1] == '-' ? strcspn(w + 2, "=") : 0, w[1]);
-			if (op && op->arg && !strchr(w, '=') && (w[1] == '-' || !w[2]) && i + 1 < index) {
+			bool is_long = !strncmp(w, "--", 2);
+
+			if (is_long)
+				op = verb_opt_find(v, w + 2, strcspn(w + 2, "="), 0);
+			else
+				op = verb_opt_find(v, NULL, 0, w[1]);
+			/* its value is the next word: it names the file or the lab */
+			if (op && op->arg && !strchr(w, '=') && (is_long || !w[2]) && i + 1 < index) {
 				if (!strcmp(op->name, "topology"))
 					file = words[i + 1];
 				else if (!strcmp(op->name, "lab"))
@@ -251,28 +256,31 @@ static void complete_verb(const struct verb *v, int index, char **words)
 	free(recorded);
 }
 
+static void complete_verbs(const struct verb *const *verbs, const char *cur)
+{
+	for (int i = 0; verbs[i]; i++)
+		if (!strncmp(verbs[i]->name, cur, strlen(cur)))
+			printf("%s\n", verbs[i]->name);
+}
+
 int verb_complete(const struct verb *const *verbs, int argc, char **argv)
 {
 	int index = argc > 0 ? atoi(argv[0]) : -1;
-	const struct verb *v = NULL;
+	char **words = argv + 1;
 
 	if (index < 0 || index >= argc - 1)
 		return EXIT_USAGE;
-	argv++;
 	if (index == 0) {
-		for (int i = 0; verbs[i]; i++)
-			if (!strncmp(verbs[i]->name, argv[0], strlen(argv[0])))
-				printf("%s\n", verbs[i]->name);
-		if (!strncmp("help", argv[0], strlen(argv[0])))
+		complete_verbs(verbs, words[0]);
+		if (!strncmp("help", words[0], strlen(words[0])))
 			printf("help\n");
-		return EXIT_OK;
+	} else if (!strcmp(words[0], "help")) {
+		if (index == 1)
+			complete_verbs(verbs, words[1]);
+	} else {
+		for (int i = 0; verbs[i]; i++)
+			if (!strcmp(verbs[i]->name, words[0]))
+				complete_verb(verbs[i], index, words);
 	}
-	for (int i = 0; verbs[i]; i++)
-		if (!strcmp(verbs[i]->name, argv[0]))
-			v = verbs[i];
-	if (!strcmp(argv[0], "help") && index == 1)
-		return verb_complete(verbs, 2, (char *[]){ "0", argv[1], NULL });
-	if (v)
-		complete_verb(v, index, argv);
 	return EXIT_OK;
 }
