@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "deploy.h"
 #include "lab_verb.h"
+#include "log.h"
 #include "netns.h"
 #include "state.h"
 
@@ -61,7 +62,7 @@ const struct verb verb_cleanup = {
 static bool labs_running(void)
 {
 	char **labs = state_labs(false);
-	bool any = !labs || labs[0];
+	bool any = labs[0];
 
 	names_free(labs);
 	return any;
@@ -76,9 +77,9 @@ static int destroy(const char *lab)
 	if (state_lock(&l, lab, "destroy"))
 		return EXIT_FAIL;
 	if (!lab_exists(lab)) {
-		fprintf(stderr, "xvnet: no lab '%s'\n", lab);
+		pr_err("xvnet: no lab '%s'\n", lab);
 	} else if ((err = lab_destroy(lab))) {
-		fprintf(stderr, "xvnet: %s: not everything could be removed: %s\n", lab,
+		pr_err("xvnet: %s: not everything could be removed: %s\n", lab,
 			strerror(-err));
 	} else {
 		printf("xvnet: %s: destroyed\n", lab);

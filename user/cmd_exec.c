@@ -16,6 +16,7 @@
 #include "lab_verb.h"
 #include "ipv4.h"
 #include "lab.h"
+#include "log.h"
 #include "netns.h"
 #include "state.h"
 #include "topo.h"
@@ -54,7 +55,6 @@ static int cmd_exec(struct verb_opts *o)
 	if (rc)
 		return rc;
 	execvp(cmd[0], cmd);
-	fprintf(stderr, "xvnet: %s: ", cmd[0]);
-	perror(NULL);
+	pr_err("xvnet: %s: %s\n", cmd[0], strerror(errno));
 	return 127;
 }

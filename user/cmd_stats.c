@@ -5,10 +5,12 @@
  */
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "fabric_cli.h"
+#include "log.h"
 #include "print.h"
 
 static int cmd_stats(struct verb_opts *o);
@@ -78,7 +80,6 @@ static __u64 dropped(const struct xv_nic_stats *st)
 	return n;
 }
 
-/* Slots 0..nnics-1 are NICs; slot nnics counts frames from no NIC. */
 /* A NIC's cell (JSON: its node's fields); slot nnics counts frames from no NIC. */
 static void print_nic(const struct fabric_session *fs, const struct fabric_names *n, int k)
 {
@@ -93,11 +94,13 @@ static void print_nic(const struct fabric_session *fs, const struct fabric_names
 static int print_nics(const struct fabric_session *fs, struct xv_nic_stats *st)
 {
 	const struct fabric_names *n = fs->named ? &fs->names : NULL;
+	int err;
 
 	print_table_open("nics", nic_cols, NCOLS(nic_cols));
 	for (int k = 0; k <= fs->v.nnics; k++) {
-		if (fabric_read_stats(&fs->v, k, &st[k]))
-			return -1;
+		err = fabric_read_stats(&fs->v, k, &st[k]);
+		if (err)
+			return err;
 		if (k == fs->v.nnics && !st[k].rx)
 			continue;
 		print_row_open();
@@ -166,11 +169,13 @@ static void print_routes(const struct fabric_session *fs)
 static int print_once(const struct fabric_session *fs)
 {
 	struct xv_nic_stats st[fs->v.nnics + 1];
+	int err;
 
 	print_start(fs->format);
-	if (print_nics(fs, st)) {
+	err = print_nics(fs, st);
+	if (err) {
 		print_end();
-		perror("xvnet stats: reading counters");
+		pr_err("xvnet stats: reading counters: %s\n", strerror(-err));
 		return EXIT_FAIL;
 	}
 	print_drops(fs, st);

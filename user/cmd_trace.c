@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "fabric_cli.h"
+#include "log.h"
 #include "print.h"
 
 static int cmd_trace(struct verb_opts *o);
@@ -130,7 +131,7 @@ static int check_node(const struct fabric_session *fs, const char *node)
 		verb_did_you_mean(hint, sizeof(hint), node, &one, sizeof(one), 1);
 	}
 	free(names);
-	fprintf(stderr, "xvnet trace: lab %s has no VM or gateway '%s'%s\n", fs->lab,
+	pr_err("xvnet trace: lab %s has no VM or gateway '%s'%s\n", fs->lab,
 		diag_value(node), hint);
 	return EXIT_USAGE;
 }
@@ -201,7 +202,7 @@ static int cmd_trace(struct verb_opts *o)
 	else
 		err = fabric_trace_join(&fs);
 	if (err) {
-		fprintf(stderr, "xvnet trace: cannot trace lab %s: %s\n", fs.lab,
+		pr_err("xvnet trace: cannot trace lab %s: %s\n", fs.lab,
 			err == -EBUSY ? "too many traces running" :
 			err == -EPROTO ? "deployed by an older xvnet (destroy and deploy it)" :
 			strerror(-err));
@@ -210,7 +211,7 @@ static int cmd_trace(struct verb_opts *o)
 	/* a lab destroyed sends nothing more: look for it after 200 ms of silence */
 	while (!stop && (err = ring_buffer__poll(rb, 200)) >= 0) {
 		if (!err && !fabric_lab_alive(&fs)) {
-			fprintf(stderr, "xvnet trace: lab %s was destroyed\n", fs.lab);
+			pr_info("xvnet trace: lab %s was destroyed\n", fs.lab);
 			break;
 		}
 	}

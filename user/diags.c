@@ -13,12 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+
 #define DIAG_LINE_MAX 1024	/* a whole message, as a last resort */
 
 void diags_oom(void)
 {
-	fputs("xvnet: error: out of memory loading the topology\n", stderr);
-	exit(2); /* EXIT_USAGE: the input was too much */
+	oom_exit();
 }
 
 /*

@@ -247,8 +247,9 @@ static int learn(struct learner *l, const struct prefix *p, int n,
 	for (int i = 0; i < n; i++) {
 		struct learned_route *r;
 
-		if (bsearch(&p[i], l->own.v, (size_t)l->own.n,
-			    sizeof(struct prefix), cmp_prefix))
+		/* bsearch(NULL, 0) is undefined: an ExpressRoute gateway has none */
+		if (l->own.n && bsearch(&p[i], l->own.v, (size_t)l->own.n,
+					sizeof(struct prefix), cmp_prefix))
 			continue;
 		r = vec_push(&l->out);
 		if (!r)
@@ -318,7 +319,8 @@ static int learner_init(struct learner *l, const struct engine *e,
 	     v < t->nvnets && !err; v++)
 		if (engine_gateway_serves(e, who, v))
 			err = add_own(l, t->vnets[v].space, t->vnets[v].nspace);
-	qsort(l->own.v, (size_t)l->own.n, sizeof(struct prefix), cmp_prefix);
+	if (l->own.n) /* qsort(NULL, 0) is undefined */
+		qsort(l->own.v, (size_t)l->own.n, sizeof(struct prefix), cmp_prefix);
 	return err;
 }
 

@@ -23,7 +23,7 @@ static int from_file(const char *file, char out[LAB_NAME_LEN])
 
 	if (topo_load(file, &t, &d)) {
 		for (int i = 0; i < d.n; i++)
-			fprintf(stderr, "%s\n", d.lines[i]);
+			pr_err("%s\n", d.lines[i]);
 		diags_free(&d);
 		return EXIT_USAGE;
 	}
@@ -36,7 +36,7 @@ static int from_file(const char *file, char out[LAB_NAME_LEN])
 static void list_labs(char **labs)
 {
 	for (int i = 0; labs && labs[i]; i++)
-		fprintf(stderr, "  %s\n", labs[i]);
+		pr_err("  %s\n", labs[i]);
 }
 
 /* --lab NAME: a lab that is there (even partly: destroy removes what is left). */
@@ -49,7 +49,7 @@ static int named(const char *lab, char out[LAB_NAME_LEN])
 		return EXIT_OK;
 	labs = state_labs(false);
 	verb_did_you_mean(hint, sizeof(hint), lab, labs, sizeof(*labs), -1);
-	fprintf(stderr, "xvnet: no lab '%s'%s%s\n", lab, hint,
+	pr_err("xvnet: no lab '%s'%s%s\n", lab, hint,
 		labs && labs[0] ? "; running:" : "; no lab is running");
 	list_labs(labs);
 	names_free(labs);
@@ -66,14 +66,14 @@ int lab_select(const char *lab, const char *file, char out[LAB_NAME_LEN])
 	if (file)
 		return from_file(file, out);
 	labs = state_labs(false);
-	while (labs && labs[n])
+	while (labs[n])
 		n++;
 	if (n == 1) {
 		snprintf(out, LAB_NAME_LEN, "%s", labs[0]);
 	} else if (!n) {
-		fprintf(stderr, "xvnet: no lab is running: deploy one (xvnet deploy -t FILE)\n");
+		pr_err("xvnet: no lab is running: deploy one (xvnet deploy -t FILE)\n");
 	} else {
-		fprintf(stderr, "xvnet: several labs are running: name one with --lab NAME or -t FILE:\n");
+		pr_err("xvnet: several labs are running: name one with --lab NAME or -t FILE:\n");
 		list_labs(labs);
 	}
 	names_free(labs);
@@ -111,7 +111,7 @@ static int host_netns(const char *lab, const char *name, char *netns, size_t len
 		if (h)
 			err = lab_node_netns(lab, node, netns, len);
 		if (!err && h->ip != src)
-			fprintf(stderr, "xvnet: note: %s is an address of %s, whose traffic leaves from %s; bind %s (ping -I %s) to send as %s\n",
+			pr_info("xvnet: note: %s is an address of %s, whose traffic leaves from %s; bind %s (ping -I %s) to send as %s\n",
 				name, node, ipv4_str(src, a), ipv4_str(h->ip, b), b, name);
 		topo_free(&t);
 	}
@@ -124,15 +124,16 @@ static int host_netns(const char *lab, const char *name, char *netns, size_t len
 static int no_node(const char *lab, const char *node)
 {
 	struct lab_state st;
-	char hint[128] = "";
+	char hint[128] = "", nodes[1024] = "";
 	bool have = !state_read(lab, &st);
+	size_t at = 0;
 
 	if (have)
 		verb_did_you_mean(hint, sizeof(hint), node, st.nodes, sizeof(*st.nodes), st.nnodes);
-	fprintf(stderr, "xvnet: lab '%s' has no node '%s'%s%s", lab, diag_value(node), hint,
-		have ? "; its nodes:" : "\n");
-	for (int i = 0; have && i < st.nnodes; i++)
-		fprintf(stderr, " %s%s", st.nodes[i].name, i + 1 < st.nnodes ? "" : "\n");
+	for (int i = 0; have && i < st.nnodes && at < sizeof(nodes); i++)
+		at += (size_t)snprintf(nodes + at, sizeof(nodes) - at, " %s", st.nodes[i].name);
+	pr_err("xvnet: lab '%s' has no node '%s'%s%s%s\n", lab, diag_value(node), hint,
+	       have ? "; its nodes:" : "", nodes);
 	if (have)
 		state_free(&st);
 	return EXIT_USAGE;
@@ -196,16 +197,16 @@ int lab_enter_node(const char *lab, const char *node)
 	if (fd >= 0)
 		close(fd);
 	if (err) {
-		fprintf(stderr, "xvnet: cannot enter node %s of lab %s (namespace %s): %s\n", node,
-			lab, netns, strerror(-err));
+		pr_err("xvnet: cannot enter node %s of lab %s (namespace %s): %s\n", node, lab,
+		       netns, strerror(-err));
 		return EXIT_FAIL;
 	}
 	hosts = lab_hosts(lab, node);
 	err = hosts ? netns_node_view(node, hosts) : -ENOMEM;
 	free(hosts);
 	if (err) {
-		fprintf(stderr, "xvnet: node %s of lab %s: cannot give it its hostname and /etc/hosts: %s\n",
-			node, lab, strerror(-err));
+		pr_err("xvnet: node %s of lab %s: cannot give it its hostname and /etc/hosts: %s\n",
+		       node, lab, strerror(-err));
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;
@@ -215,7 +216,7 @@ int lab_need_root(const char *verb)
 {
 	if (!geteuid())
 		return EXIT_OK;
-	fprintf(stderr, "xvnet %s: needs root: run with sudo (it uses namespaces, netlink and BPF)\n",
+	pr_err("xvnet %s: needs root: run with sudo (it uses namespaces, netlink and BPF)\n",
 		verb);
 	return EXIT_FAIL;
 }

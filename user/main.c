@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 	struct verb_opts o;
 	int rc;
 
-	log_libs_init();
+	log_init();
 	if (argc < 2)
 		return usage(stderr);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))

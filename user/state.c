@@ -492,7 +492,7 @@ char **state_labs(bool report)
 	char lab[LAB_NAME_LEN];
 	size_t k = 0;
 
-	for (char **n = names; n && *n; n++) {
+	for (char **n = names; *n; n++) {
 		bool ours = entry_lab(root, *n, lab), seen = false;
 
 		for (size_t i = 0; ours && i < k; i++)
@@ -506,8 +506,7 @@ char **state_labs(bool report)
 			safedir_foreign(root, STATE_ROOT, *n);
 		free(*n);
 	}
-	if (names)
-		names[k] = NULL;
+	names[k] = NULL;
 	return names;
 }
 

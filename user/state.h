@@ -88,7 +88,7 @@ bool state_present(const char *lab);
 int state_remove(const char *lab);
 /*
  * Names of the labs that have a state directory or a lock (NULL-terminated;
- * NULL: ENOMEM); with report, every other entry is reported as not xvnet's.
+ * never NULL); with report, every other entry is reported as not xvnet's.
  */
 char **state_labs(bool report);
 

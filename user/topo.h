@@ -42,7 +42,7 @@ void diags_free(struct diags *d);
  */
 #define DIAG_VALUE_MAX 64
 const char *diag_value(const char *s);
-/* Out of memory while loading: say so and exit 2 (never abort()). */
+/* Out of memory while loading: oom_exit(), the one policy (log.h). */
 void diags_oom(void) __attribute__((noreturn));
 
 /*

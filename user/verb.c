@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "log.h"
 #include "print.h"
 #include "state.h"
 #include "topo.h"
@@ -419,13 +420,9 @@ enum parse_result verb_parse(const struct verb *v, int argc, char **argv,
 	bool rest = false;
 
 	*o = (struct verb_opts){ .verb = v };
-	o->args = calloc((size_t)argc + 1, sizeof(*o->args));
+	o->args = xcalloc((size_t)argc + 1, sizeof(*o->args));
 	if (v->own_size)
-		o->own = calloc(1, v->own_size);
-	if (!o->args || (v->own_size && !o->own)) {
-		fprintf(stderr, "xvnet %s: out of memory\n", v->name);
-		return PARSE_BAD;
-	}
+		o->own = xcalloc(1, v->own_size);
 	if (v->own_defaults)
 		memcpy(o->own, v->own_defaults, v->own_size);
 	for (int i = 1; i < argc && r == PARSE_RUN; i++) {
@@ -515,10 +512,8 @@ int session_load(struct session *s)
 
 int session_build(struct session *s)
 {
-	if (engine_build(&s->eng, &s->topo)) {
-		fprintf(stderr, "xvnet %s: out of memory computing routes\n", s->verb->name);
-		return EXIT_FAIL;
-	}
+	if (engine_build(&s->eng, &s->topo))
+		oom_exit();	/* engine_build() fails only so */
 	s->built = true;
 	return 0;
 }
