@@ -58,3 +58,21 @@ teardown_file() {
 	[ "$(grep -c '<rect ' "$BATS_TEST_TMPDIR/m.svg")" -eq 4 ]
 	xmllint --noout "$BATS_TEST_TMPDIR/m.svg" 2>/dev/null || ! command -v xmllint >/dev/null
 }
+
+@test "stats --watch: per-NIC rates while xvnet pktgen sends from app1" {
+	in_node "$LAB" app1 "$XVNET" pktgen --dev eth0 --src 10.1.1.4 --dst 10.2.1.4 \
+		--port 5201 --seconds 4 -j >"$BATS_TEST_TMPDIR/gen.json" 3>&- &
+	local gen=$!
+	sleep 0.5
+	run --separate-stderr timeout -s INT 2.6 "$XVNET" stats --lab "$LAB" --watch -o json
+	wait "$gen"
+	[ "${#lines[@]}" -ge 2 ]
+	# The first print has no interval yet; the next has rates.
+	jq -e '[.nics[] | .rxPps] | all(. == null)' <<<"${lines[0]}"
+	jq -e '.nics[] | select(.nic | startswith("app1 ")) | .rxPps > 1000 and .rxBps >= .rxPps * 64 * 8 * 0.9' <<<"${lines[1]}"
+	jq -e '.nics[] | select(.nic | startswith("fw ")) | .txPps > 1000' <<<"${lines[1]}"
+	jq -e '.frames > 0' "$BATS_TEST_TMPDIR/gen.json"
+	# Without --watch, no rate columns.
+	run xv stats --lab "$LAB" -o json
+	jq -e '.nics[0] | has("rxPps") | not' <<<"$output"
+}
