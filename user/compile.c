@@ -504,12 +504,19 @@ static int emit(struct builder *b, int nroots)
 	int err = lines_put_records(&b->lines);
 
 	for (int i = 0; !err && i < nroots; i++) {
-		if (i < b->t->nsubnets && b->img->table_of[i] != i)
+		int root = (int)b->roots[i];
+		enum trie_layout how = i >= root_gw(b, 0) ? TRIE_GWSET : TRIE_TABLE;
+		struct xv_lines lines;
+
+		if (i < b->t->nsubnets && b->img->table_of[i] != i) {
 			b->roots[i] = b->roots[b->img->table_of[i]];	/* laid out already */
-		else if (i >= root_gw(b, 0))
-			err = gwset_emit(&gws, (int)b->roots[i], &b->roots[i]);
-		else
-			err = trie_emit(&b->tries, (int)b->roots[i], &b->lines, &b->roots[i]);
+			continue;
+		}
+		err = how == TRIE_GWSET ? gwset_emit(&gws, root, &b->roots[i]) :
+			trie_emit(&b->tries, root, &b->lines, &b->roots[i]);
+		lines = fabric_image_lines(b->img);
+		if (!err && !trie_check(&b->tries, root, how, &lines, b->roots[i]))
+			err = -EPROTO;
 	}
 	return err;
 }
@@ -579,6 +586,8 @@ int fabric_compile(const struct topology *t, const struct engine *e,
 		compile_nic(&b, &nics[i], &img->nics[i]);
 	if (ret == -E2BIG)
 		snprintf(err, errlen, "too many routes for the fabric's tables");
+	if (ret == -EPROTO)
+		snprintf(err, errlen, "internal error: a table does not read back as compiled");
 out:
 	free(b.slots.vm);
 	free(b.slots.gw);

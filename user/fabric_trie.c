@@ -113,6 +113,53 @@ int trie_emit(const struct trie_chunks *c, int root, struct line_writer *w, __u3
 	return 0;
 }
 
+struct check {
+	const struct trie_chunks *c;
+	enum trie_layout how;
+	const struct xv_lines *lines;
+	__u32 entry;
+};
+
+/* Whether the layout gives leaf e (or nothing) at addr. */
+static bool check_addr(const struct check *k, __u32 addr, __u32 e)
+{
+	__u32 len = e >> XV_TRIE_LEN_SHIFT & 0x3f;
+
+	if (k->how == TRIE_GWSET)
+		return xv_gw_lookup(k->lines, k->entry, addr) == (e & XV_TRIE_LEAF ? len + 1 : 0);
+	return xv_trie_lookup(k->lines, k->entry, addr) == e;
+}
+
+/* Chunk at, for the addresses base + (0..255 << shift). */
+static bool check_chunk(const struct check *k, int at, __u32 base, int shift)
+{
+	const __u32 *e = chunk(k->c, at);
+
+	for (int i = 0; i < 256; i++) {
+		__u32 a = base | (__u32)i << shift;
+
+		if (e[i] & XV_TRIE_CHUNK) {
+			if (!check_chunk(k, (int)(e[i] & XV_TRIE_LINE_MASK), a, shift - 8))
+				return false;
+			continue;
+		}
+		if ((!i || e[i] != e[i - 1]) && !check_addr(k, a, e[i]))
+			return false;
+		if ((i == 255 || e[i] != e[i + 1]) &&
+		    !check_addr(k, a | ((1u << shift) - 1), e[i]))
+			return false;
+	}
+	return true;
+}
+
+bool trie_check(const struct trie_chunks *c, int root, enum trie_layout how,
+		const struct xv_lines *lines, __u32 entry)
+{
+	struct check k = { c, how, lines, entry };
+
+	return check_chunk(&k, root, 0, 24);
+}
+
 void trie_chunks_free(struct trie_chunks *c)
 {
 	free(c->e);

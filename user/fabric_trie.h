@@ -37,6 +37,17 @@ __u32 trie_find(const struct trie_chunks *c, int root, __u32 dst);
 /* Lay trie root out as a table, below it first; *entry: the entry naming it. */
 int trie_emit(const struct trie_chunks *c, int root, struct line_writer *w, __u32 *entry);
 
+/* What a trie was laid out as: a table (trie_emit) or a gateway set (fabric_gwset.h). */
+enum trie_layout { TRIE_TABLE, TRIE_GWSET };
+
+/*
+ * The compiler's self-check: whether what trie root was laid out as, at
+ * entry in lines, reads back (bpf/lib/fabric_lookup.h, the program's own
+ * lookups) as the trie holds, at both ends of every run of equal entries.
+ */
+bool trie_check(const struct trie_chunks *c, int root, enum trie_layout how,
+		const struct xv_lines *lines, __u32 entry);
+
 void trie_chunks_free(struct trie_chunks *c);
 
 #endif

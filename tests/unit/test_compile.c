@@ -18,6 +18,8 @@
 #include <cmocka.h>
 
 #include "compile.h"
+#include "fabric_gwset.h"
+#include "fabric_trie.h"
 #include "topo.h"
 #include "../lib/gwset_topo.h"
 #include "../lib/learned_topo.h"
@@ -671,6 +673,47 @@ static void test_wide_root(void **state)
 	test_lookup_matches_engine(state);
 }
 
+/*
+ * The compiler's self-check reads each layout back with the program's
+ * lookups: it holds for what the encoders lay out, and finds a wrong line.
+ */
+static void test_layout_self_check(void **state)
+{
+	static const char *const px[] = { "10.0.0.0/8", "10.1.0.0/16", "10.1.2.0/24",
+					   "10.1.2.128/25", "10.1.2.129/32" };
+	struct trie_chunks c = { 0 };
+	struct fabric_image img = { 0 };
+	struct line_writer w = { .img = &img };
+	struct gwset_writer g = { .c = &c, .w = &w };
+	int table = trie_new(&c), set = trie_new(&c);
+	__u32 table_e, set_e;
+	struct xv_lines l;
+
+	assert_true(table >= 0 && set >= 0);
+	for (int i = 0; i < 5; i++) {
+		struct prefix p;
+
+		assert_int_equal(prefix_parse(px[i], &p), 0);
+		assert_int_equal(trie_insert(&c, table, p, trie_leaf(p.len, i)), 0);
+		assert_int_equal(trie_insert(&c, set, p, trie_leaf(p.len, 0)), 0);
+	}
+	assert_int_equal(trie_emit(&c, table, &w, &table_e), 0);
+	assert_int_equal(gwset_emit(&g, set, &set_e), 0);
+	l = fabric_image_lines(&img);
+	assert_true(trie_check(&c, table, TRIE_TABLE, &l, table_e));
+	assert_true(trie_check(&c, set, TRIE_GWSET, &l, set_e));
+	/* Line 0, laid out first: 10.1.2.0/24's chunk (compact); its /32 run. */
+	assert_true(img.trie[0].c.run[2] == trie_leaf(32, 4));
+	img.trie[0].c.run[2] = trie_leaf(25, 3);
+	assert_false(trie_check(&c, table, TRIE_TABLE, &l, table_e));
+	/* The set's wide root entry for 10.1.0.0/16. */
+	img.trie[(set_e & XV_TRIE_LINE_MASK) + 0x0a01 / 16].e[0x0a01 % 16] = 0;
+	assert_false(trie_check(&c, set, TRIE_GWSET, &l, set_e));
+	trie_chunks_free(&c);
+	line_writer_free(&w);
+	fabric_image_free(&img);
+}
+
 static void test_bad_inventory(void **state)
 {
 	struct fixture *f = *state;
@@ -691,6 +734,7 @@ int main(void)
 		cmocka_unit_test(test_lookup_matches_engine),
 		cmocka_unit_test(test_image_shape),
 		cmocka_unit_test(test_bad_inventory),
+		cmocka_unit_test(test_layout_self_check),
 	};
 	const struct CMUnitTest dense[] = {
 		cmocka_unit_test(test_dense_layout),
