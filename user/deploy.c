@@ -14,6 +14,7 @@
 
 #include "compile.h"
 #include "deploy.h"
+#include "kernel_dataplane.h"
 #include "loader.h"
 #include "netns.h"
 #include "rtnl.h"
@@ -268,7 +269,8 @@ static int bring_up(struct run *r, const struct engine *e, const char *file)
 		err = load_firewalls(r);
 	if (err)
 		return err;
-	err = in_fabric(p, r->ifindex, e, r->pin_dir, fabric_load);
+	err = in_fabric(p, r->ifindex, e, r->pin_dir, p->dataplane == LAB_DATAPLANE_KERNEL ?
+			kernel_dataplane_load : fabric_load);
 	if (err)
 		return fail(p->lab, "loading the fabric in", r->pin_dir, err);
 	err = state_write(p, file, "up");
@@ -357,6 +359,12 @@ int lab_apply(const struct lab_plan *p, const struct engine *e, const char *file
 	if (fd < 0 || !ifindex) {
 		free(ifindex);
 		return fd < 0 ? fail(p->lab, "opening", "the fabric", fd) : -ENOMEM;
+	}
+	if (state_dataplane(p->lab) == LAB_DATAPLANE_KERNEL) {	/* nothing to swap atomically */
+		close(fd);
+		free(ifindex);
+		return fail(p->lab, "apply (it swaps the XDP fabric's tables: redeploy)",
+			    "a kernel-dataplane lab", -EOPNOTSUPP);
 	}
 	err = netns_enter(fd);
 	if (!err)

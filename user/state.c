@@ -118,9 +118,9 @@ int state_write(const struct lab_plan *p, const char *file, const char *status)
 		file = abs;
 	for (int i = 0; i < p->nnodes; i++)
 		json_array_append_new(nodes, node_json(p, i));
-	root = json_pack("{s:s, s:s, s:i, s:s, s:o}", "lab", p->lab,
+	root = json_pack("{s:s, s:s, s:i, s:s, s:s, s:o}", "lab", p->lab,
 			 "file", file, "pid", (int)getpid(), "status", status,
-			 "nodes", nodes);
+			 "dataplane", lab_dataplane_name(p->dataplane), "nodes", nodes);
 	if (!root)
 		return -ENOMEM;
 	dir = lab_dir(p->lab, true, path);
@@ -129,6 +129,16 @@ int state_write(const struct lab_plan *p, const char *file, const char *status)
 		close(dir);
 	json_decref(root);
 	return err;
+}
+
+enum lab_dataplane state_dataplane(const char *lab)
+{
+	json_t *st = state_read(lab);
+	const char *d = json_string_value(json_object_get(st, "dataplane"));
+	enum lab_dataplane r = d && !strcmp(d, "kernel") ? LAB_DATAPLANE_KERNEL : LAB_DATAPLANE_XDP;
+
+	json_decref(st);
+	return r;
 }
 
 json_t *state_read(const char *lab)

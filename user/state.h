@@ -5,7 +5,7 @@
  * find every object even when the topology file changed or is gone, or the
  * deploy was killed half-way.
  *
- *   {"lab", "file", "pid", "status": "deploying" | "up",
+ *   {"lab", "file", "pid", "status": "deploying" | "up", "dataplane": "xdp" | "kernel",
  *    "nodes": [{"name", "kind", "netns", "address", "nic"}]}
  *
  * And the locks: /run/xvnet/<lab>.lock, held by whoever changes the lab
@@ -26,6 +26,8 @@
 
 /* Write (atomically, never through a link) the state of plan p deployed from file. */
 int state_write(const struct lab_plan *p, const char *file, const char *status);
+/* The dataplane lab was deployed with (XDP when there is no state). */
+enum lab_dataplane state_dataplane(const char *lab);
 /* The state of lab, NULL when there is none (or it is unreadable). */
 json_t *state_read(const char *lab);
 /*
