@@ -40,6 +40,7 @@ enum kind {
 	K_CIRCUIT,
 	K_FIREWALL,
 	K_VM,	   /* virtual machines: taken through their NICs */
+	K_DUP,	   /* a second copy of a resource (same id): ignored */
 	K__COUNT
 };
 
@@ -440,12 +441,23 @@ static void index_child(struct ctx *c, int i)
 
 static void index_all(struct ctx *c)
 {
-	size_t i;
+	size_t i, dups = 0;
 
-	for (i = 0; i < c->nres; i++)
-		if (c->res[i].kind != K_SUBNET && c->res[i].kind != K_PEERING &&
-		    c->res[i].kind != K_ROUTE)
-			az_index_put(&c->by_id, c->res[i].id, (int)i);
+	for (i = 0; i < c->nres; i++) {
+		struct res *r = &c->res[i];
+
+		if (r->kind == K_SUBNET || r->kind == K_PEERING || r->kind == K_ROUTE)
+			continue;
+		if (az_index_get(&c->by_id, r->id) >= 0) {
+			r->kind = K_DUP; /* the same resource listed by two commands */
+			dups++;
+			continue;
+		}
+		az_index_put(&c->by_id, r->id, (int)i);
+	}
+	if (dups)
+		note(c, "%zu resource(s) appear twice in the input (same id); the first copy is used",
+		     dups);
 	for (i = 0; i < c->nres; i++)
 		index_inline(c, (int)i);
 	for (i = 0; i < c->nres; i++)
@@ -1323,46 +1335,67 @@ static const char *fw_rule_name(struct fw_rules *w, const char *base)
 	return name;
 }
 
+/* sourceAddresses or destinationAddresses as an xvnet endpoint list, or NULL. */
+static char *fw_addresses(struct ctx *c, const json_t *list, const char *fw, const char *rule)
+{
+	char *out = NULL, *more;
+	size_t k;
+	json_t *o;
+
+	json_array_foreach(list, k, o) {
+		const char *v = fw_address(json_string_value(o));
+
+		if (!v) {
+			note(c, "firewall %s: rule %s: address '%s' is not modelled (ranges, IP groups, FQDNs); rule left out",
+			     fw, rule, json_string_value(o) ? json_string_value(o) : "?");
+			free(out);
+			return NULL;
+		}
+		more = out ? az_printf("%s, %s", out, v) : az_strdup(v);
+		free(out);
+		out = more;
+	}
+	if (!out)
+		return az_strdup("Any");
+	if (json_array_size(list) == 1)
+		return out;
+	more = az_printf("[%s]", out);
+	free(out);
+	return more;
+}
+
 /*
- * One Azure Firewall network rule: one xvnet rule per protocol, source
- * and destination (xvnet's rules name one of each).
+ * One Azure Firewall network rule: one xvnet rule per protocol (an xvnet
+ * rule names one), its addresses as lists.
  */
 static void write_fw_rule(struct ctx *c, struct fw_rules *w, const char *action,
 			  const json_t *rule, const char *fw)
 {
-	json_t *protos = aj_get(rule, "protocols"), *srcs = aj_get(rule, "sourceAddresses");
-	json_t *dsts = aj_get(rule, "destinationAddresses"), *s, *d;
+	json_t *protos = aj_get(rule, "protocols");
+	const char *rname = aj_str(rule, "name") ? aj_str(rule, "name") : "?";
 	char *ports = fw_ports(aj_get(rule, "destinationPorts"));
-	size_t np = json_array_size(protos), ip, is, id;
+	char *src = fw_addresses(c, aj_get(rule, "sourceAddresses"), fw, rname);
+	char *dst = src ? fw_addresses(c, aj_get(rule, "destinationAddresses"), fw, rname) : NULL;
+	size_t np = json_array_size(protos), ip;
 	bool any = !np;
 
 	for (ip = 0; ip < np; ip++)
 		if (!fw_protocol(json_string_value(json_array_get(protos, ip))) ||
 		    !strcasecmp(json_string_value(json_array_get(protos, ip)), "Any"))
 			any = true;
-	for (ip = 0; ip < (any ? 1 : np); ip++) {
+	for (ip = 0; src && dst && ip < (any ? 1 : np); ip++) {
 		const char *proto = any ? "Any" : fw_protocol(json_string_value(json_array_get(protos, ip)));
 
-		json_array_foreach(srcs, is, s)
-			json_array_foreach(dsts, id, d) {
-				const char *sv = fw_address(json_string_value(s));
-				const char *dv = fw_address(json_string_value(d));
-
-				if (!sv || !dv) {
-					note(c, "firewall %s: rule %s: address '%s' is not modelled (ranges, IP groups, FQDNs); left out",
-					     fw, aj_str(rule, "name") ? aj_str(rule, "name") : "?",
-					     sv ? json_string_value(d) : json_string_value(s));
-					continue;
-				}
-				fputs("          - {name: ", w->y);
-				ys(w->y, fw_rule_name(w, aj_str(rule, "name")));
-				fprintf(w->y, ", action: %s, protocol: %s, source: %s, destination: %s",
-					action, proto, sv, dv);
-				if (ports && strcmp(proto, "Icmp"))
-					fprintf(w->y, ", destinationPorts: \"%s\"", ports);
-				fputs("}\n", w->y);
-			}
+		fputs("        - {name: ", w->y);
+		ys(w->y, fw_rule_name(w, rname));
+		fprintf(w->y, ", action: %s, protocol: %s, source: %s, destination: %s",
+			action, proto, src, dst);
+		if (ports && strcmp(proto, "Icmp"))
+			fprintf(w->y, ", destinationPorts: \"%s\"", ports);
+		fputs("}\n", w->y);
 	}
+	free(src);
+	free(dst);
 	free(ports);
 }
 
@@ -1372,6 +1405,26 @@ static int by_priority(const void *a, const void *b)
 	json_int_t pb = json_integer_value(aj_get(props_of(*(json_t *const *)b), "priority"));
 
 	return (pa > pb) - (pa < pb);
+}
+
+/*
+ * Azure Firewall translates flows to addresses outside its private ranges
+ * (Network.SNAT.PrivateRanges): 0.0.0.0/0 never, 255.255.255.255/32 always.
+ */
+static void write_snat(struct ctx *c, const struct res *r)
+{
+	const char *ranges = aj_str(aj_get(r->props, "additionalProperties"),
+				    "Network.SNAT.PrivateRanges");
+
+	if (!ranges)
+		return;
+	if (!strcmp(ranges, "0.0.0.0/0"))
+		fputs("      snat: Never\n", c->y);
+	else if (!strcmp(ranges, "255.255.255.255/32"))
+		fputs("      snat: Always\n", c->y);
+	else
+		note(c, "firewall %s: private ranges %s not modelled; SNAT as for IANA private ranges",
+		     r->out, ranges);
 }
 
 /*
@@ -1396,6 +1449,7 @@ static void write_firewall(struct ctx *c, const struct res *r)
 	    json_array_size(aj_get(r->props, "natRuleCollections")))
 		note(c, "firewall %s: application and NAT rule collections are not modelled", r->out);
 	fputs("    firewall:\n      defaultAction: Deny\n", c->y);
+	write_snat(c, r);
 	if (!n)
 		return;
 	v = az_alloc(n * sizeof(*v));

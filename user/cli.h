@@ -16,6 +16,6 @@
 extern const struct verb verb_routes, verb_nexthop, verb_path, verb_check;
 extern const struct verb verb_deploy, verb_apply, verb_inspect, verb_exec;
 extern const struct verb verb_destroy, verb_cleanup, verb_stats, verb_trace;
-extern const struct verb verb_pktgen, verb_import, verb_bench;
+extern const struct verb verb_pktgen, verb_import, verb_export, verb_bench;
 
 #endif

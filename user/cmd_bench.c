@@ -204,7 +204,7 @@ struct bench {
 	bool kernel;		/* Linux routing in the fabric namespace, no XDP fabric */
 	struct fabric_view v;	/* XDP: its counters */
 	bool view_open;
-	json_t *state;		/* kernel: the lab's state, naming the outer ends */
+	struct lab_state state;	/* kernel: the lab's state, naming the outer ends */
 	int fabric_ns;		/* kernel: where the outer ends are counted */
 	struct bench_nic *nics;	/* per slot */
 	int nnics;
@@ -281,21 +281,20 @@ static int open_netns(const struct bench *b, const char *node, int *fd);
 static int open_kernel_nics(struct bench *b)
 {
 	const struct topology *t = &b->s.topo;
-	json_t *nodes, *nd;
-	size_t i;
 
-	b->state = state_read(b->lab);
-	nodes = json_object_get(b->state, "nodes");
-	b->nics = calloc(json_array_size(nodes) + 1, sizeof(*b->nics));
+	if (state_read(b->lab, &b->state)) {
+		fprintf(stderr, "xvnet bench: lab '%s' has no readable state\n", b->lab);
+		return EXIT_FAIL;
+	}
+	b->nics = calloc((size_t)b->state.nnodes + 1, sizeof(*b->nics));
 	if (!b->nics)
 		return EXIT_FAIL;
-	json_array_foreach(nodes, i, nd) {
-		const char *kind = json_string_value(json_object_get(nd, "kind"));
-		const char *name = json_string_value(json_object_get(nd, "name"));
-		const char *nic = json_string_value(json_object_get(nd, "nic"));
+	for (int i = 0; i < b->state.nnodes; i++) {
+		const char *kind = b->state.nodes[i].kind, *name = b->state.nodes[i].name;
+		const char *nic = b->state.nodes[i].nic;
 		struct bench_nic *bn = &b->nics[b->nnics];
 
-		if (!kind || !name || !nic)
+		if (!nic)
 			continue;
 		bn->ifname = nic;
 		bn->index = -1;
@@ -338,7 +337,7 @@ static int bench_open(struct bench *b)
 	b->rtt = calloc(MAX_PROBES, sizeof(*b->rtt));
 	if (!b->rtt)
 		return EXIT_FAIL;
-	b->kernel = state_dataplane(b->lab) == LAB_DATAPLANE_KERNEL;
+	b->kernel = lab_dataplane_of(b->lab) == LAB_DATAPLANE_KERNEL;
 	if (b->kernel)
 		return open_kernel_nics(b);
 	if (fabric_pin_dir(b->lab, pin_dir, sizeof(pin_dir)) || fabric_view_open(pin_dir, &b->v)) {
@@ -369,7 +368,8 @@ static void bench_close(struct bench *b)
 	if (b->fabric_ns > 0)
 		close(b->fabric_ns);
 	session_close(&b->s);
-	json_decref(b->state);
+	if (b->kernel)
+		state_free(&b->state);
 	free(b->nics);
 	free(b->rtt);
 }

@@ -31,9 +31,11 @@ const struct verb verb_check = {
 	.help = "Validate the topology file. Exit 0 and print a summary when it is valid;\n"
 		"otherwise print one FILE:LINE:COL: error: line per problem and exit 2.\n"
 		"A valid file may still get warnings (FILE:LINE:COL: warning: ..., exit 0):\n"
-		"flows that every firewall NVA allows but whose reply takes another way than\n"
-		"the request, so that a stateful firewall NVA sees half of them and drops\n"
-		"them (asymmetric routing), a few named; `path --round-trip` shows them.\n"
+		"a peering declared in one direction only (Azure shows it Initiated, it\n"
+		"carries no traffic), naming the missing direction; flows that every\n"
+		"firewall NVA allows but whose reply takes another way than the request, so\n"
+		"that a stateful firewall NVA sees half of them and drops them (asymmetric\n"
+		"routing), a few named; `path --round-trip` shows them.\n"
 		"--stats also computes every subnet's effective routes and reports the times:\n"
 		"load (read + YAML parse), validate (building and checking the model: the\n"
 		"loader's time minus the YAML parse), compute (the route engine: every\n"
@@ -188,6 +190,17 @@ static void print_stats(const struct stats *st)
 	print_close_object();
 }
 
+/* Valid but likely not meant: one FILE:LINE:COL: warning: line each. */
+static void print_warnings(const struct topology *t)
+{
+	struct diags w = { 0 };
+
+	topo_warnings(t, &w);
+	for (int i = 0; i < w.n; i++)
+		fprintf(stderr, "%s\n", w.lines[i]);
+	diags_free(&w);
+}
+
 static const char *probe_name(const struct rt_probe *p, char *buf, size_t len)
 {
 	static const char *const names[] = { [FW_TCP] = "tcp", [FW_UDP] = "udp", [FW_ICMP] = "icmp" };
@@ -247,6 +260,8 @@ static int cmd_check(struct verb_opts *o)
 	rc = session_topology(&s);
 	if (!rc)
 		rc = s.o.stats ? load_timed(&s, &st) : session_load(&s);
+	if (!rc)
+		print_warnings(&s.topo);
 	if (!rc && s.o.stats)
 		rc = compute_timed(&s, &st);
 	else if (!rc)

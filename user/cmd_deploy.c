@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* xvnet deploy: bring a topology up as a lab of namespaces. */
-#include <errno.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli.h"
 #include "deploy.h"
 #include "lab_verb.h"
+#include "log.h"
 #include "state.h"
 #include "verb.h"
 
@@ -71,12 +70,10 @@ static int cmd_deploy(struct verb_opts *o)
 		return EXIT_FAIL;
 	}
 	if (lab_exists(s.topo.name)) {
-		fprintf(stderr, "xvnet: lab '%s' is already up: use 'xvnet apply -t %s' to change its routes, or 'xvnet destroy --lab %s'\n",
-			s.topo.name, s.o.topology, s.topo.name);
+		pr_err("xvnet: lab '%s' is already up: use 'xvnet apply -t %s' to change its routes, or 'xvnet destroy --lab %s'\n",
+		       s.topo.name, s.o.topology, s.topo.name);
 		rc = EXIT_FAIL;
-	} else if (lab_plan_build(&p, &s.eng)) {
-		fprintf(stderr, "xvnet: %s: cannot plan the lab: %s\n", s.topo.name,
-			strerror(ENOMEM));
+	} else if (lab_plan(&p, &s.eng)) {
 		rc = EXIT_FAIL;
 	} else {
 		p.dataplane = ((const struct deploy_cli *)o->own)->dataplane;

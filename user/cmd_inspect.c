@@ -1,20 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * xvnet inspect: what a lab runs, from its state file, and each firewall
- * NVA's counters per rule and log of denied flows, read from nftables
- * (`nft -j list table ip xvnet` inside the NVA's namespace).
- */
-#include <netinet/in.h>
+/* xvnet inspect: what a lab runs and its firewall counters (lab_inspect()). */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "lab_verb.h"
-#include "netns.h"
-#include "print.h"
-#include "state.h"
 
 static int cmd_inspect(struct verb_opts *o);
 
@@ -22,7 +11,9 @@ const struct verb verb_inspect = {
 	.name = "inspect",
 	.summary = "a running lab's nodes and firewall counters",
 	.help = "The nodes of a running lab (default: the only one) and the counters of\n"
-		"its firewall NVAs: packets per rule and the flows they denied.\n",
+		"its firewall NVAs: packets per rule and the flows they denied; then the\n"
+		"active source translations (a firewall NVA's source NAT, the public\n"
+		"addresses of the Internet edge).\n",
 	.examples = (const char *const[]){
 		"sudo xvnet inspect",
 		"sudo xvnet inspect --lab hubspoke -o json",
@@ -31,219 +22,6 @@ const struct verb verb_inspect = {
 	.flags = VERB_ROOT,
 	.run = cmd_inspect,
 };
-
-static const struct column node_cols[] = {
-	{ "name", "Name" }, { "kind", "Kind" }, { "netns", "Namespace" },
-	{ "address", "Address" }, { "nic", "Fabric NIC" }, { "state", "State" },
-};
-
-static const struct column rule_cols[] = {
-	{ "nva", "NVA" }, { "rule", "Rule" }, { "action", "Action" },
-	{ "packets", "Packets" }, { "bytes", "Bytes" },
-};
-
-static const struct column denied_cols[] = {
-	{ "nva", "NVA" }, { "source", "Source" }, { "destination", "Destination" },
-	{ "protocol", "Protocol" }, { "port", "Port" }, { "packets", "Packets" },
-};
-
-static void print_nodes(json_t *nodes)
-{
-	json_t *n;
-	size_t i;
-
-	print_table_open("nodes", node_cols, 6);
-	json_array_foreach(nodes, i, n) {
-		const char *ns = json_string_value(json_object_get(n, "netns"));
-		int fd = ns ? netns_open(ns) : -1;
-
-		print_row_open();
-		for (int k = 0; k < 5; k++)
-			print_string(PRINT_ANY, node_cols[k].key, "%s",
-				     json_string_value(json_object_get(n, node_cols[k].key)));
-		print_string(PRINT_ANY, "state", "%s", fd >= 0 ? "running" : "missing");
-		print_row_close();
-		if (fd >= 0)
-			close(fd);
-	}
-	print_table_close();
-}
-
-/* `nft -j list table ip xvnet` run inside the NVA's namespace. */
-static json_t *nft_table(const char *netns)
-{
-	int fd = netns_open(netns);
-	json_t *root = NULL;
-	FILE *f;
-
-	if (fd < 0)
-		return NULL;
-	if (!netns_enter(fd)) {
-		f = popen("nft -j list table ip " LAB_NFT_TABLE " 2>/dev/null", "r");
-		if (f) {
-			root = json_loadf(f, 0, NULL);
-			pclose(f);
-		}
-		netns_home();
-	}
-	close(fd);
-	return root;
-}
-
-static json_t *find_counter(json_t *exprs, const char **action)
-{
-	json_t *x, *counter = NULL;
-	size_t i;
-
-	json_array_foreach(exprs, i, x) {
-		if (json_object_get(x, "counter"))
-			counter = json_object_get(x, "counter");
-		if (json_object_get(x, "accept"))
-			*action = "Allow";
-		if (json_object_get(x, "drop"))
-			*action = "Deny";
-	}
-	return counter;
-}
-
-struct rule_sum {
-	const char *name, *action;
-	json_int_t packets, bytes;
-};
-
-static void print_rule(const char *nva, const struct rule_sum *r)
-{
-	print_row_open();
-	print_string(PRINT_ANY, "nva", "%s", nva);
-	print_string(PRINT_ANY, "rule", "%s", r->name);
-	print_string(PRINT_ANY, "action", "%s", r->action);
-	print_uint(PRINT_ANY, "packets", "%lu", r->packets);
-	print_uint(PRINT_ANY, "bytes", "%lu", r->bytes);
-	print_row_close();
-}
-
-/* One row per rule name: a Deny rule is two nft rules (TCP/UDP, others). */
-static void print_rules(const char *nva, json_t *nft)
-{
-	struct rule_sum sum = { 0 };
-	json_t *it;
-	size_t i;
-
-	json_array_foreach(json_object_get(nft, "nftables"), i, it) {
-		json_t *r = json_object_get(it, "rule"), *c;
-		const char *comment = json_string_value(json_object_get(r, "comment"));
-		const char *action = "";
-
-		c = find_counter(json_object_get(r, "expr"), &action);
-		if (!comment || !c)
-			continue;
-		if (sum.name && strcmp(sum.name, comment)) {
-			print_rule(nva, &sum);
-			sum = (struct rule_sum){ 0 };
-		}
-		sum.name = comment;
-		sum.action = action;
-		sum.packets += json_integer_value(json_object_get(c, "packets"));
-		sum.bytes += json_integer_value(json_object_get(c, "bytes"));
-	}
-	if (sum.name)
-		print_rule(nva, &sum);
-}
-
-/*
- * A denied flow's protocol: nft names it ("tcp"), or on some kernels (6.1)
- * gives its number.
- */
-static const char *proto_name(json_t *v, char *buf, size_t len)
-{
-	if (json_is_string(v))
-		return json_string_value(v);
-	switch (json_integer_value(v)) {
-	case IPPROTO_ICMP: return "icmp";
-	case IPPROTO_TCP: return "tcp";
-	case IPPROTO_UDP: return "udp";
-	}
-	snprintf(buf, len, "%lld", json_integer_value(v));
-	return buf;
-}
-
-/* The dynamic set's elements: {"elem": {"val": {"concat": [...]}, "counter"}}. */
-static void print_denied(const char *nva, json_t *nft)
-{
-	json_t *it, *e;
-	size_t i, k;
-
-	json_array_foreach(json_object_get(nft, "nftables"), i, it) {
-		json_t *set = json_object_get(it, "set");
-
-		if (!set || strcmp(json_string_value(json_object_get(set, "name")) ?: "",
-				   LAB_NFT_DENIED))
-			continue;
-		json_array_foreach(json_object_get(set, "elem"), k, e) {
-			json_t *el = json_object_get(e, "elem");
-			json_t *v = json_object_get(json_object_get(el, "val"), "concat");
-			json_t *c = json_object_get(el, "counter");
-			char proto[24];
-
-			print_row_open();
-			print_string(PRINT_ANY, "nva", "%s", nva);
-			print_string(PRINT_ANY, "source", "%s", json_string_value(json_array_get(v, 0)));
-			print_string(PRINT_ANY, "destination", "%s", json_string_value(json_array_get(v, 1)));
-			print_string(PRINT_ANY, "protocol", "%s",
-				     proto_name(json_array_get(v, 2), proto, sizeof(proto)));
-			print_uint(PRINT_ANY, "port", "%lu", json_integer_value(json_array_get(v, 3)));
-			print_uint(PRINT_ANY, "packets", "%lu",
-				   json_integer_value(json_object_get(c, "packets")));
-			print_row_close();
-		}
-	}
-}
-
-/* The NVAs of a lab: its VMs with an nftables table. */
-static void print_firewalls(json_t *nodes)
-{
-	json_t **tables = calloc(json_array_size(nodes) + 1, sizeof(*tables)), *n;
-	size_t i;
-
-	if (!tables)
-		return;
-	json_array_foreach(nodes, i, n)
-		if (!strcmp(json_string_value(json_object_get(n, "kind")) ?: "", "vm"))
-			tables[i] = nft_table(json_string_value(json_object_get(n, "netns")));
-	print_table_open("firewallRules", rule_cols, 5);
-	json_array_foreach(nodes, i, n)
-		if (tables[i])
-			print_rules(json_string_value(json_object_get(n, "name")), tables[i]);
-	print_table_close();
-	print_string(PRINT_FP, NULL, "%s", "\n");
-	print_table_open("deniedFlows", denied_cols, 6);
-	json_array_foreach(nodes, i, n)
-		if (tables[i])
-			print_denied(json_string_value(json_object_get(n, "name")), tables[i]);
-	print_table_close();
-	json_array_foreach(nodes, i, n)
-		json_decref(tables[i]);
-	free(tables);
-}
-
-int lab_inspect(const char *lab, enum print_format format)
-{
-	json_t *st = state_read(lab);
-
-	if (!st) {
-		fprintf(stderr, "xvnet: lab '%s' is not up\n", lab);
-		return EXIT_FAIL;
-	}
-	print_start(format);
-	print_string(PRINT_ANY, "lab", "lab %s", lab);
-	print_string(PRINT_ANY, "status", " (%s)", json_string_value(json_object_get(st, "status")));
-	print_string(PRINT_ANY, "file", " from %s\n", json_string_value(json_object_get(st, "file")));
-	print_nodes(json_object_get(st, "nodes"));
-	print_string(PRINT_FP, NULL, "%s", "\n");
-	print_firewalls(json_object_get(st, "nodes"));
-	json_decref(st);
-	return print_end() ? EXIT_FAIL : EXIT_OK;
-}
 
 static int cmd_inspect(struct verb_opts *o)
 {

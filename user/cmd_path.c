@@ -301,8 +301,38 @@ static void print_hop(const struct topology *t, const struct hop *h,
 	print_row_close();
 }
 
+/*
+ * Half peering: a drop explained by a half peering (one direction only declared:
+ * Azure shows it Initiated, no routes, no traffic) names it.
+ */
+static void print_half_peering(const struct topology *t, const struct path *p,
+			       const struct flow *f)
+{
+	const struct hop *h = p->nhops ? &p->hops[p->nhops - 1] : NULL;
+	const struct peering *pe;
+	uint32_t addr = f->dst;
+	int i;
+
+	if (!h || h->kind != HOP_SUBNET)
+		return;
+	if (h->route.type == NH_APPLIANCE)
+		addr = h->route.next_hop_ip;
+	i = topo_half_peering(t, t->subnets[h->where].vnet, addr);
+	if (i < 0)
+		return;
+	pe = &t->peerings[i];
+	print_open_object("halfPeering");
+	print_string(PRINT_ANY, "from", " (half peering: %s", t->vnets[pe->from].name);
+	print_string(PRINT_ANY, "to", " -> %s", t->vnets[pe->to].name);
+	print_string(PRINT_FP, NULL, " has no reverse %s", t->vnets[pe->to].name);
+	print_string(PRINT_FP, NULL, " -> %s; Azure shows it Initiated, it carries no traffic)",
+		     t->vnets[pe->from].name);
+	print_close_object();
+}
+
+/* f: the flow, to name a half peering; NULL: none (a round trip's leg). */
 static void print_result(const struct topology *t, const struct path *p,
-			 uint32_t public_ip)
+			 uint32_t public_ip, const struct flow *f)
 {
 	char ip[IPV4_STRLEN];
 
@@ -344,6 +374,8 @@ static void print_result(const struct topology *t, const struct path *p,
 		print_null(PRINT_JSON, "dropReason", NULL);
 	else
 		print_string(PRINT_ANY, "dropReason", ": %s", drop_reason_name(p->drop));
+	if (!ok && f)
+		print_half_peering(t, p, f);
 	print_string(PRINT_FP, NULL, "\n", NULL);
 }
 
@@ -409,7 +441,7 @@ static void print_leg_result(const struct topology *t, const struct rt_leg *l,
 		print_string(PRINT_FP, NULL, " (it never saw the request)\n", NULL);
 		return;
 	default:
-		print_result(t, rt_leg_last(l), public_ip);
+		print_result(t, rt_leg_last(l), public_ip, NULL);
 	}
 }
 
@@ -502,7 +534,7 @@ static int cmd_path(struct verb_opts *o)
 	for (int i = 0; i < p.nhops; i++)
 		print_hop(&s.topo, &p.hops[i], &f, &(struct hop_note){ NOTE_NONE, 0 });
 	print_table_close();
-	print_result(&s.topo, &p, 0);
+	print_result(&s.topo, &p, 0, &f);
 	rc = verb_print_end(p.result == PATH_DELIVERED ? EXIT_OK : EXIT_FAIL);
 out:
 	session_close(&s);

@@ -28,8 +28,8 @@ const struct verb verb_stats = {
 	.help = "Print the fabric's counters of a running lab (default: the only one): per\n"
 		"NIC, the frames and bytes received from it and delivered to it, and how many\n"
 		"frames it sent were dropped and why; per effective route, how many frames it\n"
-		"forwarded (routes without hits are left out). NICs and routes are named from\n"
-		"-t FILE, else from the file the lab was deployed from.\n",
+		"forwarded (routes without hits are left out). NICs and routes are named as\n"
+		"the lab was deployed or last applied.\n",
 	.examples = (const char *const[]){
 		"sudo xvnet stats",
 		"sudo xvnet stats --lab hubspoke --watch -o json",
@@ -105,6 +105,7 @@ static void print_rates(const struct xv_nic_stats *st, const struct xv_nic_stats
 static int print_nics(const struct fabric_session *fs, struct xv_nic_stats *st,
 		      const struct xv_nic_stats *prev, double dt)
 {
+	const struct fabric_names *n = fs->named ? &fs->names : NULL;
 	char name[128];
 
 	print_table_open("nics", nic_cols, NCOLS(nic_cols) - (fs->watch ? 0 : 4));
@@ -115,7 +116,7 @@ static int print_nics(const struct fabric_session *fs, struct xv_nic_stats *st,
 			continue;
 		print_row_open();
 		print_string(PRINT_ANY, "nic", NULL,
-			     k < fs->v.nnics ? fabric_nic_name(fs, k, name, sizeof(name))
+			     k < fs->v.nnics ? fabric_nic_name(fs, n, k, name, sizeof(name))
 					     : "(not a NIC)");
 		print_uint(PRINT_ANY, "rx", NULL, st[k].rx);
 		print_uint(PRINT_ANY, "rxBytes", NULL, st[k].rx_bytes);
@@ -133,6 +134,7 @@ static int print_nics(const struct fabric_session *fs, struct xv_nic_stats *st,
 
 static void print_drops(const struct fabric_session *fs, const struct xv_nic_stats *st)
 {
+	const struct fabric_names *n = fs->named ? &fs->names : NULL;
 	char name[128];
 
 	print_table_open("drops", drop_cols, NCOLS(drop_cols));
@@ -142,7 +144,7 @@ static void print_drops(const struct fabric_session *fs, const struct xv_nic_sta
 				continue;
 			print_row_open();
 			print_string(PRINT_ANY, "nic", NULL,
-				     k < fs->v.nnics ? fabric_nic_name(fs, k, name, sizeof(name))
+				     k < fs->v.nnics ? fabric_nic_name(fs, n, k, name, sizeof(name))
 						     : "(not a NIC)");
 			print_string(PRINT_ANY, "reason", NULL, fabric_verdict_name(v));
 			print_uint(PRINT_ANY, "frames", NULL, st[k].verdict[v]);
@@ -153,30 +155,26 @@ static void print_drops(const struct fabric_session *fs, const struct xv_nic_sta
 }
 
 /*
- * Routes are named from the topology; without it there is nothing to
- * list. A gateway's learned routes share one counter (xvnet_abi.h).
+ * Routes are named from the generation's names table; without it there is
+ * nothing to list. A gateway's learned routes share one counter
+ * (xvnet_abi.h).
  */
 static void print_routes(const struct fabric_session *fs)
 {
-	char name[128], table[128];
+	const struct fabric_names *n = &fs->names;
+	int nhits = fs->named ? fabric_names_hits(n) : 0;
+	char name[128];
 	__u64 hits;
 
 	print_table_open("routes", route_cols, NCOLS(route_cols));
-	for (int i = 0; i < fs->img.nhits; i++) {
-		int g = i - fs->img.nown;
-
+	for (int i = 0; i < nhits; i++) {
 		if (fabric_read_hits(&fs->v, i, &hits) || !hits)
 			continue;
 		print_row_open();
-		if (g < 0) {
-			print_string(PRINT_ANY, "table", NULL,
-				     fabric_route_owner(fs, i, table, sizeof(table)));
-			print_string(PRINT_ANY, "route", NULL,
-				     fabric_route_name(fs, i, 0, name, sizeof(name)));
-		} else {
-			print_string(PRINT_ANY, "table", NULL, fs->s.topo.gateways[g].name);
-			print_string(PRINT_ANY, "route", NULL, "(every learned route)");
-		}
+		print_string(PRINT_ANY, "table", NULL, fabric_names_table(n, i));
+		print_string(PRINT_ANY, "route", NULL, i < n->nown ?
+			     fabric_names_route(n, i, 0, name, sizeof(name)) :
+			     "(every learned route)");
 		print_uint(PRINT_ANY, "hits", NULL, hits);
 		print_row_close();
 	}

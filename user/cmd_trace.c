@@ -74,24 +74,24 @@ static int on_event(void *ctx, void *data, size_t len)
 	struct tracer *tr = ctx;
 	const struct xv_event *ev = data;
 	char src[IPV4_STRLEN], dst[IPV4_STRLEN], from[128], to[128], route[128], proto[16];
+	const struct fabric_names *n;
 	const char *route_name;
 
 	/* One poll may bring more frames than -c still wants. */
 	if (len < sizeof(*ev) || (tr->fs->count && tr->seen >= tr->fs->count))
 		return 0;
-	if (fabric_follow(tr->fs, ev->gen))
-		route_name = fabric_route_name(tr->fs, ev->route_id, ev->dst, route, sizeof(route));
-	else	/* a frame of an older generation, still in flight */
-		route_name = fabric_route_name(NULL, ev->route_id, ev->dst, route, sizeof(route));
+	/* named as the generation that handled it had them */
+	n = fabric_session_names(tr->fs, ev->gen);
+	route_name = fabric_names_route(n, ev->route_id, ev->dst, route, sizeof(route));
 	print_start(tr->fs->format);
 	print_string(PRINT_ANY, "src", "%s", ipv4_str(ntohl(ev->src), src));
 	print_string(PRINT_ANY, "dst", " > %s", ipv4_str(ntohl(ev->dst), dst));
 	print_string(PRINT_ANY, "protocol", " %s", proto_name(ev, proto, sizeof(proto)));
-	print_string(PRINT_ANY, "from", "  from %s", fabric_nic_name(tr->fs, ev->in, from, sizeof(from)));
+	print_string(PRINT_ANY, "from", "  from %s", fabric_nic_name(tr->fs, n, ev->in, from, sizeof(from)));
 	if (route_name)
 		print_string(PRINT_ANY, "route", "  route %s", route_name);
 	if (ev->verdict == XV_FWD) {
-		print_string(PRINT_ANY, "to", "  -> %s", fabric_nic_name(tr->fs, ev->out, to, sizeof(to)));
+		print_string(PRINT_ANY, "to", "  -> %s", fabric_nic_name(tr->fs, n, ev->out, to, sizeof(to)));
 		print_null(PRINT_JSON, "drop", NULL);
 	} else if (ev->verdict == XV_ARP_REPLY) {
 		print_string(PRINT_ANY, "to", "  -> %s", "arp reply");

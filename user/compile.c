@@ -120,6 +120,19 @@ static int root_gw(const struct builder *b, int g)
 	return root_internet(b) + 1 + g;
 }
 
+static struct entry gw_route(const struct builder *b, int subnet, int g, int row);
+
+/* Does subnet reach gateway g's routes only across a closed peering (Peering access)? */
+static bool gw_denied(const struct builder *b, int subnet, int g)
+{
+	struct entry en;
+
+	if (!b->e->gw[g].n)
+		return false;
+	en = gw_route(b, subnet, g, 0);
+	return en.r.action == XV_ACT_DROP && en.r.arg == XV_DROP_PEERING_ACCESS;
+}
+
 static void compile_nic(const struct builder *b, const struct fabric_nic *in,
 			struct xv_nic *x)
 {
@@ -141,7 +154,7 @@ static void compile_nic(const struct builder *b, const struct fabric_nic *in,
 		x->flags = XV_NIC_F_FORWARDING | XV_NIC_F_INTERNET;
 		return;
 	case XV_NIC_GATEWAY:
-		/* R7.2: traffic from a gateway uses GatewaySubnet's routes. */
+		/* GatewaySubnet entry: traffic from a gateway uses its routes. */
 		x->ip = htonl(t->gateways[in->index].ip);
 		subnet = t->gateways[in->index].subnet;
 		vnet = t->gateways[in->index].vnet;
@@ -165,6 +178,8 @@ static void compile_nic(const struct builder *b, const struct fabric_nic *in,
 	x->gw_hits = b->img->nown + gw->gateway;
 	if (b->slots.gw[gw->gateway] >= 0)
 		x->gw_nic = b->slots.gw[gw->gateway];
+	if (gw_denied(b, subnet, gw->gateway))
+		x->flags |= XV_NIC_F_GW_DENIED;
 }
 
 static int table_add(struct builder *b, struct prefix p, struct entry en)
@@ -213,6 +228,8 @@ static enum xv_verdict drop_verdict(enum drop_reason why)
 		return XV_DROP_NO_GATEWAY;
 	case DROP_NVA_UNREACHABLE:
 		return XV_DROP_NVA_UNREACHABLE;
+	case DROP_PEERING_ACCESS:
+		return XV_DROP_PEERING_ACCESS;
 	case DROP_NONE_ROUTE:
 	default:
 		return XV_DROP_NONE_ROUTE;
@@ -228,7 +245,7 @@ static struct entry resolve(const struct builder *b, int vnet, const struct eff_
 	case TARGET_VNET:
 		return to_owner(to.vnet);
 	case TARGET_GATEWAY:
-		/* Gateway transit is no peering crossing (engine_path). */
+		/* Gateway transit: the engine checked Peering access (and Gateway relays). */
 		return to_nic(b->slots.gw[to.gateway], -1);
 	case TARGET_INTERNET:
 		return to_nic(b->slots.internet, -1);
@@ -242,9 +259,14 @@ static struct entry resolve(const struct builder *b, int vnet, const struct eff_
 	}
 }
 
-static struct entry gw_route(const struct builder *b, int g, int row)
+/* Gateway g's learned route row as subnet's route: where the engine says it leads. */
+static struct entry gw_route(const struct builder *b, int subnet, int g, int row)
 {
-	struct entry en = to_nic(b->slots.gw[g], -1);
+	struct eff_route r;
+	struct entry en;
+
+	engine_gateway_row(b->e, g, row, &r);
+	en = resolve(b, b->t->subnets[subnet].vnet, &r);
 
 	en.r.route_id = b->gw_base[g] + row;
 	en.r.hits = b->img->nown + g;
@@ -270,7 +292,9 @@ static struct entry row_route(const struct builder *b, int subnet, int m)
 		return drop(XV_DROP_NONE_ROUTE);
 	if (m < rs->nown)
 		return own_route(b, subnet, m);
-	return gw_route(b, rs->gw->gateway, m - rs->nown);
+	if (m < rs->nown + rs->gw->n)
+		return gw_route(b, subnet, rs->gw->gateway, m - rs->nown);
+	return gw_route(b, subnet, rs->vpn->gateway, m - rs->nown - rs->gw->n);
 }
 
 /*
@@ -303,6 +327,17 @@ static __u8 cross_flags(const struct engine *e, int from, int to)
 	default:
 		return 0;
 	}
+}
+
+/* A new record r, and the table leaf of prefix length len naming it. */
+static int record_leaf(struct builder *b, int len, struct xv_route r, __u32 *leaf)
+{
+	int id = lines_record(&b->lines, r);
+
+	if (id < 0)
+		return id;
+	*leaf = trie_leaf(len, (__u32)id);
+	return 0;
 }
 
 /* The slot's VNet and address (host order); false: the Internet edge. */
@@ -340,7 +375,7 @@ static int expand_owners(struct builder *b, int root, const struct entry *en)
 			continue;
 		r.action = XV_ACT_NIC;
 		r.arg = k;
-		err = lines_record(&b->lines, en->p.len, r, &l);
+		err = record_leaf(b, en->p.len, r, &l);
 		if (!err)
 			err = trie_insert(&b->tries, root, (struct prefix){ ip, 32 }, l);
 		if (err)
@@ -368,7 +403,7 @@ static int table_build(struct builder *b, int at, int from)
 		struct entry *en = &b->ents[i];
 
 		en->r.flags |= cross_flags(b->e, from, en->to_vnet);
-		err = lines_record(&b->lines, en->p.len, en->r, &en->leaf);
+		err = record_leaf(b, en->p.len, en->r, &en->leaf);
 		if (!err)
 			err = trie_insert(&b->tries, root, en->p, en->leaf);
 	}
@@ -413,6 +448,16 @@ static int compile_subnet(struct builder *b, int s)
 	for (i = 0; i < rs->nown && !err; i++)
 		if (rs->own[i].active)
 			err = subnet_add(b, s, rs->own[i].prefix, own_route(b, s, i));
+	/*
+	 * Coexisting gateways: the fabric's gateway set is gw's (the ExpressRoute gateway's);
+	 * the coexisting VPN gateway's Active routes are table routes to its
+	 * NIC, which gw's set still beats when strictly longer (Longest prefix). At an
+	 * equal prefix the VPN route is Invalid (ExpressRoute beats VPN): never placed.
+	 */
+	for (i = 0; rs->vpn && i < rs->vpn->n && !err; i++)
+		if (!route_set_vpn_invalid(rs, i))
+			err = subnet_add(b, s, rs->vpn->routes[i].prefix,
+					 gw_route(b, s, rs->vpn->gateway, i));
 	/* A shadow: what the subnet answers for an Invalid gateway prefix. */
 	for (int k = 0; !err && (i = route_set_invalid_gw(rs, k)) >= 0; k++) {
 		struct prefix p = rs->gw->routes[i].prefix;
@@ -618,32 +663,4 @@ void fabric_route_row(const struct topology *t, const struct engine *e,
 		*out = e->sets[ref->subnet].own[ref->row];
 	else
 		engine_gateway_row(e, ref->gateway, ref->row, out);
-}
-
-const char *fabric_verdict_name(enum xv_verdict v)
-{
-	static const char *const names[XV_VERDICT__COUNT] = {
-		[XV_FWD] = "Forwarded",
-		[XV_ARP_REPLY] = "ArpReply",
-		[XV_DROP_NONE_ROUTE] = "NoneRoute",
-		[XV_DROP_NO_OWNER] = "NoNicOwnsAddress",
-		[XV_DROP_SRC_NOT_OWN] = "SourceNotOwn",
-		[XV_DROP_DST_NOT_OWN] = "DestinationNotOwn",
-		[XV_DROP_PEERING_ACCESS] = "PeeringAccessDenied",
-		[XV_DROP_FORWARDED] = "ForwardedTrafficNotAllowed",
-		[XV_DROP_NVA_UNREACHABLE] = "VirtualApplianceUnreachable",
-		[XV_DROP_NO_GATEWAY] = "NoGateway",
-		[XV_DROP_LOOP] = "Loop",
-		[XV_DROP_SHORT] = "Short",
-		[XV_DROP_BAD_IPV4] = "BadIPv4",
-		[XV_DROP_TRUNCATED] = "Truncated",
-		[XV_DROP_IPV6] = "IPv6",
-		[XV_DROP_VLAN] = "Vlan",
-		[XV_DROP_ETHERTYPE] = "Ethertype",
-		[XV_DROP_ARP] = "ArpNotAnswered",
-		[XV_DROP_L2_DST] = "NotToFabricMac",
-		[XV_DROP_NOT_NIC] = "NotANic",
-		[XV_DROP_REDIRECT] = "RedirectFailed",
-	};
-	return (unsigned)v < XV_VERDICT__COUNT && names[v] ? names[v] : "Unknown";
 }

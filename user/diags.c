@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Diagnostics: one "FILE:LINE:COL: error: ..." line per problem, and how a
+ * Diagnostics: one "FILE:LINE:COL: error: ..." line per problem (or
+ * "warning:" for what is valid but likely not meant), and how a
  * value from the user is shown in one (cut short, control characters
  * escaped). Pure, but for diags_oom().
  */
@@ -56,16 +57,13 @@ const char *diag_value(const char *s)
 	return out;
 }
 
-void diags_add(struct diags *d, const char *file, struct pos pos,
-	       const char *fmt, ...)
+static void diags_addv(struct diags *d, const char *file, struct pos pos,
+		       const char *kind, const char *fmt, va_list ap)
 {
 	char *msg, *line, safe[DIAG_LINE_MAX + 8], name[DIAG_LINE_MAX + 8];
-	va_list ap;
 	int r;
 
-	va_start(ap, fmt);
 	r = vasprintf(&msg, fmt, ap);
-	va_end(ap);
 	if (r < 0)
 		diags_oom();
 	/* the net under every caller: no raw ESC or newline reaches a terminal */
@@ -73,10 +71,10 @@ void diags_add(struct diags *d, const char *file, struct pos pos,
 	free(msg);
 	escape(name, sizeof(name), file, DIAG_LINE_MAX);
 	if (pos.line > 0)
-		r = asprintf(&line, "%s:%d:%d: error: %s", name, pos.line,
-			     pos.col, safe);
+		r = asprintf(&line, "%s:%d:%d: %s: %s", name, pos.line,
+			     pos.col, kind, safe);
 	else
-		r = asprintf(&line, "%s: error: %s", name, safe);
+		r = asprintf(&line, "%s: %s: %s", name, kind, safe);
 	if (r < 0)
 		diags_oom();
 	if (d->n == d->cap) {
@@ -86,6 +84,26 @@ void diags_add(struct diags *d, const char *file, struct pos pos,
 			diags_oom();
 	}
 	d->lines[d->n++] = line;
+}
+
+void diags_add(struct diags *d, const char *file, struct pos pos,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diags_addv(d, file, pos, "error", fmt, ap);
+	va_end(ap);
+}
+
+void diags_warn(struct diags *d, const char *file, struct pos pos,
+		const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diags_addv(d, file, pos, "warning", fmt, ap);
+	va_end(ap);
 }
 
 void diags_free(struct diags *d)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The route engine (engine.h): effective routes per subnet, what gateways
- * and sites learn, lookups and the hop-by-hop path. Rule ids (R2.1, ...)
- * and readings (A4, ...) are those of docs/routing.md, which states each
- * rule and lists the readings taken.
+ * and sites learn, lookups and the hop-by-hop path. Rules are cited by
+ * the names docs/routing.md gives them, which states each rule and lists
+ * the readings taken.
  */
 #define _GNU_SOURCE
 #include "engine.h"
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* R2.1: the documented reserved prefixes, next hop None (A1: all four). */
+/* Reserved prefixes: next hop None (a reading: all four). */
 static const struct prefix reserved_none[] = {
 	{ 0x0a000000, 8 },	/* 10.0.0.0/8 */
 	{ 0xac100000, 12 },	/* 172.16.0.0/12 */
@@ -201,28 +201,34 @@ static int learned_sort_unique(struct vec *a, struct learned_route **out,
 	return 0;
 }
 
-/* A VNet's own gateway, else the remote one it may really use (R3.3). */
-static int find_vnet_gateway(const struct topology *t, int v)
+/* A VNet itself when it has gateways, else the one whose gateways it may really use (Gateway transit). */
+static int find_gateway_vnet(const struct topology *t, int v)
 {
 	const struct vnet *vn = &t->vnets[v];
-	int rg = vn->remote_gateway;
 
-	if (vn->gateway >= 0 || rg < 0)
-		return vn->gateway;
-	for (int i = 0; i < t->npeerings; i++) {
+	if (vnet_has_gateway(vn))
+		return v;
+	for (int i = 0; vn->remote_vnet >= 0 && i < t->npeerings; i++) {
 		const struct peering *p = &t->peerings[i];
 
-		if (p->from == v && p->to == t->gateways[rg].vnet &&
+		if (p->from == v && p->to == vn->remote_vnet &&
 		    p->use_remote_gateways && p->reverse >= 0 &&
 		    t->peerings[p->reverse].allow_gateway_transit)
-			return rg;
+			return vn->remote_vnet;
 	}
 	return -1;
 }
 
+bool engine_gateway_serves(const struct engine *e, int g, int v)
+{
+	return e->gateway_vnet[v] >= 0 &&
+	       e->gateway_vnet[v] == e->topo->gateways[g].vnet;
+}
+
 /*
  * Who is learning: the rows learned so far, and the learner's own ranges,
- * sorted, which it never learns back (R5.6: equal prefixes are filtered).
+ * sorted, which it never learns back (a site; a VPN gateway, Equal-prefix filter: equal
+ * prefixes are filtered).
  */
 struct learner {
 	const struct engine *e;
@@ -261,7 +267,7 @@ static int learn_gateway_space(struct learner *l, int g,
 	int err = 0;
 
 	for (int v = 0; v < t->nvnets && !err; v++)
-		if (l->e->vnet_gateway[v] == g)
+		if (engine_gateway_serves(l->e, g, v))
 			err = learn(l, t->vnets[v].space, t->vnets[v].nspace, how);
 	return err;
 }
@@ -306,8 +312,11 @@ static int learner_init(struct learner *l, const struct engine *e,
 			       .own = { .size = sizeof(struct prefix) } };
 	if (is_site)
 		err = add_own(l, t->sites[who].space, t->sites[who].nspace);
-	for (int v = 0; !is_site && v < t->nvnets && !err; v++)
-		if (e->vnet_gateway[v] == who)
+	/* Equal-prefix filter: a VPN gateway's; ExpressRoute learns every
+	 * prefix, an equal one Invalid in the subnets (VNet routes win). */
+	for (int v = 0; !is_site && t->gateways[who].type == GW_VPN &&
+	     v < t->nvnets && !err; v++)
+		if (engine_gateway_serves(e, who, v))
 			err = add_own(l, t->vnets[v].space, t->vnets[v].nspace);
 	qsort(l->own.v, (size_t)l->own.n, sizeof(struct prefix), cmp_prefix);
 	return err;
@@ -344,6 +353,127 @@ static int learn_circuit(struct learner *l, int g, int conn, int c)
 	return err;
 }
 
+/* ---- VPN BGP transit ---- */
+
+/* Is p equal to or inside one of v's ranges? */
+static bool vnet_contains(const struct vnet *v, struct prefix p)
+{
+	for (int i = 0; i < v->nspace; i++)
+		if (prefix_within(p, v->space[i]))
+			return true;
+	return false;
+}
+
+/* A VPN gateway speaking BGP passes routes between its BGP connections. */
+static bool transit_gateway(const struct topology *t, int g)
+{
+	return t->gateways[g].type == GW_VPN && t->gateways[g].bgp;
+}
+
+/*
+ * Is p, re-advertised by each gateway of the chain from g back to the
+ * first one (parent links), passed on? Not 0.0.0.0/0, nor a prefix equal
+ * to or inside a relaying gateway's VNets (its own and transit spokes').
+ */
+static bool transit_passes(const struct engine *e, const int *parent, int g,
+			   struct prefix p)
+{
+	const struct topology *t = e->topo;
+
+	if (!p.len)
+		return false;
+	for (; g >= 0; g = parent[g])
+		for (int v = 0; v < t->nvnets; v++)
+			if (engine_gateway_serves(e, g, v) && vnet_contains(&t->vnets[v], p))
+				return false;
+	return true;
+}
+
+static int learn_passed(struct learner *l, const int *parent, int g,
+			const struct prefix *p, int n,
+			const struct learned_route *how)
+{
+	int err = 0;
+
+	for (int i = 0; i < n && !err; i++)
+		if (transit_passes(l->e, parent, g, p[i]))
+			err = learn(l, &p[i], 1, how);
+	return err;
+}
+
+/*
+ * What gateway g learned over its BGP connections but skip_site's, as it
+ * passes it on (VPN BGP transit): each BGP site's space, and over each VNet-to-VNet
+ * connection to another transit gateway h, h's advertised space and what
+ * h passes on in turn. Breadth first, so a shorter chain of gateways is
+ * learned first (BGP prefers the shorter AS path); a gateway is visited
+ * once (its AS is on the path: no loops). seen[] holds the learner.
+ */
+static int learn_transit(struct learner *l, int g, int skip_site, bool *seen,
+			 const struct learned_route *how)
+{
+	const struct topology *t = l->e->topo;
+	int *queue = malloc(sizeof(int) * (size_t)(t->ngateways + 1));
+	int *parent = malloc(sizeof(int) * (size_t)(t->ngateways + 1));
+	int head = 0, tail = 0, err = 0;
+
+	if (!queue || !parent) {
+		free(queue);
+		free(parent);
+		return -ENOMEM;
+	}
+	parent[g] = -1;
+	seen[g] = true;
+	queue[tail++] = g;
+	while (head < tail && !err) {
+		int h = queue[head++];
+
+		for (int i = 0; i < t->nconnections && !err; i++) {
+			const struct connection *c = &t->connections[i];
+			int peer = c->gateway == h ? c->peer : c->gateway;
+
+			if (c->kind == CONN_SITE && c->gateway == h && c->peer != skip_site) {
+				const struct site *st = &t->sites[c->peer];
+
+				err = learn_passed(l, parent, h, st->space, st->nspace, how);
+			} else if (c->kind == CONN_VNET2VNET &&
+				   (c->gateway == h || c->peer == h) &&
+				   transit_gateway(t, peer) && !seen[peer]) {
+				seen[peer] = true;
+				parent[peer] = h;
+				queue[tail++] = peer;
+				for (int v = 0; v < t->nvnets && !err; v++)
+					if (engine_gateway_serves(l->e, peer, v))
+						err = learn_passed(l, parent, h, t->vnets[v].space,
+								   t->vnets[v].nspace, how);
+			}
+		}
+	}
+	free(queue);
+	free(parent);
+	return err;
+}
+
+/* Learn what transit gateway g passes on to a BGP neighbour (VPN BGP transit). */
+static int learn_through(struct learner *l, int g, int skip_site, int skip_gw,
+			 const struct learned_route *how)
+{
+	const struct topology *t = l->e->topo;
+	bool *seen;
+	int err;
+
+	if (!transit_gateway(t, g))
+		return 0;
+	seen = calloc((size_t)t->ngateways + 1, sizeof(*seen));
+	if (!seen)
+		return -ENOMEM;
+	if (skip_gw >= 0)
+		seen[skip_gw] = true;
+	err = learn_transit(l, g, skip_site, seen, how);
+	free(seen);
+	return err;
+}
+
 /*
  * What gateway g learns (topology.md "Meaning"): a site's addressSpace,
  * a peer gateway's advertised space (one VNet-to-VNet entry joins both
@@ -363,6 +493,8 @@ static int learn_gateway(struct learner *l, int g)
 
 			h = how(VIA_PEER_GATEWAY, peer, i, -1, peer);
 			err = learn_gateway_space(l, peer, &h);
+			if (!err && transit_gateway(t, g))
+				err = learn_through(l, peer, -1, g, &h);
 		} else if (c->gateway != g) {
 			continue;
 		} else if (c->kind == CONN_SITE) {
@@ -397,6 +529,8 @@ static int learn_site(struct learner *l, int s)
 		else
 			continue;
 		err = learn_gateway_space(l, c->gateway, &h);
+		if (!err && c->kind == CONN_SITE)
+			err = learn_through(l, c->gateway, s, -1, &h);
 	}
 	for (int c = 0; c < t->ncircuits && !err; c++) {
 		const struct circuit *ci = &t->circuits[c];
@@ -502,17 +636,10 @@ static int add_row(struct vec *rows, struct eff_route r)
 	return 0;
 }
 
-static bool vnet_contains(const struct vnet *v, struct prefix p)
-{
-	for (int i = 0; i < v->nspace; i++)
-		if (prefix_within(p, v->space[i]))
-			return true;
-	return false;
-}
-
 /*
- * A reserved None prefix is kept unless a range equals it (R2.3: the
- * range's VnetLocal row stands for it) or strictly contains it (R2.4).
+ * Reserved prefix in the address space: a reserved None prefix is kept
+ * unless a range equals it (the range's VnetLocal row stands for it) or
+ * strictly contains it.
  */
 static int add_none_rows(struct vec *rows, const struct vnet *v,
 			 const struct prefix *p, int n)
@@ -529,7 +656,7 @@ static int add_none_rows(struct vec *rows, const struct vnet *v,
 	return 0;
 }
 
-/* R2.1-R2.4, R2.8. */
+/* Address space, Internet default, Reserved prefixes, More reserved prefixes. */
 static int add_default_rows(struct vec *rows, const struct engine *e,
 			    const struct vnet *v)
 {
@@ -548,7 +675,7 @@ static int add_default_rows(struct vec *rows, const struct engine *e,
 	return err;
 }
 
-/* R3.1: one row per range of each connected peer. */
+/* Peering routes: one row per range of each connected peer. */
 static int add_peering_rows(struct vec *rows, const struct topology *t, int v)
 {
 	for (int i = 0; i < t->npeerings; i++) {
@@ -588,10 +715,12 @@ static int add_user_rows(struct vec *rows, const struct engine *e,
 		int err;
 
 		row.next_hop_ip = u->type == NH_APPLIANCE ? u->next_hop_ip : 0;
-		row.gateway = u->type == NH_GATEWAY ? e->vnet_gateway[s->vnet] : -1;
+		/* Gateway next hop needs a lone VPN gateway (checked at load). */
+		row.gateway = u->type == NH_GATEWAY && e->gateway_vnet[s->vnet] >= 0 ?
+			t->vnets[e->gateway_vnet[s->vnet]].gateways[GW_VPN] : -1;
 		row.route_table = s->route_table;
 		row.udr = i;
-		/* R4.7: VnetLocal outside the VNet's space is programmed as None. */
+		/* VnetLocal outside the VNet: programmed as None. */
 		row.vnet_local_as_none = u->type == NH_VNET_LOCAL &&
 			!vnet_contains(&t->vnets[s->vnet], u->prefix);
 		err = add_row(rows, row);
@@ -601,7 +730,7 @@ static int add_user_rows(struct vec *rows, const struct engine *e,
 	return 0;
 }
 
-/* ---- settling states (R6.2, R6.3, R2.7) ------------------------------- */
+/* ---- settling states ------------------------------------------------- */
 
 int gw_routes_lower_bound(const struct gw_routes *gw, struct prefix p)
 {
@@ -625,16 +754,17 @@ int gw_routes_find(const struct gw_routes *gw, struct prefix p)
 	return i < gw->n && prefix_equal(gw->routes[i].prefix, p) ? i : -1;
 }
 
-bool route_set_gw_invalid(const struct route_set *rs, int i)
+/* Is i in the sorted list v of n? */
+static bool in_sorted(const int *v, int n, int i)
 {
-	int lo = 0, hi = rs->ngw_invalid;
+	int lo = 0, hi = n;
 
 	while (lo < hi) {
 		int mid = lo + (hi - lo) / 2;
 
-		if (rs->gw_invalid[mid] == i)
+		if (v[mid] == i)
 			return true;
-		if (rs->gw_invalid[mid] < i)
+		if (v[mid] < i)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -642,12 +772,22 @@ bool route_set_gw_invalid(const struct route_set *rs, int i)
 	return false;
 }
 
+bool route_set_gw_invalid(const struct route_set *rs, int i)
+{
+	return in_sorted(rs->gw_invalid, rs->ngw_invalid, i);
+}
+
+bool route_set_vpn_invalid(const struct route_set *rs, int i)
+{
+	return in_sorted(rs->vpn_invalid, rs->nvpn_invalid, i);
+}
+
 static bool is_peering(enum next_hop_type t)
 {
 	return t == NH_VNET_PEERING || t == NH_VNET_GLOBAL_PEERING;
 }
 
-/* R6.3: Active VNet and peering prefixes beat equal or nested gateway routes. */
+/* VNet routes win: Active VNet and peering prefixes beat equal or nested gateway routes. */
 static bool protects(const struct eff_route *r)
 {
 	return r->active && !r->vnet_local_as_none &&
@@ -672,7 +812,7 @@ static int *own_by_prefix(const struct route_set *rs)
 	return idx;
 }
 
-/* R6.2: a User row beats the Default rows of its prefix. */
+/* User beats Default: a User row beats the Default rows of its prefix. */
 static void user_beats_default(struct route_set *rs, const int *by_prefix)
 {
 	struct eff_route *own = rs->own;
@@ -689,16 +829,34 @@ static void user_beats_default(struct route_set *rs, const int *by_prefix)
 	}
 }
 
-/*
- * The gateway rows Invalid in this subnet, found by range search over the
- * sorted gateway routes, never by a walk over all of them: equal to a User
- * row (R6.2), equal to or nested in a protecting row (R6.3). Rows are taken
- * in prefix order, and a protecting row nested in the previous one walked
- * adds nothing, so each gateway row is walked over at most once.
- */
-static int find_gw_invalid(struct route_set *rs, const int *by_prefix)
+/* Sort and deduplicate inv into *out. */
+static void sorted_unique(struct vec *inv, int **out, int *nout)
 {
-	const struct gw_routes *gw = rs->gw;
+	int *v = inv->v, n = 0;
+
+	if (inv->n) /* qsort(NULL, 0) is undefined */
+		qsort(v, (size_t)inv->n, sizeof(int), cmp_int);
+	for (int i = 0; i < inv->n; i++)
+		if (!n || v[i] != v[n - 1])
+			v[n++] = v[i];
+	*out = v;
+	*nout = n;
+}
+
+/*
+ * The rows of gateway set gw Invalid in this subnet, found by range search
+ * over the sorted gateway routes, never by a walk over all of them: equal
+ * to a User row (User beats gateway), equal to or nested in a protecting
+ * row (VNet routes win).
+ * Rows are taken in prefix order, and a protecting row nested in the
+ * previous one walked adds nothing, so each gateway row is walked over at
+ * most once. With beats (the coexisting ExpressRoute gateway's set), also
+ * the rows of a prefix beats has (ExpressRoute beats VPN).
+ */
+static int find_gw_invalid(const struct route_set *rs, const int *by_prefix,
+			   const struct gw_routes *gw, const struct gw_routes *beats,
+			   int **out, int *nout)
+{
 	struct vec inv = { .size = sizeof(int) };
 	bool walked = false;
 	uint32_t walked_last = 0;
@@ -720,26 +878,26 @@ static int find_gw_invalid(struct route_set *rs, const int *by_prefix)
 				err = vec_push_int(&inv, j);
 		}
 	}
+	for (int j = 0; beats && j < gw->n && !err; j++)
+		if (gw_routes_find(beats, gw->routes[j].prefix) >= 0)
+			err = vec_push_int(&inv, j);
 	if (err) {
 		free(inv.v);
 		return err;
 	}
-	if (inv.n) /* qsort(NULL, 0) is undefined */
-		qsort(inv.v, (size_t)inv.n, sizeof(int), cmp_int);
-	rs->gw_invalid = inv.v;
-	rs->ngw_invalid = 0;
-	for (int i = 0; i < inv.n; i++)
-		if (!i || rs->gw_invalid[i] != rs->gw_invalid[rs->ngw_invalid - 1])
-			rs->gw_invalid[rs->ngw_invalid++] = rs->gw_invalid[i];
+	sorted_unique(&inv, out, nout);
 	return 0;
 }
 
-/* The Active gateway route with exactly prefix p, or -1. */
-static int gw_active(const struct route_set *rs, struct prefix p)
+/* Is there an Active gateway route with exactly prefix p (either set)? */
+static bool gw_active(const struct route_set *rs, struct prefix p)
 {
 	int i = rs->gw ? gw_routes_find(rs->gw, p) : -1;
 
-	return i >= 0 && !route_set_gw_invalid(rs, i) ? i : -1;
+	if (i >= 0 && !route_set_gw_invalid(rs, i))
+		return true;
+	i = rs->vpn ? gw_routes_find(rs->vpn, p) : -1;
+	return i >= 0 && !route_set_vpn_invalid(rs, i);
 }
 
 /* The next hop type of the subnet's Active 0.0.0.0/0 (User > gateway > Default). */
@@ -751,7 +909,7 @@ static enum next_hop_type active_default_route(const struct route_set *rs)
 		if (rs->own[i].source == SRC_USER && rs->own[i].prefix.len == 0)
 			return rs->own[i].vnet_local_as_none ? NH_NONE
 							     : rs->own[i].type;
-	return gw_active(rs, any) >= 0 ? NH_GATEWAY : NH_INTERNET;
+	return gw_active(rs, any) ? NH_GATEWAY : NH_INTERNET;
 }
 
 static bool is_default_none(const struct eff_route *r)
@@ -759,7 +917,7 @@ static bool is_default_none(const struct eff_route *r)
 	return r->source == SRC_DEFAULT && r->type == NH_NONE;
 }
 
-/* R2.7 (A4): drop the reserved None rows under a forced-tunnel 0/0. */
+/* Forced tunnel removes reserved prefixes (a reading): under a forced-tunnel 0/0. */
 static void remove_reserved_none(struct route_set *rs)
 {
 	enum next_hop_type zero = active_default_route(rs);
@@ -773,12 +931,12 @@ static void remove_reserved_none(struct route_set *rs)
 	rs->nown = n;
 }
 
-/* R6.2: an Active gateway route beats the Default rows of its prefix. */
+/* Gateway beats Default: an Active gateway route beats the Default rows of its prefix. */
 static void gateway_beats_default(struct route_set *rs)
 {
 	for (int i = 0; i < rs->nown; i++)
 		if (rs->own[i].source == SRC_DEFAULT && rs->own[i].active &&
-		    gw_active(rs, rs->own[i].prefix) >= 0)
+		    gw_active(rs, rs->own[i].prefix))
 			rs->own[i].active = false;
 }
 
@@ -789,7 +947,8 @@ static bool row_active(const void *row)
 
 /*
  * Settle states in the order the rules need: User over Default, then the
- * gateway rows that lose, then the Active 0/0 decides R2.7, then gateway
+ * gateway rows that lose, then the Active 0/0 decides whether the reserved
+ * prefixes go (Forced tunnel removes reserved prefixes), then gateway
  * over what remains of Default.
  */
 static int settle(struct route_set *rs)
@@ -801,7 +960,11 @@ static int settle(struct route_set *rs)
 		return -ENOMEM;
 	user_beats_default(rs, by_prefix);
 	if (rs->gw)
-		err = find_gw_invalid(rs, by_prefix);
+		err = find_gw_invalid(rs, by_prefix, rs->gw, NULL,
+				      &rs->gw_invalid, &rs->ngw_invalid);
+	if (rs->vpn && !err)
+		err = find_gw_invalid(rs, by_prefix, rs->vpn, rs->gw,
+				      &rs->vpn_invalid, &rs->nvpn_invalid);
 	free(by_prefix);
 	if (err)
 		return err;
@@ -820,7 +983,8 @@ static int build_route_set(struct engine *e, int s)
 		&t->route_tables[sn->route_table] : NULL;
 	struct route_set *rs = &e->sets[s];
 	struct vec rows = { .size = sizeof(struct eff_route) };
-	int g = e->vnet_gateway[sn->vnet];
+	int hv = e->gateway_vnet[sn->vnet];
+	const int *gws = hv >= 0 ? t->vnets[hv].gateways : NULL;
 	int err;
 
 	rs->subnet = s;
@@ -833,9 +997,16 @@ static int build_route_set(struct engine *e, int s)
 	rs->nown = rows.n;
 	if (err)
 		return err;
-	/* R3.2, R3.3; R5.2: propagation disabled drops every gateway row. */
-	if (g >= 0 && !(rt && rt->disable_bgp_route_propagation))
-		rs->gw = &e->gw[g];
+	/*
+	 * Gateway routes, Gateway transit; Route propagation disabled drops
+	 * every gateway row. Coexisting gateways: the ExpressRoute one's set first.
+	 */
+	if (gws && !(rt && rt->disable_bgp_route_propagation)) {
+		int er = gws[GW_EXPRESSROUTE], vpn = gws[GW_VPN];
+
+		rs->gw = &e->gw[er >= 0 ? er : vpn];
+		rs->vpn = er >= 0 && vpn >= 0 ? &e->gw[vpn] : NULL;
+	}
 	return settle(rs);
 }
 
@@ -860,14 +1031,14 @@ int engine_build_opts(struct engine *e, const struct topology *t,
 	e->site_routes = calloc((size_t)t->nsites + 1, sizeof(*e->site_routes));
 	e->nsite_routes = calloc((size_t)t->nsites + 1, sizeof(*e->nsite_routes));
 	e->site_lpm = calloc((size_t)t->nsites + 1, sizeof(*e->site_lpm));
-	e->vnet_gateway = calloc((size_t)t->nvnets + 1, sizeof(int));
+	e->gateway_vnet = calloc((size_t)t->nvnets + 1, sizeof(int));
 	if (!e->gw || !e->sets || !e->site_routes || !e->nsite_routes ||
-	    !e->site_lpm || !e->vnet_gateway) {
+	    !e->site_lpm || !e->gateway_vnet) {
 		engine_free(e);
 		return -ENOMEM;
 	}
 	for (int v = 0; v < t->nvnets; v++)
-		e->vnet_gateway[v] = find_vnet_gateway(t, v);
+		e->gateway_vnet[v] = find_gateway_vnet(t, v);
 	for (int g = 0; g < t->ngateways && !err; g++)
 		err = build_gateway(e, g);
 	for (int s = 0; s < t->nsites && !err; s++)
@@ -890,6 +1061,7 @@ void engine_free(struct engine *e)
 	for (int s = 0; e->sets && s < t->nsubnets; s++) {
 		free(e->sets[s].own);
 		free(e->sets[s].gw_invalid);
+		free(e->sets[s].vpn_invalid);
 		free(e->sets[s].active.by_len[0]);
 	}
 	for (int s = 0; e->site_routes && s < t->nsites; s++) {
@@ -902,7 +1074,7 @@ void engine_free(struct engine *e)
 	free(e->site_routes);
 	free(e->nsite_routes);
 	free(e->site_lpm);
-	free(e->vnet_gateway);
+	free(e->gateway_vnet);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -910,11 +1082,11 @@ void engine_free(struct engine *e)
 
 int route_set_count(const struct route_set *rs)
 {
-	return rs->nown + (rs->gw ? rs->gw->n : 0);
+	return rs->nown + (rs->gw ? rs->gw->n : 0) + (rs->vpn ? rs->vpn->n : 0);
 }
 
 /*
- * R3.2, R3.4. Hot (every row of every subnet may be read back): fields are
+ * Gateway routes. Hot (every row of every subnet may be read back): fields are
  * stored one by one, which compiles to plain stores rather than a struct
  * built on the stack and copied.
  */
@@ -934,11 +1106,11 @@ void engine_gateway_row(const struct engine *e, int g, int i, struct eff_route *
 
 /* A gateway row as the subnet sees it: Invalid there or not. */
 static const struct eff_route *gw_row(const struct engine *e,
-				      const struct route_set *rs, int i,
-				      struct eff_route *tmp)
+				      const struct gw_routes *gw, bool invalid,
+				      int i, struct eff_route *tmp)
 {
-	engine_gateway_row(e, rs->gw->gateway, i, tmp);
-	tmp->active = !route_set_gw_invalid(rs, i);
+	engine_gateway_row(e, gw->gateway, i, tmp);
+	tmp->active = !invalid;
 	return tmp;
 }
 
@@ -946,12 +1118,20 @@ const struct eff_route *route_set_row(const struct engine *e,
 				      const struct route_set *rs, int i,
 				      struct eff_route *tmp)
 {
-	return i < rs->nown ? &rs->own[i] : gw_row(e, rs, i - rs->nown, tmp);
+	int ngw = rs->gw ? rs->gw->n : 0;
+
+	if (i < rs->nown)
+		return &rs->own[i];
+	i -= rs->nown;
+	if (i < ngw)
+		return gw_row(e, rs->gw, route_set_gw_invalid(rs, i), i, tmp);
+	i -= ngw;
+	return gw_row(e, rs->vpn, route_set_vpn_invalid(rs, i), i, tmp);
 }
 
 /*
- * R6.1: the longest Active own row, unless an Active gateway row is longer
- * (at equal prefix only one of them can be Active).
+ * Longest prefix: the longest Active own row, unless an Active gateway row
+ * is longer (at an equal prefix only one of them can be Active).
  */
 int route_set_match(const struct route_set *rs, struct prefix p)
 {
@@ -959,13 +1139,14 @@ int route_set_match(const struct route_set *rs, struct prefix p)
 	int own_len = own >= 0 ? rs->own[own].prefix.len : -1;
 
 	for (int len = p.len; rs->gw && len > own_len; len--) {
-		int i;
+		int i = rs->gw->nby_len[len] ? lpm_find(LPM(rs->gw), len, p.addr) : -1;
 
-		if (!rs->gw->nby_len[len])
-			continue;
-		i = lpm_find(LPM(rs->gw), len, p.addr);
 		if (i >= 0 && !route_set_gw_invalid(rs, i))
 			return rs->nown + i;
+		i = rs->vpn && rs->vpn->nby_len[len] ?
+			lpm_find(LPM(rs->vpn), len, p.addr) : -1;
+		if (i >= 0 && !route_set_vpn_invalid(rs, i))
+			return rs->nown + rs->gw->n + i;
 	}
 	return own;
 }
@@ -997,7 +1178,10 @@ bool route_set_equal(const struct route_set *a, const struct route_set *b)
 {
 	if (a->nown != b->nown || a->gw != b->gw || a->ngw_invalid != b->ngw_invalid ||
 	    (a->ngw_invalid && memcmp(a->gw_invalid, b->gw_invalid,
-				      (size_t)a->ngw_invalid * sizeof(int))))
+				      (size_t)a->ngw_invalid * sizeof(int))) ||
+	    a->vpn != b->vpn || a->nvpn_invalid != b->nvpn_invalid ||
+	    (a->nvpn_invalid && memcmp(a->vpn_invalid, b->vpn_invalid,
+				       (size_t)a->nvpn_invalid * sizeof(int))))
 		return false;
 	for (int i = 0; i < a->nown; i++)
 		if (!same_row(&a->own[i], &b->own[i]))
@@ -1020,8 +1204,8 @@ static bool ports_match(const struct fw_rule *r, const struct flow *f)
 static bool rule_matches(const struct fw_rule *r, const struct flow *f)
 {
 	return (r->protocol == FW_ANY || r->protocol == f->proto) &&
-	       prefix_has(r->source, f->src) &&
-	       prefix_has(r->destination, f->dst) && ports_match(r, f);
+	       addr_list_has(&r->source, f->src) &&
+	       addr_list_has(&r->destination, f->dst) && ports_match(r, f);
 }
 
 enum fw_action firewall_eval(const struct firewall *fw, const struct flow *f,
@@ -1066,7 +1250,7 @@ struct walk {
 struct cursor {
 	enum hop_kind kind;	/* HOP_SUBNET or HOP_GATEWAY */
 	int where;
-	int sender;		/* HOP_SUBNET: the sending VM; -1: the gateway (R7.2) */
+	int sender;		/* HOP_SUBNET: the sending VM; -1: the gateway (GatewaySubnet entry) */
 };
 
 static bool drop(struct walk *w, enum drop_reason r)
@@ -1105,7 +1289,11 @@ static bool visited(const struct path *p, enum hop_kind kind, int where)
 	return false;
 }
 
-/* R8.2, A6-A8: V's allowVirtualNetworkAccess; W's allowForwardedTraffic. */
+/*
+ * Peering access (a reading): either side's allowVirtualNetworkAccess
+ * false closes the peering both ways; Forwarded traffic: W's
+ * allowForwardedTraffic.
+ */
 enum peering_crossing engine_peering_crossing(const struct engine *e, int from, int to)
 {
 	const struct topology *t = e->topo;
@@ -1117,9 +1305,9 @@ enum peering_crossing engine_peering_crossing(const struct engine *e, int from, 
 
 		if (p->from != from || p->to != to || p->reverse < 0)
 			continue;
-		if (!p->allow_vnet_access)
+		if (!p->allow_vnet_access || !t->peerings[p->reverse].allow_vnet_access)
 			return CROSSING_DENIED;
-		/* The receiver's own peering object decides (A6). */
+		/* The receiver's own peering object decides (a reading). */
 		return t->peerings[p->reverse].allow_forwarded_traffic ?
 			       CROSSING_OPEN : CROSSING_LOCAL_ONLY;
 	}
@@ -1145,19 +1333,19 @@ static bool cross(struct walk *w, int v, int to, int sender)
 	}
 }
 
-/* A VM puts a packet on the wire from its subnet (R7.1). */
+/* From the NIC: a VM puts a packet on the wire from its subnet. */
 static bool vm_send(struct walk *w, int vm, struct cursor *c)
 {
 	const struct vm *m = &w->t->vms[vm];
 
-	/* R4.5: a foreign source address needs IP forwarding. */
+	/* A foreign source address needs IP forwarding. */
 	if (w->f->src != m->ip && !m->enable_ip_forwarding)
 		return drop(w, DROP_NO_IP_FORWARDING);
 	*c = (struct cursor){ HOP_SUBNET, m->subnet, vm };
 	return true;
 }
 
-/* VnetLocal or peering (R7.1 table): the NIC owning dst in VNet `to`. */
+/* VnetLocal or peering: the NIC owning dst in VNet `to`. */
 static bool deliver_in(struct walk *w, struct hop *h, int v, int to, int sender)
 {
 	const struct vnet *vn = &w->t->vnets[to];
@@ -1170,8 +1358,9 @@ static bool deliver_in(struct walk *w, struct hop *h, int v, int to, int sender)
 		h->vm = vm;
 		return deliver(w, TO_VM, vm);
 	}
-	if (vn->gateway >= 0 && w->t->gateways[vn->gateway].ip == w->f->dst)
-		return deliver(w, TO_GATEWAY, vn->gateway);
+	for (int k = 0; k < GW__COUNT; k++)
+		if (vn->gateways[k] >= 0 && w->t->gateways[vn->gateways[k]].ip == w->f->dst)
+			return deliver(w, TO_GATEWAY, vn->gateways[k]);
 	return drop(w, DROP_NO_OWNER);
 }
 
@@ -1211,7 +1400,7 @@ struct route_target engine_route_target(const struct engine *e, int vnet,
 
 	switch (r->type) {
 	case NH_VNET_LOCAL:
-		if (r->vnet_local_as_none)	/* R4.7 */
+		if (r->vnet_local_as_none)	/* VnetLocal outside the VNet */
 			return target_drop(DROP_NONE_ROUTE);
 		return target(TARGET_VNET, vnet, -1, -1);
 	case NH_VNET_PEERING:
@@ -1220,11 +1409,15 @@ struct route_target engine_route_target(const struct engine *e, int vnet,
 	case NH_APPLIANCE:
 		vm = engine_appliance(e, vnet, r->next_hop_ip);
 		if (vm < 0)
-			return target_drop(DROP_NVA_UNREACHABLE);	/* A11 */
+			return target_drop(DROP_NVA_UNREACHABLE);	/* Unreachable appliance */
 		return target(TARGET_APPLIANCE, e->topo->vms[vm].vnet, vm, -1);
 	case NH_GATEWAY:
 		if (r->gateway < 0)
 			return target_drop(DROP_NO_GATEWAY_ROUTE);
+		/* Peering access: gateway transit crosses the peering; Gateway relays: no forwarded check. */
+		if (engine_peering_crossing(e, vnet, e->topo->gateways[r->gateway].vnet) ==
+		    CROSSING_DENIED)
+			return target_drop(DROP_PEERING_ACCESS);
 		return target(TARGET_GATEWAY, -1, -1, r->gateway);
 	case NH_INTERNET:
 		return target(TARGET_INTERNET, -1, -1, -1);
@@ -1302,7 +1495,7 @@ static bool follow(struct walk *w, const struct learned_route *lr,
 	case VIA_GATEWAY:
 		*c = (struct cursor){ HOP_GATEWAY, lr->gateway, -1 };
 		return true;
-	case VIA_VNET:	/* R7.2: into the VNet through the GatewaySubnet */
+	case VIA_VNET:	/* GatewaySubnet entry */
 		*c = (struct cursor){ HOP_SUBNET, lr->target, -1 };
 		return true;
 	case VIA_SITE:
@@ -1320,7 +1513,7 @@ static bool gateway_vnet_route(const struct engine *e, int g, struct prefix p,
 	for (int v = 0; v < t->nvnets; v++) {
 		const struct vnet *vn = &t->vnets[v];
 
-		if (e->vnet_gateway[v] != g)
+		if (!engine_gateway_serves(e, g, v))
 			continue;
 		for (int i = 0; i < vn->nspace; i++) {
 			if (!prefix_within(p, vn->space[i]))
@@ -1346,8 +1539,8 @@ static int site_connection(const struct topology *t, int g, int s)
 
 /*
  * A gateway forwards: its own and transit VNets through the GatewaySubnet
- * (R7.2; they beat learned routes, R6.3), else its learned routes (LPM),
- * else a VPN gateway's forced-tunnelling default site (R9.1). The lab
+ * (GatewaySubnet entry; they beat learned routes, VNet routes win), else its
+ * learned routes (LPM), else a VPN gateway's Default site. The lab
  * plan places exactly these routes in the gateway's namespace.
  */
 const struct learned_route *engine_gateway_route(const struct engine *e, int g,
@@ -1388,32 +1581,36 @@ static bool gateway_step(struct walk *w, struct cursor *c)
 }
 
 /*
- * A site keeps what is in its own space, and routes the rest by what it
- * learned (LPM). The lab plan places exactly these routes in the site's
- * namespace.
+ * A site routes by longest prefix too: its own space (the packet stays)
+ * and what it learned, the longer match winning, so that a site with a
+ * summary or 0.0.0.0/0 of its own still sends to Azure the more specific
+ * prefixes it learned. (A site never learns a prefix equal to its own.)
+ * The lab plan places exactly these routes in the site's namespace.
  */
 const struct learned_route *engine_site_route(const struct engine *e, int s,
 					      struct prefix p,
 					      struct learned_route *tmp)
 {
 	const struct site *st = &e->topo->sites[s];
-	int i;
+	int own = -1, i;
 
-	for (i = 0; i < st->nspace; i++) {
-		if (!prefix_within(p, st->space[i]))
-			continue;
-		*tmp = how(VIA_SITE, s, -1, s, -1);
-		tmp->prefix = st->space[i];
+	for (i = 0; i < st->nspace; i++)
+		if (prefix_within(p, st->space[i]) &&
+		    (own < 0 || st->space[i].len > st->space[own].len))
+			own = i;
+	i = lpm_covering(LPM(&e->site_lpm[s]), p.len, p.addr);
+	if (i >= 0 && (own < 0 || e->site_routes[s][i].prefix.len > st->space[own].len)) {
+		*tmp = site_hop(&e->site_routes[s][i]);
 		return tmp;
 	}
-	i = lpm_covering(LPM(&e->site_lpm[s]), p.len, p.addr);
-	if (i < 0)
+	if (own < 0)
 		return NULL;
-	*tmp = site_hop(&e->site_routes[s][i]);
+	*tmp = how(VIA_SITE, s, -1, s, -1);
+	tmp->prefix = st->space[own];
 	return tmp;
 }
 
-/* A site host sends: by what its site learned (R7.2 then applies). */
+/* A site host sends: by Site longest prefix (then GatewaySubnet entry). */
 static bool site_send(struct walk *w, int s, struct cursor *c)
 {
 	struct learned_route tmp;

@@ -283,7 +283,7 @@ static int gro_on(const char *ifname)
 }
 
 int kernel_dataplane_load(const struct topology *t, const struct engine *e,
-			  const struct fabric_nic *nics_, int n, const char *pin_dir)
+			  const struct fabric_nic *nics_, int n)
 {
 	static char *const argv[] = { "ip", "-batch", "-", NULL };
 	char (*names)[IF_NAMESIZE] = calloc((size_t)n + 1, IF_NAMESIZE);
@@ -291,7 +291,6 @@ int kernel_dataplane_load(const struct topology *t, const struct engine *e,
 	char *script = NULL;
 	int err = -ENOMEM, fd = -1;
 
-	(void)pin_dir;
 	if (!names || !ifnames)
 		goto out;
 	for (int k = 0; k < n; k++) {

@@ -29,11 +29,11 @@ char *kernel_dataplane_script(const struct topology *t, const struct engine *e,
 			      const struct fabric_nic *nics, const char *const *ifnames, int n);
 
 /*
- * In the fabric namespace (the caller's): forwarding sysctls, then the
- * script through `ip -batch`. fabric_load()'s signature; pin_dir unused
- * (the kernel dataplane pins nothing). 0 or -errno, reason printed.
+ * In the fabric namespace (the caller's): forwarding sysctls, GRO, then
+ * the script through `ip -batch`. Nothing is pinned. 0 or -errno, reason
+ * printed.
  */
 int kernel_dataplane_load(const struct topology *t, const struct engine *e,
-			  const struct fabric_nic *nics, int n, const char *pin_dir);
+			  const struct fabric_nic *nics, int n);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lab.h"
+#include "roundtrip.h"
 
 #define LINK_LOCAL_BASE 0xa9fe0000u	/* 169.254.0.0/16: never a real address */
 #define LINK_LOCAL_LINKS (1 << 14)	/* /30 per point-to-point link */
@@ -299,7 +300,7 @@ static int add_route(struct lab_plan *p, int node, int link, int end,
 
 	if (!r)
 		return -ENOMEM;
-	*r = (struct lab_route){ node, link, end, dst, via, 0 };
+	*r = (struct lab_route){ node, link, end, dst, via, 0, false };
 	return 0;
 }
 
@@ -345,7 +346,7 @@ static int plan_vms(struct lab_plan *p, const struct topology *t)
 			return n;
 		p->vm_node[i] = n;
 		if (vm->firewall) {
-			p->nodes[n].nft = lab_nft_ruleset(vm->firewall);
+			p->nodes[n].nft = lab_nft_ruleset(vm->firewall, vm->ip);
 			if (!p->nodes[n].nft)
 				return -ENOMEM;
 		}
@@ -418,7 +419,7 @@ static int plan_gateway(struct lab_plan *p, const struct engine *e, int g)
 	int from = p->nroutes, err = 0;
 
 	for (int v = 0; !err && v < t->nvnets; v++) {
-		if (e->vnet_gateway[v] != g)
+		if (!engine_gateway_serves(e, g, v))
 			continue;
 		for (int k = 0; !err && k < t->vnets[v].nspace; k++)
 			err = gateway_place(p, e, g, from, t->vnets[v].space[k]);
@@ -524,12 +525,24 @@ static int plan_circuit(struct lab_plan *p, const struct engine *e, int c)
 	return err;
 }
 
+/* Whether site s is a VPN gateway's forced-tunnelling default site (R9.1). */
+static bool default_site(const struct topology *t, int s)
+{
+	for (int g = 0; g < t->ngateways; g++)
+		if (t->gateways[g].type == GW_VPN && t->gateways[g].default_site == s)
+			return true;
+	return false;
+}
+
 /*
  * A site answers its hosts and routes what it learned over its links, as
- * the engine's site decision says.
+ * the engine's site decision says. A default site is the Internet breakout
+ * of the VNets tunnelled to it: it answers every address no route of its
+ * own covers (a local 0.0.0.0/0, below every learned route).
  */
 static int plan_site(struct lab_plan *p, const struct engine *e, int s)
 {
+	static const struct prefix any = { 0, 0 };
 	const struct site *si = &e->topo->sites[s];
 	int n = p->site_node[s], from = p->nroutes, err;
 	struct learned_route tmp;
@@ -537,6 +550,11 @@ static int plan_site(struct lab_plan *p, const struct engine *e, int s)
 	for (int i = 0; i < si->nhosts; i++)
 		if (add_addr(p, n, -1, 0, si->hosts[i].ip, 32) < 0)
 			return -ENOMEM;
+	if (default_site(e->topo, s)) {
+		if (add_route(p, n, -1, 0, any, 0) < 0)
+			return -ENOMEM;
+		p->routes[p->nroutes - 1].local = true;
+	}
 	for (int i = 0; i < si->nspace; i++) {
 		err = place(p, n, from, si->space[i],
 			    engine_site_route(e, s, si->space[i], &tmp));
@@ -557,14 +575,18 @@ static int plan_site(struct lab_plan *p, const struct engine *e, int s)
 	return 0;
 }
 
-static int plan_internet(struct lab_plan *p, const struct topology *t)
+static int plan_internet(struct lab_plan *p, const struct engine *e)
 {
 	static const struct prefix any = { 0, 0 };
+	const struct topology *t = e->topo;
 	int n = add_node(p, LN_INTERNET, -1, "internet", false), l;
 
 	if (n < 0)
 		return n;
 	p->internet = n;
+	p->nodes[n].nft = lab_edge_ruleset(e);
+	if (!p->nodes[n].nft)
+		return -ENOMEM;
 	l = add_nic(p, n, 0, 0);
 	if (l < 0)
 		return l;
@@ -628,7 +650,7 @@ int lab_plan_build(struct lab_plan *p, const struct engine *e)
 	if (!err)
 		err = plan_nodes(p, t);
 	if (!err)
-		err = plan_internet(p, t);
+		err = plan_internet(p, e);
 	if (!err)
 		err = plan_connections(p, t);
 	for (int c = 0; !err && c < t->ncircuits; c++)
@@ -666,12 +688,33 @@ int lab_plan_find(const struct lab_plan *p, const char *name)
 	return -1;
 }
 
-static void nft_prefix(FILE *f, const char *field, struct prefix px)
+/* Is l[i] inside an earlier or a wider entry of l (nftables refuses overlaps)? */
+static bool nft_covered(const struct addr_list *l, int i)
+{
+	for (int j = 0; j < l->n; j++)
+		if (j != i && prefix_within(l->p[i], l->p[j]) &&
+		    (!prefix_equal(l->p[i], l->p[j]) || j < i))
+			return true;
+	return false;
+}
+
+/* An address list as a match: none for Any, else one prefix or a set. */
+static void nft_addrs(FILE *f, const char *field, const struct addr_list *l)
 {
 	char buf[PREFIX_STRLEN];
+	int shown = 0, left = 0;
 
-	if (px.len)
-		fprintf(f, "ip %s %s ", field, prefix_str(px, buf));
+	for (int i = 0; i < l->n; i++) {
+		if (!l->p[i].len)
+			return;
+		left += !nft_covered(l, i);
+	}
+	fprintf(f, "ip %s %s", field, left > 1 ? "{ " : "");
+	for (int i = 0; i < l->n; i++)
+		if (!nft_covered(l, i))
+			fprintf(f, "%s%s", shown++ ? ", " : "",
+				prefix_str(l->p[i], buf));
+	fprintf(f, "%s ", left > 1 ? " }" : "");
 }
 
 /* The match part of a rule; ports imply TCP or UDP for protocol Any. */
@@ -681,8 +724,8 @@ static void nft_match(FILE *f, const struct fw_rule *r)
 		[FW_TCP] = "tcp", [FW_UDP] = "udp", [FW_ICMP] = "icmp",
 	};
 
-	nft_prefix(f, "saddr", r->source);
-	nft_prefix(f, "daddr", r->destination);
+	nft_addrs(f, "saddr", &r->source);
+	nft_addrs(f, "daddr", &r->destination);
 	if (r->protocol != FW_ANY)
 		fprintf(f, "meta l4proto %s ", protos[r->protocol]);
 	if (!r->nports || r->protocol == FW_ICMP)
@@ -728,11 +771,53 @@ static void nft_deny(FILE *f, const struct fw_rule *r, const char *name)
 	}
 }
 
+/* The private ranges firewall snat Auto keeps (R7.3), as an nft set. */
+static void nft_private_set(FILE *f)
+{
+	char buf[PREFIX_STRLEN];
+
+	fprintf(f, "\tset " LAB_NFT_PRIVATE " {\n\t\ttype ipv4_addr\n\t\tflags interval\n"
+		   "\t\telements = { ");
+	for (size_t i = 0; i < sizeof(rt_private) / sizeof(rt_private[0]); i++)
+		fprintf(f, "%s%s", i ? ", " : "", prefix_str(rt_private[i], buf));
+	fprintf(f, " }\n\t}\n");
+}
+
+/* The denied-flow log: source, destination, protocol, port (0 for ICMP). */
+static void nft_denied_set(FILE *f)
+{
+	fprintf(f, "\tset " LAB_NFT_DENIED " {\n"
+		   "\t\ttype ipv4_addr . ipv4_addr . inet_proto . inet_service\n"
+		   "\t\tsize 65535\n\t\tflags dynamic\n\t\tcounter\n\t}\n");
+}
+
+/*
+ * Source NAT of forwarded flows to the NVA's own address (R7.3): Auto for
+ * public destinations, Always for all, Never none. The NVA's own packets
+ * keep their source.
+ */
+static void nft_snat(FILE *f, const struct firewall *fw, uint32_t ip)
+{
+	char a[IPV4_STRLEN];
+
+	if (fw->snat == FW_SNAT_NEVER)
+		return;
+	ipv4_str(ip, a);
+	fprintf(f, "\tchain postrouting {\n"
+		   "\t\ttype nat hook postrouting priority srcnat; policy accept;\n"
+		   "\t\tip saddr != %s %scounter snat to %s\n\t}\n",
+		a, fw->snat == FW_SNAT_AUTO ? "ip daddr != @" LAB_NFT_PRIVATE " " : "", a);
+}
+
 /*
  * First match wins, as in Azure Firewall; like it the NVA is stateful,
- * so replies of an allowed flow pass. Only forwarded traffic is filtered.
+ * so replies of an allowed flow pass, and a packet of a flow it never saw
+ * the start of (a TCP SYN-ACK or ACK without the SYN, an ICMP echo reply
+ * without the request: conntrack's INVALID, or NEW without SYN) is
+ * dropped, counted under LAB_NFT_ASYMMETRIC and logged (R7.4). Only
+ * forwarded traffic is filtered. The table replaces any earlier one.
  */
-char *lab_nft_ruleset(const struct firewall *fw)
+char *lab_nft_ruleset(const struct firewall *fw, uint32_t ip)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -740,13 +825,22 @@ char *lab_nft_ruleset(const struct firewall *fw)
 
 	if (!f)
 		return NULL;
-	fprintf(f, "table ip " LAB_NFT_TABLE " {\n"
-		   "\tset " LAB_NFT_DENIED " {\n"
-		   "\t\ttype ipv4_addr . ipv4_addr . inet_proto . inet_service\n"
-		   "\t\tsize 65535\n\t\tflags dynamic\n\t\tcounter\n\t}\n"
-		   "\tchain forward {\n"
+	fprintf(f, "table ip " LAB_NFT_TABLE "\ndelete table ip " LAB_NFT_TABLE "\n"
+		   "table ip " LAB_NFT_TABLE " {\n");
+	nft_denied_set(f);
+	nft_private_set(f);
+	fprintf(f, "\tchain forward {\n"
 		   "\t\ttype filter hook forward priority filter; policy accept;\n"
-		   "\t\tct state established,related counter accept comment \"established\"\n\t\t");
+		   "\t\tct state established,related counter accept comment \"established\"\n\t\t"
+		   "ct state invalid meta l4proto { tcp, udp } update @" LAB_NFT_DENIED
+		   " { ip saddr . ip daddr . meta l4proto . th dport } counter drop comment \""
+		   LAB_NFT_ASYMMETRIC "\"\n\t\t"
+		   "ct state invalid update @" LAB_NFT_DENIED
+		   " { ip saddr . ip daddr . meta l4proto . 0 } counter drop comment \""
+		   LAB_NFT_ASYMMETRIC "\"\n\t\t"
+		   "ct state new tcp flags & (syn | ack | fin | rst) != syn update @" LAB_NFT_DENIED
+		   " { ip saddr . ip daddr . meta l4proto . th dport } counter drop comment \""
+		   LAB_NFT_ASYMMETRIC "\"\n\t\t");
 	for (int i = 0; i < fw->nrules; i++) {
 		const struct fw_rule *r = &fw->rules[i];
 
@@ -761,7 +855,72 @@ char *lab_nft_ruleset(const struct firewall *fw)
 		nft_deny(f, NULL, LAB_NFT_DEFAULT);
 	else
 		fprintf(f, "counter accept comment \"" LAB_NFT_DEFAULT "\"\n\t\t");
-	fprintf(f, "\n\t}\n}\n");
+	fprintf(f, "\n\t}\n");
+	nft_snat(f, fw, ip);
+	fprintf(f, "}\n");
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* The pairs (VM address . Internet host) the VM reaches itself, to its public address. */
+static void nft_egress_map(FILE *f, const struct engine *e)
+{
+	const struct topology *t = e->topo;
+	char a[IPV4_STRLEN], h[IPV4_STRLEN], pub[IPV4_STRLEN];
+	bool any = false;
+
+	fprintf(f, "\tmap " LAB_NFT_EGRESS " {\n\t\ttype ipv4_addr . ipv4_addr : ipv4_addr\n");
+	for (int v = 0; v < t->nvms; v++) {
+		uint32_t public_ip = rt_public_ip(t, v);
+
+		for (int i = 0; public_ip && i < t->ninternet_hosts; i++) {
+			if (!rt_vm_reaches_internet(e, v, t->internet_hosts[i].ip))
+				continue;
+			fprintf(f, "%s%s . %s : %s", any ? ", " : "\t\telements = { ",
+				ipv4_str(t->vms[v].ip, a), ipv4_str(t->internet_hosts[i].ip, h),
+				ipv4_str(public_ip, pub));
+			any = true;
+		}
+	}
+	fprintf(f, "%s\t}\n", any ? " }\n" : "");
+}
+
+/*
+ * The Internet edge (R7.3): it answers translated flows only. A packet a
+ * VM sends to the Internet itself is translated to the VM's public address
+ * (the platform's translation, keyed by source and destination: the VM's
+ * own subnet route for that host is Internet); anything else arriving is
+ * dropped, counted and logged as untranslated; and no Internet host opens
+ * a flow to a private address.
+ */
+char *lab_edge_ruleset(const struct engine *e)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "table ip " LAB_NFT_TABLE "\ndelete table ip " LAB_NFT_TABLE "\n"
+		   "table ip " LAB_NFT_TABLE " {\n");
+	nft_denied_set(f);
+	nft_private_set(f);
+	nft_egress_map(f, e);
+	fprintf(f, "\tchain translate {\n"
+		   "\t\ttype nat hook input priority 100; policy accept;\n"
+		   "\t\tsnat to ip saddr . ip daddr map @" LAB_NFT_EGRESS "\n\t}\n"
+		   "\tchain input {\n"
+		   "\t\ttype filter hook input priority 200; policy accept;\n"
+		   "\t\tct state established,related counter accept comment \"established\"\n"
+		   "\t\tct status snat counter accept comment \"translated\"\n\t\t");
+	nft_deny(f, NULL, LAB_NFT_UNTRANSLATED);
+	fprintf(f, "\n\t}\n\tchain output {\n"
+		   "\t\ttype filter hook output priority filter; policy accept;\n"
+		   "\t\tct state new ip daddr @" LAB_NFT_PRIVATE " counter drop comment \""
+		   LAB_NFT_INBOUND "\"\n\t}\n}\n");
 	if (fclose(f)) {
 		free(buf);
 		return NULL;

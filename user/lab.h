@@ -74,7 +74,8 @@ struct lab_addr {
 
 /*
  * A route in a node: to dst via a neighbour (or on-link when via is 0);
- * link -1: unreachable, the node keeps dst (a site's own space).
+ * link -1: unreachable, the node keeps dst (a site's own space), or with
+ * local the node answers every address of dst (a default site's breakout).
  */
 struct lab_route {
 	int node;
@@ -82,6 +83,7 @@ struct lab_route {
 	struct prefix dst;
 	uint32_t via;
 	uint32_t src;		/* preferred source address; 0: the kernel's choice */
+	bool local;		/* link -1: a local route (on lo), not unreachable */
 };
 
 /* What forwards in the fabric namespace (deploy --dataplane). */
@@ -137,10 +139,17 @@ void lab_netns_prefix(char out[LAB_NETNS_LEN], const char *lab);
 /* tag + name when it fits IFNAMSIZ, else tag + a hash of name. */
 void lab_ifname(char out[IF_NAMESIZE], const char *tag, const char *name);
 
-/* The nftables ruleset of a firewall NVA (malloc'ed), NULL on ENOMEM. */
-char *lab_nft_ruleset(const struct firewall *fw);
+/* The nftables ruleset of a firewall NVA at ip (malloc'ed), NULL on ENOMEM. */
+char *lab_nft_ruleset(const struct firewall *fw, uint32_t ip);
+/* The Internet edge's ruleset (malloc'ed), NULL on ENOMEM. */
+char *lab_edge_ruleset(const struct engine *e);
 #define LAB_NFT_TABLE "xvnet"		/* table ip xvnet */
 #define LAB_NFT_DENIED "denied"		/* dynamic set: the log of denied flows */
 #define LAB_NFT_DEFAULT "defaultAction"	/* comment of the default action rule */
+#define LAB_NFT_ASYMMETRIC "asymmetric"	/* comment of the rules dropping half flows */
+#define LAB_NFT_PRIVATE "private"	/* set: the private ranges */
+#define LAB_NFT_EGRESS "egress"		/* edge map: (private source . host) -> public */
+#define LAB_NFT_UNTRANSLATED "untranslated" /* edge: comment of the drop of the rest */
+#define LAB_NFT_INBOUND "inbound"	/* edge: comment of the drop of new flows to private */
 
 #endif

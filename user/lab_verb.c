@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Shared by the lab verbs: choosing the lab, the root check. */
+/* Shared by the lab verbs: choosing the lab, planning it, the root check. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "lab_verb.h"
+#include "log.h"
 #include "netns.h"
 #include "state.h"
 #include "topo.h"
@@ -51,6 +53,17 @@ int lab_select(const char *lab, const char *file, char out[LAB_NAME_LEN])
 	}
 	names_free(labs);
 	return n == 1 ? EXIT_OK : EXIT_FAIL;
+}
+
+int lab_plan(struct lab_plan *p, const struct engine *e)
+{
+	int err = lab_plan_build(p, e);
+
+	if (err == -ENOMEM)
+		oom_exit();
+	if (err)
+		pr_err("xvnet: %s: cannot plan the lab: %s\n", e->topo->name, strerror(-err));
+	return err;
 }
 
 int lab_need_root(const char *verb)

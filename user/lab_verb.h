@@ -16,6 +16,12 @@
 int lab_select(const char *lab, const char *file, char out[LAB_NAME_LEN]);
 
 /*
+ * lab_plan_build() for a verb: 0, or -errno with the reason printed (out
+ * of memory: log.h's policy).
+ */
+int lab_plan(struct lab_plan *p, const struct engine *e);
+
+/*
  * Verbs marked VERB_ROOT (main.c) change or read the kernel's namespaces,
  * netlink and BPF objects: EXIT_FAIL, saying so and how, when not root.
  */

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "lab_verb.h"
+#include "log.h"
 #include "verb.h"
 #include "version.h"
 
@@ -27,6 +28,7 @@ static const struct verb *const verbs[] = {
 	&verb_destroy,
 	&verb_cleanup,
 	&verb_import,
+	&verb_export,
 	&verb_bench,
 	&verb_pktgen,
 	NULL,
@@ -84,6 +86,7 @@ int main(int argc, char **argv)
 	struct verb_opts o;
 	int rc;
 
+	log_libs_init();
 	if (argc < 2)
 		return usage(stderr);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))

@@ -87,6 +87,32 @@ bool vnet_has(const struct vnet *v, uint32_t addr)
 	return false;
 }
 
+bool vnet_has_gateway(const struct vnet *v)
+{
+	return v->gateways[GW_VPN] >= 0 || v->gateways[GW_EXPRESSROUTE] >= 0;
+}
+
+int topo_half_peering(const struct topology *t, int v, uint32_t addr)
+{
+	for (int i = 0; i < t->npeerings; i++) {
+		const struct peering *p = &t->peerings[i];
+
+		if (p->reverse >= 0 || (p->from != v && p->to != v))
+			continue;
+		if (vnet_has(&t->vnets[p->from == v ? p->to : p->from], addr))
+			return i;
+	}
+	return -1;
+}
+
+bool addr_list_has(const struct addr_list *l, uint32_t addr)
+{
+	for (int i = 0; i < l->n; i++)
+		if (prefix_has(l->p[i], addr))
+			return true;
+	return false;
+}
+
 static void free_firewall(struct firewall *fw)
 {
 	if (!fw)
@@ -94,6 +120,8 @@ static void free_firewall(struct firewall *fw)
 	for (int i = 0; i < fw->nrules; i++) {
 		free(fw->rules[i].name);
 		free(fw->rules[i].ports);
+		free(fw->rules[i].source.p);
+		free(fw->rules[i].destination.p);
 	}
 	free(fw->rules);
 	free(fw);

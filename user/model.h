@@ -19,6 +19,8 @@ struct pos {
 	int col;
 };
 
+enum gateway_type { GW_VPN, GW_EXPRESSROUTE, GW__COUNT };
+
 struct vnet {
 	char *name;
 	char *region;	      /* NULL when not given */
@@ -26,8 +28,10 @@ struct vnet {
 	int nspace;
 	int first_subnet;     /* subnets of a VNet are contiguous in topology.subnets */
 	int nsubnets;
-	int gateway;	      /* index into gateways, -1: none */
-	int remote_gateway;   /* gateway used through useRemoteGateways, -1: none */
+	/* Its gateways by type, -1: none; a VNet holds one Vpn and one
+	 * ExpressRoute gateway at most, both at once when they coexist. */
+	int gateways[GW__COUNT];
+	int remote_vnet;      /* whose gateways it uses (useRemoteGateways), -1: none */
 	struct pos pos;
 };
 
@@ -78,7 +82,6 @@ struct route_table {
 	struct pos pos;
 };
 
-enum gateway_type { GW_VPN, GW_EXPRESSROUTE };
 
 struct gateway {
 	char *name;
@@ -130,18 +133,28 @@ struct port_range {
 	uint16_t lo, hi;
 };
 
+/*
+ * A firewall rule's source or destination: one prefix, Any, or a list of
+ * them (Azure Firewall's address lists and IP Groups). Any is the one
+ * prefix 0.0.0.0/0; a bare address is a /32. Never empty.
+ */
+struct addr_list {
+	struct prefix *p;
+	int n;
+};
+
 struct fw_rule {
 	char *name;
 	enum fw_action action;
 	enum fw_proto protocol;
-	struct prefix source;	   /* Any = 0.0.0.0/0 */
-	struct prefix destination; /* Any = 0.0.0.0/0 */
+	struct addr_list source;
+	struct addr_list destination;
 	struct port_range *ports;  /* destinationPorts; none = any port */
 	int nports;
 	struct pos pos;
 };
 
-/* Source NAT of forwarded flows (R7.3): to the firewall's own address. */
+/* Source NAT of forwarded flows (Round trips): to the firewall's own address. */
 enum fw_snat {
 	FW_SNAT_AUTO,	/* flows to public destinations (not RFC 1918 / 6598) */
 	FW_SNAT_ALWAYS,	/* every forwarded flow */
@@ -203,6 +216,15 @@ int topo_vm_by_ip(const struct topology *t, int vnet, uint32_t addr);
 /* The subnet of vnet containing addr, -1: none. */
 int topo_subnet_of(const struct topology *t, int vnet, uint32_t addr);
 bool vnet_has(const struct vnet *v, uint32_t addr);
+/* Has v a gateway of its own (of either type)? */
+bool vnet_has_gateway(const struct vnet *v);
+/*
+ * A peering between VNet v and the VNet holding addr declared in one
+ * direction only (Azure: Initiated, no traffic); its index, -1: none.
+ */
+int topo_half_peering(const struct topology *t, int v, uint32_t addr);
+/* Is addr inside one of the list's prefixes? */
+bool addr_list_has(const struct addr_list *l, uint32_t addr);
 
 void topo_free(struct topology *t);
 

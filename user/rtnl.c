@@ -182,6 +182,24 @@ int rtnl_route_add(struct rtnl *r, int ifindex, struct prefix dst, uint32_t via,
 	return talk(r, nlh, NULL, NULL);
 }
 
+int rtnl_route_add_local(struct rtnl *r, struct prefix dst)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = request(buf, r, RTM_NEWROUTE,
+				       NLM_F_CREATE | NLM_F_REPLACE | NLM_F_ACK);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = dst.len;
+	rtm->rtm_table = RT_TABLE_MAIN;	/* below the main table's longer routes */
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_scope = RT_SCOPE_HOST;
+	rtm->rtm_type = RTN_LOCAL;
+	mnl_attr_put_u32(nlh, RTA_DST, htonl(dst.addr));
+	mnl_attr_put_u32(nlh, RTA_OIF, 1);	/* lo: always ifindex 1 in a namespace */
+	return talk(r, nlh, NULL, NULL);
+}
+
 struct alias_walk {
 	const char *prefix;
 	void (*fn)(int ifindex, const char *name, const char *alias, void *arg);

@@ -37,6 +37,8 @@ int rtnl_addr_add(struct rtnl *r, int ifindex, uint32_t addr, uint8_t plen);
  */
 int rtnl_route_add(struct rtnl *r, int ifindex, struct prefix dst, uint32_t via,
 		   uint32_t src);
+/* A local route in the main table: the namespace answers every address of dst. */
+int rtnl_route_add_local(struct rtnl *r, struct prefix dst);
 
 /* Call fn for every link whose ifalias starts with prefix. */
 int rtnl_links_by_alias(struct rtnl *r, const char *prefix,

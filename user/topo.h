@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lab_name.h"
 #include "model.h"
 
 struct diags {
@@ -21,6 +22,9 @@ struct diags {
 
 void diags_add(struct diags *d, const char *file, struct pos pos,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The same as a "warning:" line: valid, but likely not what was meant. */
+void diags_warn(struct diags *d, const char *file, struct pos pos,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void diags_free(struct diags *d);
 /*
  * A value from the user as a message shows it: control characters escaped
@@ -64,10 +68,11 @@ void topo_read_error(struct diags *d, const char *path, int err);
 void topo_set_max_input(size_t bytes);
 
 /*
- * Is s a valid lab name (the topology's `name:`)? It prefixes kernel
- * object names and names directories: checked wherever a lab is named.
+ * What a valid topology holds that is likely a mistake, as warnings in w
+ * (pure): a peering declared in one direction only, which Azure shows as
+ * Initiated and which carries no traffic.
  */
-bool valid_lab_name(const char *s);
+void topo_warnings(const struct topology *t, struct diags *w);
 
 /* topo_read(), then topo_parse(). */
 int topo_load(const char *path, struct topology *t, struct diags *d);

@@ -409,6 +409,10 @@ static void resolve_gateways(struct tp_ctx *c)
 		struct vnet *v;
 
 		snprintf(what, sizeof(what), "gateway '%s'", g->name);
+		/* ExpressRoute always exchanges routes over BGP. */
+		if (g->type == GW_EXPRESSROUTE && !g->bgp)
+			tp_err(c, tp_vpos(c, n, "bgp"), "%s is ExpressRoute, which always uses BGP; remove bgp: false",
+			       what);
 		g->vnet = ref_vnet(c, tp_get(c, n, "vnet"), what);
 		if (g->vnet < 0)
 			continue;
@@ -417,11 +421,13 @@ static void resolve_gateways(struct tp_ctx *c)
 		if (g->subnet < 0)
 			tp_err(c, tp_vpos(c, n, "vnet"), "gateway '%s': vnet '%s' has no subnet named GatewaySubnet; add one (a /27 is usual) to hold the gateway",
 			       g->name, v->name);
-		if (v->gateway >= 0)
-			tp_err(c, tp_vpos(c, n, "vnet"), "gateway '%s': vnet '%s' already has gateway '%s'; a vnet holds one gateway",
-			       g->name, v->name, t->gateways[v->gateway].name);
+		/* Coexisting gateways: one Vpn and one ExpressRoute gateway. */
+		if (v->gateways[g->type] >= 0)
+			tp_err(c, tp_vpos(c, n, "vnet"), "gateway '%s': vnet '%s' already has %s gateway '%s'; a vnet holds one Vpn and one ExpressRoute gateway at most",
+			       g->name, v->name, g->type == GW_VPN ? "Vpn" : "ExpressRoute",
+			       t->gateways[v->gateways[g->type]].name);
 		else
-			v->gateway = i;
+			v->gateways[g->type] = i;
 	}
 }
 
@@ -554,10 +560,10 @@ static void resolve_remote_gateways(struct tp_ctx *c)
 			tp_err(c, at, "vnet '%s' already sets useRemoteGateways on its peering to '%s' (line %d); only one peering of a vnet may",
 			       x->name, t->vnets[t->peerings[first[p->from]].to].name,
 			       t->peerings[first[p->from]].pos.line);
-		else if (x->gateway >= 0)
+		else if (vnet_has_gateway(x))
 			tp_err(c, at, "vnet '%s' has its own gateway '%s'; useRemoteGateways is for a vnet without one, remove it",
-			       x->name, t->gateways[x->gateway].name);
-		else if (y->gateway < 0)
+			       x->name, t->gateways[x->gateways[x->gateways[GW_VPN] < 0]].name);
+		else if (!vnet_has_gateway(y))
 			tp_err(c, at, "useRemoteGateways: peer vnet '%s' has no gateway to use; add one or remove the flag",
 			       y->name);
 		else if (p->reverse < 0)
@@ -567,7 +573,7 @@ static void resolve_remote_gateways(struct tp_ctx *c)
 			tp_err(c, at, "useRemoteGateways: the peering %s -> %s (line %d) does not set allowGatewayTransit: true; set it",
 			       y->name, x->name, t->peerings[p->reverse].pos.line);
 		else
-			x->remote_gateway = y->gateway;
+			x->remote_vnet = p->to;
 		if (first[p->from] < 0)
 			first[p->from] = i;
 	}
@@ -602,8 +608,9 @@ static void check_udr_prefixes(struct tp_ctx *c, const struct route_table *rt)
 
 /*
  * Rules that depend on where a table is attached: the first GatewaySubnet
- * using it (R9.2, R5.5) and the first subnet using it whose VNet reaches an
- * ExpressRoute gateway (R4.6).
+ * using it (GatewaySubnet restrictions) and the first subnet using it whose
+ * VNet reaches an ExpressRoute gateway, alone or coexisting with a Vpn one
+ * (Gateway next hop needs a lone VPN gateway).
  */
 static void check_attached(struct tp_ctx *c, int i, int gw_subnet, int er_subnet)
 {
@@ -631,16 +638,18 @@ static void check_attached(struct tp_ctx *c, int i, int gw_subnet, int er_subnet
 		if (er_subnet >= 0 && u->type == NH_GATEWAY) {
 			s = &t->subnets[er_subnet];
 			tp_err(c, tp_vpos(c, rn, "nextHopType"),
-			       "route '%s' in route table '%s': subnet '%s/%s' reaches an ExpressRoute gateway, which cannot be a route's next hop; only a Vpn gateway can be VirtualNetworkGateway",
+			       "route '%s' in route table '%s': subnet '%s/%s' reaches an ExpressRoute gateway, which cannot be a route's next hop; VirtualNetworkGateway needs a Vpn gateway with no ExpressRoute gateway beside it",
 			       u->name, rt->name, t->vnets[s->vnet].name, s->name);
 		}
 	}
 }
 
-static int vnet_gateway(const struct topology *t, int v)
+/* The VNet whose gateways v's subnets reach: its own, or through transit. */
+static const struct vnet *gateway_vnet(const struct topology *t, int v)
 {
-	return t->vnets[v].gateway >= 0 ? t->vnets[v].gateway :
-					  t->vnets[v].remote_gateway;
+	int rv = t->vnets[v].remote_vnet;
+
+	return rv >= 0 ? &t->vnets[rv] : &t->vnets[v];
 }
 
 static void check_route_tables(struct tp_ctx *c)
@@ -653,14 +662,13 @@ static void check_route_tables(struct tp_ctx *c)
 		gw_subnet[i] = er_subnet[i] = -1;
 	for (int s = 0; s < t->nsubnets; s++) {
 		int rt = t->subnets[s].route_table;
-		int g = vnet_gateway(t, t->subnets[s].vnet);
+		int er = gateway_vnet(t, t->subnets[s].vnet)->gateways[GW_EXPRESSROUTE];
 
 		if (rt < 0)
 			continue;
 		if (t->subnets[s].is_gateway_subnet && gw_subnet[rt] < 0)
 			gw_subnet[rt] = s;
-		if (g >= 0 && t->gateways[g].type == GW_EXPRESSROUTE &&
-		    er_subnet[rt] < 0)
+		if (er >= 0 && er_subnet[rt] < 0)
 			er_subnet[rt] = s;
 	}
 	for (int i = 0; i < t->nroute_tables; i++) {
@@ -714,7 +722,7 @@ static struct nic *collect_nics(struct tp_ctx *c, int *n)
 		struct gateway *g = &t->gateways[i];
 		yaml_node_t *ip = tp_get(c, tp_section_item(c, "gateways", i), "ip");
 
-		if (g->subnet >= 0 && t->vnets[g->vnet].gateway == i)
+		if (g->subnet >= 0 && t->vnets[g->vnet].gateways[g->type] == i)
 			v[k++] = (struct nic){ "gateway", g->name, g->subnet,
 					       &g->ip, ip, ip ? tp_pos(ip) : g->pos };
 	}
@@ -856,6 +864,19 @@ static void check_internet_hosts(struct tp_ctx *c)
 			       "internet host '%s': %s is not a documentation address; use 192.0.2.0/24, 198.51.100.0/24 or 203.0.113.0/24 (a lab never routes real addresses)",
 			       t->internet_hosts[i].name,
 			       ipv4_str(t->internet_hosts[i].ip, ip));
+	}
+}
+
+/* Half peering: a peering carries traffic only once both directions exist. */
+void topo_warnings(const struct topology *t, struct diags *w)
+{
+	for (int i = 0; i < t->npeerings; i++) {
+		const struct peering *p = &t->peerings[i];
+		const char *from = t->vnets[p->from].name, *to = t->vnets[p->to].name;
+
+		if (p->reverse < 0)
+			diags_warn(w, t->file, p->pos, "peering %s -> %s has no reverse peering %s -> %s; Azure shows it as Initiated and it carries no traffic; add {from: %s, to: %s}",
+				   from, to, to, from, to, from);
 	}
 }
 

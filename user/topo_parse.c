@@ -216,6 +216,7 @@ enum vtype {
 	V_ENUM,		/* one of key.choices, any case */
 	V_NEXTHOP,	/* a next hop type a UDR may use */
 	V_ENDPOINT,	/* CIDR, bare address (/32) or Any */
+	V_ENDPOINTS,	/* a V_ENDPOINT, or a non-empty list of them */
 	V_PORTS,	/* "80,443,1000-2000" or "*" */
 	V_STRS,		/* list of V_STR */
 	V_LIST,		/* list of mappings, checked by their own parser */
@@ -359,8 +360,8 @@ static const struct key rule_keys[] = {
 	REQ("name", V_NAME),
 	CHOICE("action", true, fw_actions),
 	CHOICE("protocol", false, fw_protos),
-	KEY("source", V_ENDPOINT),
-	KEY("destination", V_ENDPOINT),
+	KEY("source", V_ENDPOINTS),
+	KEY("destination", V_ENDPOINTS),
 	KEY("destinationPorts", V_PORTS),
 	{}
 };
@@ -609,6 +610,25 @@ static bool clean_scalar(struct tp_ctx *c, const yaml_node_t *v,
 }
 
 static void check_value(struct tp_ctx *c, const struct key *k,
+			const yaml_node_t *v, const char *what);
+
+/* A non-empty list of values of one type. */
+static void check_list(struct tp_ctx *c, const char *key, enum vtype type,
+		       const yaml_node_t *v, const char *what)
+{
+	struct key item = KEY(key, type);
+
+	if (!want(c, v, YAML_SEQUENCE_NODE, key, what, "a list"))
+		return;
+	if (!tp_len(v))
+		tp_err(c, tp_pos(v), "%s of %s is empty; list at least one entry",
+		       key, what);
+	for (yaml_node_item_t *i = v->data.sequence.items.start;
+	     i < v->data.sequence.items.top; i++)
+		check_value(c, &item, node(c, *i), what);
+}
+
+static void check_value(struct tp_ctx *c, const struct key *k,
 			const yaml_node_t *v, const char *what)
 {
 	const char *s;
@@ -620,20 +640,16 @@ static void check_value(struct tp_ctx *c, const struct key *k,
 	case V_MAP:
 		want(c, v, YAML_MAPPING_NODE, k->name, what, "a mapping");
 		return;
-	case V_CIDRS:
-	case V_STRS: {
-		struct key item = KEY(k->name, k->type == V_CIDRS ? V_CIDR : V_STR);
-
-		if (!want(c, v, YAML_SEQUENCE_NODE, k->name, what, "a list"))
-			return;
-		if (!tp_len(v))
-			tp_err(c, tp_pos(v), "%s of %s is empty; list at least one entry",
-			       k->name, what);
-		for (yaml_node_item_t *i = v->data.sequence.items.start;
-		     i < v->data.sequence.items.top; i++)
-			check_value(c, &item, node(c, *i), what);
+	case V_ENDPOINTS:
+		if (v->type == YAML_SEQUENCE_NODE)
+			check_list(c, k->name, V_ENDPOINT, v, what);
+		else
+			check_value(c, &(struct key)KEY(k->name, V_ENDPOINT), v, what);
 		return;
-	}
+	case V_CIDRS:
+	case V_STRS:
+		check_list(c, k->name, k->type == V_CIDRS ? V_CIDR : V_STR, v, what);
+		return;
 	default:
 		break;
 	}
@@ -779,7 +795,7 @@ static int get_choice(struct tp_ctx *c, const yaml_node_t *map,
 	return i < 0 ? def : i;
 }
 
-/* A CIDR, or for firewall rules also Any or a bare address. */
+/* A CIDR (a malformed one, already reported, reads as 0.0.0.0/0). */
 static struct prefix get_prefix(struct tp_ctx *c, const yaml_node_t *map,
 				  const char *key)
 {
@@ -799,6 +815,27 @@ static uint32_t get_ip(struct tp_ctx *c, const yaml_node_t *map, const char *key
 	if (s && !ipv4_parse(s, &ip))
 		ip = 0;
 	return ip;
+}
+
+/*
+ * A firewall rule's source or destination: one endpoint or a list of them;
+ * absent, Any.
+ */
+static struct addr_list get_endpoints(struct tp_ctx *c, const yaml_node_t *map,
+				      const char *key)
+{
+	const yaml_node_t *v = tp_get(c, map, key);
+	bool list = v && v->type == YAML_SEQUENCE_NODE;
+	struct addr_list l = { .n = list ? tp_len(v) : 1 };
+
+	l.p = tp_alloc((size_t)l.n, sizeof(*l.p));
+	for (int i = 0; i < l.n; i++) {
+		const char *s = tp_scalar(list ? tp_item(c, v, i) : v);
+
+		if (s && parse_endpoint(s, &l.p[i]) < 0)
+			l.p[i] = (struct prefix){ 0, 0 };
+	}
+	return l;
 }
 
 static struct prefix *get_prefixes(struct tp_ctx *c, const yaml_node_t *map,
@@ -867,7 +904,7 @@ static void parse_vnet(struct tp_ctx *c, const yaml_node_t *n, int i)
 	const yaml_node_t *subnets;
 
 	label(what, c, n, "vnet", "vnets", i, "");
-	*v = (struct vnet){ .gateway = -1, .remote_gateway = -1,
+	*v = (struct vnet){ .gateways = { -1, -1 }, .remote_vnet = -1,
 			    .first_subnet = t->nsubnets, .pos = obj_pos(c, n) };
 	if (!check_map(c, n, vnet_keys, what))
 		return;
@@ -1077,8 +1114,8 @@ static void parse_rule(struct tp_ctx *c, const yaml_node_t *n, int i,
 	r->name = get_str(c, n, "name");
 	r->action = get_choice(c, n, "action", fw_actions, FW_DENY);
 	r->protocol = get_choice(c, n, "protocol", fw_protos, FW_ANY);
-	r->source = get_prefix(c, n, "source");
-	r->destination = get_prefix(c, n, "destination");
+	r->source = get_endpoints(c, n, "source");
+	r->destination = get_endpoints(c, n, "destination");
 	np = ports ? parse_ports(ports, NULL) : 0;
 	if (np <= 0)
 		return;

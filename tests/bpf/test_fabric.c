@@ -170,7 +170,7 @@ static void test_next_hops_and_drops(void **state)
 		{ "Internet", HUBVM, "10.0.2.4", "8.8.8.8", XV_FWD, -1 },
 		{ "VNetPeering", SPOKEVM, "10.1.1.4", "10.0.2.4", XV_FWD, HUBVM },
 		{ "VNetPeering, access denied", HUBVM, "10.0.2.4", "10.2.1.4", XV_DROP_PEERING_ACCESS, -2 },
-		{ "VNetPeering, access allowed the other way", CLOSEDVM, "10.2.1.4", "10.0.2.4", XV_FWD, HUBVM },
+		{ "VNetPeering, access denied by the other side too (A7)", CLOSEDVM, "10.2.1.4", "10.0.2.4", XV_DROP_PEERING_ACCESS, -2 },
 		{ "NVA's own traffic over a peering", NVA, "10.0.1.4", "10.1.1.4", XV_FWD, SPOKEVM },
 		{ "NVA-forwarded traffic, not allowed", NVA, "192.168.1.10", "10.1.1.4", XV_DROP_FORWARDED, -2 },
 		{ "NVA-forwarded traffic from inside the VNet", NVA, "10.0.2.4", "10.1.1.4", XV_FWD, SPOKEVM },
@@ -582,16 +582,20 @@ static void test_swap_under_load(void **state)
 	struct load ld = { 0 };
 	struct pkt probe = ipv4_frame(rules.nics[HUBVM].mac, ip("10.0.2.4"), ip("10.1.1.4"),
 				      IPPROTO_UDP);
+	struct fabric_image img_a, img_b;
 	struct fabric_nic *swapped;
+	char err[256];
 	pthread_t th;
 	int ret = 0;
 
 	assert_int_equal(topo_parse("rules-b", yaml_b, strlen(yaml_b), &tb, &d), 0);
 	assert_int_equal(engine_build(&eb, &tb), 0);
+	assert_int_equal(fabric_compile(&rules.t, &rules.e, rules.nics, rules.n, &img_a, err,
+					sizeof(err)), 0);
+	assert_int_equal(fabric_compile(&tb, &eb, rules.nics, rules.n, &img_b, err, sizeof(err)), 0);
 	assert_int_equal(pthread_create(&th, NULL, send_loop, &ld), 0);
 	for (int i = 0; i < 100 && !ret; i++)
-		ret = i % 2 ? fabric_apply(&rules.t, &rules.e, rules.nics, rules.n, rules.pin)
-			    : fabric_apply(&tb, &eb, rules.nics, rules.n, rules.pin);
+		ret = fabric_apply(i % 2 ? &img_a : &img_b, rules.nics, rules.n, rules.pin, NULL);
 	ld.stop = true;
 	pthread_join(th, NULL);
 	print_message("%ld frames during 100 swaps: %ld as A, %ld as B, %ld otherwise\n",
@@ -605,8 +609,10 @@ static void test_swap_under_load(void **state)
 	memcpy(swapped, rules.nics, rules.n * sizeof(*swapped));
 	swapped[0].ifindex = rules.nics[1].ifindex;
 	swapped[1].ifindex = rules.nics[0].ifindex;
-	assert_int_equal(fabric_apply(&tb, &eb, swapped, rules.n, rules.pin), -EINVAL);
+	assert_int_equal(fabric_apply(&img_b, swapped, rules.n, rules.pin, NULL), -EINVAL);
 	free(swapped);
+	fabric_image_free(&img_a);
+	fabric_image_free(&img_b);
 	assert_int_equal(run_frame(&rules, HUBVM, probe.b, probe.len, NULL, NULL).out, NVA);
 	engine_free(&eb);
 	topo_free(&tb);
@@ -830,6 +836,63 @@ static void test_differential_learned(void **state)
 	differential_lab(&ex, "learned", 3000);
 }
 
+/* R5.8, R6.4a, R5.7: coexisting ExpressRoute and VPN gateways. */
+static void test_differential_hybrid(void **state)
+{
+	differential("examples/hub-er-vpn.yaml", 3000);
+}
+
+/*
+ * A7: a peering closed by either side carries nothing through gateway
+ * transit (spoke1's own flag, the hub's to spoke2) nor to or from an NVA.
+ */
+static const char access_yaml[] =
+"name: access\n"
+"vnets:\n"
+"  - {name: hub, addressSpace: [10.0.0.0/16], subnets: [\n"
+"      {name: GatewaySubnet, addressPrefix: 10.0.255.0/27}, {name: fw, addressPrefix: 10.0.1.0/24}]}\n"
+"  - {name: spoke1, addressSpace: [10.1.0.0/16], subnets: [{name: app, addressPrefix: 10.1.1.0/24}]}\n"
+"  - {name: spoke2, addressSpace: [10.2.0.0/16], subnets: [{name: app, addressPrefix: 10.2.1.0/24}]}\n"
+"  - {name: spoke3, addressSpace: [10.3.0.0/16], subnets: [{name: app, addressPrefix: 10.3.1.0/24, routeTable: rt}]}\n"
+"peerings:\n"
+"  - {from: hub, to: spoke1, allowGatewayTransit: true}\n"
+"  - {from: spoke1, to: hub, useRemoteGateways: true, allowVirtualNetworkAccess: false}\n"
+"  - {from: hub, to: spoke2, allowGatewayTransit: true, allowVirtualNetworkAccess: false}\n"
+"  - {from: spoke2, to: hub, useRemoteGateways: true}\n"
+"  - {from: hub, to: spoke3, allowVirtualNetworkAccess: false, allowForwardedTraffic: true}\n"
+"  - {from: spoke3, to: hub, allowForwardedTraffic: true}\n"
+"routeTables:\n"
+"  - name: rt\n"
+"    routes: [{name: d, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.1.4}]\n"
+"gateways: [{name: gw, vnet: hub, type: Vpn}]\n"
+"sites: [{name: dc, addressSpace: [192.168.0.0/16, 10.1.9.0/24], hosts: [{name: dc-srv, ip: 192.168.1.10}]}]\n"
+"connections: [{name: c, gateway: gw, site: dc}]\n"
+"vms:\n"
+"  - {name: fw, subnet: hub/fw, ip: 10.0.1.4, enableIpForwarding: true}\n"
+"  - {name: s1, subnet: spoke1/app, ip: 10.1.1.4}\n"
+"  - {name: s2, subnet: spoke2/app, ip: 10.2.1.4}\n"
+"  - {name: s3, subnet: spoke3/app, ip: 10.3.1.4}\n";
+
+static void test_peering_access_closed(void **state)
+{
+	enum { A_FW, A_S1, A_S2, A_S3, A_GW };
+	static const struct fabric_case cases[] = {
+		{ "spoke's own flag: not to the hub gateway", A_S1, "10.1.1.4", "192.168.1.10", XV_DROP_PEERING_ACCESS, -2 },
+		{ "hub's flag: not to the hub gateway either", A_S2, "10.2.1.4", "192.168.1.10", XV_DROP_PEERING_ACCESS, -2 },
+		{ "not from the gateway into spoke1", A_GW, "192.168.1.10", "10.1.1.4", XV_DROP_PEERING_ACCESS, -2 },
+		{ "not from the gateway into spoke2", A_GW, "192.168.1.10", "10.2.1.4", XV_DROP_PEERING_ACCESS, -2 },
+		{ "not to the NVA over the peering", A_S3, "10.3.1.4", "203.0.113.1", XV_DROP_PEERING_ACCESS, -2 },
+		{ "not from the NVA over the peering", A_FW, "10.0.1.4", "10.3.1.4", XV_DROP_PEERING_ACCESS, -2 },
+		{ "the hub's own traffic to the gateway", A_FW, "10.0.1.4", "192.168.1.10", XV_FWD, A_GW },
+	};
+	int ret = lab_up(&ex, "access", access_yaml);
+
+	if (ret)
+		fail_msg("access: %s", strerror(-ret));
+	run_cases(&ex, cases, sizeof(cases) / sizeof(cases[0]));
+	differential_lab(&ex, "access", 3000);
+}
+
 /*
  * The gateway set of tests/lib/gwset_topo.h, every layout of it, through
  * the program: each frame's trace names the learned route the engine
@@ -901,7 +964,7 @@ static void test_load_unload(void **state)
 		assert_int_not_equal(id, 0);
 	}
 	/* A second load over a running fabric is refused, the first untouched. */
-	assert_int_equal(fabric_load(&l->t, &l->e, l->nics, l->n, l->pin), -EEXIST);
+	assert_int_equal(fabric_put(&l->t, &l->e, l->nics, l->n, l->pin, false), -EEXIST);
 	assert_int_equal(stat(l->pin, &st), 0);
 
 	assert_int_equal(fabric_unload(l->pin), 0);
@@ -936,6 +999,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_learned_routes, teardown_example),
 		cmocka_unit_test_teardown(test_differential_learned, teardown_example),
 		cmocka_unit_test_teardown(test_gateway_set, teardown_example),
+		cmocka_unit_test_teardown(test_differential_hybrid, teardown_example),
+		cmocka_unit_test_teardown(test_peering_access_closed, teardown_example),
 		cmocka_unit_test_teardown(test_load_unload, teardown_example),
 	};
 	int ret = harness_init();

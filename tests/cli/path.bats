@@ -150,7 +150,7 @@ YAML
 	jq_true '.dropReason == "VirtualApplianceUnreachable"'
 }
 
-@test "path: allowVirtualNetworkAccess false blocks one direction (PeeringAccessDenied)" {
+@test "path: allowVirtualNetworkAccess false on one side blocks both directions (PeeringAccessDenied)" {
 	local f
 	f=$(topo <<'YAML'
 name: access
@@ -169,8 +169,8 @@ YAML
 	[ "$status" -eq 1 ]
 	jq_true '.dropReason == "PeeringAccessDenied" and .hops[0].nextHopType == "VNetPeering"'
 	path_json "$f" vm2 10.1.1.4
-	[ "$status" -eq 0 ]
-	jq_true '.deliveredTo == {"vnet":"v1","subnet":"a","nic":"vm1"}'
+	[ "$status" -eq 1 ]
+	jq_true '.dropReason == "PeeringAccessDenied" and .hops[0].nextHopType == "VNetPeering"'
 }
 
 @test "path: two NVAs routing to each other (RoutingLoop)" {

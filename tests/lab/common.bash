@@ -127,16 +127,17 @@ did() {
 	case $out in ok | "pong $2") echo Delivered ;; *) echo Dropped ;; esac
 }
 
-# predicted FILE SRC DST PROTO: xvnet path's result for the flow.
+# predicted FILE SRC DST PROTO: xvnet path --round-trip's result for the
+# flow: does the answer come back?
 predicted() {
 	local port=()
 	[ "$4" = icmp ] || port=(--port 80)
-	xv path -t "$1" -j -p "$4" "${port[@]}" "$2" "$3" | jq -r .result
+	xv path -t "$1" --round-trip -j -p "$4" "${port[@]}" "$2" "$3" | jq -r .result
 }
 
 # Every VM to every other host, ICMP, TCP and UDP: the exchange succeeds
-# exactly when xvnet path says the flow is delivered (both ways: replies
-# take their own path). Prints the mismatches; fails if any, or if the lab
+# exactly when xvnet path --round-trip says the reply comes back (each
+# direction routed on its own, through the same translations). Prints the mismatches; fails if any, or if the lab
 # never delivers or never drops (a vacuous lab proves nothing).
 check_reachability() {
 	local lab=$1 file=$2 src sa dst da proto want got bad=0 seen=

@@ -82,7 +82,7 @@ static int build(struct topology *t, int ntables, int nroutes)
 		vn->nspace = 1;
 		vn->first_subnet = v;
 		vn->nsubnets = 1;
-		vn->gateway = vn->remote_gateway = -1;
+		vn->gateways[GW_VPN] = vn->gateways[GW_EXPRESSROUTE] = vn->remote_vnet = -1;
 		t->subnets[v] = (struct subnet){ .vnet = v, .route_table = v,
 			.prefix = pfx(vnet_base(v), 24) };
 		rt->nroutes = nroutes;

@@ -71,6 +71,55 @@ static const char yaml[] =
 "  - {name: quiet, subnet: hub/quiet}\n"
 "  - {name: spokevm, subnet: spoke/app}\n";
 
+/*
+ * R5.8, R6.4a: an ExpressRoute and a VPN gateway side by side. Prefixes
+ * learned over both (ExpressRoute Active, VPN Invalid), VPN-only ones
+ * inside and around ExpressRoute ones and the reverse, one equal to a UDR,
+ * one nested in the VNet, and a subnet that does not propagate them.
+ */
+static const char hybrid_yaml[] =
+"name: hybrid\n"
+"vnets:\n"
+"  - name: hub\n"
+"    addressSpace: [10.0.0.0/16]\n"
+"    subnets:\n"
+"      - {name: GatewaySubnet, addressPrefix: 10.0.255.0/27}\n"
+"      - {name: app, addressPrefix: 10.0.2.0/24, routeTable: app-rt}\n"
+"      - {name: quiet, addressPrefix: 10.0.3.0/24, routeTable: quiet-rt}\n"
+"      - {name: plain, addressPrefix: 10.0.4.0/24}\n"
+"  - name: spoke\n"
+"    addressSpace: [10.1.0.0/16]\n"
+"    subnets:\n"
+"      - {name: app, addressPrefix: 10.1.1.0/24}\n"
+"peerings:\n"
+"  - {from: hub, to: spoke, allowGatewayTransit: true}\n"
+"  - {from: spoke, to: hub, useRemoteGateways: true}\n"
+"routeTables:\n"
+"  - name: app-rt\n"
+"    routes:\n"
+"      - {name: onprem, addressPrefix: 172.16.0.0/12, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.4.4}\n"
+"  - name: quiet-rt\n"
+"    disableBgpRoutePropagation: true\n"
+"gateways:\n"
+"  - {name: vpn, vnet: hub, type: Vpn, bgp: true}\n"
+"  - {name: er, vnet: hub, type: ExpressRoute}\n"
+"sites:\n"
+"  - name: dc\n"
+"    addressSpace: [192.168.0.0/16, 172.16.0.0/12, 198.51.100.0/24, 10.2.0.0/16]\n"
+"  - name: branch\n"
+"    addressSpace: [192.168.0.0/16, 192.168.7.0/24, 172.16.0.0/12, 172.16.9.0/24,\n"
+"                   198.51.0.0/16, 10.0.4.0/24, 10.1.0.0/16, 0.0.0.0/0]\n"
+"circuits:\n"
+"  - {name: er1, sites: [dc]}\n"
+"connections:\n"
+"  - {name: c-er, gateway: er, circuit: er1}\n"
+"  - {name: c-vpn, gateway: vpn, site: branch}\n"
+"vms:\n"
+"  - {name: nva, subnet: hub/plain, ip: 10.0.4.4, enableIpForwarding: true}\n"
+"  - {name: app, subnet: hub/app}\n"
+"  - {name: quiet, subnet: hub/quiet}\n"
+"  - {name: spokevm, subnet: spoke/app}\n";
+
 struct fixture {
 	struct topology t;
 	struct engine e;
@@ -280,7 +329,7 @@ static bool same_route(const struct fixture *f, int subnet, __u32 dst,
 /* Destinations at every edge of every route's prefix, at NICs, and random ones. */
 static __u32 pick(const struct fixture *f, const struct route_set *rs, unsigned int *seed)
 {
-	const struct gw_routes *gw = &f->e.gw[0];
+	const struct gw_routes *gw = &f->e.gw[f->t.ngateways > 1 ? rand_r(seed) % f->t.ngateways : 0];
 	int i = rand_r(seed) % (rs->nown + gw->n + f->t.nvms);
 	struct prefix p;
 
@@ -673,6 +722,32 @@ static void test_wide_root(void **state)
 	test_lookup_matches_engine(state);
 }
 
+static int setup_hybrid(void **state)
+{
+	*state = fixture_up("hybrid", hybrid_yaml);
+	return *state ? 0 : -1;
+}
+
+/*
+ * The VPN gateway's Active routes are table routes to its NIC; the fabric's
+ * gateway set is the ExpressRoute gateway's, winning when strictly longer.
+ */
+static void test_hybrid(void **state)
+{
+	struct fixture *f = *state;
+	enum { NVA, APP, QUIET, SPOKEVM, VPN, ER };
+	const struct xv_route *r = table_record(f, SPOKEVM, "192.168.7.1");
+
+	assert_int_equal(r->len, 24);	/* VPN only, more specific: a table route */
+	assert_int_equal(r->arg, VPN);
+	r = table_record(f, SPOKEVM, "192.168.8.1");
+	assert_false(r && r->len == 16 && r->arg == VPN); /* equal to ER's: Invalid */
+	assert_int_equal(gwset_lookup(&f->img, f->img.nics[SPOKEVM].gwset,
+					  ntohl(inet_addr("192.168.8.1"))), 17);
+	assert_int_equal(f->img.nics[SPOKEVM].gw_nic, ER);
+	test_lookup_matches_engine(state);
+}
+
 /*
  * The compiler's self-check reads each layout back with the program's
  * lookups: it holds for what the encoders lay out, and finds a wrong line.
@@ -748,6 +823,9 @@ int main(void)
 	const struct CMUnitTest learned[] = {
 		cmocka_unit_test(test_learned),
 	};
+	const struct CMUnitTest hybrid[] = {
+		cmocka_unit_test(test_hybrid),
+	};
 	const struct CMUnitTest gwpack[] = {
 		cmocka_unit_test(test_gw_layouts),
 	};
@@ -762,5 +840,7 @@ int main(void)
 	       cmocka_run_group_tests_name("fabric compiler, learned routes", learned,
 					   setup_learned, teardown) |
 	       cmocka_run_group_tests_name("fabric compiler, gateway-set layouts", gwpack,
-					   setup_gwpack, teardown);
+					   setup_gwpack, teardown) |
+	       cmocka_run_group_tests_name("fabric compiler, coexisting gateways", hybrid,
+					   setup_hybrid, teardown);
 }

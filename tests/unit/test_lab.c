@@ -54,7 +54,7 @@ static const char hub_spoke[] =
 	"      defaultAction: Deny\n"
 	"      rules:\n"
 	"        - {name: web, action: Allow, protocol: Tcp, source: 10.1.0.0/16, destination: Any, destinationPorts: \"80,443,8000-8080\"}\n"
-	"        - {name: no-dns, action: Deny, protocol: Udp, source: Any, destination: Any, destinationPorts: \"53\"}\n"
+	"        - {name: no-dns, action: Deny, protocol: Udp, source: [10.1.1.0/24, 10.1.0.0/16, 192.168.0.0/16, 10.1.0.0/16], destination: Any, destinationPorts: \"53\"}\n"
 	"        - {name: ping, action: Allow, protocol: Icmp, source: Any, destination: Any}\n"
 	"  - {name: a-very-long-virtual-machine-name, subnet: spoke1/app}\n"
 	"internet:\n"
@@ -381,7 +381,7 @@ static void test_nft_ruleset(void **state)
 	const char *nft = f->p.nodes[node(&f->p, "fw")].nft;
 	const char *est = strstr(nft, "ct state established,related counter accept comment \"established\"\n");
 	const char *web = strstr(nft, "ip saddr 10.1.0.0/16 meta l4proto tcp th dport { 80, 443, 8000-8080 } counter accept comment \"web\"");
-	const char *dns = strstr(nft, "meta l4proto udp th dport { 53 } update @denied { ip saddr . ip daddr . meta l4proto . th dport } counter drop comment \"no-dns\"");
+	const char *dns = strstr(nft, "ip saddr { 10.1.0.0/16, 192.168.0.0/16 } meta l4proto udp th dport { 53 } update @denied { ip saddr . ip daddr . meta l4proto . th dport } counter drop comment \"no-dns\"");
 	const char *ping = strstr(nft, "meta l4proto icmp counter accept comment \"ping\"");
 	const char *def = strstr(nft, "meta l4proto . 0 } counter drop comment \"defaultAction\"");
 
@@ -538,16 +538,30 @@ static int engine_next(const struct lab_plan *p, const struct learned_route *lr,
 	return NOWHERE;
 }
 
+/* A VPN gateway's default site: the Internet breakout, it keeps the rest. */
+static bool is_default_site(const struct topology *t, int s)
+{
+	for (int g = 0; g < t->ngateways; g++)
+		if (t->gateways[g].type == GW_VPN && t->gateways[g].default_site == s)
+			return true;
+	return false;
+}
+
 /* What the engine says node n (a gateway or a site) does with dst. */
 static int decided_next(const struct fixture *f, int n, uint32_t dst)
 {
 	const struct lab_node *nd = &f->p.nodes[n];
 	struct prefix host = { dst, 32 };
 	struct learned_route tmp;
+	int next;
 
-	if (nd->kind == LN_SITE)
-		return engine_next(&f->p, engine_site_route(&f->e, nd->index, host, &tmp),
+	if (nd->kind == LN_SITE) {
+		next = engine_next(&f->p, engine_site_route(&f->e, nd->index, host, &tmp),
 				   true);
+		if (next == NOWHERE && is_default_site(&f->t, nd->index))
+			return KEEPS;
+		return next;
+	}
 	if (f->t.gateways[nd->index].ip == dst)
 		return KEEPS;
 	return engine_next(&f->p, engine_gateway_route(&f->e, nd->index, host, &tmp),
@@ -606,7 +620,7 @@ static int check_node(const struct fixture *f, int n, int *nedges)
 			bad += check_edges(f, n, e->site_routes[nd->index][i].prefix);
 	} else {
 		for (int v = 0; v < f->t.nvnets; v++)
-			for (int i = 0; e->vnet_gateway[v] == nd->index &&
+			for (int i = 0; engine_gateway_serves(e, nd->index, v) &&
 					i < f->t.vnets[v].nspace; i++, *nedges += 4)
 				bad += check_edges(f, n, f->t.vnets[v].space[i]);
 		for (int i = 0; i < e->gw[nd->index].n; i++, *nedges += 4)

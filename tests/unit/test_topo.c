@@ -94,7 +94,7 @@ static const char full[] =
 	"      rules:\n"						/* 72 */
 	"        - {name: web-out, action: Allow, protocol: Tcp, source: 10.1.0.0/16,\n"
 	"           destination: Any, destinationPorts: \"80,443,1000-2000\"}\n"
-	"        - {name: ping, action: Allow, protocol: Icmp, source: Any, destination: 203.0.113.10}\n"
+	"        - {name: ping, action: Allow, protocol: Icmp, source: [10.1.0.0/16, 10.9.1.4], destination: 203.0.113.10}\n"
 	"  - {name: app1, subnet: spoke1/app, ip: 10.1.1.5}\n"		/* 76 */
 	"  - {name: app2, subnet: spoke1/app}\n"			/* 77 */
 	"  - {name: app3, subnet: spoke1/app}\n"			/* 78 */
@@ -206,11 +206,13 @@ static void test_full_peerings_gateways(void **state)
 	assert_int_equal(t.gateways[1].ip, ip("10.9.255.10"));
 	assert_int_equal(t.gateways[1].subnet, 4);
 	assert_int_equal(t.gateways[1].default_site, -1);
-	assert_int_equal(t.vnets[0].gateway, 0);
-	assert_int_equal(t.vnets[0].remote_gateway, -1);
-	assert_int_equal(t.vnets[1].gateway, -1);
-	assert_int_equal(t.vnets[1].remote_gateway, 0);
-	assert_int_equal(t.vnets[2].gateway, 1);
+	assert_int_equal(t.vnets[0].gateways[GW_VPN], 0);
+	assert_int_equal(t.vnets[0].gateways[GW_EXPRESSROUTE], -1);
+	assert_int_equal(t.vnets[0].remote_vnet, -1);
+	assert_int_equal(t.vnets[1].gateways[GW_VPN], -1);
+	assert_int_equal(t.vnets[1].gateways[GW_EXPRESSROUTE], -1);
+	assert_int_equal(t.vnets[1].remote_vnet, 0);
+	assert_int_equal(t.vnets[2].gateways[GW_VPN], 1);
 	topo_free(&t);
 }
 
@@ -290,8 +292,10 @@ static void test_full_vms(void **state)
 	assert_string_equal(r->name, "web-out");
 	assert_int_equal(r->action, FW_ALLOW);
 	assert_int_equal(r->protocol, FW_TCP);
-	assert_prefix(r->source, "10.1.0.0/16");
-	assert_prefix(r->destination, "0.0.0.0/0");
+	assert_int_equal(r->source.n, 1);
+	assert_prefix(r->source.p[0], "10.1.0.0/16");
+	assert_int_equal(r->destination.n, 1);
+	assert_prefix(r->destination.p[0], "0.0.0.0/0");
 	assert_int_equal(r->nports, 3);
 	assert_int_equal(r->ports[0].lo, 80);
 	assert_int_equal(r->ports[0].hi, 80);
@@ -299,7 +303,11 @@ static void test_full_vms(void **state)
 	assert_int_equal(r->ports[2].hi, 2000);
 	r = &fw->firewall->rules[1];
 	assert_int_equal(r->protocol, FW_ICMP);
-	assert_prefix(r->destination, "203.0.113.10/32");
+	assert_prefix(r->destination.p[0], "203.0.113.10/32");
+	/* an address list: each entry a prefix or an address */
+	assert_int_equal(r->source.n, 2);
+	assert_prefix(r->source.p[0], "10.1.0.0/16");
+	assert_prefix(r->source.p[1], "10.9.1.4/32");
 	assert_int_equal(r->nports, 0);
 
 	/* auto addresses: first free host, skipping explicit ones (.5) */
@@ -479,6 +487,31 @@ static void test_unpeered_vnets_reuse_addresses(void **state)
 	topo_free(&t);
 }
 
+/* R5.8: a Vpn and an ExpressRoute gateway share one GatewaySubnet. */
+static void test_coexisting_gateways(void **state)
+{
+	static const char yaml[] =
+		"name: lab\nvnets:\n  - {name: hub, addressSpace: [10.0.0.0/16], subnets: [\n"
+		"      {name: GatewaySubnet, addressPrefix: 10.0.255.0/27}]}\n"
+		"  - {name: spoke, addressSpace: [10.1.0.0/16], subnets: [{name: app, addressPrefix: 10.1.1.0/24}]}\n"
+		"peerings:\n  - {from: hub, to: spoke, allowGatewayTransit: true}\n"
+		"  - {from: spoke, to: hub, useRemoteGateways: true}\n"
+		"gateways:\n  - {name: er, vnet: hub, type: ExpressRoute}\n"
+		"  - {name: vpn, vnet: hub, type: Vpn, bgp: true}\n";
+	struct topology t;
+	struct diags d = { 0 };
+
+	(void)state;
+	assert_int_equal(parse(yaml, &t, &d), 0);
+	assert_int_equal(t.vnets[0].gateways[GW_EXPRESSROUTE], 0);
+	assert_int_equal(t.vnets[0].gateways[GW_VPN], 1);
+	assert_int_equal(t.vnets[1].remote_vnet, 0);
+	/* both NICs on the GatewaySubnet, first free hosts in file order */
+	assert_int_equal(t.gateways[0].ip, ip("10.0.255.4"));
+	assert_int_equal(t.gateways[1].ip, ip("10.0.255.5"));
+	topo_free(&t);
+}
+
 /* ---- rejections: one YAML each, the exact place and what is said ---- */
 
 struct reject {
@@ -569,6 +602,12 @@ static const struct reject rejects[] = {
 	{ "ports_without_protocol", "8:62", "destinationPorts of rule 'r' of VM 'x' need protocol Tcp or Udp",
 	  BASE "vms: [{name: x, subnet: hub/fw, firewall: {rules: [\n"
 	  "  {name: r, action: Allow, protocol: Icmp, destinationPorts: \"80\"}]}}]\n" },
+	{ "empty_rule_source_list", "8:36", "source of rule 'r' of VM 'x' is empty; list at least one entry",
+	  BASE "vms: [{name: x, subnet: hub/fw, firewall: {rules: [\n"
+	  "  {name: r, action: Allow, source: []}]}}]\n" },
+	{ "bad_rule_destination_in_list", "8:60", "destination of rule 'r' of VM 'x': 'spoke3' is not an IPv4 prefix like 10.0.0.0/16, an address or Any",
+	  BASE "vms: [{name: x, subnet: hub/fw, firewall: {rules: [\n"
+	  "  {name: r, action: Allow, destination: [10.1.0.0/16, Any, spoke3]}]}}]\n" },
 	{ "bad_rule_source", "8:36", "source of rule 'r' of VM 'x': 'everywhere' is not an IPv4 prefix",
 	  BASE "vms: [{name: x, subnet: hub/fw, firewall: {rules: [\n"
 	  "  {name: r, action: Allow, source: everywhere}]}}]\n" },
@@ -702,9 +741,23 @@ static const struct reject rejects[] = {
 	  "routeTables:\n  - name: t\n    disableBgpRoutePropagation: true\n" },
 	{ "gateway_without_gateway_subnet", "7:28", "gateway 'g': vnet 'spoke' has no subnet named GatewaySubnet",
 	  BASE "gateways: [{name: g, vnet: spoke, type: Vpn}]\n" },
-	{ "two_gateways_in_vnet", "9:22", "gateway 'g2': vnet 'hub' already has gateway 'g1'; a vnet holds one gateway",
+	{ "two_vpn_gateways_in_vnet", "10:22", "gateway 'g3': vnet 'hub' already has Vpn gateway 'g1'; a vnet holds one Vpn and one ExpressRoute gateway at most",
 	  BASE "gateways:\n  - {name: g1, vnet: hub, type: Vpn}\n"
+	  "  - {name: g2, vnet: hub, type: ExpressRoute}\n"
+	  "  - {name: g3, vnet: hub, type: Vpn}\n" },
+	{ "two_er_gateways_in_vnet", "9:22", "gateway 'g2': vnet 'hub' already has ExpressRoute gateway 'g1'",
+	  BASE "gateways:\n  - {name: g1, vnet: hub, type: ExpressRoute}\n"
 	  "  - {name: g2, vnet: hub, type: ExpressRoute}\n" },
+	{ "udr_gateway_coexisting", "11:60", "subnet 'hub/fw' reaches an ExpressRoute gateway, which cannot be a route's next hop; VirtualNetworkGateway needs a Vpn gateway with no ExpressRoute gateway beside it",
+	  "name: lab\nvnets:\n  - {name: hub, addressSpace: [10.0.0.0/16], subnets: [\n"
+	  "      {name: GatewaySubnet, addressPrefix: 10.0.255.0/27},\n"
+	  "      {name: fw, addressPrefix: 10.0.1.0/24, routeTable: t}]}\n"
+	  "gateways: [{name: vpn, vnet: hub, type: Vpn}, {name: er, vnet: hub, type: ExpressRoute}]\n"
+	  "routeTables:\n  - name: t\n    routes:\n"
+	  "      - {name: ok, addressPrefix: 10.9.0.0/16, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.1.4}\n"
+	  "      - {name: r, addressPrefix: 10.8.0.0/16, nextHopType: VirtualNetworkGateway}\n" },
+	{ "er_without_bgp", "7:59", "gateway 'gw' is ExpressRoute, which always uses BGP; remove bgp: false",
+	  BASE "gateways: [{name: gw, vnet: hub, type: ExpressRoute, bgp: false}]\n" },
 	{ "default_site_on_er", "7:67", "gateway 'gw' is ExpressRoute; defaultSite (forced tunnelling) is for Vpn gateways only",
 	  BASE "gateways: [{name: gw, vnet: hub, type: ExpressRoute, defaultSite: dc1}]\n"
 	  "sites: [{name: dc1, addressSpace: [192.168.0.0/16]}]\n"
@@ -802,6 +855,7 @@ int main(void)
 		cmocka_unit_test(test_full_peerings_gateways),
 		cmocka_unit_test(test_full_routes),
 		cmocka_unit_test(test_full_sites_connections),
+		cmocka_unit_test(test_coexisting_gateways),
 		cmocka_unit_test(test_full_vms),
 		cmocka_unit_test(test_json_input),
 		cmocka_unit_test(test_gateway_auto_ip_and_er_bgp),
