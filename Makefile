@@ -54,7 +54,7 @@ FUZZ_SECONDS ?= 60
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS)
 .PHONY: all deps tests test unit demo clean asan asan-build fuzz \
-	fuzz-build lint vm-test FORCE
+	fuzz-build lint vm-test graph FORCE
 
 all: $(BIN)
 
@@ -118,6 +118,10 @@ test: deps
 
 unit: $(BIN) $(UNIT_BINS)
 	@TIERS=unit tests/run.sh
+
+# The README's picture (tests/cli/graph.bats checks it is current).
+graph: $(BIN)
+	./$(BIN) graph -t examples/hub-spoke.yaml -o svg > docs/img/hub-spoke.svg
 
 demo: deps
 	@$(MAKE) --no-print-directory $(BIN)

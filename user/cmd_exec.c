@@ -15,6 +15,7 @@
 #include "lab_verb.h"
 #include "ipv4.h"
 #include "lab.h"
+#include "log.h"
 #include "netns.h"
 #include "state.h"
 #include "topo.h"
@@ -60,7 +61,7 @@ static int host_netns(const char *lab, const char *name, char *netns, size_t len
 		if (h)
 			err = lab_node_netns(lab, node, netns, len);
 		if (!err && h->ip != src)
-			fprintf(stderr, "xvnet: note: %s is an address of %s, whose traffic leaves from %s; bind %s (ping -I %s) to send as %s\n",
+			pr_info("xvnet: note: %s is an address of %s, whose traffic leaves from %s; bind %s (ping -I %s) to send as %s\n",
 				name, node, ipv4_str(src, a), ipv4_str(h->ip, b), b, name);
 		topo_free(&t);
 	}
@@ -81,16 +82,15 @@ static int cmd_exec(struct verb_opts *o)
 		return rc;
 	if (lab_node_netns(name, node, netns, sizeof(netns)) &&
 	    host_netns(name, node, netns, sizeof(netns))) {
-		fprintf(stderr, "xvnet: lab '%s' has no node '%s'\n", name, node);
+		pr_err("xvnet: lab '%s' has no node '%s'\n", name, node);
 		return EXIT_USAGE;
 	}
 	fd = netns_open(netns);
 	if (fd < 0 || netns_enter(fd)) {
-		fprintf(stderr, "xvnet: cannot enter %s\n", netns);
+		pr_err("xvnet: cannot enter %s\n", netns);
 		return EXIT_FAIL;
 	}
 	execvp(cmd[0], cmd);
-	fprintf(stderr, "xvnet: %s: ", cmd[0]);
-	perror(NULL);
+	pr_err("xvnet: %s: %s\n", cmd[0], strerror(errno));
 	return 127;
 }

@@ -7,11 +7,13 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "fabric_cli.h"
+#include "log.h"
 #include "print.h"
 
 static int cmd_stats(struct verb_opts *o);
@@ -29,7 +31,8 @@ const struct verb verb_stats = {
 		"NIC, the frames and bytes received from it and delivered to it, and how many\n"
 		"frames it sent were dropped and why; per effective route, how many frames it\n"
 		"forwarded (routes without hits are left out). NICs and routes are named as\n"
-		"the lab was deployed or last applied.\n",
+		"the lab was deployed or last applied; in JSON, a NIC is {vm|gateway, vnet,\n"
+		"subnet} and a route {addressPrefix, source, nextHopType, nextHopIpAddress}.\n",
 	.examples = (const char *const[]){
 		"sudo xvnet stats",
 		"sudo xvnet stats --lab hubspoke --watch -o json",
@@ -85,6 +88,17 @@ static __u64 dropped(const struct xv_nic_stats *st)
 	return n;
 }
 
+/* A NIC's cell (JSON: its node's fields); slot nnics counts frames from no NIC. */
+static void print_nic(const struct fabric_session *fs, const struct fabric_names *n, int k)
+{
+	if (k < fs->v.nnics) {
+		fabric_print_nic(fs, n, "nic", NULL, (__u32)k);
+	} else {
+		print_string(PRINT_FP, "nic", NULL, "(not a NIC)");
+		print_null(PRINT_JSON, "nic", NULL);
+	}
+}
+
 /* A NIC's rates over dt seconds since prev (--watch); before the first interval, none. */
 static void print_rates(const struct xv_nic_stats *st, const struct xv_nic_stats *prev, double dt)
 {
@@ -101,23 +115,21 @@ static void print_rates(const struct xv_nic_stats *st, const struct xv_nic_stats
 	print_double(PRINT_ANY, "txBps", "%.0f", (st->tx_bytes - prev->tx_bytes) * 8 / dt);
 }
 
-/* Slots 0..nnics-1 are NICs; slot nnics counts frames from no NIC. */
 static int print_nics(const struct fabric_session *fs, struct xv_nic_stats *st,
 		      const struct xv_nic_stats *prev, double dt)
 {
 	const struct fabric_names *n = fs->named ? &fs->names : NULL;
-	char name[128];
+	int err;
 
 	print_table_open("nics", nic_cols, NCOLS(nic_cols) - (fs->watch ? 0 : 4));
 	for (int k = 0; k <= fs->v.nnics; k++) {
-		if (fabric_read_stats(&fs->v, k, &st[k]))
-			return -1;
+		err = fabric_read_stats(&fs->v, k, &st[k]);
+		if (err)
+			return err;
 		if (k == fs->v.nnics && !st[k].rx)
 			continue;
 		print_row_open();
-		print_string(PRINT_ANY, "nic", NULL,
-			     k < fs->v.nnics ? fabric_nic_name(fs, n, k, name, sizeof(name))
-					     : "(not a NIC)");
+		print_nic(fs, n, k);
 		print_uint(PRINT_ANY, "rx", NULL, st[k].rx);
 		print_uint(PRINT_ANY, "rxBytes", NULL, st[k].rx_bytes);
 		print_uint(PRINT_ANY, "tx", NULL, st[k].tx);
@@ -135,7 +147,6 @@ static int print_nics(const struct fabric_session *fs, struct xv_nic_stats *st,
 static void print_drops(const struct fabric_session *fs, const struct xv_nic_stats *st)
 {
 	const struct fabric_names *n = fs->named ? &fs->names : NULL;
-	char name[128];
 
 	print_table_open("drops", drop_cols, NCOLS(drop_cols));
 	for (int k = 0; k <= fs->v.nnics; k++) {
@@ -143,9 +154,7 @@ static void print_drops(const struct fabric_session *fs, const struct xv_nic_sta
 			if (!st[k].verdict[v])
 				continue;
 			print_row_open();
-			print_string(PRINT_ANY, "nic", NULL,
-				     k < fs->v.nnics ? fabric_nic_name(fs, n, k, name, sizeof(name))
-						     : "(not a NIC)");
+			print_nic(fs, n, k);
 			print_string(PRINT_ANY, "reason", NULL, fabric_verdict_name(v));
 			print_uint(PRINT_ANY, "frames", NULL, st[k].verdict[v]);
 			print_row_close();
@@ -163,7 +172,6 @@ static void print_routes(const struct fabric_session *fs)
 {
 	const struct fabric_names *n = &fs->names;
 	int nhits = fs->named ? fabric_names_hits(n) : 0;
-	char name[128];
 	__u64 hits;
 
 	print_table_open("routes", route_cols, NCOLS(route_cols));
@@ -172,9 +180,13 @@ static void print_routes(const struct fabric_session *fs)
 			continue;
 		print_row_open();
 		print_string(PRINT_ANY, "table", NULL, fabric_names_table(n, i));
-		print_string(PRINT_ANY, "route", NULL, i < n->nown ?
-			     fabric_names_route(n, i, 0, name, sizeof(name)) :
-			     "(every learned route)");
+		if (i < n->nown) {
+			fabric_print_route(n, "route", NULL, (__u32)i, 0);
+		} else {
+			print_string(PRINT_FP, "route", NULL, "(every learned route)");
+			print_null(PRINT_JSON, "route", NULL);
+			print_bool(PRINT_JSON, "learnedRoutes", NULL, true);
+		}
 		print_uint(PRINT_ANY, "hits", NULL, hits);
 		print_row_close();
 	}
@@ -184,10 +196,13 @@ static void print_routes(const struct fabric_session *fs)
 static int print_once(const struct fabric_session *fs, struct xv_nic_stats *st,
 		      const struct xv_nic_stats *prev, double dt)
 {
+	int err;
+
 	print_start(fs->format);
-	if (print_nics(fs, st, prev, dt)) {
+	err = print_nics(fs, st, prev, dt);
+	if (err) {
 		print_end();
-		perror("xvnet stats: reading counters");
+		pr_err("xvnet stats: reading counters: %s\n", strerror(-err));
 		return EXIT_FAIL;
 	}
 	print_drops(fs, st);

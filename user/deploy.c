@@ -605,7 +605,7 @@ bool lab_exists(const char *lab)
 
 	lab_netns_prefix(prefix, lab);
 	names = dir_names(NETNS_RUN_DIR, prefix);
-	found = found || (names && names[0]);
+	found = found || names[0];
 	names_free(names);
 	return found;
 }

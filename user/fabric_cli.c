@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "lab_verb.h"
 #include "log.h"
+#include "print.h"
 #include "state.h"
 
 static __u32 config_word(const struct fabric_view *v, __u32 key)
@@ -240,4 +241,90 @@ const char *fabric_nic_name(const struct fabric_session *fs, const struct fabric
 	if (slot == XV_NONE || slot == (__u32)fs->v.nnics)
 		return "-";
 	return fabric_names_nic(n, slot, buf, len);
+}
+
+/*
+ * The node behind a NIC's name, as fabric_names.h writes it: "app1
+ * (spoke1/app)" is VM app1 in spoke1/app, "hub-gw (hub/GatewaySubnet)"
+ * gateway hub-gw, "Internet" the Internet edge. False: unnamed.
+ */
+struct nic_node {
+	const char *kind;	/* "vm", "gateway", "internet" */
+	char name[64], vnet[64], subnet[64];
+};
+
+static bool nic_node(const struct fabric_names *n, __u32 slot, struct nic_node *out)
+{
+	const char *s = n && slot < (__u32)n->nnics ? n->nics[slot] : NULL;
+
+	if (!s)
+		return false;
+	if (!strcmp(s, "Internet")) {
+		*out = (struct nic_node){ .kind = "internet", .name = "internet" };
+		return true;
+	}
+	if (sscanf(s, "%63[^ ] (%63[^/]/%63[^)])", out->name, out->vnet, out->subnet) != 3)
+		return false;
+	out->kind = strcmp(out->subnet, "GatewaySubnet") ? "vm" : "gateway";
+	return true;
+}
+
+bool fabric_node_of(const struct fabric_names *n, __u32 slot, char name[64])
+{
+	struct nic_node node;
+
+	if (!nic_node(n, slot, &node))
+		return false;
+	snprintf(name, 64, "%s", node.name);
+	return true;
+}
+
+void fabric_print_nic(const struct fabric_session *fs, const struct fabric_names *n,
+		      const char *key, const char *fmt, __u32 slot)
+{
+	char name[128];
+	struct nic_node node;
+
+	print_string(PRINT_FP, key, fmt, fabric_nic_name(fs, n, slot, name, sizeof(name)));
+	if (slot == XV_NONE || slot == (__u32)fs->v.nnics) {
+		print_null(PRINT_JSON, key, NULL);
+		return;
+	}
+	print_open_object(key);
+	if (!nic_node(n, slot, &node)) {
+		print_uint(PRINT_JSON, "nic", NULL, slot);
+	} else if (!strcmp(node.kind, "internet")) {
+		print_bool(PRINT_JSON, "internet", NULL, true);
+	} else {
+		print_string(PRINT_JSON, node.kind, NULL, node.name);
+		print_string(PRINT_JSON, "vnet", NULL, node.vnet);
+		print_string(PRINT_JSON, "subnet", NULL, node.subnet);
+	}
+	print_close_object();
+}
+
+/* A route's name, "PREFIX SOURCE TYPE [IP]" (fabric_names.h), as its fields. */
+void fabric_print_route(const struct fabric_names *n, const char *key, const char *fmt,
+			__u32 route_id, __u32 dst)
+{
+	char name[160], f[4][64] = { "", "", "", "" };
+	const char *text = fabric_names_route(n, route_id, dst, name, sizeof(name));
+	int k;
+
+	if (!text) {
+		print_null(PRINT_JSON, key, NULL);
+		return;
+	}
+	print_string(PRINT_FP, key, fmt, text);
+	print_open_object(key);
+	k = sscanf(text, "%63s %63s %63s %63s", f[0], f[1], f[2], f[3]);
+	if (k < 3 || !strcmp(f[0], "route")) {
+		print_uint(PRINT_JSON, "id", NULL, route_id);
+	} else {
+		print_string(PRINT_JSON, "addressPrefix", NULL, f[0]);
+		print_string(PRINT_JSON, "source", NULL, f[1]);
+		print_string(PRINT_JSON, "nextHopType", NULL, f[2]);
+		print_string(PRINT_JSON, "nextHopIpAddress", NULL, k == 4 ? f[3] : NULL);
+	}
+	print_close_object();
 }

@@ -68,4 +68,18 @@ const struct fabric_names *fabric_session_names(struct fabric_session *fs, __u32
 const char *fabric_nic_name(const struct fabric_session *fs, const struct fabric_names *n,
 			    __u32 slot, char *buf, size_t len);
 
+/*
+ * The same as fields: text as the names above (printed with fmt, or as
+ * the table column key), JSON as an object under key: {"vm"|"gateway",
+ * "vnet", "subnet"}, {"internet": true}, {"nic": slot} when unnamed, null
+ * for no NIC; a route as {"addressPrefix", "source", "nextHopType",
+ * "nextHopIpAddress"}, {"id"} when unnamed, null for none.
+ */
+void fabric_print_nic(const struct fabric_session *fs, const struct fabric_names *n,
+		      const char *key, const char *fmt, __u32 slot);
+void fabric_print_route(const struct fabric_names *n, const char *key, const char *fmt,
+			__u32 route_id, __u32 dst);
+/* The bare name of the node behind a NIC ("app1", "hub-gw", "internet"); false: none. */
+bool fabric_node_of(const struct fabric_names *n, __u32 slot, char name[64]);
+
 #endif

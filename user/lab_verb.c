@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "deploy.h"
 #include "lab_verb.h"
 #include "log.h"
 #include "netns.h"
@@ -19,7 +20,7 @@ static int from_file(const char *file, char out[LAB_NAME_LEN])
 
 	if (topo_load(file, &t, &d)) {
 		for (int i = 0; i < d.n; i++)
-			fprintf(stderr, "%s\n", d.lines[i]);
+			pr_err("%s\n", d.lines[i]);
 		diags_free(&d);
 		return EXIT_USAGE;
 	}
@@ -28,28 +29,49 @@ static int from_file(const char *file, char out[LAB_NAME_LEN])
 	return EXIT_OK;
 }
 
+/* The running labs, one a line, after why they are listed. */
+static void list_labs(char **labs)
+{
+	for (int i = 0; labs && labs[i]; i++)
+		pr_err("  %s\n", labs[i]);
+}
+
+/* --lab NAME: a lab that is there (even partly: destroy removes what is left). */
+static int named(const char *lab, char out[LAB_NAME_LEN])
+{
+	char **labs, hint[128];
+
+	snprintf(out, LAB_NAME_LEN, "%s", lab);
+	if (lab_exists(lab))
+		return EXIT_OK;
+	labs = state_labs(false);
+	verb_did_you_mean(hint, sizeof(hint), lab, labs, sizeof(*labs), -1);
+	pr_err("xvnet: no lab '%s'%s%s\n", lab, hint,
+		labs && labs[0] ? "; running:" : "; no lab is running");
+	list_labs(labs);
+	names_free(labs);
+	return EXIT_FAIL;
+}
+
 int lab_select(const char *lab, const char *file, char out[LAB_NAME_LEN])
 {
 	char **labs;
 	int n = 0;
 
-	if (lab) {	/* a valid name: checked as it was parsed (OPT_LAB) */
-		snprintf(out, LAB_NAME_LEN, "%s", lab);
-		return EXIT_OK;
-	}
+	if (lab)	/* a valid name: checked as it was parsed (OPT_LAB) */
+		return named(lab, out);
 	if (file)
 		return from_file(file, out);
 	labs = state_labs(false);
-	while (labs && labs[n])
+	while (labs[n])
 		n++;
 	if (n == 1) {
 		snprintf(out, LAB_NAME_LEN, "%s", labs[0]);
 	} else if (!n) {
-		fprintf(stderr, "xvnet: no lab is running: deploy one (xvnet deploy -t FILE)\n");
+		pr_err("xvnet: no lab is running: deploy one (xvnet deploy -t FILE)\n");
 	} else {
-		fprintf(stderr, "xvnet: several labs are running: name one with --lab NAME or -t FILE:\n");
-		for (int i = 0; i < n; i++)
-			fprintf(stderr, "  %s\n", labs[i]);
+		pr_err("xvnet: several labs are running: name one with --lab NAME or -t FILE:\n");
+		list_labs(labs);
 	}
 	names_free(labs);
 	return n == 1 ? EXIT_OK : EXIT_FAIL;
@@ -70,7 +92,7 @@ int lab_need_root(const char *verb)
 {
 	if (!geteuid())
 		return EXIT_OK;
-	fprintf(stderr, "xvnet %s: needs root: run with sudo (it uses namespaces, netlink and BPF)\n",
+	pr_err("xvnet %s: needs root: run with sudo (it uses namespaces, netlink and BPF)\n",
 		verb);
 	return EXIT_FAIL;
 }

@@ -394,7 +394,7 @@ static int attach_native(int prog_fd, int ifindex)
 	struct xdp_program *prog;
 	int ret;
 
-	log_libs_init();
+	log_init();
 	log_libs_quiet(true);
 	prog = xdp_program__from_fd(prog_fd);
 	ret = libxdp_get_error(prog);
@@ -506,7 +506,7 @@ char **fabric_pinned_labs(void)
 	char **names = root < 0 ? xcalloc(1, sizeof(char *)) : dir_names_at(root, "");
 	size_t k = 0;
 
-	for (char **n = names; n && *n; n++) {
+	for (char **n = names; *n; n++) {
 		if (valid_lab_name(*n)) {
 			names[k++] = *n;
 			continue;
@@ -514,8 +514,7 @@ char **fabric_pinned_labs(void)
 		safedir_foreign(root, FABRIC_PIN_ROOT, *n);
 		free(*n);
 	}
-	if (names)
-		names[k] = NULL;
+	names[k] = NULL;
 	return names;
 }
 

@@ -31,7 +31,7 @@ int fabric_pin_root(bool create);
 
 /*
  * The names of the pin root's entries that are lab names (the labs with
- * pins); every other entry is reported as not xvnet's. NULL: ENOMEM.
+ * pins); every other entry is reported as not xvnet's.
  */
 char **fabric_pinned_labs(void);
 /* Is there a pin directory (or anything under that name) for lab? */

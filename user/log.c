@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
+#include <jansson.h>
 #include <xdp/libxdp.h>
 
 static bool libs_quiet;
@@ -60,8 +61,9 @@ static int from_libxdp(enum libxdp_print_level level, const char *fmt, va_list a
 	return 0;
 }
 
-void log_libs_init(void)
+void log_init(void)
 {
+	json_set_alloc_funcs(xmalloc, free);
 	libbpf_set_print(from_libbpf);
 	libxdp_set_print(from_libxdp);
 }

@@ -32,8 +32,11 @@ void log_print(enum log_level level, const char *fmt, ...)
 #define pr_info(...)	log_print(LOG_INFO, __VA_ARGS__)
 #define pr_debug(...)	log_print(LOG_DEBUG, __VA_ARGS__)
 
-/* Route libbpf's and libxdp's messages through the logger (idempotent). */
-void log_libs_init(void);
+/*
+ * Route libbpf's and libxdp's messages through the logger, and make
+ * jansson allocate with xmalloc() (idempotent).
+ */
+void log_init(void);
 /*
  * While quiet, their warnings count as debug output: for a step known to
  * make them complain before it succeeds (libxdp's dispatcher fallback).

@@ -19,7 +19,9 @@ static const struct verb *const verbs[] = {
 	&verb_routes,
 	&verb_nexthop,
 	&verb_path,
+	&verb_graph,
 	&verb_deploy,
+	&verb_list,
 	&verb_apply,
 	&verb_inspect,
 	&verb_exec,
@@ -86,7 +88,7 @@ int main(int argc, char **argv)
 	struct verb_opts o;
 	int rc;
 
-	log_libs_init();
+	log_init();
 	if (argc < 2)
 		return usage(stderr);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))

@@ -20,7 +20,8 @@ int netns_enter(int nsfd);
 int netns_home(void);
 /*
  * Sorted names in dir (or the directory fd dirfd) starting with prefix,
- * but "." and ".." (NULL-terminated; NULL: ENOMEM).
+ * but "." and ".." (NULL-terminated, never NULL: an unreadable directory
+ * has none).
  */
 char **dir_names(const char *dir, const char *prefix);
 char **dir_names_at(int dirfd, const char *prefix);

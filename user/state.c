@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -135,19 +136,45 @@ static json_t *read_file(int dir, const char *name)
 	return root;
 }
 
+long state_caller(void)
+{
+	const char *sudo = getenv("SUDO_UID");
+	char *end;
+	long uid;
+
+	if (!getuid() && sudo && *sudo) {
+		uid = strtol(sudo, &end, 10);
+		if (!*end && uid >= 0)
+			return uid;
+	}
+	return (long)getuid();
+}
+
 int state_write(const struct lab_plan *p, const char *file, const char *status)
 {
 	json_t *nodes = json_array(), *root;
 	char abs[PATH_MAX], path[PATH_MAX];
+	struct lab_state old;
+	long owner = state_caller(), created = (long)time(NULL);
 	int dir, err;
+
+	/* a lab keeps its owner and age across the rewrites of deploy and apply */
+	if (!state_read(p->lab, &old)) {
+		if (old.owner >= 0)
+			owner = old.owner;
+		if (old.created > 0)
+			created = old.created;
+		state_free(&old);
+	}
 
 	/* stats and trace name NICs and routes from it, from any directory */
 	if (realpath(file, abs))
 		file = abs;
 	for (int i = 0; i < p->nnodes; i++)
 		json_array_append_new(nodes, node_json(p, i));
-	root = json_pack("{s:s, s:s, s:i, s:s, s:s, s:o}", "lab", p->lab,
+	root = json_pack("{s:s, s:s, s:i, s:s, s:I, s:I, s:s, s:o}", "lab", p->lab,
 			 "file", file, "pid", (int)getpid(), "status", status,
+			 "owner", (json_int_t)owner, "created", (json_int_t)created,
 			 "dataplane", lab_dataplane_name(p->dataplane), "nodes", nodes);
 	if (!root)
 		oom_exit();
@@ -197,13 +224,16 @@ static bool parse_state(json_t *root, struct lab_state *st)
 	bool ok = get_string(root, "lab", &st->lab) & get_string(root, "file", &st->file) &
 		  get_string(root, "status", &st->status) && json_is_integer(pid) &&
 		  json_is_array(nodes);
-
 	const char *dp = json_string_value(json_object_get(root, "dataplane"));
 
 	if (!ok)
 		return false;
 	st->dataplane = dp && !strcmp(dp, "kernel") ? LAB_DATAPLANE_KERNEL : LAB_DATAPLANE_XDP;
 	st->pid = (int)json_integer_value(pid);
+	/* not recorded by an older xvnet */
+	st->owner = json_is_integer(json_object_get(root, "owner")) ?
+		    (long)json_integer_value(json_object_get(root, "owner")) : -1;
+	st->created = (long)json_integer_value(json_object_get(root, "created"));
 	st->nodes = xcalloc(json_array_size(nodes), sizeof(*st->nodes));
 	for (size_t i = 0; ok && i < json_array_size(nodes); i++)
 		ok = parse_node(json_array_get(nodes, i), &st->nodes[st->nnodes++]);
@@ -476,7 +506,7 @@ char **state_labs(bool report)
 	char lab[LAB_NAME_LEN];
 	size_t k = 0;
 
-	for (char **n = names; n && *n; n++) {
+	for (char **n = names; *n; n++) {
 		bool ours = entry_lab(root, *n, lab), seen = false;
 
 		for (size_t i = 0; ours && i < k; i++)
@@ -490,8 +520,7 @@ char **state_labs(bool report)
 			safedir_foreign(root, STATE_ROOT, *n);
 		free(*n);
 	}
-	if (names)
-		names[k] = NULL;
+	names[k] = NULL;
 	return names;
 }
 

@@ -5,8 +5,12 @@
  * find every object even when the topology file changed or is gone, or the
  * deploy was killed half-way.
  *
- *   {"lab", "file", "pid", "status": "deploying" | "up", "dataplane": "xdp" | "kernel",
+ *   {"lab", "file", "pid", "status": "deploying" | "up", "owner", "created",
+ *    "dataplane": "xdp" | "kernel",
  *    "nodes": [{"name", "kind", "netns", "address", "nic"}]}
+ *
+ * owner is the uid of the user who deployed the lab (state_caller()),
+ * created when (seconds since the epoch); both kept by later writes.
  *
  * Beside it, one names table per fabric generation, names.GEN.json
  * (fabric_names.h), written when the generation is made current: stats and
@@ -46,10 +50,17 @@ struct lab_state {
 	char *status;	/* "deploying" or "up" */
 	int pid;	/* the process that wrote it */
 	enum lab_dataplane dataplane;	/* XDP when the state does not say */
+	long owner;	/* uid of the user who deployed it; -1: not recorded */
+	long created;	/* when, in seconds since the epoch; 0: not recorded */
 	struct state_node *nodes;
 	int nnodes;
 };
 
+/*
+ * The user on whose behalf xvnet runs: the one who ran sudo (SUDO_UID)
+ * when run through it as root, else the real uid.
+ */
+long state_caller(void);
 /* Write (atomically, never through a link) the state of plan p deployed from file. */
 int state_write(const struct lab_plan *p, const char *file, const char *status);
 /*
@@ -81,7 +92,7 @@ bool state_present(const char *lab);
 int state_remove(const char *lab);
 /*
  * Names of the labs that have a state directory or a lock (NULL-terminated;
- * NULL: ENOMEM); with report, every other entry is reported as not xvnet's.
+ * never NULL); with report, every other entry is reported as not xvnet's.
  */
 char **state_labs(bool report);
 

@@ -14,8 +14,17 @@
 #include "lab_name.h"
 #include "model.h"
 
+/* Where each line's parts are, for output as objects (check -o json). */
+struct diag_at {
+	int line, col;		/* 0: none */
+	int file_len;		/* lines[i] starts with the file's name, this long */
+	int msg;		/* the message starts at lines[i] + msg */
+	bool warning;		/* a diags_warn() line */
+};
+
 struct diags {
 	char **lines;
+	struct diag_at *at;	/* one per line */
 	int n;
 	int cap;
 };
@@ -33,7 +42,7 @@ void diags_free(struct diags *d);
  */
 #define DIAG_VALUE_MAX 64
 const char *diag_value(const char *s);
-/* Out of memory while loading: say so and exit 2 (never abort()). */
+/* Out of memory while loading: oom_exit(), the one policy (log.h). */
 void diags_oom(void) __attribute__((noreturn));
 
 /*

@@ -174,6 +174,8 @@ int verb_bad_input(const struct session *s, const char *fmt, ...)
 
 /* TARGET: "VNET/SUBNET" or a VM name. Sets *vm (-1 for a subnet). */
 int verb_subnet(const struct session *s, const char *target, int *subnet, int *vm);
+/* SOURCE of a flow: a VM or a site host, by name or by address; *src its address. */
+int verb_origin(const struct session *s, const char *arg, struct origin *o, uint32_t *src);
 /* A dotted-quad address argument. */
 int verb_ipv4(const struct session *s, const char *arg, uint32_t *addr);
 

@@ -73,8 +73,8 @@ teardown_file() {
 	[ "${#lines[@]}" -ge 2 ]
 	# The first print has no interval yet; the next has rates.
 	jq -e '[.nics[] | .rxPps] | all(. == null)' <<<"${lines[0]}"
-	jq -e '.nics[] | select(.nic | startswith("app1 ")) | .rxPps > 1000 and .rxBps >= .rxPps * 64 * 8 * 0.9' <<<"${lines[1]}"
-	jq -e '.nics[] | select(.nic | startswith("fw ")) | .txPps > 1000' <<<"${lines[1]}"
+	jq -e '.nics[] | select(.nic.vm? == "app1") | .rxPps > 1000 and .rxBps >= .rxPps * 64 * 8 * 0.9' <<<"${lines[1]}"
+	jq -e '.nics[] | select(.nic.vm? == "fw") | .txPps > 1000' <<<"${lines[1]}"
 	jq -e '.frames > 0' "$BATS_TEST_TMPDIR/gen.json"
 	# Without --watch, no rate columns.
 	run xv stats --lab "$LAB" -o json

@@ -84,7 +84,8 @@ teardown() {
 	[ "$(did "$LAB" app1 203.0.113.10 icmp)" = Dropped ]
 	# The state now names the applied file: stats --lab reads its routes.
 	xv inspect --lab "$LAB" -j | jq -e --arg f "$none" '.file == $f'
-	xv stats --lab "$LAB" -j | jq -e '.routes[] | select(.route | startswith("0.0.0.0/0 User None"))'
+	xv stats --lab "$LAB" -j | jq -e '.routes[] | select(.route.addressPrefix == "0.0.0.0/0" and
+		.route.source == "User" and .route.nextHopType == "None")'
 	xv apply -t "$FILE"
 	[ "$(did "$LAB" app1 203.0.113.10 icmp)" = Delivered ]
 	[ "$(stat -L -c %i "/run/netns/xv-$LAB.vm.app1")" = "$inode" ]
