@@ -113,6 +113,7 @@ struct az_site {
 	int res;	  /* the LNG, -1 for a circuit's on-premises side */
 	struct pfxset space;
 	char *bgp_ip;	  /* the LNG's BGP peer address */
+	bool merged;	  /* a circuit's far side that is an LNG's site: not written */
 };
 
 struct az_circuit {
@@ -564,7 +565,8 @@ static void name_all(struct ctx *c)
 			rg = clean_name(r->rg, 40);
 			for (char *p = rg; *p; p++)
 				*p = (char)tolower((unsigned char)*p);
-			nm[80 - strlen(rg) - 1] = '\0';
+			if (strlen(nm) > 80 - strlen(rg) - 1)
+				nm[80 - strlen(rg) - 1] = '\0';
 			r->out = az_printf("%s-%s", nm, rg);
 			free(nm);
 			free(rg);
@@ -593,7 +595,7 @@ static bool yaml_plain(const char *s)
 	static const char *const words[] = { "true", "false", "yes", "no", "on",
 		"off", "null", "y", "n" };
 
-	if (!*s || !isalnum((unsigned char)*s))
+	if (!*s || (!isalnum((unsigned char)*s) && *s != '/'))
 		return false;
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (!strcasecmp(s, words[i]))
@@ -846,6 +848,12 @@ static void write_route_tables(struct ctx *c)
 		fputs("  - name: ", c->y);
 		ys(c->y, t->out);
 		fputc('\n', c->y);
+		/* Network Watcher names a route table by its id: kept for nexthop */
+		if (!strncasecmp(t->id, "/subscriptions/", 15)) {
+			fputs("    id: ", c->y);
+			ys(c->y, t->id);
+			fputc('\n', c->y);
+		}
 		if (aj_bool(t->props, "disableBgpRoutePropagation", false))
 			fputs("    disableBgpRoutePropagation: true\n", c->y);
 		if (t->child[0] >= 0)
@@ -1140,14 +1148,54 @@ static void apply_learned(struct ctx *c)
 	}
 }
 
+static bool same_space(const struct pfxset *a, const struct pfxset *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++) {
+		size_t k;
+
+		for (k = 0; k < b->n && !prefix_equal(a->p[i], b->p[k]); k++)
+			;
+		if (k == b->n)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A circuit's far side that learned exactly a local network gateway's
+ * prefixes is that site, reached both ways (ExpressRoute with a VPN
+ * backup): one site, not two.
+ */
+static void merge_sites(struct ctx *c)
+{
+	for (size_t i = 0; i < c->ncircuits; i++) {
+		struct az_circuit *ci = &c->circuits[i];
+
+		if (ci->site < 0 || c->sites[ci->site].res >= 0)
+			continue;
+		for (size_t s = 0; s < c->nsites; s++)
+			if (c->sites[s].res >= 0 &&
+			    same_space(&c->sites[s].space, &c->sites[ci->site].space)) {
+				c->sites[ci->site].merged = true;
+				ci->site = (int)s;
+				break;
+			}
+	}
+}
+
 static void write_sites(struct ctx *c)
 {
 	bool first = true;
 	char buf[PREFIX_STRLEN];
 
+	merge_sites(c);
 	for (size_t i = 0; i < c->nsites; i++) {
 		struct az_site *s = &c->sites[i];
 
+		if (s->merged)
+			continue;
 		if (!s->space.n) {
 			note(c, "site %s: no address prefixes (none declared, none learned); left out",
 			     s->name);
@@ -1498,6 +1546,14 @@ static void write_vms(struct ctx *c)
 		ip = aj_str(cfg, "privateIPAddress");
 		fputs("  - name: ", c->y);
 		ys(c->y, r->out);
+		/* the NIC's name is a target too (routes, path) */
+		if (!fw && strcmp(r->name, r->out)) {
+			char *nic = clean_name(r->name, 80);
+
+			fputs("\n    nic: ", c->y);
+			ys(c->y, nic);
+			free(nic);
+		}
 		fputs("\n    subnet: ", c->y);
 		ys(c->y, subnet);
 		fputc('\n', c->y);

@@ -120,3 +120,13 @@ roundtrip() {
 	xv export -t "$HS" -g rg-net "$BATS_TEST_TMPDIR/g"
 	jq -e 'all(.[]; .id | test("/resourceGroups/rg-net/"))' "$BATS_TEST_TMPDIR/g/vnet-list.json"
 }
+
+@test "round trip: a site behind ExpressRoute and VPN stays one site" {
+	xv export -t "$REPO/examples/hub-er-vpn.yaml" "$BATS_TEST_TMPDIR/x"
+	# Azure has no resource for it on the ExpressRoute side: only learned routes
+	jq -e '[.value[] | select(.origin == "EBgp") | .network] == ["192.168.0.0/16"]' \
+		"$BATS_TEST_TMPDIR/x/learned-routes-hub-er.json"
+	xv import "$BATS_TEST_TMPDIR/x" -o "$BATS_TEST_TMPDIR/back.yaml"
+	grep -qx '  - {name: er1, sites: \[dc1\]}' "$BATS_TEST_TMPDIR/back.yaml"
+	! grep -q onprem "$BATS_TEST_TMPDIR/back.yaml"
+}
