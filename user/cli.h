@@ -24,6 +24,7 @@ extern const struct verb verb_list;
 extern const struct verb verb_apply;
 extern const struct verb verb_inspect;
 extern const struct verb verb_exec;
+extern const struct verb verb_capture;
 extern const struct verb verb_stats;
 extern const struct verb verb_trace;
 extern const struct verb verb_destroy;

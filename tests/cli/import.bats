@@ -233,7 +233,7 @@ same_routes() {
 		sec && inblock && f != "" { print > f }' "$REPO/README.md"
 	cd "$dir/run"
 	for f in "$dir"/[0-9]*; do
-		diff -u <(tail -n +2 "$f") <(bash -c "$(head -1 "$f" | sed "s|^xvnet|$XVNET|")" 2>&1)
+		diff -u <(tail -n +2 "$f") <(bash -c "$(head -1 "$f" | sed -E "s|^(\./)?xvnet|$XVNET|")" 2>&1)
 		n=$((n + 1))
 	done
 	[ "$n" -ge 2 ]
