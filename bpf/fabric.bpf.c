@@ -186,7 +186,7 @@ static __always_inline const struct xv_route *gw_lookup(struct frame *f,
 		return NULL;
 	g->action = nic->gw_nic == XV_NONE ? XV_ACT_DROP : XV_ACT_NIC;
 	g->arg = nic->gw_nic == XV_NONE ? XV_DROP_NO_OWNER : nic->gw_nic;
-	/* A7: gateway transit over a peering closed by either side. */
+	/* Peering access: gateway transit over a peering closed by either side. */
 	g->flags = nic->flags & XV_NIC_F_GW_DENIED ? XV_ROUTE_F_DENIED : 0;
 	g->len = v - 1;
 	g->route_id = XV_ROUTE_ID_GW | (v - 1) << XV_TRIE_LEN_SHIFT | nic->gw_hits;
@@ -227,7 +227,8 @@ static __always_inline const struct xv_route *route_lookup(struct frame *f,
 }
 
 /*
- * Crossing into another VNet (R8.2, A6-A8), as the compiler flagged the
+ * Crossing into another VNet (Peering access, Forwarded traffic, Gateway
+ * relays), as the compiler flagged the
  * route: the sender side's allowVirtualNetworkAccess; a source outside the
  * sender's VNet, unless a gateway relays it, needs the receiver's
  * allowForwardedTraffic.

@@ -55,9 +55,9 @@ enum xv_nic_kind {
 
 /* struct xv_nic.flags */
 #define XV_NIC_F_FORWARDING	(1u << 0) /* enableIpForwarding, or a gateway / Internet edge */
-#define XV_NIC_F_GATEWAY	(1u << 1) /* relays without making traffic "forwarded" (A8) */
+#define XV_NIC_F_GATEWAY	(1u << 1) /* relays without making traffic "forwarded" (Gateway relays) */
 #define XV_NIC_F_INTERNET	(1u << 2) /* outside every VNet: no peering checks */
-#define XV_NIC_F_GW_DENIED	(1u << 3) /* its gateway set's gateway is across a closed peering (A7) */
+#define XV_NIC_F_GW_DENIED	(1u << 3) /* its gateway set's gateway is across a closed peering (Peering access) */
 
 /* One NIC, indexed by its slot (the index the loader was given it at). */
 struct xv_nic {

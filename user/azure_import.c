@@ -6,8 +6,9 @@
  *
  * Input shapes, recognised by content: the az CLI's flattened objects
  * (`az network vnet list` ...), ARM resources with "properties" nested
- * (az graph query {"data": [...]}, ARM lists {"value": [...]}, templates
- * {"resources": [...]}, single `az resource show` objects), and a
+ * (az graph query {"data": [...]}, ARM lists {"value": [...]}, exported
+ * templates {"resources": [...]} with their expressions evaluated by
+ * azure_template.c, single `az resource show` objects), and a
  * gateway's BGP learned routes ({"value": [{"network", "localAddress"...}]}).
  * Resources are tied together by their ids, compared ignoring case as
  * Azure does. Steps: collect resources, index ids, name them (names that
@@ -23,6 +24,7 @@
 #include <strings.h>
 
 #include "azure_json.h"
+#include "azure_template.h"
 #include "ipv4.h"
 #include "topo.h"
 
@@ -40,6 +42,7 @@ enum kind {
 	K_CIRCUIT,
 	K_FIREWALL,
 	K_VM,	   /* virtual machines: taken through their NICs */
+	K_DUP,	   /* a second copy of a resource (same id): ignored */
 	K__COUNT
 };
 
@@ -112,6 +115,7 @@ struct az_site {
 	int res;	  /* the LNG, -1 for a circuit's on-premises side */
 	struct pfxset space;
 	char *bgp_ip;	  /* the LNG's BGP peer address */
+	bool merged;	  /* a circuit's far side that is an LNG's site: not written */
 };
 
 struct az_circuit {
@@ -140,6 +144,8 @@ struct ctx {
 	size_t ncircuits, capcircuits;
 	struct learned *learned;
 	size_t nlearned, caplearned;
+	json_t **owned;		  /* templates' evaluated resources */
+	size_t nowned, capowned;
 	struct az_index by_id;	  /* resource id -> res */
 	struct az_index sub_by_id; /* subnet id -> subs */
 	struct az_index site_of;  /* LNG id -> sites */
@@ -334,6 +340,19 @@ static void collect(struct ctx *c, int doc)
 	json_t *root = c->docs[doc].root, *list;
 	const char *file = c->docs[doc].file;
 
+	if (az_is_template(root)) {
+		char *group = file_stem(file);
+		int left;
+
+		list = az_template_resolve(root, group, &left);
+		free(group);
+		c->owned = az_grow(c->owned, &c->capowned, c->nowned + 1, sizeof(*c->owned));
+		c->owned[c->nowned++] = list;
+		if (left)
+			note(c, "%s: %d template expression(s) left as written (xvnet evaluates parameters(), variables(), concat() and resourceId())",
+			     file, left);
+		return add_list(c, list, doc);
+	}
 	if (json_is_array(root))
 		return add_list(c, root, doc);
 	/* {"value": [...]} (ARM lists, learned routes), {"data": [...]} (az graph
@@ -440,12 +459,23 @@ static void index_child(struct ctx *c, int i)
 
 static void index_all(struct ctx *c)
 {
-	size_t i;
+	size_t i, dups = 0;
 
-	for (i = 0; i < c->nres; i++)
-		if (c->res[i].kind != K_SUBNET && c->res[i].kind != K_PEERING &&
-		    c->res[i].kind != K_ROUTE)
-			az_index_put(&c->by_id, c->res[i].id, (int)i);
+	for (i = 0; i < c->nres; i++) {
+		struct res *r = &c->res[i];
+
+		if (r->kind == K_SUBNET || r->kind == K_PEERING || r->kind == K_ROUTE)
+			continue;
+		if (az_index_get(&c->by_id, r->id) >= 0) {
+			r->kind = K_DUP; /* the same resource listed by two commands */
+			dups++;
+			continue;
+		}
+		az_index_put(&c->by_id, r->id, (int)i);
+	}
+	if (dups)
+		note(c, "%zu resource(s) appear twice in the input (same id); the first copy is used",
+		     dups);
 	for (i = 0; i < c->nres; i++)
 		index_inline(c, (int)i);
 	for (i = 0; i < c->nres; i++)
@@ -552,7 +582,8 @@ static void name_all(struct ctx *c)
 			rg = clean_name(r->rg, 40);
 			for (char *p = rg; *p; p++)
 				*p = (char)tolower((unsigned char)*p);
-			nm[80 - strlen(rg) - 1] = '\0';
+			if (strlen(nm) > 80 - strlen(rg) - 1)
+				nm[80 - strlen(rg) - 1] = '\0';
 			r->out = az_printf("%s-%s", nm, rg);
 			free(nm);
 			free(rg);
@@ -581,7 +612,7 @@ static bool yaml_plain(const char *s)
 	static const char *const words[] = { "true", "false", "yes", "no", "on",
 		"off", "null", "y", "n" };
 
-	if (!*s || !isalnum((unsigned char)*s))
+	if (!*s || (!isalnum((unsigned char)*s) && *s != '/'))
 		return false;
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (!strcasecmp(s, words[i]))
@@ -834,6 +865,12 @@ static void write_route_tables(struct ctx *c)
 		fputs("  - name: ", c->y);
 		ys(c->y, t->out);
 		fputc('\n', c->y);
+		/* Network Watcher names a route table by its id: kept for nexthop */
+		if (!strncasecmp(t->id, "/subscriptions/", 15)) {
+			fputs("    id: ", c->y);
+			ys(c->y, t->id);
+			fputc('\n', c->y);
+		}
 		if (aj_bool(t->props, "disableBgpRoutePropagation", false))
 			fputs("    disableBgpRoutePropagation: true\n", c->y);
 		if (t->child[0] >= 0)
@@ -1128,14 +1165,54 @@ static void apply_learned(struct ctx *c)
 	}
 }
 
+static bool same_space(const struct pfxset *a, const struct pfxset *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++) {
+		size_t k;
+
+		for (k = 0; k < b->n && !prefix_equal(a->p[i], b->p[k]); k++)
+			;
+		if (k == b->n)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A circuit's far side that learned exactly a local network gateway's
+ * prefixes is that site, reached both ways (ExpressRoute with a VPN
+ * backup): one site, not two.
+ */
+static void merge_sites(struct ctx *c)
+{
+	for (size_t i = 0; i < c->ncircuits; i++) {
+		struct az_circuit *ci = &c->circuits[i];
+
+		if (ci->site < 0 || c->sites[ci->site].res >= 0)
+			continue;
+		for (size_t s = 0; s < c->nsites; s++)
+			if (c->sites[s].res >= 0 &&
+			    same_space(&c->sites[s].space, &c->sites[ci->site].space)) {
+				c->sites[ci->site].merged = true;
+				ci->site = (int)s;
+				break;
+			}
+	}
+}
+
 static void write_sites(struct ctx *c)
 {
 	bool first = true;
 	char buf[PREFIX_STRLEN];
 
+	merge_sites(c);
 	for (size_t i = 0; i < c->nsites; i++) {
 		struct az_site *s = &c->sites[i];
 
+		if (s->merged)
+			continue;
 		if (!s->space.n) {
 			note(c, "site %s: no address prefixes (none declared, none learned); left out",
 			     s->name);
@@ -1323,46 +1400,67 @@ static const char *fw_rule_name(struct fw_rules *w, const char *base)
 	return name;
 }
 
+/* sourceAddresses or destinationAddresses as an xvnet endpoint list, or NULL. */
+static char *fw_addresses(struct ctx *c, const json_t *list, const char *fw, const char *rule)
+{
+	char *out = NULL, *more;
+	size_t k;
+	json_t *o;
+
+	json_array_foreach(list, k, o) {
+		const char *v = fw_address(json_string_value(o));
+
+		if (!v) {
+			note(c, "firewall %s: rule %s: address '%s' is not modelled (ranges, IP groups, FQDNs); rule left out",
+			     fw, rule, json_string_value(o) ? json_string_value(o) : "?");
+			free(out);
+			return NULL;
+		}
+		more = out ? az_printf("%s, %s", out, v) : az_strdup(v);
+		free(out);
+		out = more;
+	}
+	if (!out)
+		return az_strdup("Any");
+	if (json_array_size(list) == 1)
+		return out;
+	more = az_printf("[%s]", out);
+	free(out);
+	return more;
+}
+
 /*
- * One Azure Firewall network rule: one xvnet rule per protocol, source
- * and destination (xvnet's rules name one of each).
+ * One Azure Firewall network rule: one xvnet rule per protocol (an xvnet
+ * rule names one), its addresses as lists.
  */
 static void write_fw_rule(struct ctx *c, struct fw_rules *w, const char *action,
 			  const json_t *rule, const char *fw)
 {
-	json_t *protos = aj_get(rule, "protocols"), *srcs = aj_get(rule, "sourceAddresses");
-	json_t *dsts = aj_get(rule, "destinationAddresses"), *s, *d;
+	json_t *protos = aj_get(rule, "protocols");
+	const char *rname = aj_str(rule, "name") ? aj_str(rule, "name") : "?";
 	char *ports = fw_ports(aj_get(rule, "destinationPorts"));
-	size_t np = json_array_size(protos), ip, is, id;
+	char *src = fw_addresses(c, aj_get(rule, "sourceAddresses"), fw, rname);
+	char *dst = src ? fw_addresses(c, aj_get(rule, "destinationAddresses"), fw, rname) : NULL;
+	size_t np = json_array_size(protos), ip;
 	bool any = !np;
 
 	for (ip = 0; ip < np; ip++)
 		if (!fw_protocol(json_string_value(json_array_get(protos, ip))) ||
 		    !strcasecmp(json_string_value(json_array_get(protos, ip)), "Any"))
 			any = true;
-	for (ip = 0; ip < (any ? 1 : np); ip++) {
+	for (ip = 0; src && dst && ip < (any ? 1 : np); ip++) {
 		const char *proto = any ? "Any" : fw_protocol(json_string_value(json_array_get(protos, ip)));
 
-		json_array_foreach(srcs, is, s)
-			json_array_foreach(dsts, id, d) {
-				const char *sv = fw_address(json_string_value(s));
-				const char *dv = fw_address(json_string_value(d));
-
-				if (!sv || !dv) {
-					note(c, "firewall %s: rule %s: address '%s' is not modelled (ranges, IP groups, FQDNs); left out",
-					     fw, aj_str(rule, "name") ? aj_str(rule, "name") : "?",
-					     sv ? json_string_value(d) : json_string_value(s));
-					continue;
-				}
-				fputs("          - {name: ", w->y);
-				ys(w->y, fw_rule_name(w, aj_str(rule, "name")));
-				fprintf(w->y, ", action: %s, protocol: %s, source: %s, destination: %s",
-					action, proto, sv, dv);
-				if (ports && strcmp(proto, "Icmp"))
-					fprintf(w->y, ", destinationPorts: \"%s\"", ports);
-				fputs("}\n", w->y);
-			}
+		fputs("        - {name: ", w->y);
+		ys(w->y, fw_rule_name(w, rname));
+		fprintf(w->y, ", action: %s, protocol: %s, source: %s, destination: %s",
+			action, proto, src, dst);
+		if (ports && strcmp(proto, "Icmp"))
+			fprintf(w->y, ", destinationPorts: \"%s\"", ports);
+		fputs("}\n", w->y);
 	}
+	free(src);
+	free(dst);
 	free(ports);
 }
 
@@ -1372,6 +1470,26 @@ static int by_priority(const void *a, const void *b)
 	json_int_t pb = json_integer_value(aj_get(props_of(*(json_t *const *)b), "priority"));
 
 	return (pa > pb) - (pa < pb);
+}
+
+/*
+ * Azure Firewall translates flows to addresses outside its private ranges
+ * (Network.SNAT.PrivateRanges): 0.0.0.0/0 never, 255.255.255.255/32 always.
+ */
+static void write_snat(struct ctx *c, const struct res *r)
+{
+	const char *ranges = aj_str(aj_get(r->props, "additionalProperties"),
+				    "Network.SNAT.PrivateRanges");
+
+	if (!ranges)
+		return;
+	if (!strcmp(ranges, "0.0.0.0/0"))
+		fputs("      snat: Never\n", c->y);
+	else if (!strcmp(ranges, "255.255.255.255/32"))
+		fputs("      snat: Always\n", c->y);
+	else
+		note(c, "firewall %s: private ranges %s not modelled; SNAT as for IANA private ranges",
+		     r->out, ranges);
 }
 
 /*
@@ -1396,6 +1514,7 @@ static void write_firewall(struct ctx *c, const struct res *r)
 	    json_array_size(aj_get(r->props, "natRuleCollections")))
 		note(c, "firewall %s: application and NAT rule collections are not modelled", r->out);
 	fputs("    firewall:\n      defaultAction: Deny\n", c->y);
+	write_snat(c, r);
 	if (!n)
 		return;
 	v = az_alloc(n * sizeof(*v));
@@ -1444,6 +1563,14 @@ static void write_vms(struct ctx *c)
 		ip = aj_str(cfg, "privateIPAddress");
 		fputs("  - name: ", c->y);
 		ys(c->y, r->out);
+		/* the NIC's name is a target too (routes, path) */
+		if (!fw && strcmp(r->name, r->out)) {
+			char *nic = clean_name(r->name, 80);
+
+			fputs("\n    nic: ", c->y);
+			ys(c->y, nic);
+			free(nic);
+		}
 		fputs("\n    subnet: ", c->y);
 		ys(c->y, subnet);
 		fputc('\n', c->y);
@@ -1503,6 +1630,9 @@ static void ctx_free(struct ctx *c)
 	}
 	free(c->circuits);
 	free(c->learned);
+	for (size_t i = 0; i < c->nowned; i++)
+		json_decref(c->owned[i]);
+	free(c->owned);
 	az_index_free(&c->by_id);
 	az_index_free(&c->sub_by_id);
 	az_index_free(&c->site_of);

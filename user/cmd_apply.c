@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "deploy.h"
 #include "lab_verb.h"
+#include "log.h"
 #include "state.h"
 #include "verb.h"
 
@@ -28,16 +29,12 @@ const struct verb verb_apply = {
 /* The nodes recorded at deploy time must be exactly the plan's. */
 static bool same_nodes(const struct lab_plan *p)
 {
-	json_t *st = state_read(p->lab), *nodes = json_object_get(st, "nodes");
-	bool same = json_array_size(nodes) == (size_t)p->nnodes;
+	struct lab_state st;
+	bool same = !state_read(p->lab, &st) && st.nnodes == p->nnodes;
 
-	for (int i = 0; same && i < p->nnodes; i++) {
-		json_t *n = json_array_get(nodes, i);
-		const char *ns = json_string_value(json_object_get(n, "netns"));
-
-		same = ns && !strcmp(ns, p->nodes[i].netns);
-	}
-	json_decref(st);
+	for (int i = 0; same && i < p->nnodes; i++)
+		same = !strcmp(st.nodes[i].netns, p->nodes[i].netns);
+	state_free(&st);
 	return same;
 }
 
@@ -56,14 +53,14 @@ static int cmd_apply(struct verb_opts *o)
 		session_close(&s);
 		return EXIT_FAIL;
 	}
-	if (lab_plan_build(&p, &s.eng)) {
+	if (lab_plan(&p, &s.eng)) {
 		state_unlock(&l);
 		session_close(&s);
 		return EXIT_FAIL;
 	}
 	if (!same_nodes(&p)) {
-		fprintf(stderr, "xvnet: lab '%s' is not up with these nodes: apply changes routes only; destroy and deploy to change nodes\n",
-			p.lab);
+		pr_err("xvnet: lab '%s' is not up with these nodes: apply changes routes only; destroy and deploy to change nodes\n",
+		       p.lab);
 		rc = EXIT_FAIL;
 	} else if (lab_apply(&p, &s.eng, s.o.topology)) {
 		rc = EXIT_FAIL;

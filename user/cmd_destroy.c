@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "deploy.h"
 #include "lab_verb.h"
+#include "log.h"
 #include "netns.h"
 #include "state.h"
 
@@ -14,7 +15,15 @@ static int cmd_cleanup(struct verb_opts *o);
 
 static const struct opt destroy_opts[] = {
 	{ .name = "all", .type = OPT_FLAG, .off = offsetof(struct verb_opts, all),
-	  .help = "every lab and every orphan, as xvnet cleanup" },
+	  .help = "every lab of yours and every orphan, as xvnet cleanup" },
+	{ .name = "any-owner", .type = OPT_FLAG, .off = offsetof(struct verb_opts, any_owner),
+	  .help = "--all: other users' labs too" },
+	{ NULL },
+};
+
+static const struct opt cleanup_opts[] = {
+	{ .name = "any-owner", .type = OPT_FLAG, .off = offsetof(struct verb_opts, any_owner),
+	  .help = "other users' labs too" },
 	{ NULL },
 };
 
@@ -22,8 +31,10 @@ const struct verb verb_destroy = {
 	.name = "destroy",
 	.summary = "remove a lab (--all: every lab)",
 	.help = "Remove every namespace, veth, pin and the state of a lab (default: the only\n"
-		"one running); a lab that is not there is an error (exit 1). --all removes\n"
-		"every lab and every orphan.\n",
+		"one running); a lab that is not there is an error (exit 1), naming those that\n"
+		"are. --all removes every lab of yours (deployed by you, through sudo) and every\n"
+		"orphan; when other users' labs are up, only yours go and theirs are listed\n"
+		"(--any-owner removes them too).\n",
 	.examples = (const char *const[]){
 		"sudo xvnet destroy",
 		"sudo xvnet destroy --lab hubspoke",
@@ -37,8 +48,12 @@ const struct verb verb_destroy = {
 const struct verb verb_cleanup = {
 	.name = "cleanup",
 	.summary = "remove every lab and anything left behind",
-	.help = "Remove every lab and every orphan xvnet left behind.\n",
-	.examples = (const char *const[]){ "sudo xvnet cleanup", NULL },
+	.help = "Remove every lab of yours (deployed by you, through sudo) and every orphan\n"
+		"xvnet left behind; when other users' labs are up, only yours go and theirs\n"
+		"are listed (--any-owner removes them too).\n",
+	.examples = (const char *const[]){ "sudo xvnet cleanup", "sudo xvnet cleanup --any-owner",
+					   NULL },
+	.opts = cleanup_opts,
 	.flags = VERB_ROOT,
 	.run = cmd_cleanup,
 };
@@ -47,7 +62,7 @@ const struct verb verb_cleanup = {
 static bool labs_running(void)
 {
 	char **labs = state_labs(false);
-	bool any = !labs || labs[0];
+	bool any = labs[0];
 
 	names_free(labs);
 	return any;
@@ -62,15 +77,56 @@ static int destroy(const char *lab)
 	if (state_lock(&l, lab, "destroy"))
 		return EXIT_FAIL;
 	if (!lab_exists(lab)) {
-		fprintf(stderr, "xvnet: no lab '%s'\n", lab);
+		pr_err("xvnet: no lab '%s'\n", lab);
 	} else if ((err = lab_destroy(lab))) {
-		fprintf(stderr, "xvnet: %s: not everything could be removed: %s\n", lab,
+		pr_err("xvnet: %s: not everything could be removed: %s\n", lab,
 			strerror(-err));
 	} else {
 		printf("xvnet: %s: destroyed\n", lab);
 		rc = EXIT_OK;
 	}
 	state_unlock(&l);
+	return rc;
+}
+
+/* Another user's lab: deployed through sudo by someone else (older labs: nobody's). */
+static bool others(const char *lab, long me, long *owner)
+{
+	struct lab_state st;
+
+	*owner = -1;
+	if (state_read(lab, &st))
+		return false;
+	*owner = st.owner;
+	state_free(&st);
+	return *owner >= 0 && *owner != me;
+}
+
+/*
+ * destroy --all and cleanup: every lab and orphan (lab_cleanup()) when all
+ * labs are the caller's or any_owner; else the caller's labs one by one,
+ * the others listed and left, with the orphans (whose they are is unknown).
+ */
+static int remove_labs(bool any_owner)
+{
+	char **labs = state_labs(false);
+	long me = state_caller(), owner;
+	int n = 0, rc = EXIT_OK;
+
+	for (int i = 0; !any_owner && labs && labs[i]; i++)
+		n += others(labs[i], me, &owner);
+	if (!labs || !n) {
+		names_free(labs);
+		return lab_cleanup() ? EXIT_FAIL : EXIT_OK;
+	}
+	for (int i = 0; labs[i]; i++) {
+		if (others(labs[i], me, &owner))
+			fprintf(stderr, "xvnet: left lab '%s' of uid %ld (--any-owner removes it)\n",
+				labs[i], owner);
+		else if (destroy(labs[i]))
+			rc = EXIT_FAIL;
+	}
+	names_free(labs);
 	return rc;
 }
 
@@ -81,8 +137,10 @@ static int cmd_destroy(struct verb_opts *o)
 
 	if (o->all && (o->lab || o->topology))
 		return verb_usage_error(o->verb, "--all removes every lab: give no --lab or -t with it");
+	if (o->any_owner && !o->all)
+		return verb_usage_error(o->verb, "--any-owner goes with --all");
 	if (o->all)
-		return lab_cleanup() ? EXIT_FAIL : EXIT_OK;
+		return remove_labs(o->any_owner);
 	if (!o->lab && !o->topology && !labs_running()) {
 		printf("xvnet: no lab is running\n");
 		return EXIT_OK;
@@ -95,5 +153,5 @@ static int cmd_destroy(struct verb_opts *o)
 
 static int cmd_cleanup(struct verb_opts *o)
 {
-	return lab_cleanup() ? EXIT_FAIL : EXIT_OK;
+	return remove_labs(o->any_owner);
 }

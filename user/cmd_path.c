@@ -57,67 +57,6 @@ static const struct column hop_cols[] = {
 	{ "to", "To" },
 };
 
-/* A site host by name or address: its site, -1 when none. */
-static int find_site_host(const struct topology *t, const char *name,
-			  uint32_t addr, uint32_t *ip)
-{
-	for (int s = 0; s < t->nsites; s++)
-		for (int h = 0; h < t->sites[s].nhosts; h++) {
-			const struct host *hs = &t->sites[s].hosts[h];
-
-			if (name ? !strcmp(hs->name, name) : hs->ip == addr) {
-				*ip = hs->ip;
-				return s;
-			}
-		}
-	return -1;
-}
-
-/* A VM by address; VNets may reuse addresses, so it must be unique. */
-static int find_vm_by_ip(const struct session *s, uint32_t addr, int *vm)
-{
-	const struct topology *t = &s->topo;
-
-	*vm = -1;
-	for (int i = 0; i < t->nvms; i++) {
-		if (t->vms[i].ip != addr)
-			continue;
-		if (*vm >= 0)
-			return verb_bad_input(s, "%s is the address of VMs %s and %s: name the VM",
-					      s->o.args[0], t->vms[*vm].name, t->vms[i].name);
-		*vm = i;
-	}
-	return 0;
-}
-
-/* SOURCE: a VM or site host, by name or by address. */
-static int resolve_source(const struct session *s, struct origin *o, uint32_t *src)
-{
-	const struct topology *t = &s->topo;
-	const char *arg = s->o.args[0];
-	bool by_addr = ipv4_parse(arg, src);
-	int vm, rc;
-
-	if (by_addr) {
-		rc = find_vm_by_ip(s, *src, &vm);
-		if (rc)
-			return rc;
-	} else {
-		vm = topo_find_vm(t, arg);
-	}
-	if (vm >= 0) {
-		*o = (struct origin){ .is_site = false, .index = vm };
-		*src = t->vms[vm].ip;
-		return 0;
-	}
-	o->index = find_site_host(t, by_addr ? NULL : arg, *src, src);
-	o->is_site = true;
-	if (o->index >= 0)
-		return 0;
-	return verb_bad_input(s, "'%s' is neither a VM nor a site host of %s",
-			      arg, s->o.topology);
-}
-
 /* "VNET/SUBNET", as the user types it. */
 static const char *subnet_label(const struct topology *t, int subnet, char *buf, size_t len)
 {
@@ -518,7 +457,7 @@ static int cmd_path(struct verb_opts *o)
 	if (rc)
 		goto out;
 	f = (struct flow){ .proto = s.o.proto, .dport = (uint16_t)s.o.port };
-	rc = resolve_source(&s, &from, &f.src);
+	rc = verb_origin(&s, s.o.args[0], &from, &f.src);
 	if (!rc)
 		rc = verb_ipv4(&s, s.o.args[1], &f.dst);
 	if (rc)

@@ -10,17 +10,27 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <bpf/libbpf.h>
 
 #include "cli.h"
 #include "fabric_cli.h"
+#include "log.h"
 #include "print.h"
 
 static int cmd_trace(struct verb_opts *o);
 
 static const struct opt trace_opts[] = {
+	{ .name = "node", .type = OPT_STRING, .off = offsetof(struct verb_opts, node), .arg = "NODE",
+	  .help = "only frames from or to NODE's NIC (a VM, a gateway,\nor internet)",
+	  .complete = COMPLETE_NODE },
+	{ .name = "drops", .type = OPT_FLAG, .off = offsetof(struct verb_opts, drops),
+	  .help = "only dropped frames" },
+	OPT_PROTOCOL("only frames of protocol P: tcp, udp or icmp"),
+	{ .name = "no-arp", .type = OPT_FLAG, .off = offsetof(struct verb_opts, no_arp),
+	  .help = "leave ARP out" },
 	{ .name = "count", .letter = 'c', .type = OPT_INT, .off = offsetof(struct verb_opts, count), .arg = "N",
 	  .help = "stop after N frames", .min = 1, .max = 1000000000 },
 	{ NULL },
@@ -32,10 +42,12 @@ const struct verb verb_trace = {
 	.help = "Print every frame the fabric of a running lab (default: the only one)\n"
 		"handles, as it happens: addresses, protocol, the NIC it came from, the\n"
 		"effective route it took and where it went, or why it was dropped. Stops on\n"
-		"Ctrl-C, or when the lab is destroyed. Several traces of a lab may run at once.\n",
+		"Ctrl-C, or when the lab is destroyed. Several traces of a lab may run at once.\n"
+		"JSON and YAML print one document per frame, JSON on one line (NDJSON).\n",
 	.examples = (const char *const[]){
 		"sudo xvnet trace",
 		"sudo xvnet trace --lab hubspoke -c 10 -o json",
+		"sudo xvnet trace --node fw --drops --no-arp",
 		NULL },
 	.opts = trace_opts,
 	.common = VERB_TOPOLOGY | VERB_LAB | VERB_OUTPUT,
@@ -45,6 +57,7 @@ const struct verb verb_trace = {
 
 struct tracer {
 	struct fabric_session *fs;
+	const struct verb_opts *o;
 	long seen;
 };
 
@@ -68,33 +81,89 @@ static const char *proto_name(const struct xv_event *ev, char *buf, size_t len)
 	return buf;
 }
 
+/* Whether the node behind a NIC is called node. */
+static bool is_node(const struct fabric_names *n, __u32 slot, const char *node)
+{
+	char name[64];
+
+	return fabric_node_of(n, slot, name) && !strcmp(name, node);
+}
+
+/* What --node, --drops, --protocol and --no-arp let through. */
+static bool wanted(const struct verb_opts *o, const struct fabric_names *n,
+		   const struct xv_event *ev)
+{
+	static const __u8 ipproto[] = { [FW_TCP] = IPPROTO_TCP, [FW_UDP] = IPPROTO_UDP,
+					[FW_ICMP] = IPPROTO_ICMP };
+
+	if (o->no_arp && ev->ethertype == 0x0806)
+		return false;
+	if (o->drops && (ev->verdict == XV_FWD || ev->verdict == XV_ARP_REPLY))
+		return false;
+	if (o->proto && (ev->ethertype != 0x0800 || ev->proto != ipproto[o->proto]))
+		return false;
+	return !o->node || is_node(n, ev->in, o->node) ||
+	       (ev->verdict == XV_FWD && is_node(n, ev->out, o->node));
+}
+
+/* --node names a node with a NIC on the fabric: 0, or EXIT_USAGE saying why not. */
+static int check_node(const struct fabric_session *fs, const char *node)
+{
+	const struct fabric_names *n = fs->named ? &fs->names : NULL;
+	char (*names)[64], hint[128];
+	int k = 0;
+
+	if (!node)
+		return 0;
+	names = calloc((size_t)fs->v.nnics + 1, sizeof(*names));
+	for (int i = 0; names && i < fs->v.nnics; i++) {
+		if (!fabric_node_of(n, (__u32)i, names[k]))
+			continue;
+		if (!strcmp(names[k++], node)) {
+			free(names);
+			return 0;
+		}
+	}
+	hint[0] = '\0';
+	for (int i = 0; names && i < k && !*hint; i++) {
+		const char *one = names[i];
+
+		verb_did_you_mean(hint, sizeof(hint), node, &one, sizeof(one), 1);
+	}
+	free(names);
+	pr_err("xvnet trace: lab %s has no VM or gateway '%s'%s\n", fs->lab,
+		diag_value(node), hint);
+	return EXIT_USAGE;
+}
+
 /* 10.1.1.4 > 8.8.8.8 icmp  from app1 (spoke1/app)  route ...  -> fw (hub/fw) */
 static int on_event(void *ctx, void *data, size_t len)
 {
 	struct tracer *tr = ctx;
 	const struct xv_event *ev = data;
-	char src[IPV4_STRLEN], dst[IPV4_STRLEN], from[128], to[128], route[128], proto[16];
-	const char *route_name;
+	char src[IPV4_STRLEN], dst[IPV4_STRLEN], proto[16];
+	const struct fabric_names *n;
 
 	/* One poll may bring more frames than -c still wants. */
 	if (len < sizeof(*ev) || (tr->fs->count && tr->seen >= tr->fs->count))
 		return 0;
-	if (fabric_follow(tr->fs, ev->gen))
-		route_name = fabric_route_name(tr->fs, ev->route_id, ev->dst, route, sizeof(route));
-	else	/* a frame of an older generation, still in flight */
-		route_name = fabric_route_name(NULL, ev->route_id, ev->dst, route, sizeof(route));
+	/* named as the generation that handled it had them */
+	n = fabric_session_names(tr->fs, ev->gen);
+	if (!wanted(tr->o, n, ev))
+		return 0;
 	print_start(tr->fs->format);
 	print_string(PRINT_ANY, "src", "%s", ipv4_str(ntohl(ev->src), src));
 	print_string(PRINT_ANY, "dst", " > %s", ipv4_str(ntohl(ev->dst), dst));
 	print_string(PRINT_ANY, "protocol", " %s", proto_name(ev, proto, sizeof(proto)));
-	print_string(PRINT_ANY, "from", "  from %s", fabric_nic_name(tr->fs, ev->in, from, sizeof(from)));
-	if (route_name)
-		print_string(PRINT_ANY, "route", "  route %s", route_name);
+	fabric_print_nic(tr->fs, n, "from", "  from %s", ev->in);
+	fabric_print_route(n, "route", "  route %s", ev->route_id, ev->dst);
 	if (ev->verdict == XV_FWD) {
-		print_string(PRINT_ANY, "to", "  -> %s", fabric_nic_name(tr->fs, ev->out, to, sizeof(to)));
+		fabric_print_nic(tr->fs, n, "to", "  -> %s", ev->out);
 		print_null(PRINT_JSON, "drop", NULL);
 	} else if (ev->verdict == XV_ARP_REPLY) {
-		print_string(PRINT_ANY, "to", "  -> %s", "arp reply");
+		print_string(PRINT_FP, "to", "  -> %s", "arp reply");
+		print_null(PRINT_JSON, "to", NULL);
+		print_bool(PRINT_JSON, "arpReply", NULL, true);
 		print_null(PRINT_JSON, "drop", NULL);
 	} else {
 		print_null(PRINT_JSON, "to", NULL);
@@ -113,9 +182,11 @@ static int cmd_trace(struct verb_opts *o)
 {
 	struct fabric_session fs;
 	struct ring_buffer *rb = NULL;
-	struct tracer tr = { &fs, 0 };
+	struct tracer tr = { &fs, o, 0 };
 	int rc = fabric_session_open(&fs, o), err = 0;
 
+	if (!rc)
+		rc = check_node(&fs, o->node);
 	if (rc)
 		goto out;
 	print_stream(true);	/* one frame, one line, in every format */
@@ -131,7 +202,7 @@ static int cmd_trace(struct verb_opts *o)
 	else
 		err = fabric_trace_join(&fs);
 	if (err) {
-		fprintf(stderr, "xvnet trace: cannot trace lab %s: %s\n", fs.lab,
+		pr_err("xvnet trace: cannot trace lab %s: %s\n", fs.lab,
 			err == -EBUSY ? "too many traces running" :
 			err == -EPROTO ? "deployed by an older xvnet (destroy and deploy it)" :
 			strerror(-err));
@@ -140,7 +211,7 @@ static int cmd_trace(struct verb_opts *o)
 	/* a lab destroyed sends nothing more: look for it after 200 ms of silence */
 	while (!stop && (err = ring_buffer__poll(rb, 200)) >= 0) {
 		if (!err && !fabric_lab_alive(&fs)) {
-			fprintf(stderr, "xvnet trace: lab %s was destroyed\n", fs.lab);
+			pr_info("xvnet trace: lab %s was destroyed\n", fs.lab);
 			break;
 		}
 	}

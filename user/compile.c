@@ -122,7 +122,7 @@ static int root_gw(const struct builder *b, int g)
 
 static struct entry gw_route(const struct builder *b, int subnet, int g, int row);
 
-/* Does subnet reach gateway g's routes only across a closed peering (A7)? */
+/* Does subnet reach gateway g's routes only across a closed peering (Peering access)? */
 static bool gw_denied(const struct builder *b, int subnet, int g)
 {
 	struct entry en;
@@ -154,7 +154,7 @@ static void compile_nic(const struct builder *b, const struct fabric_nic *in,
 		x->flags = XV_NIC_F_FORWARDING | XV_NIC_F_INTERNET;
 		return;
 	case XV_NIC_GATEWAY:
-		/* R7.2: traffic from a gateway uses GatewaySubnet's routes. */
+		/* GatewaySubnet entry: traffic from a gateway uses its routes. */
 		x->ip = htonl(t->gateways[in->index].ip);
 		subnet = t->gateways[in->index].subnet;
 		vnet = t->gateways[in->index].vnet;
@@ -245,7 +245,7 @@ static struct entry resolve(const struct builder *b, int vnet, const struct eff_
 	case TARGET_VNET:
 		return to_owner(to.vnet);
 	case TARGET_GATEWAY:
-		/* Gateway transit: the engine checked the peering (A7, A8). */
+		/* Gateway transit: the engine checked Peering access (and Gateway relays). */
 		return to_nic(b->slots.gw[to.gateway], -1);
 	case TARGET_INTERNET:
 		return to_nic(b->slots.internet, -1);
@@ -329,6 +329,17 @@ static __u8 cross_flags(const struct engine *e, int from, int to)
 	}
 }
 
+/* A new record r, and the table leaf of prefix length len naming it. */
+static int record_leaf(struct builder *b, int len, struct xv_route r, __u32 *leaf)
+{
+	int id = lines_record(&b->lines, r);
+
+	if (id < 0)
+		return id;
+	*leaf = trie_leaf(len, (__u32)id);
+	return 0;
+}
+
 /* The slot's VNet and address (host order); false: the Internet edge. */
 static bool nic_addr(const struct builder *b, int slot, int *vnet, uint32_t *ip)
 {
@@ -364,7 +375,7 @@ static int expand_owners(struct builder *b, int root, const struct entry *en)
 			continue;
 		r.action = XV_ACT_NIC;
 		r.arg = k;
-		err = lines_record(&b->lines, en->p.len, r, &l);
+		err = record_leaf(b, en->p.len, r, &l);
 		if (!err)
 			err = trie_insert(&b->tries, root, (struct prefix){ ip, 32 }, l);
 		if (err)
@@ -392,7 +403,7 @@ static int table_build(struct builder *b, int at, int from)
 		struct entry *en = &b->ents[i];
 
 		en->r.flags |= cross_flags(b->e, from, en->to_vnet);
-		err = lines_record(&b->lines, en->p.len, en->r, &en->leaf);
+		err = record_leaf(b, en->p.len, en->r, &en->leaf);
 		if (!err)
 			err = trie_insert(&b->tries, root, en->p, en->leaf);
 	}
@@ -438,10 +449,10 @@ static int compile_subnet(struct builder *b, int s)
 		if (rs->own[i].active)
 			err = subnet_add(b, s, rs->own[i].prefix, own_route(b, s, i));
 	/*
-	 * R5.8: the fabric's gateway set is gw's (the ExpressRoute gateway's);
+	 * Coexisting gateways: the fabric's gateway set is gw's (the ExpressRoute gateway's);
 	 * the coexisting VPN gateway's Active routes are table routes to its
-	 * NIC, which gw's set still beats when strictly longer (R6.1). At an
-	 * equal prefix the VPN route is Invalid (R6.4a): never placed.
+	 * NIC, which gw's set still beats when strictly longer (Longest prefix). At an
+	 * equal prefix the VPN route is Invalid (ExpressRoute beats VPN): never placed.
 	 */
 	for (i = 0; rs->vpn && i < rs->vpn->n && !err; i++)
 		if (!route_set_vpn_invalid(rs, i))
@@ -652,32 +663,4 @@ void fabric_route_row(const struct topology *t, const struct engine *e,
 		*out = e->sets[ref->subnet].own[ref->row];
 	else
 		engine_gateway_row(e, ref->gateway, ref->row, out);
-}
-
-const char *fabric_verdict_name(enum xv_verdict v)
-{
-	static const char *const names[XV_VERDICT__COUNT] = {
-		[XV_FWD] = "Forwarded",
-		[XV_ARP_REPLY] = "ArpReply",
-		[XV_DROP_NONE_ROUTE] = "NoneRoute",
-		[XV_DROP_NO_OWNER] = "NoNicOwnsAddress",
-		[XV_DROP_SRC_NOT_OWN] = "SourceNotOwn",
-		[XV_DROP_DST_NOT_OWN] = "DestinationNotOwn",
-		[XV_DROP_PEERING_ACCESS] = "PeeringAccessDenied",
-		[XV_DROP_FORWARDED] = "ForwardedTrafficNotAllowed",
-		[XV_DROP_NVA_UNREACHABLE] = "VirtualApplianceUnreachable",
-		[XV_DROP_NO_GATEWAY] = "NoGateway",
-		[XV_DROP_LOOP] = "Loop",
-		[XV_DROP_SHORT] = "Short",
-		[XV_DROP_BAD_IPV4] = "BadIPv4",
-		[XV_DROP_TRUNCATED] = "Truncated",
-		[XV_DROP_IPV6] = "IPv6",
-		[XV_DROP_VLAN] = "Vlan",
-		[XV_DROP_ETHERTYPE] = "Ethertype",
-		[XV_DROP_ARP] = "ArpNotAnswered",
-		[XV_DROP_L2_DST] = "NotToFabricMac",
-		[XV_DROP_NOT_NIC] = "NotANic",
-		[XV_DROP_REDIRECT] = "RedirectFailed",
-	};
-	return (unsigned)v < XV_VERDICT__COUNT && names[v] ? names[v] : "Unknown";
 }

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Plan -> kernel objects, and back to nothing (see deploy.h). */
+/*
+ * Plan -> kernel objects, and back to nothing (see deploy.h). The fabric is
+ * compiled before anything is created; the loader then gets the image.
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/magic.h>
@@ -14,7 +17,10 @@
 
 #include "compile.h"
 #include "deploy.h"
+#include "fabric_names.h"
+#include "kernel_dataplane.h"
 #include "loader.h"
+#include "log.h"
 #include "netns.h"
 #include "rtnl.h"
 #include "state.h"
@@ -22,9 +28,19 @@
 
 #define BPFFS "/sys/fs/bpf"
 
+/* What a deploy or apply loads: the compiled image, for its NICs, and its names. */
+struct lab_fabric {
+	struct fabric_image img;
+	struct fabric_names names;
+	struct fabric_nic *nics;	/* slot = position: the plan's NIC links in order */
+	int n;
+	const struct engine *e;		/* the kernel dataplane's routes (deploy --dataplane kernel) */
+};
+
 /* What a deploy holds open while it runs. */
 struct run {
 	const struct lab_plan *p;
+	struct lab_fabric *f;
 	int *nsfd;		/* per node */
 	struct rtnl *nl;	/* per node, opened inside it */
 	int (*ifindex)[2];	/* per link end */
@@ -33,7 +49,7 @@ struct run {
 
 static int fail(const char *lab, const char *what, const char *obj, int err)
 {
-	fprintf(stderr, "xvnet: %s: %s %s: %s\n", lab, what, obj, strerror(-err));
+	pr_err("xvnet: %s: %s %s: %s\n", lab, what, obj, strerror(-err));
 	return err;
 }
 
@@ -196,59 +212,125 @@ static int mount_bpffs(void)
 	return mount("bpf", BPFFS, "bpf", 0, "mode=0700") ? -errno : 0;
 }
 
-/* The NIC inventory the fabric is compiled for; slot = array position. */
-static struct fabric_nic *nic_inventory(const struct lab_plan *p,
-					int (*ifindex)[2], int *n)
+/* The NIC inventory the fabric is compiled for; ifindexes come once the veths exist. */
+static void nic_inventory(const struct lab_plan *p, struct lab_fabric *f)
 {
 	static const enum xv_nic_kind kinds[] = {
 		[LN_VM] = XV_NIC_VM,
 		[LN_GATEWAY] = XV_NIC_GATEWAY,
 		[LN_INTERNET] = XV_NIC_INTERNET,
 	};
-	struct fabric_nic *nics = calloc(p->nlinks + 1, sizeof(*nics));
 
-	*n = 0;
-	for (int i = 0; nics && i < p->nlinks; i++) {
+	f->nics = xcalloc(p->nlinks, sizeof(*f->nics));
+	f->n = 0;
+	for (int i = 0; i < p->nlinks; i++) {
 		const struct lab_link *l = &p->links[i];
 		const struct lab_node *nd = &p->nodes[l->end[1].node];
-		struct fabric_nic *f;
+		struct fabric_nic *nic;
 
 		if (!l->nic)
 			continue;
-		f = &nics[(*n)++];
-		f->kind = kinds[nd->kind];
-		f->index = nd->index;
-		f->ifindex = ifindex[i][0];
-		memcpy(f->mac, l->end[1].mac, 6);
+		nic = &f->nics[f->n++];
+		nic->kind = kinds[nd->kind];
+		nic->index = nd->index;
+		memcpy(nic->mac, l->end[1].mac, 6);
 	}
-	return nics;
 }
 
-/* Runs fn(pin_dir) inside the lab's fabric namespace. */
-static int in_fabric(const struct lab_plan *p, int (*ifindex)[2],
-		     const struct engine *e, const char *pin_dir,
-		     int (*fn)(const struct topology *, const struct engine *,
-			       const struct fabric_nic *, int, const char *))
+/* The outer ends' ifindexes (ifindex[link][0]), in inventory order. */
+static void nic_ifindexes(const struct lab_plan *p, int (*ifindex)[2], struct lab_fabric *f)
 {
-	int n, err, fd = netns_open(p->nodes[p->fabric].netns);
-	struct fabric_nic *nics = nic_inventory(p, ifindex, &n);
+	for (int i = 0, k = 0; i < p->nlinks; i++)
+		if (p->links[i].nic)
+			f->nics[k++].ifindex = ifindex[i][0];
+}
 
-	if (fd < 0 || !nics) {
-		free(nics);
-		return fd < 0 ? fd : -ENOMEM;
+/*
+ * The image and its names, before anything exists: a topology the fabric
+ * cannot hold stops here, with nothing to undo.
+ */
+static int compile_fabric(const struct lab_plan *p, const struct engine *e,
+			  struct lab_fabric *f)
+{
+	char err[256] = "";
+	int ret;
+
+	memset(f, 0, sizeof(*f));
+	f->e = e;
+	nic_inventory(p, f);
+	ret = fabric_compile(e->topo, e, f->nics, f->n, &f->img, err, sizeof(err));
+	if (ret == -ENOMEM)
+		oom_exit();
+	if (ret) {
+		pr_err("xvnet: %s: cannot compile the fabric: %s\n", p->lab,
+		       *err ? err : strerror(-ret));
+		free(f->nics);
+		return ret;
 	}
+	fabric_names_build(e->topo, e, &f->img, &f->names);
+	return 0;
+}
+
+static void lab_fabric_free(struct lab_fabric *f)
+{
+	fabric_image_free(&f->img);
+	fabric_names_free(&f->names);
+	free(f->nics);
+}
+
+/* Enter the lab's fabric namespace: the fd to give leave_fabric(), or -errno. */
+static int enter_fabric(const struct lab_plan *p)
+{
+	int fd = netns_open(p->nodes[p->fabric].netns), err;
+
+	if (fd < 0)
+		return fail(p->lab, "opening", "the fabric", fd);
 	err = netns_enter(fd);
-	if (!err)
-		err = fn(e->topo, e, nics, n, pin_dir);
+	if (err) {
+		close(fd);
+		return fail(p->lab, "entering", "the fabric", err);
+	}
+	return fd;
+}
+
+static void leave_fabric(int fd)
+{
 	netns_home();
 	close(fd);
-	free(nics);
+}
+
+/* Generation gen is current: record its names, then the state (status up, file). */
+static int record(const struct lab_plan *p, const struct lab_fabric *f, __u32 gen,
+		  const char *file)
+{
+	int err = state_write_names(p->lab, gen, &f->names);
+
+	if (!err)
+		err = state_write(p, file, "up");
+	return err ? fail(p->lab, "writing state in", STATE_ROOT, err) : 0;
+}
+
+/* The loader reports its own failures. */
+static int load_fabric(struct run *r, __u32 *gen)
+{
+	int fd = enter_fabric(r->p), err;
+
+	if (fd < 0)
+		return fd;
+	nic_ifindexes(r->p, r->ifindex, r->f);
+	*gen = 0;
+	if (r->p->dataplane == LAB_DATAPLANE_KERNEL)
+		err = kernel_dataplane_load(r->f->e->topo, r->f->e, r->f->nics, r->f->n);
+	else
+		err = fabric_load(&r->f->img, r->f->nics, r->f->n, r->pin_dir, gen);
+	leave_fabric(fd);
 	return err;
 }
 
-static int bring_up(struct run *r, const struct engine *e, const char *file)
+static int bring_up(struct run *r, const char *file)
 {
 	const struct lab_plan *p = r->p;
+	__u32 gen;
 	int err;
 
 	err = state_write(p, file, "deploying");
@@ -267,18 +349,14 @@ static int bring_up(struct run *r, const struct engine *e, const char *file)
 		err = add_routes(r);
 	if (!err)
 		err = load_firewalls(r);
-	if (err)
-		return err;
-	err = in_fabric(p, r->ifindex, e, r->pin_dir, fabric_load);
-	if (err)
-		return fail(p->lab, "loading the fabric in", r->pin_dir, err);
-	err = state_write(p, file, "up");
-	return err ? fail(p->lab, "writing state in", STATE_ROOT, err) : 0;
+	if (!err)
+		err = load_fabric(r, &gen);
+	return err ? err : record(p, r->f, gen, file);
 }
 
 static void run_close(struct run *r)
 {
-	for (int i = 0; r->nsfd && r->nl && i < r->p->nnodes; i++) {
+	for (int i = 0; i < r->p->nnodes; i++) {
 		if (r->nsfd[i] >= 0)
 			close(r->nsfd[i]);
 		rtnl_close(&r->nl[i]);
@@ -298,88 +376,116 @@ static bool interrupted(void)
 					 sigismember(&pending, SIGHUP));
 }
 
-static int deploy(const struct lab_plan *p, const struct engine *e, const char *file)
+/* Everything a run holds, allocated before anything is created. */
+static void run_open(struct run *r, const struct lab_plan *p, struct lab_fabric *f)
 {
-	struct run r = {
+	*r = (struct run){
 		.p = p,
-		.nsfd = malloc(p->nnodes * sizeof(int)),
-		.nl = calloc(p->nnodes, sizeof(struct rtnl)),
-		.ifindex = calloc(p->nlinks + 1, sizeof(*r.ifindex)),
+		.f = f,
+		.nsfd = xmalloc(p->nnodes * sizeof(int)),
+		.nl = xcalloc(p->nnodes, sizeof(struct rtnl)),
+		.ifindex = xcalloc(p->nlinks, sizeof(*r->ifindex)),
 	};
+	memset(r->nsfd, 0xff, p->nnodes * sizeof(int));
+}
+
+static int deploy(const struct lab_plan *p, struct lab_fabric *f, const char *file)
+{
 	sigset_t stop, old;
-	int err = -ENOMEM;
+	struct run r;
+	int err;
 
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGHUP);
 	sigprocmask(SIG_BLOCK, &stop, &old);
-	if (r.nsfd && r.nl && r.ifindex) {
-		memset(r.nsfd, 0xff, p->nnodes * sizeof(int));
-		err = fabric_pin_dir(p->lab, r.pin_dir, sizeof(r.pin_dir));
-		if (!err)
-			err = bring_up(&r, e, file);
-	}
+	run_open(&r, p, f);
+	err = fabric_pin_dir(p->lab, r.pin_dir, sizeof(r.pin_dir));
+	if (!err)
+		err = bring_up(&r, file);
 	run_close(&r);
 	if (!err && interrupted())
 		err = fail(p->lab, "deploy", "interrupted", -EINTR);
 	if (err) {
 		lab_destroy(p->lab);
-		fprintf(stderr, "xvnet: %s: deploy failed, everything created was removed\n",
-			p->lab);
+		pr_err("xvnet: %s: deploy failed, everything created was removed\n", p->lab);
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return err;
 }
 
-/* Where the pins go is verified before anything is created. */
+/* Compiled first; where the pins go is verified before anything is created. */
 int lab_deploy(const struct lab_plan *p, const struct engine *e,
 	       const char *file)
 {
-	int err = mount_bpffs();
+	struct lab_fabric f;
+	int err = compile_fabric(p, e, &f);
 
 	if (err)
-		return fail(p->lab, "mounting", BPFFS, err);
-	err = fabric_pin_root(true);
-	return err ? err : deploy(p, e, file);
+		return err;
+	err = mount_bpffs();
+	if (err)
+		fail(p->lab, "mounting", BPFFS, err);
+	if (!err)
+		err = fabric_pin_root(true);
+	if (!err)
+		err = deploy(p, &f, file);
+	lab_fabric_free(&f);
+	return err;
+}
+
+/* The NICs' ifindexes in the fabric namespace (entered), looked up by name. */
+static int find_nics(const struct lab_plan *p, struct lab_fabric *f)
+{
+	struct rtnl nl = { 0 };
+	int err = rtnl_open(&nl);
+
+	for (int i = 0, k = 0; !err && i < p->nlinks; i++) {
+		const char *ifname = p->links[i].end[0].ifname;
+
+		if (!p->links[i].nic)
+			continue;
+		f->nics[k].ifindex = rtnl_link_index(&nl, ifname);
+		if (f->nics[k++].ifindex < 0)
+			err = fail(p->lab, "finding NIC", ifname, f->nics[k - 1].ifindex);
+	}
+	rtnl_close(&nl);
+	return err;
 }
 
 /*
- * The fabric's ifindexes, looked up again: apply runs in a new process.
- * The state then names file as the lab's topology.
+ * Compiled first, then swapped in through the pins. The fabric's ifindexes
+ * are looked up again: apply runs in a new process. The state then names
+ * file as the lab's topology.
  */
 int lab_apply(const struct lab_plan *p, const struct engine *e, const char *file)
 {
-	int fd = netns_open(p->nodes[p->fabric].netns), err = 0;
-	int (*ifindex)[2] = calloc(p->nlinks + 1, sizeof(*ifindex));
 	char pin_dir[256];
-	struct rtnl nl = { 0 };
+	struct lab_fabric f;
+	__u32 gen;
+	int fd, err = compile_fabric(p, e, &f);
 
-	if (fd < 0 || !ifindex) {
-		free(ifindex);
-		return fd < 0 ? fail(p->lab, "opening", "the fabric", fd) : -ENOMEM;
+	if (err)
+		return err;
+	if (lab_dataplane_of(p->lab) == LAB_DATAPLANE_KERNEL) {	/* nothing to swap atomically */
+		lab_fabric_free(&f);
+		return fail(p->lab, "apply (it swaps the XDP fabric's tables: redeploy)",
+			    "a kernel-dataplane lab", -EOPNOTSUPP);
 	}
-	err = netns_enter(fd);
-	if (!err)
-		err = rtnl_open(&nl);
-	netns_home();
-	for (int i = 0; !err && i < p->nlinks; i++) {
-		if (!p->links[i].nic)
-			continue;
-		ifindex[i][0] = rtnl_link_index(&nl, p->links[i].end[0].ifname);
-		if (ifindex[i][0] < 0)
-			err = fail(p->lab, "finding NIC", p->links[i].end[0].ifname,
-				   ifindex[i][0]);
+	err = fabric_pin_dir(p->lab, pin_dir, sizeof(pin_dir));
+	fd = err ? err : enter_fabric(p);
+	if (fd >= 0) {
+		err = find_nics(p, &f);
+		if (!err)
+			err = fabric_apply(&f.img, f.nics, f.n, pin_dir, &gen);
+		leave_fabric(fd);
+	} else {
+		err = fd;
 	}
 	if (!err)
-		err = fabric_pin_dir(p->lab, pin_dir, sizeof(pin_dir));
-	if (!err)
-		err = in_fabric(p, ifindex, e, pin_dir, fabric_apply);
-	if (!err && (err = state_write(p, file, "up")))
-		fail(p->lab, "writing state in", STATE_ROOT, err);
-	rtnl_close(&nl);
-	close(fd);
-	free(ifindex);
+		err = record(p, &f, gen, file);
+	lab_fabric_free(&f);
 	return err;
 }
 
@@ -431,9 +537,8 @@ static int unload_fabric(const char *lab)
 int lab_destroy(const char *lab)
 {
 	char prefix[LAB_NETNS_LEN], alias[64];
-	json_t *st, *node;
+	struct lab_state st;
 	char **names;
-	size_t i;
 	int err;
 
 	if (!valid_lab_name(lab))
@@ -441,14 +546,14 @@ int lab_destroy(const char *lab)
 	err = unload_fabric(lab);
 	lab_netns_prefix(prefix, lab);
 	/* The state's namespaces: only names this lab's prefix makes. */
-	st = state_read(lab);
-	json_array_foreach(json_object_get(st, "nodes"), i, node) {
-		const char *ns = json_string_value(json_object_get(node, "netns"));
+	state_read(lab, &st);	/* none: no nodes */
+	for (int i = 0; i < st.nnodes; i++) {
+		const char *ns = st.nodes[i].netns;
 
-		if (ns && !strncmp(ns, prefix, strlen(prefix)) && !strchr(ns, '/'))
+		if (!strncmp(ns, prefix, strlen(prefix)) && !strchr(ns, '/'))
 			err = netns_del(ns) ?: err;
 	}
-	json_decref(st);
+	state_free(&st);
 	names = dir_names(NETNS_RUN_DIR, prefix);
 	for (char **n = names; n && *n; n++)
 		err = netns_del(*n) ?: err;
@@ -500,27 +605,20 @@ bool lab_exists(const char *lab)
 
 	lab_netns_prefix(prefix, lab);
 	names = dir_names(NETNS_RUN_DIR, prefix);
-	found = found || (names && names[0]);
+	found = found || names[0];
 	names_free(names);
 	return found;
 }
 
 int lab_node_netns(const char *lab, const char *node, char *netns, size_t len)
 {
-	json_t *st = state_read(lab), *n;
-	int err = -ENOENT;
-	size_t i;
+	const struct state_node *n;
+	struct lab_state st;
+	int err = state_read(lab, &st);
 
-	json_array_foreach(json_object_get(st, "nodes"), i, n) {
-		const char *name = json_string_value(json_object_get(n, "name"));
-		const char *ns = json_string_value(json_object_get(n, "netns"));
-
-		if (name && ns && (!strcmp(name, node) || !strcmp(ns, node))) {
-			snprintf(netns, len, "%s", ns);
-			err = 0;
-			break;
-		}
-	}
-	json_decref(st);
-	return err;
+	n = err ? NULL : state_node(&st, node);
+	if (n)
+		snprintf(netns, len, "%s", n->netns);
+	state_free(&st);
+	return n ? 0 : -ENOENT;
 }

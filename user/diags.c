@@ -13,12 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
+
 #define DIAG_LINE_MAX 1024	/* a whole message, as a last resort */
 
 void diags_oom(void)
 {
-	fputs("xvnet: error: out of memory loading the topology\n", stderr);
-	exit(2); /* EXIT_USAGE: the input was too much */
+	oom_exit();
 }
 
 /*
@@ -61,7 +62,7 @@ static void diags_addv(struct diags *d, const char *file, struct pos pos,
 		       const char *kind, const char *fmt, va_list ap)
 {
 	char *msg, *line, safe[DIAG_LINE_MAX + 8], name[DIAG_LINE_MAX + 8];
-	int r;
+	int r, off;
 
 	r = vasprintf(&msg, fmt, ap);
 	if (r < 0)
@@ -71,18 +72,21 @@ static void diags_addv(struct diags *d, const char *file, struct pos pos,
 	free(msg);
 	escape(name, sizeof(name), file, DIAG_LINE_MAX);
 	if (pos.line > 0)
-		r = asprintf(&line, "%s:%d:%d: %s: %s", name, pos.line,
-			     pos.col, kind, safe);
+		r = asprintf(&line, "%s:%d:%d: %s: %n%s", name, pos.line,
+			     pos.col, kind, &off, safe);
 	else
-		r = asprintf(&line, "%s: %s: %s", name, kind, safe);
+		r = asprintf(&line, "%s: %s: %n%s", name, kind, &off, safe);
 	if (r < 0)
 		diags_oom();
 	if (d->n == d->cap) {
 		d->cap = d->cap ? 2 * d->cap : 8;
 		d->lines = realloc(d->lines, (size_t)d->cap * sizeof(*d->lines));
-		if (!d->lines)
+		d->at = realloc(d->at, (size_t)d->cap * sizeof(*d->at));
+		if (!d->lines || !d->at)
 			diags_oom();
 	}
+	d->at[d->n] = (struct diag_at){ pos.line > 0 ? pos.line : 0, pos.line > 0 ? pos.col : 0,
+					(int)strlen(name), off, kind[0] == 'w' };
 	d->lines[d->n++] = line;
 }
 
@@ -111,6 +115,8 @@ void diags_free(struct diags *d)
 	for (int i = 0; i < d->n; i++)
 		free(d->lines[i]);
 	free(d->lines);
+	free(d->at);
 	d->lines = NULL;
+	d->at = NULL;
 	d->n = d->cap = 0;
 }

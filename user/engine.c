@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The route engine (engine.h): effective routes per subnet, what gateways
- * and sites learn, lookups and the hop-by-hop path. Rule ids (R2.1, ...)
- * and readings (A4, ...) are those of docs/routing.md, which states each
- * rule and lists the readings taken.
+ * and sites learn, lookups and the hop-by-hop path. Rules are cited by
+ * the names docs/routing.md gives them, which states each rule and lists
+ * the readings taken.
  */
 #define _GNU_SOURCE
 #include "engine.h"
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* R2.1: the documented reserved prefixes, next hop None (A1: all four). */
+/* Reserved prefixes: next hop None (a reading: all four). */
 static const struct prefix reserved_none[] = {
 	{ 0x0a000000, 8 },	/* 10.0.0.0/8 */
 	{ 0xac100000, 12 },	/* 172.16.0.0/12 */
@@ -201,7 +201,7 @@ static int learned_sort_unique(struct vec *a, struct learned_route **out,
 	return 0;
 }
 
-/* A VNet itself when it has gateways, else the one whose gateways it may really use (R3.3). */
+/* A VNet itself when it has gateways, else the one whose gateways it may really use (Gateway transit). */
 static int find_gateway_vnet(const struct topology *t, int v)
 {
 	const struct vnet *vn = &t->vnets[v];
@@ -227,7 +227,7 @@ bool engine_gateway_serves(const struct engine *e, int g, int v)
 
 /*
  * Who is learning: the rows learned so far, and the learner's own ranges,
- * sorted, which it never learns back (a site; a VPN gateway, R5.6: equal
+ * sorted, which it never learns back (a site; a VPN gateway, Equal-prefix filter: equal
  * prefixes are filtered).
  */
 struct learner {
@@ -247,8 +247,9 @@ static int learn(struct learner *l, const struct prefix *p, int n,
 	for (int i = 0; i < n; i++) {
 		struct learned_route *r;
 
-		if (bsearch(&p[i], l->own.v, (size_t)l->own.n,
-			    sizeof(struct prefix), cmp_prefix))
+		/* bsearch(NULL, 0) is undefined: an ExpressRoute gateway has none */
+		if (l->own.n && bsearch(&p[i], l->own.v, (size_t)l->own.n,
+					sizeof(struct prefix), cmp_prefix))
 			continue;
 		r = vec_push(&l->out);
 		if (!r)
@@ -312,13 +313,14 @@ static int learner_init(struct learner *l, const struct engine *e,
 			       .own = { .size = sizeof(struct prefix) } };
 	if (is_site)
 		err = add_own(l, t->sites[who].space, t->sites[who].nspace);
-	/* R5.6 is a VPN gateway's filter; over ExpressRoute an equal prefix is
-	 * learned, and Invalid in the subnets (R6.3). */
+	/* Equal-prefix filter: a VPN gateway's; ExpressRoute learns every
+	 * prefix, an equal one Invalid in the subnets (VNet routes win). */
 	for (int v = 0; !is_site && t->gateways[who].type == GW_VPN &&
 	     v < t->nvnets && !err; v++)
 		if (engine_gateway_serves(e, who, v))
 			err = add_own(l, t->vnets[v].space, t->vnets[v].nspace);
-	qsort(l->own.v, (size_t)l->own.n, sizeof(struct prefix), cmp_prefix);
+	if (l->own.n) /* qsort(NULL, 0) is undefined */
+		qsort(l->own.v, (size_t)l->own.n, sizeof(struct prefix), cmp_prefix);
 	return err;
 }
 
@@ -353,7 +355,7 @@ static int learn_circuit(struct learner *l, int g, int conn, int c)
 	return err;
 }
 
-/* ---- VPN BGP transit (R5.7) ---- */
+/* ---- VPN BGP transit ---- */
 
 /* Is p equal to or inside one of v's ranges? */
 static bool vnet_contains(const struct vnet *v, struct prefix p)
@@ -401,75 +403,121 @@ static int learn_passed(struct learner *l, const int *parent, int g,
 	return err;
 }
 
+/* Learn gateway h's BGP sites (but skip_site) as h passes them on. */
+static int learn_transit_sites(struct learner *l, const int *parent, int h,
+			       int skip_site, const struct learned_route *how)
+{
+	const struct topology *t = l->e->topo;
+	int err = 0;
+
+	for (int i = 0; i < t->nconnections && !err; i++) {
+		const struct connection *c = &t->connections[i];
+
+		if (c->kind == CONN_SITE && c->gateway == h && c->peer != skip_site)
+			err = learn_passed(l, parent, h, t->sites[c->peer].space,
+					   t->sites[c->peer].nspace, how);
+	}
+	return err;
+}
+
 /*
- * What gateway g learned over its BGP connections but skip_site's, as it
- * passes it on (R5.7): each BGP site's space, and over each VNet-to-VNet
- * connection to another transit gateway h, h's advertised space and what
- * h passes on in turn. Breadth first, so a shorter chain of gateways is
- * learned first (BGP prefers the shorter AS path); a gateway is visited
- * once (its AS is on the path: no loops). seen[] holds the learner.
+ * What the transit gateways first[0..n) (the learner's BGP neighbours,
+ * whose own space the learner already learned) pass on: each one's BGP
+ * sites but skip_site, and over VNet-to-VNet connections to further
+ * transit gateways, their space and what they pass on in turn. One search
+ * from all first hops at once, breadth first: a prefix is learned over the
+ * shortest chain of gateways (BGP prefers the shorter AS path), never back
+ * through a gateway already on its way (its AS is on the path). seen[]
+ * holds the learner, if a gateway.
  */
-static int learn_transit(struct learner *l, int g, int skip_site, bool *seen,
-			 const struct learned_route *how)
+static int learn_transit(struct learner *l, const int *first, const struct learned_route *hows,
+			 int n, int skip_site, bool *seen)
 {
 	const struct topology *t = l->e->topo;
 	int *queue = malloc(sizeof(int) * (size_t)(t->ngateways + 1));
 	int *parent = malloc(sizeof(int) * (size_t)(t->ngateways + 1));
+	struct learned_route *via = malloc(sizeof(*via) * (size_t)(t->ngateways + 1));
 	int head = 0, tail = 0, err = 0;
 
-	if (!queue || !parent) {
-		free(queue);
-		free(parent);
-		return -ENOMEM;
+	if (!queue || !parent || !via)
+		err = -ENOMEM;
+	for (int i = 0; i < n && !err; i++) {
+		if (seen[first[i]])
+			continue;
+		seen[first[i]] = true;
+		parent[first[i]] = -1;
+		via[first[i]] = hows[i];
+		queue[tail++] = first[i];
 	}
-	parent[g] = -1;
-	seen[g] = true;
-	queue[tail++] = g;
 	while (head < tail && !err) {
 		int h = queue[head++];
 
+		/* A first hop's own space is learned directly. */
+		if (parent[h] >= 0)
+			for (int v = 0; v < t->nvnets && !err; v++)
+				if (engine_gateway_serves(l->e, h, v))
+					err = learn_passed(l, parent, parent[h], t->vnets[v].space,
+							   t->vnets[v].nspace, &via[h]);
+		if (!err)
+			err = learn_transit_sites(l, parent, h, skip_site, &via[h]);
 		for (int i = 0; i < t->nconnections && !err; i++) {
 			const struct connection *c = &t->connections[i];
 			int peer = c->gateway == h ? c->peer : c->gateway;
 
-			if (c->kind == CONN_SITE && c->gateway == h && c->peer != skip_site) {
-				const struct site *st = &t->sites[c->peer];
-
-				err = learn_passed(l, parent, h, st->space, st->nspace, how);
-			} else if (c->kind == CONN_VNET2VNET &&
-				   (c->gateway == h || c->peer == h) &&
-				   transit_gateway(t, peer) && !seen[peer]) {
-				seen[peer] = true;
-				parent[peer] = h;
-				queue[tail++] = peer;
-				for (int v = 0; v < t->nvnets && !err; v++)
-					if (engine_gateway_serves(l->e, peer, v))
-						err = learn_passed(l, parent, h, t->vnets[v].space,
-								   t->vnets[v].nspace, how);
-			}
+			if (c->kind != CONN_VNET2VNET || (c->gateway != h && c->peer != h) ||
+			    !transit_gateway(t, peer) || seen[peer])
+				continue;
+			seen[peer] = true;
+			parent[peer] = h;
+			via[peer] = via[h];
+			queue[tail++] = peer;
 		}
 	}
 	free(queue);
 	free(parent);
+	free(via);
 	return err;
 }
 
-/* Learn what transit gateway g passes on to a BGP neighbour (R5.7). */
-static int learn_through(struct learner *l, int g, int skip_site, int skip_gw,
-			 const struct learned_route *how)
+/*
+ * VPN BGP transit, after everything learned directly: what the learner's
+ * BGP neighbours pass on. For gateway g (when it is a transit gateway
+ * itself): its VNet-to-VNet peers that are transit gateways; for site s:
+ * the transit gateways it is connected to.
+ */
+static int learn_through(struct learner *l, bool is_site, int who)
 {
 	const struct topology *t = l->e->topo;
-	bool *seen;
-	int err;
+	int *first = malloc(sizeof(int) * (size_t)(t->nconnections + 1));
+	struct learned_route *hows = malloc(sizeof(*hows) * (size_t)(t->nconnections + 1));
+	bool *seen = calloc((size_t)t->ngateways + 1, sizeof(*seen));
+	int skip_site = is_site ? who : -1, n = 0, err = -ENOMEM;
 
-	if (!transit_gateway(t, g))
-		return 0;
-	seen = calloc((size_t)t->ngateways + 1, sizeof(*seen));
-	if (!seen)
-		return -ENOMEM;
-	if (skip_gw >= 0)
-		seen[skip_gw] = true;
-	err = learn_transit(l, g, skip_site, seen, how);
+	if (!first || !hows || !seen)
+		goto out;
+	err = 0;
+	if (!is_site && !transit_gateway(t, who))
+		goto out;	/* only a transit gateway learns what others pass on */
+	for (int i = 0; i < t->nconnections; i++) {
+		const struct connection *c = &t->connections[i];
+		int peer = c->gateway == who ? c->peer : c->gateway;
+
+		if (is_site && c->kind == CONN_SITE && c->peer == who &&
+		    transit_gateway(t, c->gateway)) {
+			hows[n] = how(VIA_GATEWAY, c->gateway, i, -1, c->gateway);
+			first[n++] = c->gateway;
+		} else if (!is_site && c->kind == CONN_VNET2VNET &&
+			   (c->gateway == who || c->peer == who) && transit_gateway(t, peer)) {
+			hows[n] = how(VIA_PEER_GATEWAY, peer, i, -1, peer);
+			first[n++] = peer;
+		}
+	}
+	if (!is_site)
+		seen[who] = true;
+	err = learn_transit(l, first, hows, n, skip_site, seen);
+out:
+	free(first);
+	free(hows);
 	free(seen);
 	return err;
 }
@@ -493,8 +541,6 @@ static int learn_gateway(struct learner *l, int g)
 
 			h = how(VIA_PEER_GATEWAY, peer, i, -1, peer);
 			err = learn_gateway_space(l, peer, &h);
-			if (!err && transit_gateway(t, g))
-				err = learn_through(l, peer, -1, g, &h);
 		} else if (c->gateway != g) {
 			continue;
 		} else if (c->kind == CONN_SITE) {
@@ -529,8 +575,6 @@ static int learn_site(struct learner *l, int s)
 		else
 			continue;
 		err = learn_gateway_space(l, c->gateway, &h);
-		if (!err && c->kind == CONN_SITE)
-			err = learn_through(l, c->gateway, s, -1, &h);
 	}
 	for (int c = 0; c < t->ncircuits && !err; c++) {
 		const struct circuit *ci = &t->circuits[c];
@@ -556,6 +600,8 @@ static int learn_all(const struct engine *e, bool is_site, int who,
 
 	if (!err)
 		err = is_site ? learn_site(&l, who) : learn_gateway(&l, who);
+	if (!err)
+		err = learn_through(&l, is_site, who);
 	if (!err)
 		err = learned_sort_unique(&l.out, out, nout);
 	free(l.out.v);
@@ -637,8 +683,9 @@ static int add_row(struct vec *rows, struct eff_route r)
 }
 
 /*
- * A reserved None prefix is kept unless a range equals it (R2.3: the
- * range's VnetLocal row stands for it) or strictly contains it (R2.4).
+ * Reserved prefix in the address space: a reserved None prefix is kept
+ * unless a range equals it (the range's VnetLocal row stands for it) or
+ * strictly contains it.
  */
 static int add_none_rows(struct vec *rows, const struct vnet *v,
 			 const struct prefix *p, int n)
@@ -655,7 +702,7 @@ static int add_none_rows(struct vec *rows, const struct vnet *v,
 	return 0;
 }
 
-/* R2.1-R2.4, R2.8. */
+/* Address space, Internet default, Reserved prefixes, More reserved prefixes. */
 static int add_default_rows(struct vec *rows, const struct engine *e,
 			    const struct vnet *v)
 {
@@ -674,7 +721,7 @@ static int add_default_rows(struct vec *rows, const struct engine *e,
 	return err;
 }
 
-/* R3.1: one row per range of each connected peer. */
+/* Peering routes: one row per range of each connected peer. */
 static int add_peering_rows(struct vec *rows, const struct topology *t, int v)
 {
 	for (int i = 0; i < t->npeerings; i++) {
@@ -714,12 +761,12 @@ static int add_user_rows(struct vec *rows, const struct engine *e,
 		int err;
 
 		row.next_hop_ip = u->type == NH_APPLIANCE ? u->next_hop_ip : 0;
-		/* R4.6: only a Vpn gateway (never beside an ExpressRoute one). */
+		/* Gateway next hop needs a lone VPN gateway (checked at load). */
 		row.gateway = u->type == NH_GATEWAY && e->gateway_vnet[s->vnet] >= 0 ?
 			t->vnets[e->gateway_vnet[s->vnet]].gateways[GW_VPN] : -1;
 		row.route_table = s->route_table;
 		row.udr = i;
-		/* R4.7: VnetLocal outside the VNet's space is programmed as None. */
+		/* VnetLocal outside the VNet: programmed as None. */
 		row.vnet_local_as_none = u->type == NH_VNET_LOCAL &&
 			!vnet_contains(&t->vnets[s->vnet], u->prefix);
 		err = add_row(rows, row);
@@ -729,7 +776,7 @@ static int add_user_rows(struct vec *rows, const struct engine *e,
 	return 0;
 }
 
-/* ---- settling states (R6.2, R6.3, R2.7) ------------------------------- */
+/* ---- settling states ------------------------------------------------- */
 
 int gw_routes_lower_bound(const struct gw_routes *gw, struct prefix p)
 {
@@ -786,7 +833,7 @@ static bool is_peering(enum next_hop_type t)
 	return t == NH_VNET_PEERING || t == NH_VNET_GLOBAL_PEERING;
 }
 
-/* R6.3: Active VNet and peering prefixes beat equal or nested gateway routes. */
+/* VNet routes win: Active VNet and peering prefixes beat equal or nested gateway routes. */
 static bool protects(const struct eff_route *r)
 {
 	return r->active && !r->vnet_local_as_none &&
@@ -811,7 +858,7 @@ static int *own_by_prefix(const struct route_set *rs)
 	return idx;
 }
 
-/* R6.2: a User row beats the Default rows of its prefix. */
+/* User beats Default: a User row beats the Default rows of its prefix. */
 static void user_beats_default(struct route_set *rs, const int *by_prefix)
 {
 	struct eff_route *own = rs->own;
@@ -845,11 +892,12 @@ static void sorted_unique(struct vec *inv, int **out, int *nout)
 /*
  * The rows of gateway set gw Invalid in this subnet, found by range search
  * over the sorted gateway routes, never by a walk over all of them: equal
- * to a User row (R6.2), equal to or nested in a protecting row (R6.3).
+ * to a User row (User beats gateway), equal to or nested in a protecting
+ * row (VNet routes win).
  * Rows are taken in prefix order, and a protecting row nested in the
  * previous one walked adds nothing, so each gateway row is walked over at
  * most once. With beats (the coexisting ExpressRoute gateway's set), also
- * the rows of a prefix beats has (R6.4a).
+ * the rows of a prefix beats has (ExpressRoute beats VPN).
  */
 static int find_gw_invalid(const struct route_set *rs, const int *by_prefix,
 			   const struct gw_routes *gw, const struct gw_routes *beats,
@@ -915,7 +963,7 @@ static bool is_default_none(const struct eff_route *r)
 	return r->source == SRC_DEFAULT && r->type == NH_NONE;
 }
 
-/* R2.7 (A4): drop the reserved None rows under a forced-tunnel 0/0. */
+/* Forced tunnel removes reserved prefixes (a reading): under a forced-tunnel 0/0. */
 static void remove_reserved_none(struct route_set *rs)
 {
 	enum next_hop_type zero = active_default_route(rs);
@@ -929,7 +977,7 @@ static void remove_reserved_none(struct route_set *rs)
 	rs->nown = n;
 }
 
-/* R6.2: an Active gateway route beats the Default rows of its prefix. */
+/* Gateway beats Default: an Active gateway route beats the Default rows of its prefix. */
 static void gateway_beats_default(struct route_set *rs)
 {
 	for (int i = 0; i < rs->nown; i++)
@@ -945,7 +993,8 @@ static bool row_active(const void *row)
 
 /*
  * Settle states in the order the rules need: User over Default, then the
- * gateway rows that lose, then the Active 0/0 decides R2.7, then gateway
+ * gateway rows that lose, then the Active 0/0 decides whether the reserved
+ * prefixes go (Forced tunnel removes reserved prefixes), then gateway
  * over what remains of Default.
  */
 static int settle(struct route_set *rs)
@@ -995,8 +1044,8 @@ static int build_route_set(struct engine *e, int s)
 	if (err)
 		return err;
 	/*
-	 * R3.2, R3.3; R5.2: propagation disabled drops every gateway row.
-	 * R5.8: coexisting gateways, the ExpressRoute one's set first.
+	 * Gateway routes, Gateway transit; Route propagation disabled drops
+	 * every gateway row. Coexisting gateways: the ExpressRoute one's set first.
 	 */
 	if (gws && !(rt && rt->disable_bgp_route_propagation)) {
 		int er = gws[GW_EXPRESSROUTE], vpn = gws[GW_VPN];
@@ -1083,7 +1132,7 @@ int route_set_count(const struct route_set *rs)
 }
 
 /*
- * R3.2, R3.4. Hot (every row of every subnet may be read back): fields are
+ * Gateway routes. Hot (every row of every subnet may be read back): fields are
  * stored one by one, which compiles to plain stores rather than a struct
  * built on the stack and copied.
  */
@@ -1127,8 +1176,8 @@ const struct eff_route *route_set_row(const struct engine *e,
 }
 
 /*
- * R6.1: the longest Active own row, unless an Active gateway row is longer
- * (at equal prefix only one of them can be Active, R6.2-R6.4a).
+ * Longest prefix: the longest Active own row, unless an Active gateway row
+ * is longer (at an equal prefix only one of them can be Active).
  */
 int route_set_match(const struct route_set *rs, struct prefix p)
 {
@@ -1247,7 +1296,7 @@ struct walk {
 struct cursor {
 	enum hop_kind kind;	/* HOP_SUBNET or HOP_GATEWAY */
 	int where;
-	int sender;		/* HOP_SUBNET: the sending VM; -1: the gateway (R7.2) */
+	int sender;		/* HOP_SUBNET: the sending VM; -1: the gateway (GatewaySubnet entry) */
 };
 
 static bool drop(struct walk *w, enum drop_reason r)
@@ -1287,8 +1336,9 @@ static bool visited(const struct path *p, enum hop_kind kind, int where)
 }
 
 /*
- * R8.2, A6-A8: either side's allowVirtualNetworkAccess false closes the
- * peering both ways (A7); W's allowForwardedTraffic.
+ * Peering access (a reading): either side's allowVirtualNetworkAccess
+ * false closes the peering both ways; Forwarded traffic: W's
+ * allowForwardedTraffic.
  */
 enum peering_crossing engine_peering_crossing(const struct engine *e, int from, int to)
 {
@@ -1303,7 +1353,7 @@ enum peering_crossing engine_peering_crossing(const struct engine *e, int from, 
 			continue;
 		if (!p->allow_vnet_access || !t->peerings[p->reverse].allow_vnet_access)
 			return CROSSING_DENIED;
-		/* The receiver's own peering object decides (A6). */
+		/* The receiver's own peering object decides (a reading). */
 		return t->peerings[p->reverse].allow_forwarded_traffic ?
 			       CROSSING_OPEN : CROSSING_LOCAL_ONLY;
 	}
@@ -1329,19 +1379,19 @@ static bool cross(struct walk *w, int v, int to, int sender)
 	}
 }
 
-/* A VM puts a packet on the wire from its subnet (R7.1). */
+/* From the NIC: a VM puts a packet on the wire from its subnet. */
 static bool vm_send(struct walk *w, int vm, struct cursor *c)
 {
 	const struct vm *m = &w->t->vms[vm];
 
-	/* R4.5: a foreign source address needs IP forwarding. */
+	/* A foreign source address needs IP forwarding. */
 	if (w->f->src != m->ip && !m->enable_ip_forwarding)
 		return drop(w, DROP_NO_IP_FORWARDING);
 	*c = (struct cursor){ HOP_SUBNET, m->subnet, vm };
 	return true;
 }
 
-/* VnetLocal or peering (R7.1 table): the NIC owning dst in VNet `to`. */
+/* VnetLocal or peering: the NIC owning dst in VNet `to`. */
 static bool deliver_in(struct walk *w, struct hop *h, int v, int to, int sender)
 {
 	const struct vnet *vn = &w->t->vnets[to];
@@ -1396,7 +1446,7 @@ struct route_target engine_route_target(const struct engine *e, int vnet,
 
 	switch (r->type) {
 	case NH_VNET_LOCAL:
-		if (r->vnet_local_as_none)	/* R4.7 */
+		if (r->vnet_local_as_none)	/* VnetLocal outside the VNet */
 			return target_drop(DROP_NONE_ROUTE);
 		return target(TARGET_VNET, vnet, -1, -1);
 	case NH_VNET_PEERING:
@@ -1405,12 +1455,12 @@ struct route_target engine_route_target(const struct engine *e, int vnet,
 	case NH_APPLIANCE:
 		vm = engine_appliance(e, vnet, r->next_hop_ip);
 		if (vm < 0)
-			return target_drop(DROP_NVA_UNREACHABLE);	/* A11 */
+			return target_drop(DROP_NVA_UNREACHABLE);	/* Unreachable appliance */
 		return target(TARGET_APPLIANCE, e->topo->vms[vm].vnet, vm, -1);
 	case NH_GATEWAY:
 		if (r->gateway < 0)
 			return target_drop(DROP_NO_GATEWAY_ROUTE);
-		/* A7: gateway transit crosses the peering; A8: no forwarded check. */
+		/* Peering access: gateway transit crosses the peering; Gateway relays: no forwarded check. */
 		if (engine_peering_crossing(e, vnet, e->topo->gateways[r->gateway].vnet) ==
 		    CROSSING_DENIED)
 			return target_drop(DROP_PEERING_ACCESS);
@@ -1491,7 +1541,7 @@ static bool follow(struct walk *w, const struct learned_route *lr,
 	case VIA_GATEWAY:
 		*c = (struct cursor){ HOP_GATEWAY, lr->gateway, -1 };
 		return true;
-	case VIA_VNET:	/* R7.2: into the VNet through the GatewaySubnet */
+	case VIA_VNET:	/* GatewaySubnet entry */
 		*c = (struct cursor){ HOP_SUBNET, lr->target, -1 };
 		return true;
 	case VIA_SITE:
@@ -1535,8 +1585,8 @@ static int site_connection(const struct topology *t, int g, int s)
 
 /*
  * A gateway forwards: its own and transit VNets through the GatewaySubnet
- * (R7.2; they beat learned routes, R6.3), else its learned routes (LPM),
- * else a VPN gateway's forced-tunnelling default site (R9.1). The lab
+ * (GatewaySubnet entry; they beat learned routes, VNet routes win), else its
+ * learned routes (LPM), else a VPN gateway's Default site. The lab
  * plan places exactly these routes in the gateway's namespace.
  */
 const struct learned_route *engine_gateway_route(const struct engine *e, int g,
@@ -1606,7 +1656,7 @@ const struct learned_route *engine_site_route(const struct engine *e, int s,
 	return tmp;
 }
 
-/* A site host sends: by what its site learned (R7.2 then applies). */
+/* A site host sends: by Site longest prefix (then GatewaySubnet entry). */
 static bool site_send(struct walk *w, int s, struct cursor *c)
 {
 	struct learned_route tmp;

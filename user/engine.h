@@ -2,7 +2,7 @@
 /*
  * The route engine: Azure's effective routes, next hop and hop-by-hop path,
  * computed from a validated topology. Pure: no I/O, no BPF, no printing.
- * Rules are stated in docs/routing.md; rule ids (R2.7, ...) are cited
+ * Rules are stated in docs/routing.md; their names are cited
  * where they are implemented.
  *
  * Gateway-learned routes can number tens of thousands and are the same for
@@ -74,7 +74,7 @@ struct eff_route {
 	int gateway;		/* gateway routes (and UDRs to VirtualNetworkGateway): the gateway; else -1 */
 	int route_table;	/* User routes: the table; else -1 */
 	int udr;		/* User routes: index in the table; else -1 */
-	bool vnet_local_as_none;/* a VnetLocal UDR outside the VNet, compiled as None (R4.7) */
+	bool vnet_local_as_none;/* a VnetLocal UDR outside the VNet, compiled as None */
 };
 
 /* One subnet's effective routes. */
@@ -83,7 +83,7 @@ struct route_set {
 	struct eff_route *own;	/* Default and User rows, Active and Invalid */
 	int nown;
 	/* Propagated gateway routes (the ExpressRoute gateway's when two
-	 * coexist, R5.8); NULL: none. */
+	 * coexist); NULL: none. */
 	const struct gw_routes *gw;
 	/* The engine's own: read them through route_set_gw_invalid() and
 	 * route_set_invalid_gw(). */
@@ -100,7 +100,7 @@ struct route_set {
 /* How the engine reads Azure where the platform varies; zero: the defaults. */
 struct engine_opts {
 	/*
-	 * R2.8: further Default None prefixes (the live platform's
+	 * More reserved prefixes: further Default None prefixes (the live platform's
 	 * undocumented list), treated exactly like the reserved four. Read
 	 * by engine_build_opts() only. Default: none.
 	 */
@@ -125,7 +125,7 @@ struct engine {
 	struct lpm_index *site_lpm;
 	/* Per VNet: the VNet whose gateways' routes it gets: itself when it
 	 * has gateways, or the one it uses through a connected
-	 * useRemoteGateways peering (R3.3); -1: none. */
+	 * useRemoteGateways peering (Gateway transit); -1: none. */
 	int *gateway_vnet;
 };
 
@@ -137,12 +137,13 @@ int engine_build_opts(struct engine *e, const struct topology *t,
 void engine_free(struct engine *e);
 
 /*
- * Is gateway g one of VNet v's, its own or through gateway transit (R3.3,
- * R5.8)? What it advertises and routes into the VNet follow from it.
+ * Is gateway g one of VNet v's, its own or through Gateway transit
+ * (Coexisting gateways: one of two)? What it advertises and routes into
+ * the VNet follow from it.
  */
 bool engine_gateway_serves(const struct engine *e, int g, int v);
 
-/* Every row of a subnet, Default and User first then gateway (R6.7):
+/* Every row of a subnet, Default and User first then gateway:
  * gw's rows, then vpn's. */
 int route_set_count(const struct route_set *rs);
 /* Row i of route_set_count(): a gateway row is materialised into *tmp. */
@@ -151,7 +152,7 @@ const struct eff_route *route_set_row(const struct engine *e,
 				      struct eff_route *tmp);
 
 /*
- * Longest-prefix match among Active routes (R6.1). Returns the route, or
+ * Longest prefix among Active routes. Returns the route, or
  * NULL when nothing matches (cannot happen while 0/0 exists). A gateway
  * route is materialised into *tmp.
  */
@@ -162,21 +163,21 @@ const struct eff_route *engine_lookup(const struct engine *e, int subnet,
  * The rows and decisions engine_lookup() and engine_path() are made of,
  * exported so that the fabric compiler encodes them instead of deciding
  * again. Row numbers are route_set_row()'s: own rows, then gw's rows,
- * then vpn's (coexisting gateways, R5.8).
+ * then vpn's (Coexisting gateways).
  */
 
 /*
- * R6.1 for the addresses of prefix p that no route longer than p covers
+ * Longest prefix for the addresses of prefix p that no route longer than p covers
  * (p = dst/32: engine_lookup()): the row of the longest Active route
  * containing p, the own row on a tie with a gateway row (only one of them
  * can be Active); -1: none.
  */
 int route_set_match(const struct route_set *rs, struct prefix p);
 
-/* R6.2, R6.3: whether gateway row i (index into rs->gw->routes) is Invalid in rs. */
+/* User beats gateway, VNet routes win: whether gateway row i (index into rs->gw->routes) is Invalid in rs. */
 bool route_set_gw_invalid(const struct route_set *rs, int i);
 
-/* R6.2-R6.4a: whether the coexisting VPN gateway's row i (index into
+/* ... and ExpressRoute beats VPN: whether the coexisting VPN gateway's row i (index into
  * rs->vpn->routes) is Invalid in rs. */
 bool route_set_vpn_invalid(const struct route_set *rs, int i);
 
@@ -195,7 +196,7 @@ int gw_routes_find(const struct gw_routes *gw, struct prefix p);
  */
 int gw_routes_lower_bound(const struct gw_routes *gw, struct prefix p);
 
-/* R3.2, R3.4: gateway g's learned row i as an Active effective route. */
+/* Gateway routes: gateway g's learned row i as an Active effective route. */
 void engine_gateway_row(const struct engine *e, int g, int i, struct eff_route *out);
 
 /* A flow as path and the firewall NVAs see it. */
@@ -223,8 +224,8 @@ enum drop_reason {
 const char *drop_reason_name(enum drop_reason r);
 
 /*
- * What crossing from VNet from into VNet to takes (R8.2, A6-A8): both
- * sides' allowVirtualNetworkAccess (A7: either one false blocks the
+ * What crossing from VNet from into VNet to takes: both sides'
+ * allowVirtualNetworkAccess (Peering access: either one false blocks the
  * peering in both directions), and the receiver's
  * allowForwardedTraffic for a source outside from that no gateway relays.
  */
@@ -237,12 +238,12 @@ enum peering_crossing {
 enum peering_crossing engine_peering_crossing(const struct engine *e, int from, int to);
 
 /*
- * R4.5: the VM whose NIC holds VirtualAppliance address ip, seen from VNet
+ * Appliance reach: the VM whose NIC holds VirtualAppliance address ip, seen from VNet
  * vnet: in vnet, else in a directly (and connected) peered VNet; -1: none.
  */
 int engine_appliance(const struct engine *e, int vnet, uint32_t ip);
 
-/* Where an effective route of a subnet sends a packet (R7.1's table). */
+/* Where an effective route of a subnet sends a packet (the path model's table). */
 struct route_target {
 	enum route_target_kind {
 		TARGET_DROP,		/* dropped, for reason drop */
@@ -303,8 +304,9 @@ void engine_path(const struct engine *e, struct origin from,
  *
  * A gateway: VIA_VNET into its own or a transit VNet's range, else its
  * longest learned route, else the forced-tunnelling default site.
- * A site: VIA_SITE to itself for its own space (the packet stays), else
- * the longest route it learned (VIA_GATEWAY or VIA_CIRCUIT).
+ * A site (Site longest prefix): the longer of its own space (VIA_SITE to
+ * itself, the packet stays) and what it learned (VIA_GATEWAY or
+ * VIA_CIRCUIT); a site never learns a prefix equal to its own.
  */
 const struct learned_route *engine_gateway_route(const struct engine *e, int g,
 						 struct prefix p,

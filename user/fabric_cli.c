@@ -15,64 +15,9 @@
 
 #include "cli.h"
 #include "lab_verb.h"
+#include "log.h"
+#include "print.h"
 #include "state.h"
-
-/*
- * The lab: --lab, else the one -t FILE names (once loaded), else the only
- * lab running. Names come from -t, else from the file the lab's state
- * records (none: NICs and routes by number).
- */
-static int pick_lab(struct fabric_session *fs, const struct verb_opts *o, const char **lab)
-{
-	int rc;
-
-	*lab = o->lab;
-	if (!*lab && !o->topology) {
-		rc = lab_select(NULL, NULL, fs->lab);
-		if (rc)
-			return rc;
-		*lab = fs->lab;
-	}
-	if (!fs->s.o.topology)
-		fs->s.o.topology = fs->state_file = state_topology(*lab);
-	return 0;
-}
-
-/* Route ids depend on the topology alone: compile it with no NICs. */
-static int name_routes(struct fabric_session *fs)
-{
-	char err[256];
-
-	if (fabric_compile(&fs->s.topo, &fs->s.eng, NULL, 0, &fs->img, err, sizeof(err))) {
-		fprintf(stderr, "xvnet %s: %s\n", fs->s.verb->name, err);
-		return EXIT_FAIL;
-	}
-	return 0;
-}
-
-/* Load the topology (when there is one), its routes and their names. */
-static int load_names(struct fabric_session *fs)
-{
-	int rc = 0;
-
-	if (fs->s.o.topology)
-		rc = session_load(&fs->s);
-	if (!rc && fs->s.loaded)
-		rc = session_build(&fs->s);
-	if (!rc && fs->s.built)
-		rc = name_routes(fs);
-	return rc;
-}
-
-/* The pid of the process that last wrote lab's state (deploy, apply); 0: no state. */
-static int state_writer(const char *lab)
-{
-	json_t *st = state_read(lab);
-	int pid = json_integer_value(json_object_get(st, "pid"));
-
-	json_decref(st);
-	return pid;
-}
 
 static __u32 config_word(const struct fabric_view *v, __u32 key)
 {
@@ -87,38 +32,30 @@ int fabric_session_open(struct fabric_session *fs, const struct verb_opts *o)
 	const struct verb *v = o->verb;
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
-	const char *lab = NULL;
 	int rc;
 
 	memset(fs, 0, sizeof(*fs));
 	fs->v = (struct fabric_view){ .stats = -1, .config = -1, .events = -1, .nics = -1,
 				      .hits = -1 };
 	fs->reader = -1;
-	fs->s.verb = v;
-	fs->s.o = *o;
+	fs->verb = v;
 	fs->format = o->format;
 	fs->watch = o->watch;
 	fs->count = o->count;
-	rc = pick_lab(fs, o, &lab);
-	if (!rc && lab)
-		fs->state_pid = state_writer(lab);
-	if (!rc)
-		rc = load_names(fs);
+	/* --lab, else the one -t FILE names, else the only lab running */
+	rc = lab_select(o->lab, o->topology, fs->lab);
 	if (rc)
 		return rc;
-	if (lab != fs->lab)
-		snprintf(fs->lab, sizeof(fs->lab), "%s", lab ? lab : fs->s.topo.name);
-	if (!lab)
-		fs->state_pid = state_writer(fs->lab);
 	if (fabric_pin_dir(fs->lab, fs->pin_dir, sizeof(fs->pin_dir)) ||
 	    fabric_view_open(fs->pin_dir, &fs->v) ||
 	    bpf_obj_get_info_by_fd(fs->v.config, &info, &len)) {
-		fprintf(stderr, "xvnet %s: no fabric is loaded at %s (is the lab up?)\n",
-			v->name, fs->pin_dir);
+		pr_err("xvnet %s: no fabric is loaded at %s (is the lab up?)\n", v->name,
+		       fs->pin_dir);
 		return EXIT_FAIL;
 	}
 	fs->config_id = info.id;
 	fs->gen = config_word(&fs->v, XV_CFG_GEN);
+	fs->named = !state_read_names(fs->lab, fs->gen, &fs->names);
 	return 0;
 }
 
@@ -140,35 +77,19 @@ bool fabric_lab_alive(const struct fabric_session *fs)
 }
 
 /*
- * Wait (at most a second) for the apply that made a new generation current
- * to record its file in the lab's state: it does so right after the switch.
+ * Wait (at most a second) for the names of generation gen: the apply that
+ * made it current writes them right after the switch.
  */
-static void await_state(struct fabric_session *fs)
+static bool await_names(const struct fabric_session *fs, __u32 gen, struct fabric_names *n)
 {
 	const struct timespec tick = { 0, 20 * 1000 * 1000 };
-	int pid;
 
 	for (int i = 0; i < 50; i++) {
-		pid = state_writer(fs->lab);
-		if (!pid || pid != fs->state_pid)
-			break;
+		if (!state_read_names(fs->lab, gen, n))
+			return true;
 		nanosleep(&tick, NULL);
 	}
-	fs->state_pid = pid;
-}
-
-/* The current generation's NIC records, in place of the ones fs->v holds. */
-static void follow_nics(struct fabric_session *fs)
-{
-	struct fabric_view nv;
-	int nics, hits;
-
-	if (fabric_view_open(fs->pin_dir, &nv))
-		return;
-	nics = fs->v.nics, hits = fs->v.hits;
-	fs->v.nics = nv.nics, fs->v.hits = nv.hits, fs->v.nic_base = nv.nic_base;
-	nv.nics = nics, nv.hits = hits;
-	fabric_view_close(&nv);
+	return false;
 }
 
 /*
@@ -286,125 +207,124 @@ void fabric_trace_leave(struct fabric_session *fs)
 	fs->config = NULL;
 }
 
-bool fabric_follow(struct fabric_session *fs, __u32 gen)
+const struct fabric_names *fabric_session_names(struct fabric_session *fs, __u32 gen)
 {
-	char *file;
-
-	if (gen == fs->gen)
-		return true;
-	if (gen < fs->gen)
-		return false;
-	fs->gen = gen;
-	await_state(fs);
-	/* the lab's state names the applied file; without a state, -t again */
-	file = state_topology(fs->lab);
-	if (file) {
-		free(fs->state_file);
-		fs->s.o.topology = fs->state_file = file;
+	if (gen > fs->gen) {
+		fabric_names_free(&fs->names);
+		fs->gen = gen;
+		fs->named = await_names(fs, gen, &fs->names);
+		if (!fs->named)
+			pr_warn("xvnet %s: routes of generation %u shown by number\n",
+				fs->verb->name, gen);
 	}
-	session_close(&fs->s);
-	fabric_image_free(&fs->img);
-	follow_nics(fs);
-	if (load_names(fs))
-		fprintf(stderr, "xvnet %s: routes of generation %u shown by number\n",
-			fs->s.verb->name, gen);
-	return true;
+	if (gen == fs->gen)
+		return fs->named ? &fs->names : NULL;
+	if (gen != fs->older_gen) {
+		fabric_names_free(&fs->older);
+		fs->older_gen = gen;
+		fs->older_named = !state_read_names(fs->lab, gen, &fs->older);
+	}
+	return fs->older_named ? &fs->older : NULL;
 }
 
 void fabric_session_close(struct fabric_session *fs)
 {
 	fabric_trace_leave(fs);
 	fabric_view_close(&fs->v);
-	fabric_image_free(&fs->img);
-	session_close(&fs->s);
-	free(fs->state_file);
+	fabric_names_free(&fs->names);
+	fabric_names_free(&fs->older);
 }
 
-const char *fabric_nic_name(const struct fabric_session *fs, __u32 slot,
-			    char *buf, size_t len)
+const char *fabric_nic_name(const struct fabric_session *fs, const struct fabric_names *n,
+			    __u32 slot, char *buf, size_t len)
 {
-	const struct topology *t = &fs->s.topo;
-	struct xv_nic nic;
-
 	if (slot == XV_NONE || slot == (__u32)fs->v.nnics)
 		return "-";
-	if (fabric_read_nic(&fs->v, slot, &nic) || !fs->s.loaded)
-		snprintf(buf, len, "nic %u", slot);
-	else if (nic.kind == XV_NIC_INTERNET)
-		snprintf(buf, len, "Internet");
-	else if (nic.kind == XV_NIC_VM && nic.index < (__u32)t->nvms)
-		snprintf(buf, len, "%s (%s/%s)", t->vms[nic.index].name,
-			 t->vnets[t->vms[nic.index].vnet].name,
-			 t->subnets[t->vms[nic.index].subnet].name);
-	else if (nic.kind == XV_NIC_GATEWAY && nic.index < (__u32)t->ngateways)
-		snprintf(buf, len, "%s (%s/GatewaySubnet)", t->gateways[nic.index].name,
-			 t->vnets[t->gateways[nic.index].vnet].name);
-	else
-		snprintf(buf, len, "nic %u", slot);
-	return buf;
+	return fabric_names_nic(n, slot, buf, len);
 }
 
 /*
- * The route a route id names: an own or shadow route's by its number, a
- * learned one (XV_ROUTE_ID_GW) from its set's counter, its length and a
- * destination in it. False: no such route.
+ * The node behind a NIC's name, as fabric_names.h writes it: "app1
+ * (spoke1/app)" is VM app1 in spoke1/app, "hub-gw (hub/GatewaySubnet)"
+ * gateway hub-gw, "Internet" the Internet edge. False: unnamed.
  */
-static bool route_ref(const struct fabric_session *fs, __u32 route_id, __u32 dst,
-		      struct route_ref *ref)
-{
-	int g = (int)(route_id & XV_TRIE_ID_MASK) - fs->img.nown;
+struct nic_node {
+	const char *kind;	/* "vm", "gateway", "internet" */
+	char name[64], vnet[64], subnet[64];
+};
 
-	if (!(route_id & XV_ROUTE_ID_GW)) {
-		if (route_id >= (__u32)fs->img.nroutes)
-			return false;
-		*ref = fs->img.routes[route_id];
+static bool nic_node(const struct fabric_names *n, __u32 slot, struct nic_node *out)
+{
+	const char *s = n && slot < (__u32)n->nnics ? n->nics[slot] : NULL;
+
+	if (!s)
+		return false;
+	if (!strcmp(s, "Internet")) {
+		*out = (struct nic_node){ .kind = "internet", .name = "internet" };
 		return true;
 	}
-	if (g < 0 || g >= fs->s.topo.ngateways)
+	if (sscanf(s, "%63[^ ] (%63[^/]/%63[^)])", out->name, out->vnet, out->subnet) != 3)
 		return false;
-	*ref = (struct route_ref){ -1, g, fabric_gw_row(&fs->s.eng, g, ntohl(dst),
-				  route_id >> XV_TRIE_LEN_SHIFT & 0x3f) };
-	return ref->row >= 0;
+	out->kind = strcmp(out->subnet, "GatewaySubnet") ? "vm" : "gateway";
+	return true;
 }
 
-const char *fabric_route_name(const struct fabric_session *fs, __u32 route_id,
-			      __u32 dst, char *buf, size_t len)
+bool fabric_node_of(const struct fabric_names *n, __u32 slot, char name[64])
 {
-	char prefix[PREFIX_STRLEN], ip[IPV4_STRLEN];
-	struct route_ref ref;
-	struct eff_route r;
-	const char *nh;
+	struct nic_node node;
 
-	if (route_id == XV_NONE)
-		return NULL;
-	if (!fs || !route_ref(fs, route_id, dst, &ref)) {
-		snprintf(buf, len, "route %u", route_id);
-		return buf;
+	if (!nic_node(n, slot, &node))
+		return false;
+	snprintf(name, 64, "%s", node.name);
+	return true;
+}
+
+void fabric_print_nic(const struct fabric_session *fs, const struct fabric_names *n,
+		      const char *key, const char *fmt, __u32 slot)
+{
+	char name[128];
+	struct nic_node node;
+
+	print_string(PRINT_FP, key, fmt, fabric_nic_name(fs, n, slot, name, sizeof(name)));
+	if (slot == XV_NONE || slot == (__u32)fs->v.nnics) {
+		print_null(PRINT_JSON, key, NULL);
+		return;
 	}
-	fabric_route_row(&fs->s.topo, &fs->s.eng, &ref, &r);
-	nh = verb_next_hop_ip(&r, ip);
-	snprintf(buf, len, "%s %s %s%s%s", prefix_str(r.prefix, prefix),
-		 verb_source_name(r.source), next_hop_type_name(verb_next_hop_type(&r)),
-		 nh ? " " : "", nh ? nh : "");
-	return buf;
+	print_open_object(key);
+	if (!nic_node(n, slot, &node)) {
+		print_uint(PRINT_JSON, "nic", NULL, slot);
+	} else if (!strcmp(node.kind, "internet")) {
+		print_bool(PRINT_JSON, "internet", NULL, true);
+	} else {
+		print_string(PRINT_JSON, node.kind, NULL, node.name);
+		print_string(PRINT_JSON, "vnet", NULL, node.vnet);
+		print_string(PRINT_JSON, "subnet", NULL, node.subnet);
+	}
+	print_close_object();
 }
 
-const char *fabric_route_owner(const struct fabric_session *fs, __u32 route_id,
-			       char *buf, size_t len)
+/* A route's name, "PREFIX SOURCE TYPE [IP]" (fabric_names.h), as its fields. */
+void fabric_print_route(const struct fabric_names *n, const char *key, const char *fmt,
+			__u32 route_id, __u32 dst)
 {
-	const struct topology *t = &fs->s.topo;
-	const struct route_ref *ref;
-	size_t at = 0;
+	char name[160], f[4][64] = { "", "", "", "" };
+	const char *text = fabric_names_route(n, route_id, dst, name, sizeof(name));
+	int k;
 
-	if (route_id >= (__u32)fs->img.nroutes)
-		return "-";
-	ref = &fs->img.routes[route_id];
-	if (ref->subnet < 0)
-		return t->gateways[ref->gateway].name;
-	/* every subnet the table serves: "hub/app, hub/db" */
-	for (int s = 0; s < t->nsubnets && at < len; s++)
-		if (fs->img.table_of[s] == ref->subnet)
-			at += snprintf(buf + at, len - at, "%s%s/%s", at ? ", " : "",
-				       t->vnets[t->subnets[s].vnet].name, t->subnets[s].name);
-	return buf;
+	if (!text) {
+		print_null(PRINT_JSON, key, NULL);
+		return;
+	}
+	print_string(PRINT_FP, key, fmt, text);
+	print_open_object(key);
+	k = sscanf(text, "%63s %63s %63s %63s", f[0], f[1], f[2], f[3]);
+	if (k < 3 || !strcmp(f[0], "route")) {
+		print_uint(PRINT_JSON, "id", NULL, route_id);
+	} else {
+		print_string(PRINT_JSON, "addressPrefix", NULL, f[0]);
+		print_string(PRINT_JSON, "source", NULL, f[1]);
+		print_string(PRINT_JSON, "nextHopType", NULL, f[2]);
+		print_string(PRINT_JSON, "nextHopIpAddress", NULL, k == 4 ? f[3] : NULL);
+	}
+	print_close_object();
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What `xvnet stats` and `xvnet trace` share: finding a running lab's
- * fabric (-t FILE and/or --lab NAME), and naming its NICs and routes from
- * the topology (without one, NICs and routes are shown by number).
+ * fabric (--lab NAME, or the name in -t FILE), and naming its NICs and
+ * routes from the names table of each generation that the lab keeps with
+ * its state (fabric_names.h); without one they are shown by number.
  */
 #ifndef XVNET_FABRIC_CLI_H
 #define XVNET_FABRIC_CLI_H
@@ -10,23 +11,26 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "compile.h"
+#include "fabric_names.h"
+#include "lab.h"
 #include "loader.h"
 #include "verb.h"
 
 struct fabric_session {
-	struct session s;	/* topology and engine, when -t is given or the lab's state names it */
-	char *state_file;	/* the topology file of the lab's state, when names come from it */
-	struct fabric_image img; /* route ids -> routes (compiled without NICs) */
+	const struct verb *verb;
 	struct fabric_view v;
 	enum print_format format;
 	bool watch;		/* stats --watch */
 	long count;		/* trace -c N, 0: forever */
-	char lab[128];
+	char lab[LAB_NAME_LEN];
 	char pin_dir[256];
 	__u32 config_id;	/* the kernel's id of the lab's config map */
-	__u32 gen;		/* the generation NICs and routes are named for */
-	int state_pid;		/* the writer of the state the names came from, 0: none */
+	__u32 gen;		/* the current generation, as last seen */
+	struct fabric_names names;	/* gen's, when named */
+	bool named;
+	__u32 older_gen;	/* trace: the last older generation named, 0: none */
+	struct fabric_names older;
+	bool older_named;
 	__u32 *config;		/* trace: config mmap'd, for the reader slots */
 	size_t config_len, config_stride;
 	int reader;		/* trace: its slot, -1: none */
@@ -53,28 +57,29 @@ void fabric_trace_leave(struct fabric_session *fs);
 bool fabric_lab_alive(const struct fabric_session *fs);
 
 /*
- * Name NICs and routes for generation gen (a trace event's): after an
- * apply, from the file the lab's state names then. False: no names for gen
- * (an older generation's frame).
+ * The names of generation gen (a trace event's), NULL: by number. A newer
+ * generation becomes the current one: its names are written right after
+ * the switch, and waited for (a second at most). An older one's frames are
+ * still in flight: named as that generation had them.
  */
-bool fabric_follow(struct fabric_session *fs, __u32 gen);
+const struct fabric_names *fabric_session_names(struct fabric_session *fs, __u32 gen);
 
-/* "app1 (spoke1/app)", "hub-gw (hub/GatewaySubnet)", "Internet", or "nic 3". */
-const char *fabric_nic_name(const struct fabric_session *fs, __u32 slot,
-			    char *buf, size_t len);
-/*
- * "0.0.0.0/0 User VirtualAppliance 10.0.1.4", or "route 12"; NULL: no
- * route. dst (network order) names a learned route (XV_ROUTE_ID_GW). With
- * fs NULL, by number.
- */
-const char *fabric_route_name(const struct fabric_session *fs, __u32 route_id,
-			      __u32 dst, char *buf, size_t len);
+/* "app1 (spoke1/app)", "Internet", or "nic 3" (n NULL); "-" for no NIC. */
+const char *fabric_nic_name(const struct fabric_session *fs, const struct fabric_names *n,
+			    __u32 slot, char *buf, size_t len);
 
 /*
- * Where a route id lives: "spoke1/app" (every subnet its table serves,
- * "spoke1/app, spoke1/db"), or "hub-gw" for learned routes.
+ * The same as fields: text as the names above (printed with fmt, or as
+ * the table column key), JSON as an object under key: {"vm"|"gateway",
+ * "vnet", "subnet"}, {"internet": true}, {"nic": slot} when unnamed, null
+ * for no NIC; a route as {"addressPrefix", "source", "nextHopType",
+ * "nextHopIpAddress"}, {"id"} when unnamed, null for none.
  */
-const char *fabric_route_owner(const struct fabric_session *fs, __u32 route_id,
-			       char *buf, size_t len);
+void fabric_print_nic(const struct fabric_session *fs, const struct fabric_names *n,
+		      const char *key, const char *fmt, __u32 slot);
+void fabric_print_route(const struct fabric_names *n, const char *key, const char *fmt,
+			__u32 route_id, __u32 dst);
+/* The bare name of the node behind a NIC ("app1", "hub-gw", "internet"); false: none. */
+bool fabric_node_of(const struct fabric_names *n, __u32 slot, char name[64]);
 
 #endif

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fabric_trie.h"
 
 int fabric_grow(void **p, int *cap, int need, size_t size)
 {
@@ -42,16 +41,14 @@ int lines_new(struct line_writer *w, int n)
 	return at;
 }
 
-/* Records are numbered in the order they are made. */
-int lines_record(struct line_writer *w, int len, struct xv_route r, __u32 *leaf)
+int lines_record(struct line_writer *w, struct xv_route r)
 {
 	if (w->nrecs == XV_TRIE_MAX_IDS)
 		return -E2BIG;
 	if (fabric_grow((void **)&w->recs, &w->recs_cap, w->nrecs + 1, sizeof(*w->recs)))
 		return -ENOMEM;
 	w->recs[w->nrecs] = r;
-	*leaf = trie_leaf(len, w->nrecs++);
-	return 0;
+	return w->nrecs++;
 }
 
 int lines_put_records(struct line_writer *w)

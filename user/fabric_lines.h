@@ -8,7 +8,9 @@
 #ifndef XVNET_FABRIC_LINES_H
 #define XVNET_FABRIC_LINES_H
 
-#include "compile.h"
+#include <stddef.h>
+
+#include "image.h"
 
 struct line_writer {
 	struct fabric_image *img;	/* its trie and nlines grow */
@@ -23,8 +25,8 @@ int fabric_grow(void **p, int *cap, int need, size_t size);
 /* n more zeroed lines: the first one's index, -E2BIG or -ENOMEM. */
 int lines_new(struct line_writer *w, int n);
 
-/* A new record r; *leaf: a table leaf of prefix length len naming it. */
-int lines_record(struct line_writer *w, int len, struct xv_route r, __u32 *leaf);
+/* A new record r: its id (records are numbered in order), -E2BIG or -ENOMEM. */
+int lines_record(struct line_writer *w, struct xv_route r);
 
 /* Lay the records out, first in the array: before any trie. */
 int lines_put_records(struct line_writer *w);

@@ -10,6 +10,8 @@
 #define XVNET_FABRIC_TRIE_H
 
 #include "fabric_lines.h"
+#include "ipv4.h"
+#include "lib/fabric_lookup.h"
 
 struct trie_chunks {
 	__u32 *e;		/* chunk c is e[256 * c ...] */

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <linux/if_link.h>
 #include <linux/magic.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,10 +19,11 @@
 #include <xdp/libxdp.h>
 
 #include "fabric.skel.h"
+#include "lab_name.h"
+#include "log.h"
 #include "netns.h"
 #include "nic_pass.skel.h"
 #include "safedir.h"
-#include "topo.h"
 
 /*
  * The maps every generation shares, pinned under their own names in the pin
@@ -70,8 +70,7 @@ static int pin_root(bool create)
 		return root;
 	fd = safedir_open_path(FABRIC_PIN_ROOT, create);
 	if (fd >= 0 && (fstatfs(fd, &fs) || fs.f_type != BPF_FS_MAGIC)) {
-		fprintf(stderr, "xvnet: %s is not on a BPF file system (bpffs)\n",
-			FABRIC_PIN_ROOT);
+		pr_err("xvnet: %s is not on a BPF file system (bpffs)\n", FABRIC_PIN_ROOT);
 		close(fd);
 		fd = -ENOTDIR;
 	}
@@ -101,8 +100,7 @@ static const char *pin_dir_name(const char *pin_dir)
 
 	if (strncmp(pin_dir, FABRIC_PIN_ROOT "/", n + 1) || !*name || strchr(name, '/') ||
 	    !strcmp(name, ".") || !strcmp(name, "..")) {
-		fprintf(stderr, "xvnet: %s is not a pin directory (%s/NAME)\n", pin_dir,
-			FABRIC_PIN_ROOT);
+		pr_err("xvnet: %s is not a pin directory (%s/NAME)\n", pin_dir, FABRIC_PIN_ROOT);
 		return NULL;
 	}
 	return name;
@@ -170,15 +168,14 @@ static int fill_array(int fd, const void *values, size_t size, int n)
 {
 	enum { BATCH = 65536 };
 	static const char zero[sizeof(struct xv_line)];	/* the largest element here */
-	__u32 *keys = malloc(BATCH * sizeof(*keys)), count = 0;
-	char *vals = malloc(BATCH * size);
+	__u32 *keys, count = 0;
+	char *vals;
 	int ret = 0;
 
-	if (!keys || !vals || size > sizeof(zero)) {
-		free(keys);
-		free(vals);
-		return -ENOMEM;
-	}
+	if (size > sizeof(zero))
+		return -EINVAL;
+	keys = xmalloc(BATCH * sizeof(*keys));
+	vals = xmalloc(BATCH * size);
 	for (int k = 0; k <= n && !ret; k++) {
 		const char *v = (const char *)values + (size_t)k * size;
 
@@ -245,7 +242,8 @@ static int fill_generation(struct fabric *skel, const struct fabric_image *img)
  * the update nothing a frame sees has changed: a failure before it leaves
  * the running generation whole. config[XV_CFG_GEN] numbers generations.
  */
-static int write_generation(const struct fabric_fds *f, const struct fabric_image *img)
+static int write_generation(const struct fabric_fds *f, const struct fabric_image *img,
+			    __u32 *made)
 {
 	__u32 key = XV_CFG_GEN, gen, zero = 0;
 	struct fabric *skel;
@@ -273,25 +271,9 @@ static int write_generation(const struct fabric_fds *f, const struct fabric_imag
 		ret = -errno;
 	fabric__destroy(skel);
 	if (ret)
-		fprintf(stderr, "xvnet: fabric: cannot write generation: %s\n", strerror(-ret));
-	return ret;
-}
-
-static int compile_and_write(const struct topology *t, const struct engine *e,
-			     const struct fabric_nic *nics, int n,
-			     const struct fabric_fds *f)
-{
-	struct fabric_image img;
-	char err[256];
-	int ret;
-
-	ret = fabric_compile(t, e, nics, n, &img, err, sizeof(err));
-	if (ret) {
-		fprintf(stderr, "xvnet: fabric: %s\n", ret == -EINVAL ? err : strerror(-ret));
-		return ret;
-	}
-	ret = write_generation(f, &img);
-	fabric_image_free(&img);
+		pr_err("xvnet: fabric: cannot write generation %u: %s\n", gen, strerror(-ret));
+	else if (made)
+		*made = gen;
 	return ret;
 }
 
@@ -315,27 +297,38 @@ static int check_inventory(const struct fabric_fds *f, const struct fabric_nic *
 	if (info.max_entries == (__u32)n)
 		return 0;
 changed:
-	fprintf(stderr, "xvnet: fabric: the NICs changed since the fabric was loaded; reload it\n");
+	pr_err("xvnet: fabric: the NICs changed since the fabric was loaded; reload it\n");
 	return -EINVAL;
 }
 
-int fabric_apply(const struct topology *t, const struct engine *e,
-		 const struct fabric_nic *nics, int n, const char *pin_dir)
+/* An image is compiled for the inventory it is loaded with. */
+static int check_image(const struct fabric_image *img, int n)
 {
-	int dir = pin_dir_open(pin_dir, false), ret;
+	if (img->nnics == n)
+		return 0;
+	pr_err("xvnet: fabric: an image for %d NICs, loaded for %d\n", img->nnics, n);
+	return -EINVAL;
+}
+
+int fabric_apply(const struct fabric_image *img, const struct fabric_nic *nics, int n,
+		 const char *pin_dir, __u32 *gen)
+{
+	int dir, ret = check_image(img, n);
 	struct fabric_fds f;
 
+	if (ret)
+		return ret;
+	dir = pin_dir_open(pin_dir, false);
 	ret = dir < 0 ? dir : open_fds(dir, &f);
 	if (dir >= 0)
 		close(dir);
 	if (ret) {
-		fprintf(stderr, "xvnet: fabric: %s: %s (is the fabric loaded?)\n",
-			pin_dir, strerror(-ret));
+		pr_err("xvnet: fabric: %s: %s (is the fabric loaded?)\n", pin_dir, strerror(-ret));
 		return ret;
 	}
 	ret = check_inventory(&f, nics, n);
 	if (!ret)
-		ret = compile_and_write(t, e, nics, n, &f);
+		ret = write_generation(&f, img, gen);
 	close_fds(&f);
 	return ret;
 }
@@ -391,62 +384,50 @@ static int pin_all(struct fabric *skel, int dir)
 	return ret ? ret : bpf_program__pin(skel->progs.xvnet_fabric, path);
 }
 
-static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return 0;
-}
-
-static int quiet_libxdp(enum libxdp_print_level level, const char *fmt, va_list ap)
-{
-	return 0;
-}
-
 /*
  * libxdp first tries its multi-program dispatcher, which needs freplace
  * (EPERM on this kernel), reports that at length and falls back to a
- * plain native attach: keep that out of the output, report our own error.
+ * plain native attach: that is debug output; our own error is not.
  */
 static int attach_native(int prog_fd, int ifindex)
 {
-	libbpf_print_fn_t bpf_print = libbpf_set_print(quiet_libbpf);
-	libxdp_print_fn_t xdp_print = libxdp_set_print(quiet_libxdp);
-	struct xdp_program *prog = xdp_program__from_fd(prog_fd);
+	struct xdp_program *prog;
 	int ret;
 
+	log_init();
+	log_libs_quiet(true);
+	prog = xdp_program__from_fd(prog_fd);
 	ret = libxdp_get_error(prog);
 	if (!ret) {
 		ret = xdp_program__attach(prog, ifindex, XDP_MODE_NATIVE, 0);
 		xdp_program__close(prog);
 	}
-	libbpf_set_print(bpf_print);
-	libxdp_set_print(xdp_print);
+	log_libs_quiet(false);
 	if (ret)
-		fprintf(stderr, "xvnet: cannot attach XDP to ifindex %d: %s\n",
-			ifindex, strerror(-ret));
+		pr_err("xvnet: cannot attach XDP to ifindex %d: %s\n", ifindex, strerror(-ret));
 	return ret;
 }
 
-int fabric_load(const struct topology *t, const struct engine *e,
-		const struct fabric_nic *nics, int n, const char *pin_dir)
+int fabric_load(const struct fabric_image *img, const struct fabric_nic *nics, int n,
+		const char *pin_dir, __u32 *gen)
 {
-	int dir = pin_dir_open(pin_dir, true), ret;
+	int dir, ret = check_image(img, n);
 	struct fabric_fds f;
 	struct fabric *skel;
 
+	if (ret)
+		return ret;
+	dir = pin_dir_open(pin_dir, true);
 	if (dir < 0)
 		return dir;
 	if (safedir_type(dir, "config")) {
-		fprintf(stderr, "xvnet: fabric: %s is already loaded\n", pin_dir);
+		pr_err("xvnet: fabric: %s is already loaded\n", pin_dir);
 		close(dir);
 		return -EEXIST;
 	}
-	skel = fabric__open();
-	if (!skel) {
-		close(dir);
-		return -errno;
-	}
 	/* The attached program and the shared maps; generations come next. */
-	ret = size_maps(skel, nics, n);
+	skel = fabric__open();
+	ret = skel ? size_maps(skel, nics, n) : -errno;
 	if (!ret)
 		ret = bpf_program__set_autoload(skel->progs.xvnet_fabric_gen, false);
 	if (!ret)
@@ -456,13 +437,15 @@ int fabric_load(const struct topology *t, const struct engine *e,
 	if (!ret)
 		ret = pin_all(skel, dir);
 	if (ret) {
-		fprintf(stderr, "xvnet: fabric: cannot load: %s\n", strerror(-ret));
+		pr_err("xvnet: fabric: cannot load: %s\n", strerror(-ret));
 		goto out;
 	}
 	ret = open_fds(dir, &f);
-	if (ret)
+	if (ret) {
+		pr_err("xvnet: fabric: %s: %s\n", pin_dir, strerror(-ret));
 		goto out;
-	ret = compile_and_write(t, e, nics, n, &f);
+	}
+	ret = write_generation(&f, img, gen);
 	close_fds(&f);
 	for (int i = 0; !ret && i < n; i++)
 		ret = attach_native(bpf_program__fd(skel->progs.xvnet_fabric), nics[i].ifindex);
@@ -520,10 +503,10 @@ int fabric_unload(const char *pin_dir)
 char **fabric_pinned_labs(void)
 {
 	int root = pin_root(false);
-	char **names = root < 0 ? calloc(1, sizeof(char *)) : dir_names_at(root, "");
+	char **names = root < 0 ? xcalloc(1, sizeof(char *)) : dir_names_at(root, "");
 	size_t k = 0;
 
-	for (char **n = names; n && *n; n++) {
+	for (char **n = names; *n; n++) {
 		if (valid_lab_name(*n)) {
 			names[k++] = *n;
 			continue;
@@ -531,8 +514,7 @@ char **fabric_pinned_labs(void)
 		safedir_foreign(root, FABRIC_PIN_ROOT, *n);
 		free(*n);
 	}
-	if (names)
-		names[k] = NULL;
+	names[k] = NULL;
 	return names;
 }
 

@@ -4,19 +4,19 @@
  * it natively (libxdp) to the outer end of every NIC, pins its maps under
  * pin_dir and swaps route generations atomically. docs/dataplane.md.
  *
- * Call fabric_load() and fabric_unload() from a process that has entered the
- * lab's fabric namespace (setns): devmap ifindexes resolve in the caller's
- * namespace. Every function returns 0 or a negative errno, and prints what
- * went wrong to stderr.
+ * It takes compiled images (image.h) and knows nothing of topologies or
+ * route engines. Call fabric_load() and fabric_unload() from a process
+ * that has entered the lab's fabric namespace (setns): devmap ifindexes
+ * resolve in the caller's namespace. Every function returns 0 or a
+ * negative errno and reports what went wrong itself (log.h), once.
  */
 #ifndef XVNET_LOADER_H
 #define XVNET_LOADER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
-#include "compile.h"
-#include "engine.h"
-#include "model.h"
+#include "image.h"
 
 /*
  * The pin directory of a lab: /sys/fs/bpf/xvnet/<lab>, derived from its
@@ -31,28 +31,29 @@ int fabric_pin_root(bool create);
 
 /*
  * The names of the pin root's entries that are lab names (the labs with
- * pins); every other entry is reported as not xvnet's. NULL: ENOMEM.
+ * pins); every other entry is reported as not xvnet's.
  */
 char **fabric_pinned_labs(void);
 /* Is there a pin directory (or anything under that name) for lab? */
 bool fabric_pinned(const char *lab);
 
 /*
- * Load the fabric for nics[0..n) (slot = array position), fill generation 1
- * from the topology, pin the maps in pin_dir (created) and attach to every
- * NIC. Anything done is undone on failure.
+ * Load the fabric for nics[0..n) (slot = array position; img compiled for
+ * them), write img as its first generation, pin the maps in pin_dir
+ * (created) and attach to every NIC. *gen (may be NULL): the generation
+ * made current. Anything done is undone on failure.
  */
-int fabric_load(const struct topology *t, const struct engine *e,
-		const struct fabric_nic *nics, int n, const char *pin_dir);
+int fabric_load(const struct fabric_image *img, const struct fabric_nic *nics, int n,
+		const char *pin_dir, __u32 *gen);
 
 /*
- * Compile a changed topology and make it current in one write, through the
- * pinned maps. The NIC inventory must be the one given to fabric_load()
- * (same kinds, indices and ifindexes, in the same order). On failure the
- * previous generation stays in force.
+ * Make img current in one write, through the pinned maps. The NIC
+ * inventory must be the one given to fabric_load() (same kinds, indices
+ * and ifindexes, in the same order). *gen (may be NULL): the generation
+ * made current. On failure the previous generation stays in force.
  */
-int fabric_apply(const struct topology *t, const struct engine *e,
-		 const struct fabric_nic *nics, int n, const char *pin_dir);
+int fabric_apply(const struct fabric_image *img, const struct fabric_nic *nics, int n,
+		 const char *pin_dir, __u32 *gen);
 
 /*
  * Detach from every NIC still present and remove the pins. Idempotent.

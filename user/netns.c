@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "netns.h"
 
 static int home_fd = -1;
@@ -115,29 +116,24 @@ static int cmp_str(const void *a, const void *b)
 char **dir_names_at(int dirfd, const char *prefix)
 {
 	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	char **names = calloc(1, sizeof(*names)), **tmp;
+	char **names = xcalloc(1, sizeof(*names));
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *de;
 	size_t n = 0;
 
 	if (!d && fd >= 0)
 		close(fd);
-	while (d && names && (de = readdir(d))) {
+	while (d && (de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
 		    strncmp(de->d_name, prefix, strlen(prefix)))
 			continue;
-		tmp = realloc(names, (n + 2) * sizeof(*names));
-		if (!tmp || !(tmp[n] = strdup(de->d_name))) {
-			names_free(tmp ? tmp : names);
-			names = NULL;
-			break;
-		}
-		names = tmp;
+		names = xrealloc(names, (n + 2) * sizeof(*names));
+		names[n] = xstrdup(de->d_name);
 		names[++n] = NULL;
 	}
 	if (d)
 		closedir(d);
-	if (names && n)
+	if (n)
 		qsort(names, n, sizeof(*names), cmp_str);
 	return names;
 }
@@ -148,7 +144,7 @@ char **dir_names(const char *dir, const char *prefix)
 	char **names;
 
 	if (fd < 0)
-		return calloc(1, sizeof(char *));
+		return xcalloc(1, sizeof(char *));
 	names = dir_names_at(fd, prefix);
 	close(fd);
 	return names;
@@ -228,4 +224,33 @@ int netns_run(int nsfd, char *const argv[], const char *input)
 	if (err)
 		return err;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int netns_node_view(const char *hostname, const char *hosts)
+{
+	static const char dir[] = "/tmp", file[] = "/tmp/hosts";
+	size_t len = strlen(hosts);
+	int fd, err = 0;
+
+	if (unshare(CLONE_NEWUTS | CLONE_NEWNS) || sethostname(hostname, strlen(hostname)))
+		return -errno;
+	/* what is mounted here is seen here only */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return -errno;
+	/*
+	 * The file lives on a tmpfs of its own, mounted over /tmp only long
+	 * enough to bind the file over /etc/hosts (the binding keeps it).
+	 */
+	if (mount("xvnet-hosts", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=1m,mode=0755"))
+		return -errno;
+	fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, hosts, len) != (ssize_t)len)
+		err = fd < 0 ? -errno : -EIO;
+	if (fd >= 0)
+		close(fd);
+	if (!err && mount(file, "/etc/hosts", NULL, MS_BIND, NULL))
+		err = -errno;
+	if (umount2(dir, MNT_DETACH) && !err)
+		err = -errno;
+	return err;
 }

@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "log.h"
+
 #define MAX_DEPTH 16
 
 /* A text table collects its cells so that columns can be aligned. */
@@ -29,16 +31,6 @@ static struct {
 	int depth;
 	struct table tab; /* text mode: the open table, cols == NULL if none */
 } out;
-
-static void *xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n);
-	if (!p) {
-		perror("xvnet");
-		exit(1);
-	}
-	return p;
-}
 
 static bool stream;
 
@@ -317,7 +309,7 @@ static void json_add(const char *key, json_t *v)
 static void json_push(const char *key, json_t *v)
 {
 	if (out.depth == MAX_DEPTH) {
-		fprintf(stderr, "xvnet: JSON nested too deep\n");
+		pr_err("xvnet: JSON nested too deep\n");
 		exit(1);
 	}
 	json_add(key, v);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "netns.h"
 #include "safedir.h"
 
@@ -39,8 +40,8 @@ mode_t safedir_type(int dirfd, const char *name)
 
 static int refuse(const char *path, const char *why)
 {
-	fprintf(stderr, "xvnet: %s is not xvnet's: %s", path, why);
-	fprintf(stderr, "; refusing to use it (it must be a directory owned by root, mode 0700)\n");
+	pr_err("xvnet: %s is not xvnet's: %s; refusing to use it (it must be a directory owned by root, mode 0700)\n",
+	       path, why);
 	return -EPERM;
 }
 
@@ -74,21 +75,21 @@ int safedir_open(int parent, const char *path, const char *name, bool create)
 
 	if (create && mkdirat(parent, name, 0700) && errno != EEXIST) {
 		err = -errno;
-		fprintf(stderr, "xvnet: cannot create %s: %s\n", path, strerror(-err));
+		pr_err("xvnet: cannot create %s: %s\n", path, strerror(-err));
 		return err;
 	}
 	type = safedir_type(parent, name);
 	if (!type)
 		return -ENOENT;
 	if (type != S_IFDIR) {
-		fprintf(stderr, "xvnet: %s is not xvnet's: %s; refusing to use it (it must be a directory owned by root, mode 0700)\n",
+		pr_err("xvnet: %s is not xvnet's: %s; refusing to use it (it must be a directory owned by root, mode 0700)\n",
 			path, type_name(type));
 		return -EPERM;
 	}
 	fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		err = -errno;
-		fprintf(stderr, "xvnet: %s: %s\n", path, strerror(-err));
+		pr_err("xvnet: %s: %s\n", path, strerror(-err));
 		return err;
 	}
 	err = check_owner(fd, path);
@@ -116,7 +117,7 @@ int safedir_open_path(const char *path, bool create)
 
 void safedir_foreign(int dirfd, const char *path, const char *name)
 {
-	fprintf(stderr, "xvnet: %s/%s is not xvnet's (%s): left in place\n", path, name,
+	pr_err("xvnet: %s/%s is not xvnet's (%s): left in place\n", path, name,
 		type_name(safedir_type(dirfd, name)));
 }
 
@@ -133,20 +134,20 @@ int safedir_remove(int dirfd, const char *path, const char *name, mode_t type)
 	if (!unlinkat(dirfd, name, type == S_IFDIR ? AT_REMOVEDIR : 0) || errno == ENOENT)
 		return 0;
 	if (errno == ENOTEMPTY || errno == EEXIST) {
-		fprintf(stderr, "xvnet: %s/%s holds entries not xvnet's: left in place\n",
+		pr_err("xvnet: %s/%s holds entries not xvnet's: left in place\n",
 			path, name);
 		return -EPERM;
 	}
-	fprintf(stderr, "xvnet: cannot remove %s/%s: %s\n", path, name, strerror(errno));
+	pr_err("xvnet: cannot remove %s/%s: %s\n", path, name, strerror(errno));
 	return -errno;
 }
 
 int safedir_clear(int dirfd, const char *path, bool (*ours)(int dirfd, const char *name))
 {
 	char **names = dir_names_at(dirfd, "");
-	int err = names ? 0 : -ENOMEM;
+	int err = 0;
 
-	for (char **n = names; n && *n; n++) {
+	for (char **n = names; *n; n++) {
 		if (ours(dirfd, *n)) {
 			err = safedir_remove(dirfd, path, *n, S_IFREG) ?: err;
 		} else {

@@ -11,10 +11,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lab_name.h"
 #include "model.h"
+
+/* Where each line's parts are, for output as objects (check -o json). */
+struct diag_at {
+	int line, col;		/* 0: none */
+	int file_len;		/* lines[i] starts with the file's name, this long */
+	int msg;		/* the message starts at lines[i] + msg */
+	bool warning;		/* a diags_warn() line */
+};
 
 struct diags {
 	char **lines;
+	struct diag_at *at;	/* one per line */
 	int n;
 	int cap;
 };
@@ -32,7 +42,7 @@ void diags_free(struct diags *d);
  */
 #define DIAG_VALUE_MAX 64
 const char *diag_value(const char *s);
-/* Out of memory while loading: say so and exit 2 (never abort()). */
+/* Out of memory while loading: oom_exit(), the one policy (log.h). */
 void diags_oom(void) __attribute__((noreturn));
 
 /*
@@ -65,12 +75,6 @@ void topo_read_error(struct diags *d, const char *path, int err);
 #define TOPO_MAX_VNET_PREFIXES 1000
 /* Set the input limit (bytes) of every later topo_read(). */
 void topo_set_max_input(size_t bytes);
-
-/*
- * Is s a valid lab name (the topology's `name:`)? It prefixes kernel
- * object names and names directories: checked wherever a lab is named.
- */
-bool valid_lab_name(const char *s);
 
 /*
  * What a valid topology holds that is likely a mistake, as warnings in w

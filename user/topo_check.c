@@ -409,7 +409,7 @@ static void resolve_gateways(struct tp_ctx *c)
 		struct vnet *v;
 
 		snprintf(what, sizeof(what), "gateway '%s'", g->name);
-		/* R5.1: ExpressRoute always exchanges routes over BGP. */
+		/* ExpressRoute always exchanges routes over BGP. */
 		if (g->type == GW_EXPRESSROUTE && !g->bgp)
 			tp_err(c, tp_vpos(c, n, "bgp"), "%s is ExpressRoute, which always uses BGP; remove bgp: false",
 			       what);
@@ -421,7 +421,7 @@ static void resolve_gateways(struct tp_ctx *c)
 		if (g->subnet < 0)
 			tp_err(c, tp_vpos(c, n, "vnet"), "gateway '%s': vnet '%s' has no subnet named GatewaySubnet; add one (a /27 is usual) to hold the gateway",
 			       g->name, v->name);
-		/* R5.8: one Vpn and one ExpressRoute gateway may coexist. */
+		/* Coexisting gateways: one Vpn and one ExpressRoute gateway. */
 		if (v->gateways[g->type] >= 0)
 			tp_err(c, tp_vpos(c, n, "vnet"), "gateway '%s': vnet '%s' already has %s gateway '%s'; a vnet holds one Vpn and one ExpressRoute gateway at most",
 			       g->name, v->name, g->type == GW_VPN ? "Vpn" : "ExpressRoute",
@@ -608,8 +608,9 @@ static void check_udr_prefixes(struct tp_ctx *c, const struct route_table *rt)
 
 /*
  * Rules that depend on where a table is attached: the first GatewaySubnet
- * using it (R9.2, R5.5) and the first subnet using it whose VNet reaches an
- * ExpressRoute gateway, alone or coexisting with a Vpn one (R4.6, R5.8).
+ * using it (GatewaySubnet restrictions) and the first subnet using it whose
+ * VNet reaches an ExpressRoute gateway, alone or coexisting with a Vpn one
+ * (Gateway next hop needs a lone VPN gateway).
  */
 static void check_attached(struct tp_ctx *c, int i, int gw_subnet, int er_subnet)
 {
@@ -866,7 +867,7 @@ static void check_internet_hosts(struct tp_ctx *c)
 	}
 }
 
-/* R8.1: a peering carries traffic only once both directions exist. */
+/* Half peering: a peering carries traffic only once both directions exist. */
 void topo_warnings(const struct topology *t, struct diags *w)
 {
 	for (int i = 0; i < t->npeerings; i++) {

@@ -5,6 +5,7 @@
  * mean", and the offline verbs' sessions. Pure but for printing and
  * reading the topology.
  */
+#define _GNU_SOURCE /* asprintf */
 #include "verb.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "log.h"
 #include "print.h"
 #include "state.h"
 #include "topo.h"
@@ -58,7 +60,7 @@ static const struct opt help_opts[] = {
 };
 
 /* Every option table v takes, own first, help last; NULL-terminated. */
-static void opt_tables(const struct verb *v, const struct opt *t[6])
+void verb_opt_tables(const struct verb *v, const struct opt *t[6])
 {
 	int n = 0;
 
@@ -164,7 +166,7 @@ void verb_help(const struct verb *v, FILE *f)
 
 	usage_line(v, f);
 	fprintf(f, "\n%s\nOptions:\n", v->help);
-	opt_tables(v, tables);
+	verb_opt_tables(v, tables);
 	for (int t = 0; tables[t]; t++)
 		for (const struct opt *op = tables[t]; op->name; op++)
 			help_opt(op, f);
@@ -176,12 +178,12 @@ void verb_help(const struct verb *v, FILE *f)
 }
 
 /* The option named name (long) or letter (short) among v's tables. */
-static const struct opt *opt_find(const struct verb *v, const char *name, size_t len,
-				  char letter)
+const struct opt *verb_opt_find(const struct verb *v, const char *name, size_t len,
+				char letter)
 {
 	const struct opt *tables[6];
 
-	opt_tables(v, tables);
+	verb_opt_tables(v, tables);
 	for (int t = 0; tables[t]; t++)
 		for (const struct opt *op = tables[t]; op->name; op++)
 			if (name ? strlen(op->name) == len && !strncmp(op->name, name, len) :
@@ -199,7 +201,7 @@ static int unknown_long(const struct verb *v, const char *word)
 	size_t len = strcspn(word + 2, "=");
 
 	snprintf(name, sizeof(name), "%.*s", (int)len, word + 2);
-	opt_tables(v, tables);
+	verb_opt_tables(v, tables);
 	for (int t = 0; tables[t] && !best; t++)
 		best = tp_nearest(name, tables[t], sizeof(struct opt), -1);
 	if (best)
@@ -339,7 +341,7 @@ static enum parse_result parse_option(const struct verb *v, int argc, char **arg
 	if (w[1] == '-') {
 		size_t len = strcspn(w + 2, "=");
 
-		op = opt_find(v, w + 2, len, 0);
+		op = verb_opt_find(v, w + 2, len, 0);
 		if (!op)
 		{
 			unknown_long(v, w);
@@ -367,7 +369,7 @@ static enum parse_result parse_option(const struct verb *v, int argc, char **arg
 		return set_value(v, op, val, o);
 	}
 	for (const char *p = w + 1; *p; p++) {
-		op = opt_find(v, NULL, 0, *p);
+		op = verb_opt_find(v, NULL, 0, *p);
 		if (!op) {
 			verb_usage_error(v, "unknown option '-%c'", *p);
 			return PARSE_BAD;
@@ -418,13 +420,9 @@ enum parse_result verb_parse(const struct verb *v, int argc, char **argv,
 	bool rest = false;
 
 	*o = (struct verb_opts){ .verb = v };
-	o->args = calloc((size_t)argc + 1, sizeof(*o->args));
+	o->args = xcalloc((size_t)argc + 1, sizeof(*o->args));
 	if (v->own_size)
-		o->own = calloc(1, v->own_size);
-	if (!o->args || (v->own_size && !o->own)) {
-		fprintf(stderr, "xvnet %s: out of memory\n", v->name);
-		return PARSE_BAD;
-	}
+		o->own = xcalloc(1, v->own_size);
 	if (v->own_defaults)
 		memcpy(o->own, v->own_defaults, v->own_size);
 	for (int i = 1; i < argc && r == PARSE_RUN; i++) {
@@ -514,10 +512,8 @@ int session_load(struct session *s)
 
 int session_build(struct session *s)
 {
-	if (engine_build(&s->eng, &s->topo)) {
-		fprintf(stderr, "xvnet %s: out of memory computing routes\n", s->verb->name);
-		return EXIT_FAIL;
-	}
+	if (engine_build(&s->eng, &s->topo))
+		oom_exit();	/* engine_build() fails only so */
 	s->built = true;
 	return 0;
 }
@@ -529,7 +525,7 @@ int session_open(struct session *s, const struct verb_opts *o)
 	s->verb = o->verb;
 	s->o = *o;
 	rc = session_topology(s);
-	if (!rc && opt_find(o->verb, "port", 4, 0))
+	if (!rc && verb_opt_find(o->verb, "port", 4, 0))
 		rc = settle_flow(s);
 	if (!rc)
 		rc = session_load(s);
@@ -561,8 +557,35 @@ int verb_bad_input(const struct session *s, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* "; did you mean 'app1'?" among VMs, then VNET/SUBNET names, then site hosts. */
+static const char *target_hint(const struct session *s, const char *word, char *buf, size_t len)
+{
+	const struct topology *t = &s->topo;
+	char **names;
+
+	verb_did_you_mean(buf, len, word, t->vms, sizeof(*t->vms), t->nvms);
+	for (int i = 0; !*buf && i < t->nsites; i++)
+		verb_did_you_mean(buf, len, word, t->sites[i].hosts, sizeof(struct host),
+				  t->sites[i].nhosts);
+	if (*buf || !t->nsubnets)
+		return buf;
+	names = calloc((size_t)t->nsubnets, sizeof(*names));
+	for (int i = 0; names && i < t->nsubnets; i++)
+		if (asprintf(&names[i], "%s/%s", t->vnets[t->subnets[i].vnet].name,
+			     t->subnets[i].name) < 0)
+			names[i] = NULL;
+	if (names)
+		verb_did_you_mean(buf, len, word, names, sizeof(*names), t->nsubnets);
+	for (int i = 0; names && i < t->nsubnets; i++)
+		free(names[i]);
+	free(names);
+	return buf;
+}
+
 int verb_subnet(const struct session *s, const char *target, int *subnet, int *vm)
 {
+	char hint[128];
+
 	const struct topology *t = &s->topo;
 
 	*vm = -1;
@@ -574,8 +597,69 @@ int verb_subnet(const struct session *s, const char *target, int *subnet, int *v
 		*subnet = t->vms[*vm].subnet;
 		return 0;
 	}
-	return verb_bad_input(s, "'%s' is neither a subnet (VNET/SUBNET) nor a VM of %s",
-			      diag_value(target), s->o.topology);
+	return verb_bad_input(s, "'%s' is neither a subnet (VNET/SUBNET) nor a VM of %s%s",
+			      diag_value(target), s->o.topology,
+			      target_hint(s, target, hint, sizeof(hint)));
+}
+
+/* A site host by name or address: its site, -1 when none. */
+static int find_site_host(const struct topology *t, const char *name,
+			  uint32_t addr, uint32_t *ip)
+{
+	for (int s = 0; s < t->nsites; s++)
+		for (int h = 0; h < t->sites[s].nhosts; h++) {
+			const struct host *hs = &t->sites[s].hosts[h];
+
+			if (name ? !strcmp(hs->name, name) : hs->ip == addr) {
+				*ip = hs->ip;
+				return s;
+			}
+		}
+	return -1;
+}
+
+/* A VM by address; VNets may reuse addresses, so it must be unique. */
+static int find_vm_by_ip(const struct session *s, const char *arg, uint32_t addr, int *vm)
+{
+	const struct topology *t = &s->topo;
+
+	*vm = -1;
+	for (int i = 0; i < t->nvms; i++) {
+		if (t->vms[i].ip != addr)
+			continue;
+		if (*vm >= 0)
+			return verb_bad_input(s, "%s is the address of VMs %s and %s: name the VM",
+					      arg, t->vms[*vm].name, t->vms[i].name);
+		*vm = i;
+	}
+	return 0;
+}
+
+int verb_origin(const struct session *s, const char *arg, struct origin *o, uint32_t *src)
+{
+	const struct topology *t = &s->topo;
+	bool by_addr = ipv4_parse(arg, src);
+	char hint[128];
+	int vm, rc;
+
+	if (by_addr) {
+		rc = find_vm_by_ip(s, arg, *src, &vm);
+		if (rc)
+			return rc;
+	} else {
+		vm = topo_find_vm(t, arg);
+	}
+	if (vm >= 0) {
+		*o = (struct origin){ .is_site = false, .index = vm };
+		*src = t->vms[vm].ip;
+		return 0;
+	}
+	o->index = find_site_host(t, by_addr ? NULL : arg, *src, src);
+	o->is_site = true;
+	if (o->index >= 0)
+		return 0;
+	return verb_bad_input(s, "'%s' is neither a VM nor a site host of %s%s",
+			      diag_value(arg), s->o.topology, target_hint(s, arg, hint, sizeof(hint)));
 }
 
 int verb_ipv4(const struct session *s, const char *arg, uint32_t *addr)

@@ -130,6 +130,14 @@ enum parse_result { PARSE_RUN, PARSE_HELP, PARSE_BAD };
 enum parse_result verb_parse(const struct verb *v, int argc, char **argv,
 			     struct verb_opts *o);
 void verb_opts_free(struct verb_opts *o);
+/* Every option table of v, its own first, help last; NULL-terminated. */
+void verb_opt_tables(const struct verb *v, const struct opt *t[6]);
+/* The option --name (name, len) or -letter (name NULL) of v; NULL: none. */
+const struct opt *verb_opt_find(const struct verb *v, const char *name, size_t len,
+				char letter);
+/* verb_doc.c: the man page, and completion candidates (`xvnet __complete`). */
+void verb_man(FILE *f, const struct verb *const *verbs, const char *version);
+int verb_complete(const struct verb *const *verbs, int argc, char **argv);
 /* The verb's help (usage, description, options, examples) on f. */
 void verb_help(const struct verb *v, FILE *f);
 /* "xvnet VERB: MESSAGE", the usage line and "Try ..." on stderr; EXIT_USAGE. */
@@ -174,12 +182,14 @@ int verb_bad_input(const struct session *s, const char *fmt, ...)
 
 /* TARGET: "VNET/SUBNET" or a VM name. Sets *vm (-1 for a subnet). */
 int verb_subnet(const struct session *s, const char *target, int *subnet, int *vm);
+/* SOURCE of a flow: a VM or a site host, by name or by address; *src its address. */
+int verb_origin(const struct session *s, const char *arg, struct origin *o, uint32_t *src);
 /* A dotted-quad address argument. */
 int verb_ipv4(const struct session *s, const char *arg, uint32_t *addr);
 
 /* Azure's name of a route source: Default, User, VirtualNetworkGateway. */
 const char *verb_source_name(enum route_source src);
-/* The next hop type Azure shows: a VnetLocal UDR outside the VNet is None (R4.7). */
+/* The next hop type Azure shows: a VnetLocal UDR outside the VNet is None (VnetLocal outside the VNet). */
 enum next_hop_type verb_next_hop_type(const struct eff_route *r);
 /* The next-hop IP Azure shows for r (appliance and gateway hops), or NULL. */
 const char *verb_next_hop_ip(const struct eff_route *r, char buf[IPV4_STRLEN]);

@@ -32,8 +32,11 @@
 #include <linux/if_ether.h>
 #include <linux/magic.h>
 
+#include "compile.h"
 #include "engine.h"
+#include "fabric_names.h"
 #include "loader.h"
+#include "state.h"
 #include "topo.h"
 
 struct lab {
@@ -138,6 +141,40 @@ static inline int make_nic(struct lab *l, int slot, enum xv_nic_kind kind, int i
 	return nic->ifindex ? 0 : -ENODEV;
 }
 
+/* Compile t for the NICs and load the image, or apply it (as deploy and apply do). */
+static inline int fabric_put(const struct topology *t, const struct engine *e,
+			     const struct fabric_nic *nics, int n, const char *pin, bool apply)
+{
+	struct fabric_image img;
+	char err[256];
+	int ret = fabric_compile(t, e, nics, n, &img, err, sizeof(err));
+
+	if (ret) {
+		fprintf(stderr, "fabric_compile: %s\n", err);
+		return ret;
+	}
+	ret = apply ? fabric_apply(&img, nics, n, pin, NULL) : fabric_load(&img, nics, n, pin, NULL);
+	fabric_image_free(&img);
+	return ret;
+}
+
+/* The lab's names of generation 1, kept with a state as deploy keeps them (stats, trace). */
+static inline int lab_names(const struct lab *l)
+{
+	struct fabric_names names;
+	struct fabric_image img;
+	char err[256];
+	int ret = fabric_compile(&l->t, &l->e, l->nics, l->n, &img, err, sizeof(err));
+
+	if (ret)
+		return ret;
+	fabric_names_build(&l->t, &l->e, &img, &names);
+	ret = state_write_names(strrchr(l->pin, '/') + 1, 1, &names);
+	fabric_names_free(&names);
+	fabric_image_free(&img);
+	return ret;
+}
+
 static inline void lab_down(struct lab *l)
 {
 	int fds[] = { l->prog, l->stats, l->config, l->events };
@@ -145,8 +182,10 @@ static inline void lab_down(struct lab *l)
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] > 0)
 			close(fds[i]);
-	if (l->pin[0])
+	if (l->pin[0]) {
 		fabric_unload(l->pin);
+		state_remove(strrchr(l->pin, '/') + 1);
+	}
 	for (int k = 0; k < l->n; k++)
 		if (l->nics && l->nics[k].ifindex)
 			run_cmd("ip link del xf%do 2>/dev/null", l->first + k);
@@ -193,11 +232,14 @@ static inline int lab_up(struct lab *l, const char *name, const char *yaml)
 		return ret;
 	/* A lab name (stats --lab takes it): pid_max < 2^22, 6 hex digits. */
 	snprintf(l->pin, sizeof(l->pin), "%s/xt%x-%x", FABRIC_PIN_ROOT, getpid(), labs++);
-	ret = fabric_load(&l->t, &l->e, l->nics, l->n, l->pin);
+	ret = fabric_put(&l->t, &l->e, l->nics, l->n, l->pin, false);
 	if (ret) {
 		l->pin[0] = '\0';
 		return ret;
 	}
+	ret = lab_names(l);
+	if (ret)
+		return ret;
 	l->prog = open_pin(l, "prog");
 	l->stats = open_pin(l, "stats");
 	l->config = open_pin(l, "config");

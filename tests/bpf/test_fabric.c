@@ -424,6 +424,18 @@ static void test_trace(void **state)
 
 /* ---- xvnet stats -------------------------------------------------------- */
 
+/* The string at path ("nic.vm": a member of a member) of row, "" when none. */
+static const char *field(json_t *row, const char *path)
+{
+	char key[64];
+	const char *dot = strchr(path, '.');
+
+	if (!dot)
+		return json_string_value(json_object_get(row, path)) ?: "";
+	snprintf(key, sizeof(key), "%.*s", (int)(dot - path), path);
+	return field(json_object_get(row, key), dot + 1);
+}
+
 static json_t *find_row(json_t *rows, const char *key, const char *val, const char *key2,
 			const char *val2)
 {
@@ -431,8 +443,7 @@ static json_t *find_row(json_t *rows, const char *key, const char *val, const ch
 	json_t *row;
 
 	json_array_foreach(rows, i, row)
-		if (!strcmp(json_string_value(json_object_get(row, key)) ?: "", val) &&
-		    (!key2 || !strcmp(json_string_value(json_object_get(row, key2)) ?: "", val2)))
+		if (!strcmp(field(row, key), val) && (!key2 || !strcmp(field(row, key2), val2)))
 			return row;
 	return NULL;
 }
@@ -464,22 +475,25 @@ static void test_stats_cli(void **state)
 	unlink(file);
 	assert_non_null(doc);
 
-	row = find_row(json_object_get(doc, "nics"), "nic", "hubvm (hub/app)", NULL, NULL);
+	row = find_row(json_object_get(doc, "nics"), "nic.vm", "hubvm", "nic.subnet", "app");
 	assert_non_null(row);
 	assert_int_equal(json_integer_value(json_object_get(row, "rx")),
 			 stat_sum(&rules, rules.after, HUBVM, offsetof(struct xv_nic_stats, rx)));
-	row = find_row(json_object_get(doc, "nics"), "nic", "nva (hub/nva)", NULL, NULL);
+	row = find_row(json_object_get(doc, "nics"), "nic.vm", "nva", "nic.vnet", "hub");
 	assert_int_equal(json_integer_value(json_object_get(row, "tx")),
 			 stat_sum(&rules, rules.after, NVA, offsetof(struct xv_nic_stats, tx)));
-	row = find_row(json_object_get(doc, "drops"), "nic", "hubvm (hub/app)",
+	row = find_row(json_object_get(doc, "drops"), "nic.vm", "hubvm",
 		       "reason", "NoNicOwnsAddress");
 	assert_non_null(row);
 	assert_int_equal(json_integer_value(json_object_get(row, "frames")),
 			 stat_sum(&rules, rules.after, HUBVM, offsetof(struct xv_nic_stats, verdict) +
 				  XV_DROP_NO_OWNER * sizeof(__u64)));
 	row = find_row(json_object_get(doc, "routes"), "table", "hub/app",
-		       "route", "10.1.1.0/24 User VirtualAppliance 10.0.1.4");
+		       "route.addressPrefix", "10.1.1.0/24");
 	assert_non_null(row);
+	assert_string_equal(field(row, "route.source"), "User");
+	assert_string_equal(field(row, "route.nextHopType"), "VirtualAppliance");
+	assert_string_equal(field(row, "route.nextHopIpAddress"), "10.0.1.4");
 	assert_true(json_integer_value(json_object_get(row, "hits")) >= 3);
 	json_decref(doc);
 }
@@ -573,6 +587,75 @@ static void *send_loop(void *arg)
 	return NULL;
 }
 
+/*
+ * A frame of an older generation, still in flight after an apply, is named
+ * as that generation had it: trace reads each generation's names table.
+ * The old program is kept and run directly after the swap, as a frame
+ * tail-called into it just before would run.
+ */
+static void test_trace_names_each_generation(void **state)
+{
+	struct pkt p = ipv4_frame(rules.nics[HUBVM].mac, ip("10.0.2.4"), ip("10.1.1.4"), IPPROTO_UDP);
+	struct xdp_md ctx = { .data_end = p.len, .ingress_ifindex = rules.nics[HUBVM].ifindex };
+	char *yaml_b = variant_b(), cmd[512], line[2][256], err[256], scratch[256];
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = p.b, .data_size_in = p.len,
+		    .data_out = scratch, .data_size_out = sizeof(scratch),
+		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1);
+	const char *lab = strrchr(rules.pin, '/') + 1;
+	__u32 key = XV_CFG_TRACE, on = 0, zero = 0, id, gen;
+	struct topology tb = { 0 };
+	struct engine eb = { 0 };
+	struct diags d = { 0 };
+	struct fabric_names names;
+	struct fabric_image img;
+	int gens, old;
+	FILE *out;
+
+	if (access("./xvnet", X_OK))
+		skip();
+	snprintf(cmd, sizeof(cmd), "%s/gens", rules.pin);
+	gens = bpf_obj_get(cmd);
+	assert_true(gens >= 0);
+	assert_int_equal(bpf_map_lookup_elem(gens, &zero, &id), 0);
+	old = bpf_prog_get_fd_by_id(id);
+	assert_true(old >= 0);
+
+	snprintf(cmd, sizeof(cmd), "./xvnet trace -c 2 --lab %s", lab);
+	out = popen(cmd, "r");
+	for (int i = 0; i < 500 && !on; i++) {	/* up to 5 s for it to start */
+		usleep(10000);
+		bpf_map_lookup_elem(rules.config, &key, &on);
+	}
+	assert_int_equal(on, 1);
+
+	/* Variant B made current, with its names, as apply does. */
+	assert_int_equal(topo_parse("rules-b", yaml_b, strlen(yaml_b), &tb, &d), 0);
+	assert_int_equal(engine_build(&eb, &tb), 0);
+	assert_int_equal(fabric_compile(&tb, &eb, rules.nics, rules.n, &img, err, sizeof(err)), 0);
+	assert_int_equal(fabric_apply(&img, rules.nics, rules.n, rules.pin, &gen), 0);
+	fabric_names_build(&tb, &eb, &img, &names);
+	assert_int_equal(state_write_names(lab, gen, &names), 0);
+
+	run_frame(&rules, HUBVM, p.b, p.len, NULL, NULL);	/* the new generation */
+	assert_int_equal(bpf_prog_test_run_opts(old, &opts), 0);	/* the old one */
+	assert_non_null(fgets(line[0], sizeof(line[0]), out));
+	assert_non_null(fgets(line[1], sizeof(line[1]), out));
+	assert_int_equal(pclose(out), 0);
+	assert_non_null(strstr(line[0], "route 10.1.0.0/16 Default VNetPeering  -> spokevm (spoke/app)"));
+	assert_string_equal(line[1], "10.0.2.4 > 10.1.1.4 udp  from hubvm (hub/app)  "
+			    "route 10.1.1.0/24 User VirtualAppliance 10.0.1.4  -> nva (hub/nva)\n");
+
+	/* Back to the rules lab's own tables. */
+	assert_int_equal(fabric_put(&rules.t, &rules.e, rules.nics, rules.n, rules.pin, true), 0);
+	close(old);
+	close(gens);
+	fabric_names_free(&names);
+	fabric_image_free(&img);
+	engine_free(&eb);
+	topo_free(&tb);
+	free(yaml_b);
+}
+
 static void test_swap_under_load(void **state)
 {
 	char *yaml_b = variant_b();
@@ -582,16 +665,20 @@ static void test_swap_under_load(void **state)
 	struct load ld = { 0 };
 	struct pkt probe = ipv4_frame(rules.nics[HUBVM].mac, ip("10.0.2.4"), ip("10.1.1.4"),
 				      IPPROTO_UDP);
+	struct fabric_image img_a, img_b;
 	struct fabric_nic *swapped;
+	char err[256];
 	pthread_t th;
 	int ret = 0;
 
 	assert_int_equal(topo_parse("rules-b", yaml_b, strlen(yaml_b), &tb, &d), 0);
 	assert_int_equal(engine_build(&eb, &tb), 0);
+	assert_int_equal(fabric_compile(&rules.t, &rules.e, rules.nics, rules.n, &img_a, err,
+					sizeof(err)), 0);
+	assert_int_equal(fabric_compile(&tb, &eb, rules.nics, rules.n, &img_b, err, sizeof(err)), 0);
 	assert_int_equal(pthread_create(&th, NULL, send_loop, &ld), 0);
 	for (int i = 0; i < 100 && !ret; i++)
-		ret = i % 2 ? fabric_apply(&rules.t, &rules.e, rules.nics, rules.n, rules.pin)
-			    : fabric_apply(&tb, &eb, rules.nics, rules.n, rules.pin);
+		ret = fabric_apply(i % 2 ? &img_a : &img_b, rules.nics, rules.n, rules.pin, NULL);
 	ld.stop = true;
 	pthread_join(th, NULL);
 	print_message("%ld frames during 100 swaps: %ld as A, %ld as B, %ld otherwise\n",
@@ -605,8 +692,10 @@ static void test_swap_under_load(void **state)
 	memcpy(swapped, rules.nics, rules.n * sizeof(*swapped));
 	swapped[0].ifindex = rules.nics[1].ifindex;
 	swapped[1].ifindex = rules.nics[0].ifindex;
-	assert_int_equal(fabric_apply(&tb, &eb, swapped, rules.n, rules.pin), -EINVAL);
+	assert_int_equal(fabric_apply(&img_b, swapped, rules.n, rules.pin, NULL), -EINVAL);
 	free(swapped);
+	fabric_image_free(&img_a);
+	fabric_image_free(&img_b);
 	assert_int_equal(run_frame(&rules, HUBVM, probe.b, probe.len, NULL, NULL).out, NVA);
 	engine_free(&eb);
 	topo_free(&tb);
@@ -958,7 +1047,7 @@ static void test_load_unload(void **state)
 		assert_int_not_equal(id, 0);
 	}
 	/* A second load over a running fabric is refused, the first untouched. */
-	assert_int_equal(fabric_load(&l->t, &l->e, l->nics, l->n, l->pin), -EEXIST);
+	assert_int_equal(fabric_put(&l->t, &l->e, l->nics, l->n, l->pin, false), -EEXIST);
 	assert_int_equal(stat(l->pin, &st), 0);
 
 	assert_int_equal(fabric_unload(l->pin), 0);
@@ -984,6 +1073,7 @@ int main(void)
 		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_stats_cli),
 		cmocka_unit_test(test_trace_cli),
+		cmocka_unit_test(test_trace_names_each_generation),
 		cmocka_unit_test(test_swap_under_load),
 	};
 	const struct CMUnitTest example_tests[] = {

@@ -11,9 +11,9 @@ load common
 	has_row "Default Active 10.0.0.0/16 VNetPeering"
 	has_row "User Active 0.0.0.0/0 VirtualAppliance 10.0.1.4 default-via-fw"
 	# R2.7: the reserved None routes go when 0/0 leads to an appliance.
-	! grep -q None <<<"$output"
+	! grep -q None <<<"$output" || false
 	# R5.2: propagation disabled, so no gateway routes.
-	! grep -q VirtualNetworkGateway <<<"$output"
+	! grep -q VirtualNetworkGateway <<<"$output" || false
 	[ "${#lines[@]}" -eq 6 ]
 }
 

@@ -52,3 +52,25 @@ Y
 	[[ "$output" != *$'\e['* ]]
 	jq -e '.nextHopType == "VirtualAppliance"' <<<"${output//$'\r'/}"
 }
+
+@test "output: check -o json reports errors as objects on stdout, exit 2" {
+	local f
+	f=$(topo <<'Y'
+name: bad
+vnets:
+  - name: a
+    adressSpace: [10.0.0.0/16]
+Y
+)
+	run bash -c '"$0" check -t "$1" -o json 2>/dev/null' "$XVNET" "$f"
+	[ "$status" -eq 2 ]
+	jq -e --arg f "$f" '.valid == false and .file == $f and (.errors | length) >= 1' <<<"$output"
+	jq -e --arg f "$f" '.errors[0] == {"file": $f, "line": 4, "column": 5,
+		"message": "unknown key '"'adressSpace'"' in vnet '"'a'"'; did you mean '"'addressSpace'"'?"}' <<<"$output"
+	run bash -c '"$0" check -t /nonexistent.yaml -o yaml 2>/dev/null' "$XVNET"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"line: null"* ]]
+	# the table form is unchanged: FILE:LINE:COL on stderr
+	run bash -c '"$0" check -t "$1" 2>&1 >/dev/null' "$XVNET" "$f"
+	[ "${lines[0]}" = "$f:4:5: error: unknown key 'adressSpace' in vnet 'a'; did you mean 'addressSpace'?" ]
+}

@@ -22,6 +22,33 @@ teardown() {
 	[ -z "$(leftovers "$LAB")" ]
 }
 
+# 200 gateways: a wide root each (256 KiB) makes the fabric's tables some
+# 50 MiB, while the topology, its routes and the lab's plan fit in a few.
+# Under a 32 MiB address-space limit the compile runs out of memory: it
+# must do so before a namespace is made or bpffs mounted (no unshare, no
+# mount), and leave nothing behind.
+@test "lifecycle: a fabric that cannot be compiled is refused before anything is created" {
+	big=$BATS_TEST_TMPDIR/gw.yaml
+	{
+		echo "name: $LAB"
+		echo "vnets:"
+		for i in $(seq 1 200); do
+			echo "  - {name: v$i, addressSpace: [10.$i.0.0/16], subnets: [{name: GatewaySubnet, addressPrefix: 10.$i.255.0/27}]}"
+		done
+		echo "gateways:"
+		for i in $(seq 1 200); do echo "  - {name: g$i, vnet: v$i, type: Vpn}"; done
+	} >"$big"
+	limit=$((32 << 20))
+	prlimit --as=$limit "$XVNET" check -t "$big"
+	run strace -f -qq -o "$BATS_TEST_TMPDIR/calls" -e trace=unshare,mount \
+		prlimit --as=$limit "$XVNET" deploy -t "$big"
+	echo "$output"
+	[ "$(grep -cE "unshare|mount" "$BATS_TEST_TMPDIR/calls")" -eq 0 ]
+	[ "$status" -eq 1 ]
+	[ "$output" = "xvnet: out of memory" ]
+	[ -z "$(leftovers "$LAB")" ]
+}
+
 @test "lifecycle: up, refused when already up, down leaves nothing, down again is fine" {
 	xv deploy -t "$FILE" >/dev/null
 	[ "$(did "$LAB" app1 10.2.1.4 icmp)" = Delivered ]
@@ -31,7 +58,7 @@ teardown() {
 	[ "$(did "$LAB" app1 10.2.1.4 icmp)" = Delivered ]
 	# Every object carries the lab's marker, and nothing lands in the host.
 	[ "$(ip netns list | grep -c "^xv-$LAB\.")" -eq 7 ]
-	! ip -d link show | grep -qF "xvnet:$LAB:"
+	! ip -d link show | grep -qF "xvnet:$LAB:" || false
 	in_node "$LAB" fabric ip -d link show | grep -qF "alias xvnet:$LAB:vm.app1"
 	[ -d "/sys/fs/bpf/xvnet/$LAB" ]
 	xv destroy --lab "$LAB"
@@ -57,7 +84,8 @@ teardown() {
 	[ "$(did "$LAB" app1 203.0.113.10 icmp)" = Dropped ]
 	# The state now names the applied file: stats --lab reads its routes.
 	xv inspect --lab "$LAB" -j | jq -e --arg f "$none" '.file == $f'
-	xv stats --lab "$LAB" -j | jq -e '.routes[] | select(.route | startswith("0.0.0.0/0 User None"))'
+	xv stats --lab "$LAB" -j | jq -e '.routes[] | select(.route.addressPrefix == "0.0.0.0/0" and
+		.route.source == "User" and .route.nextHopType == "None")'
 	xv apply -t "$FILE"
 	[ "$(did "$LAB" app1 203.0.113.10 icmp)" = Delivered ]
 	[ "$(stat -L -c %i "/run/netns/xv-$LAB.vm.app1")" = "$inode" ]

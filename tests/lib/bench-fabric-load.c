@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compile.h"
 #include "engine.h"
 #include "loader.h"
 #include "topo.h"
@@ -52,6 +53,22 @@ static int parse_nic(const struct topology *t, char *arg, struct fabric_nic *nic
 	return 0;
 }
 
+static int compile_and_load(const struct topology *t, const struct engine *e,
+			    const struct fabric_nic *nics, int n, const char *pin_dir)
+{
+	struct fabric_image img;
+	char err[256];
+	int ret = fabric_compile(t, e, nics, n, &img, err, sizeof(err));
+
+	if (ret) {
+		fprintf(stderr, "bench-fabric-load: %s\n", err);
+		return 1;
+	}
+	ret = fabric_load(&img, nics, n, pin_dir, NULL);
+	fabric_image_free(&img);
+	return ret ? 1 : 0;
+}
+
 static int load(int argc, char **argv)
 {
 	struct topology t = { 0 };
@@ -77,7 +94,7 @@ static int load(int argc, char **argv)
 		}
 	}
 	if (!err)
-		err = fabric_load(&t, &e, nics, n, argv[2]) ? 1 : 0;
+		err = compile_and_load(&t, &e, nics, n, argv[2]);
 	engine_free(&e);
 out:
 	topo_free(&t);

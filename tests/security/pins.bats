@@ -42,7 +42,7 @@ user_pin_root() {
 	[ "$status" -eq 1 ]
 	[[ $output == *"$PINS"* ]]
 	victim_intact
-	! ip netns list | grep "^xv-$LAB\."
+	! ip netns list | grep "^xv-$LAB\." || false
 	[ ! -e "$STATE/$LAB" ]
 }
 
