@@ -1,15 +1,16 @@
 #!/usr/bin/env bats
-# xvnet verify: real packets against path --round-trip, on both examples;
+# xvnet verify: real packets against path --round-trip, on the examples;
 # a firewall changed behind the lab's back is caught, the flow named;
 # --expect lists (a file, or a topology's expect: section).
 load common
 
 setup_file() {
-	LAB_H=$(lab_name vh) LAB_V=$(lab_name vv)
+	LAB_H=$(lab_name vh) LAB_V=$(lab_name vv) LAB_E=$(lab_name ve)
 	FILE_H=$(renamed "$HS" "$LAB_H")
 	FILE_V=$(renamed "$REPO/examples/vpn-forced-tunnel.yaml" "$LAB_V")
-	export LAB_H LAB_V FILE_H FILE_V
-	for l in "$LAB_H:$FILE_H" "$LAB_V:$FILE_V"; do
+	FILE_E=$(renamed "$REPO/examples/hub-er-vpn.yaml" "$LAB_E")
+	export LAB_H LAB_V LAB_E FILE_H FILE_V FILE_E
+	for l in "$LAB_H:$FILE_H" "$LAB_V:$FILE_V" "$LAB_E:$FILE_E"; do
 		xv destroy --lab "${l%%:*}" >/dev/null 2>&1 || true
 		xv deploy -t "${l#*:}" >"$BATS_FILE_TMPDIR/deploy.log" 2>&1 || {
 			cat "$BATS_FILE_TMPDIR/deploy.log" >&3
@@ -21,6 +22,7 @@ setup_file() {
 teardown_file() {
 	xv destroy --lab "$LAB_H" >/dev/null 2>&1 || true
 	xv destroy --lab "$LAB_V" >/dev/null 2>&1 || true
+	xv destroy --lab "$LAB_E" >/dev/null 2>&1 || true
 }
 
 # Our processes: verify leaves none (responders and probers are its children).
@@ -39,6 +41,13 @@ leftover_children() { pgrep -f "xvnet verify" || true; }
 @test "verify: the VPN forced-tunnelling lab does what path --round-trip predicts" {
 	run xv verify --lab "$LAB_V"
 	echo "$output" | tail -3
+	[ "$status" -eq 0 ]
+	[[ "${lines[-1]}" == "verify: "*" flows, 0 mismatches" ]]
+}
+
+@test "verify: the hybrid hub lab (ExpressRoute and VPN side by side, BGP branches) as predicted" {
+	run xv verify --lab "$LAB_E"
+	echo "$output" | grep -v '^ok '
 	[ "$status" -eq 0 ]
 	[[ "${lines[-1]}" == "verify: "*" flows, 0 mismatches" ]]
 }
