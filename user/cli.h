@@ -23,6 +23,7 @@ extern const struct verb verb_deploy;
 extern const struct verb verb_list;
 extern const struct verb verb_apply;
 extern const struct verb verb_inspect;
+extern const struct verb verb_verify;
 extern const struct verb verb_exec;
 extern const struct verb verb_capture;
 extern const struct verb verb_stats;

@@ -24,6 +24,7 @@ static const struct verb *const verbs[] = {
 	&verb_list,
 	&verb_apply,
 	&verb_inspect,
+	&verb_verify,
 	&verb_exec,
 	&verb_capture,
 	&verb_stats,
