@@ -161,15 +161,15 @@ static int table_read(const char *text, size_t len, struct table *t)
 	*t = (struct table){ 0 };
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p), len;
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p), kept;
 		char *line = strndup(p, n); /* a NUL in the text ends the line early */
 
 		t->lines = az_grow(t->lines, &cap, (size_t)t->nlines + 1, sizeof(*t->lines));
 		if (!line)
 			diags_oom();
-		len = strlen(line);
-		if (len && line[len - 1] == '\r')
-			line[len - 1] = '\0';
+		kept = strlen(line);
+		if (kept && line[kept - 1] == '\r')
+			line[kept - 1] = '\0';
 		t->lines[t->nlines++] = line;
 		p += n + 1;
 	}
