@@ -316,6 +316,12 @@ static void add_list(struct ctx *c, json_t *list, int doc)
 	size_t i, other = 0;
 	json_t *o;
 
+	if (json_array_size(list) && is_route_row(json_array_get(list, 0)) &&
+	    strcasestr(file, "advertised-routes")) {
+		note(c, "%s: skipped: advertised routes (what a gateway tells its peers; learned routes are read)",
+		     file);
+		return;
+	}
 	if (json_array_size(list) && is_route_row(json_array_get(list, 0))) {
 		c->learned = az_grow(c->learned, &c->caplearned, c->nlearned + 1,
 				     sizeof(*c->learned));

@@ -256,3 +256,14 @@ same_routes() {
 	imp tpl2 "$BATS_TEST_TMPDIR/t.json"
 	grep -q '1 template expression(s) left as written' "$BATS_TEST_TMPDIR/tpl2.err"
 }
+
+@test "import: advertised routes (the same shape as learned ones) are skipped with a note" {
+	mkdir "$BATS_TEST_TMPDIR/er"
+	cp "$FX/er-hub/graph-network.json" "$BATS_TEST_TMPDIR/er/"
+	jq '.value |= map(.network = "10.200.0.0/16")' "$FX/er-hub/learned-routes-er-gw.json" \
+		>"$BATS_TEST_TMPDIR/er/advertised-routes-er-gw.json"
+	cp "$FX/er-hub/learned-routes-er-gw.json" "$BATS_TEST_TMPDIR/er/"
+	imp adv "$BATS_TEST_TMPDIR/er"
+	grep -q 'advertised-routes-er-gw.json: skipped: advertised routes' "$BATS_TEST_TMPDIR/adv.err"
+	! grep -q 10.200.0.0 "$BATS_TEST_TMPDIR/adv.yaml"
+}
