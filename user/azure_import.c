@@ -6,8 +6,9 @@
  *
  * Input shapes, recognised by content: the az CLI's flattened objects
  * (`az network vnet list` ...), ARM resources with "properties" nested
- * (az graph query {"data": [...]}, ARM lists {"value": [...]}, templates
- * {"resources": [...]}, single `az resource show` objects), and a
+ * (az graph query {"data": [...]}, ARM lists {"value": [...]}, exported
+ * templates {"resources": [...]} with their expressions evaluated by
+ * azure_template.c, single `az resource show` objects), and a
  * gateway's BGP learned routes ({"value": [{"network", "localAddress"...}]}).
  * Resources are tied together by their ids, compared ignoring case as
  * Azure does. Steps: collect resources, index ids, name them (names that
@@ -23,6 +24,7 @@
 #include <strings.h>
 
 #include "azure_json.h"
+#include "azure_template.h"
 #include "ipv4.h"
 #include "topo.h"
 
@@ -142,6 +144,8 @@ struct ctx {
 	size_t ncircuits, capcircuits;
 	struct learned *learned;
 	size_t nlearned, caplearned;
+	json_t **owned;		  /* templates' evaluated resources */
+	size_t nowned, capowned;
 	struct az_index by_id;	  /* resource id -> res */
 	struct az_index sub_by_id; /* subnet id -> subs */
 	struct az_index site_of;  /* LNG id -> sites */
@@ -312,6 +316,12 @@ static void add_list(struct ctx *c, json_t *list, int doc)
 	size_t i, other = 0;
 	json_t *o;
 
+	if (json_array_size(list) && is_route_row(json_array_get(list, 0)) &&
+	    strcasestr(file, "advertised-routes")) {
+		note(c, "%s: skipped: advertised routes (what a gateway tells its peers; learned routes are read)",
+		     file);
+		return;
+	}
 	if (json_array_size(list) && is_route_row(json_array_get(list, 0))) {
 		c->learned = az_grow(c->learned, &c->caplearned, c->nlearned + 1,
 				     sizeof(*c->learned));
@@ -336,6 +346,19 @@ static void collect(struct ctx *c, int doc)
 	json_t *root = c->docs[doc].root, *list;
 	const char *file = c->docs[doc].file;
 
+	if (az_is_template(root)) {
+		char *group = file_stem(file);
+		int left;
+
+		list = az_template_resolve(root, group, &left);
+		free(group);
+		c->owned = az_grow(c->owned, &c->capowned, c->nowned + 1, sizeof(*c->owned));
+		c->owned[c->nowned++] = list;
+		if (left)
+			note(c, "%s: %d template expression(s) left as written (xvnet evaluates parameters(), variables(), concat() and resourceId())",
+			     file, left);
+		return add_list(c, list, doc);
+	}
 	if (json_is_array(root))
 		return add_list(c, root, doc);
 	/* {"value": [...]} (ARM lists, learned routes), {"data": [...]} (az graph
@@ -1613,6 +1636,9 @@ static void ctx_free(struct ctx *c)
 	}
 	free(c->circuits);
 	free(c->learned);
+	for (size_t i = 0; i < c->nowned; i++)
+		json_decref(c->owned[i]);
+	free(c->owned);
 	az_index_free(&c->by_id);
 	az_index_free(&c->sub_by_id);
 	az_index_free(&c->site_of);

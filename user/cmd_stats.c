@@ -248,6 +248,10 @@ static int cmd_stats(struct verb_opts *o)
 		fflush(stdout);
 		if (!fs.watch || rc != EXIT_OK || sleep(1) || stop)
 			break;
+		if (!fabric_lab_alive(&fs)) {
+			fprintf(stderr, "xvnet stats: lab %s was destroyed\n", fs.lab);
+			break;
+		}
 	}
 out:
 	free(st);

@@ -19,8 +19,9 @@ load common
 	for f in "$dir"/*; do
 		local cmd
 		cmd=$(head -1 "$f")
-		[[ "$cmd" =~ ^xvnet\ (routes|nexthop|path|check)\  ]] || continue
+		[[ "$cmd" =~ ^(\./)?xvnet\ (routes|nexthop|path|check)\  ]] || continue
 		[[ "$cmd" == *bad.yaml* || "$cmd" == *mynet.yaml* ]] && continue
+		cmd=${cmd#./}
 		diff -u <(tail -n +2 "$f") <(bash -c "${cmd/xvnet/$XVNET}" 2>&1) || {
 			echo "README example differs: $cmd"
 			return 1
