@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* xvnet deploy: bring a topology up as a lab of namespaces. */
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -13,6 +14,24 @@
 
 static int cmd_deploy(struct verb_opts *o);
 
+/* deploy's own options. */
+struct deploy_cli {
+	int dataplane;		/* enum lab_dataplane, by its name */
+};
+
+static const char *const dataplanes[] = { "xdp", "kernel", NULL };
+
+static const struct opt deploy_opts[] = {
+	{ .name = "dataplane", .type = OPT_CHOICE, .off = offsetof(struct deploy_cli, dataplane),
+	  .arg = "D", .help = "what forwards in the fabric namespace: xdp (the XDP\n"
+			      "fabric, default) or kernel (Linux policy routing from\n"
+			      "the same routes, to compare with; docs/dataplane.md)",
+	  .choices = dataplanes, .complete = COMPLETE_CHOICE, .own = true },
+	{ NULL },
+};
+
+static const struct deploy_cli deploy_defaults = { .dataplane = LAB_DATAPLANE_XDP };
+
 const struct verb verb_deploy = {
 	.name = "deploy",
 	.summary = "bring a topology up as a lab of namespaces",
@@ -23,7 +42,11 @@ const struct verb verb_deploy = {
 		"another xvnet is changing. On any failure everything created is removed again.\n",
 	.examples = (const char *const[]){
 		"sudo xvnet deploy -t examples/hub-spoke.yaml",
+		"sudo xvnet deploy -t examples/hub-spoke.yaml --dataplane kernel",
 		NULL },
+	.opts = deploy_opts,
+	.own_size = sizeof(struct deploy_cli),
+	.own_defaults = &deploy_defaults,
 	.common = VERB_TOPOLOGY | VERB_OUTPUT,
 	.flags = VERB_ROOT,
 	.run = cmd_deploy,
@@ -53,6 +76,7 @@ static int cmd_deploy(struct verb_opts *o)
 	} else if (lab_plan(&p, &s.eng)) {
 		rc = EXIT_FAIL;
 	} else {
+		p.dataplane = ((const struct deploy_cli *)o->own)->dataplane;
 		if (!realpath(s.o.topology, file))
 			snprintf(file, sizeof(file), "%s", s.o.topology);
 		rc = lab_deploy(&p, &s.eng, file) ? EXIT_FAIL : EXIT_OK;

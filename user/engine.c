@@ -403,75 +403,121 @@ static int learn_passed(struct learner *l, const int *parent, int g,
 	return err;
 }
 
+/* Learn gateway h's BGP sites (but skip_site) as h passes them on. */
+static int learn_transit_sites(struct learner *l, const int *parent, int h,
+			       int skip_site, const struct learned_route *how)
+{
+	const struct topology *t = l->e->topo;
+	int err = 0;
+
+	for (int i = 0; i < t->nconnections && !err; i++) {
+		const struct connection *c = &t->connections[i];
+
+		if (c->kind == CONN_SITE && c->gateway == h && c->peer != skip_site)
+			err = learn_passed(l, parent, h, t->sites[c->peer].space,
+					   t->sites[c->peer].nspace, how);
+	}
+	return err;
+}
+
 /*
- * What gateway g learned over its BGP connections but skip_site's, as it
- * passes it on (VPN BGP transit): each BGP site's space, and over each VNet-to-VNet
- * connection to another transit gateway h, h's advertised space and what
- * h passes on in turn. Breadth first, so a shorter chain of gateways is
- * learned first (BGP prefers the shorter AS path); a gateway is visited
- * once (its AS is on the path: no loops). seen[] holds the learner.
+ * What the transit gateways first[0..n) (the learner's BGP neighbours,
+ * whose own space the learner already learned) pass on: each one's BGP
+ * sites but skip_site, and over VNet-to-VNet connections to further
+ * transit gateways, their space and what they pass on in turn. One search
+ * from all first hops at once, breadth first: a prefix is learned over the
+ * shortest chain of gateways (BGP prefers the shorter AS path), never back
+ * through a gateway already on its way (its AS is on the path). seen[]
+ * holds the learner, if a gateway.
  */
-static int learn_transit(struct learner *l, int g, int skip_site, bool *seen,
-			 const struct learned_route *how)
+static int learn_transit(struct learner *l, const int *first, const struct learned_route *hows,
+			 int n, int skip_site, bool *seen)
 {
 	const struct topology *t = l->e->topo;
 	int *queue = malloc(sizeof(int) * (size_t)(t->ngateways + 1));
 	int *parent = malloc(sizeof(int) * (size_t)(t->ngateways + 1));
+	struct learned_route *via = malloc(sizeof(*via) * (size_t)(t->ngateways + 1));
 	int head = 0, tail = 0, err = 0;
 
-	if (!queue || !parent) {
-		free(queue);
-		free(parent);
-		return -ENOMEM;
+	if (!queue || !parent || !via)
+		err = -ENOMEM;
+	for (int i = 0; i < n && !err; i++) {
+		if (seen[first[i]])
+			continue;
+		seen[first[i]] = true;
+		parent[first[i]] = -1;
+		via[first[i]] = hows[i];
+		queue[tail++] = first[i];
 	}
-	parent[g] = -1;
-	seen[g] = true;
-	queue[tail++] = g;
 	while (head < tail && !err) {
 		int h = queue[head++];
 
+		/* A first hop's own space is learned directly. */
+		if (parent[h] >= 0)
+			for (int v = 0; v < t->nvnets && !err; v++)
+				if (engine_gateway_serves(l->e, h, v))
+					err = learn_passed(l, parent, parent[h], t->vnets[v].space,
+							   t->vnets[v].nspace, &via[h]);
+		if (!err)
+			err = learn_transit_sites(l, parent, h, skip_site, &via[h]);
 		for (int i = 0; i < t->nconnections && !err; i++) {
 			const struct connection *c = &t->connections[i];
 			int peer = c->gateway == h ? c->peer : c->gateway;
 
-			if (c->kind == CONN_SITE && c->gateway == h && c->peer != skip_site) {
-				const struct site *st = &t->sites[c->peer];
-
-				err = learn_passed(l, parent, h, st->space, st->nspace, how);
-			} else if (c->kind == CONN_VNET2VNET &&
-				   (c->gateway == h || c->peer == h) &&
-				   transit_gateway(t, peer) && !seen[peer]) {
-				seen[peer] = true;
-				parent[peer] = h;
-				queue[tail++] = peer;
-				for (int v = 0; v < t->nvnets && !err; v++)
-					if (engine_gateway_serves(l->e, peer, v))
-						err = learn_passed(l, parent, h, t->vnets[v].space,
-								   t->vnets[v].nspace, how);
-			}
+			if (c->kind != CONN_VNET2VNET || (c->gateway != h && c->peer != h) ||
+			    !transit_gateway(t, peer) || seen[peer])
+				continue;
+			seen[peer] = true;
+			parent[peer] = h;
+			via[peer] = via[h];
+			queue[tail++] = peer;
 		}
 	}
 	free(queue);
 	free(parent);
+	free(via);
 	return err;
 }
 
-/* Learn what transit gateway g passes on to a BGP neighbour (VPN BGP transit). */
-static int learn_through(struct learner *l, int g, int skip_site, int skip_gw,
-			 const struct learned_route *how)
+/*
+ * VPN BGP transit, after everything learned directly: what the learner's
+ * BGP neighbours pass on. For gateway g (when it is a transit gateway
+ * itself): its VNet-to-VNet peers that are transit gateways; for site s:
+ * the transit gateways it is connected to.
+ */
+static int learn_through(struct learner *l, bool is_site, int who)
 {
 	const struct topology *t = l->e->topo;
-	bool *seen;
-	int err;
+	int *first = malloc(sizeof(int) * (size_t)(t->nconnections + 1));
+	struct learned_route *hows = malloc(sizeof(*hows) * (size_t)(t->nconnections + 1));
+	bool *seen = calloc((size_t)t->ngateways + 1, sizeof(*seen));
+	int skip_site = is_site ? who : -1, n = 0, err = -ENOMEM;
 
-	if (!transit_gateway(t, g))
-		return 0;
-	seen = calloc((size_t)t->ngateways + 1, sizeof(*seen));
-	if (!seen)
-		return -ENOMEM;
-	if (skip_gw >= 0)
-		seen[skip_gw] = true;
-	err = learn_transit(l, g, skip_site, seen, how);
+	if (!first || !hows || !seen)
+		goto out;
+	err = 0;
+	if (!is_site && !transit_gateway(t, who))
+		goto out;	/* only a transit gateway learns what others pass on */
+	for (int i = 0; i < t->nconnections; i++) {
+		const struct connection *c = &t->connections[i];
+		int peer = c->gateway == who ? c->peer : c->gateway;
+
+		if (is_site && c->kind == CONN_SITE && c->peer == who &&
+		    transit_gateway(t, c->gateway)) {
+			hows[n] = how(VIA_GATEWAY, c->gateway, i, -1, c->gateway);
+			first[n++] = c->gateway;
+		} else if (!is_site && c->kind == CONN_VNET2VNET &&
+			   (c->gateway == who || c->peer == who) && transit_gateway(t, peer)) {
+			hows[n] = how(VIA_PEER_GATEWAY, peer, i, -1, peer);
+			first[n++] = peer;
+		}
+	}
+	if (!is_site)
+		seen[who] = true;
+	err = learn_transit(l, first, hows, n, skip_site, seen);
+out:
+	free(first);
+	free(hows);
 	free(seen);
 	return err;
 }
@@ -495,8 +541,6 @@ static int learn_gateway(struct learner *l, int g)
 
 			h = how(VIA_PEER_GATEWAY, peer, i, -1, peer);
 			err = learn_gateway_space(l, peer, &h);
-			if (!err && transit_gateway(t, g))
-				err = learn_through(l, peer, -1, g, &h);
 		} else if (c->gateway != g) {
 			continue;
 		} else if (c->kind == CONN_SITE) {
@@ -531,8 +575,6 @@ static int learn_site(struct learner *l, int s)
 		else
 			continue;
 		err = learn_gateway_space(l, c->gateway, &h);
-		if (!err && c->kind == CONN_SITE)
-			err = learn_through(l, c->gateway, s, -1, &h);
 	}
 	for (int c = 0; c < t->ncircuits && !err; c++) {
 		const struct circuit *ci = &t->circuits[c];
@@ -558,6 +600,8 @@ static int learn_all(const struct engine *e, bool is_site, int who,
 
 	if (!err)
 		err = is_site ? learn_site(&l, who) : learn_gateway(&l, who);
+	if (!err)
+		err = learn_through(&l, is_site, who);
 	if (!err)
 		err = learned_sort_unique(&l.out, out, nout);
 	free(l.out.v);

@@ -253,6 +253,38 @@ static void test_r5_7_transit_over_vnet_to_vnet(void **state)
 }
 
 /*
+ * R5.7 in a mesh: three BGP VPN gateways joined in a triangle, site p
+ * behind c-gw. Each gateway learns p over the shortest chain, whatever the
+ * order of the connections: a and b each go straight to c, never through
+ * each other (which would loop).
+ */
+static void test_r5_7_transit_shortest_chain(void **state)
+{
+	load("name: t\n"
+	     "vnets:\n"
+	     "  - {name: a, addressSpace: [10.10.0.0/16], subnets: [{name: GatewaySubnet, addressPrefix: 10.10.255.0/27}, {name: app, addressPrefix: 10.10.1.0/24}]}\n"
+	     "  - {name: b, addressSpace: [10.20.0.0/16], subnets: [{name: GatewaySubnet, addressPrefix: 10.20.255.0/27}, {name: app, addressPrefix: 10.20.1.0/24}]}\n"
+	     "  - {name: c, addressSpace: [10.30.0.0/16], subnets: [{name: GatewaySubnet, addressPrefix: 10.30.255.0/27}]}\n"
+	     "gateways:\n"
+	     "  - {name: a-gw, vnet: a, type: Vpn, bgp: true}\n"
+	     "  - {name: b-gw, vnet: b, type: Vpn, bgp: true}\n"
+	     "  - {name: c-gw, vnet: c, type: Vpn, bgp: true}\n"
+	     "sites: [{name: p, addressSpace: [192.168.0.0/16], hosts: [{name: p-srv, ip: 192.168.1.10}]}]\n"
+	     "connections:\n"
+	     "  - {name: a-b, gateway: a-gw, peerGateway: b-gw}\n"
+	     "  - {name: b-c, gateway: b-gw, peerGateway: c-gw}\n"
+	     "  - {name: a-c, gateway: a-gw, peerGateway: c-gw}\n"
+	     "  - {name: c-p, gateway: c-gw, site: p}\n"
+	     "vms:\n"
+	     "  - {name: avm, subnet: a/app, ip: 10.10.1.4}\n"
+	     "  - {name: bvm, subnet: b/app, ip: 10.20.1.4}\n");
+	assert_path("avm", "192.168.1.10", "a/app gw:a-gw gw:c-gw => site:p");
+	assert_path("bvm", "192.168.1.10", "b/app gw:b-gw gw:c-gw => site:p");
+	assert_path("p-srv", "10.10.1.4", "site:p gw:c-gw gw:a-gw a/GatewaySubnet => vm:avm");
+	assert_path("p-srv", "10.20.1.4", "site:p gw:c-gw gw:b-gw b/GatewaySubnet => vm:bvm");
+}
+
+/*
  * R5.6 is a VPN gateway's filter: over ExpressRoute a prefix equal to a
  * VNet's range is learned and Invalid (R6.3); over VPN it is not learned.
  */
@@ -485,6 +517,7 @@ int main(void)
 		T(test_r5_7_vpn_bgp_transit),
 		T(test_r5_7_static_vpn_no_transit),
 		T(test_r5_7_transit_over_vnet_to_vnet),
+		T(test_r5_7_transit_shortest_chain),
 		T(test_r5_6_equal_prefix_er_learned_vpn_filtered),
 		T(test_site_routes_longest_prefix),
 		T(test_r9_1_udr_default_to_gateway_with_default_site),

@@ -681,7 +681,9 @@ static void test_differential_examples(void **state)
  * A generated topology of hubs with two address ranges and a transit
  * spoke each; VPN and ExpressRoute gateways; sites whose ranges sit
  * inside a hub's or a spoke's, a circuit member whose one range holds
- * several hubs and other sites' ranges, VNet-to-VNet, forced tunnelling.
+ * several hubs and other sites' ranges, VNet-to-VNet, forced tunnelling;
+ * a VPN gateway beside hub1's ExpressRoute one, BGP transit through gw2 and
+ * gwx, a site of 0.0.0.0/5 that learns more specific prefixes.
  */
 #define GEN_HUBS 4
 
@@ -706,7 +708,9 @@ static char *generated(void)
 	fprintf(o, "gateways:\n");
 	for (int i = 0; i < GEN_HUBS; i++)
 		fprintf(o, "  - {name: gw%d, vnet: hub%d, type: %s%s}\n", i, i,
-			i % 2 ? "ExpressRoute" : "Vpn", i ? "" : ", defaultSite: s0");
+			i % 2 ? "ExpressRoute" : "Vpn",
+			i == 0 ? ", defaultSite: s0" : i == 2 ? ", bgp: true" : "");
+	fprintf(o, "  - {name: gwx, vnet: hub1, type: Vpn, bgp: true}\n");
 	fprintf(o, "sites:\n"
 		   "  - {name: big, addressSpace: [10.32.0.0/11]}\n"
 		   "  - {name: wide, addressSpace: [10.0.0.0/8, 0.0.0.0/5]}\n");
@@ -717,7 +721,10 @@ static char *generated(void)
 	fprintf(o, "circuits: [{name: er1, sites: [big");
 	for (int i = 1; i < GEN_HUBS; i += 2)
 		fprintf(o, ", s%d", i);
-	fprintf(o, "]}]\nconnections:\n");
+	fprintf(o, "]}]\nconnections:\n"
+		   "  - {name: cx1, gateway: gwx, site: s1}\n"
+		   "  - {name: cx3, gateway: gwx, site: s3}\n"
+		   "  - {name: cxw, gateway: gwx, site: wide}\n");
 	for (int i = 0; i < GEN_HUBS; i++) {
 		if (i % 2) {
 			fprintf(o, "  - {name: c%d, gateway: gw%d, circuit: er1}\n", i, i);
