@@ -267,3 +267,21 @@ same_routes() {
 	grep -q 'advertised-routes-er-gw.json: skipped: advertised routes' "$BATS_TEST_TMPDIR/adv.err"
 	! grep -q 10.200.0.0 "$BATS_TEST_TMPDIR/adv.yaml"
 }
+
+@test "import: a VM with two NICs becomes one VM per NIC, named after the NIC" {
+	local d=$BATS_TEST_TMPDIR/in
+	mkdir "$d"
+	cp "$FX/hub-spoke/"*.json "$d/"
+	jq '. + [.[1] | .name = "app1-nic2" | .id |= sub("app1-nic$"; "app1-nic2")
+		| .ipConfigurations[0].privateIPAddress = "10.1.1.5"]' "$FX/hub-spoke/nic-list.json" >"$d/nic-list.json"
+	imp two "$d"
+	local out=$BATS_TEST_TMPDIR/two.yaml
+	grep -q 'VM app1 has several NICs: each is imported as a VM named after its NIC' "$BATS_TEST_TMPDIR/two.err"
+	grep -qx '  - name: app1-nic' "$out"
+	grep -qx '  - name: app1-nic2' "$out"
+	! grep -qx '  - name: app1' "$out"
+	run xv nexthop -t "$out" app1-nic2 10.2.1.4 -j
+	[ "$status" -eq 0 ]
+	# the VM that has one NIC keeps its own name
+	grep -qx '  - name: app2' "$out"
+}
