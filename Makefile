@@ -3,6 +3,8 @@
 # packages (`make deps`, also a target of its own). `make asan` runs the
 # unit and cli tiers built with ASan and UBSan, `make fuzz` fuzzes the
 # topology loader (FUZZ_SECONDS=60), `make lint` runs the static checks.
+# `make install PREFIX=/usr/local` installs xvnet, its man page and shell
+# completion; `make graph` redraws the README's picture.
 
 CC      ?= gcc
 CLANG   ?= clang

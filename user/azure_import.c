@@ -90,6 +90,7 @@ struct res {
 	int child[2];	 /* first K_SUBNET / K_PEERING child (vnets), K_ROUTE (tables) */
 	int vnet;	 /* gateways: their VNet (res), -1: not imported */
 	bool has_gateway; /* VNets: a gateway is imported into it */
+	bool own_name;	 /* NICs: one of a VM's several, named after itself */
 };
 
 /* A subnet, peering or route: inline in its parent, or a child resource. */
@@ -316,6 +317,12 @@ static void add_list(struct ctx *c, json_t *list, int doc)
 	size_t i, other = 0;
 	json_t *o;
 
+	if (json_array_size(list) && is_route_row(json_array_get(list, 0)) &&
+	    strcasestr(file, "advertised-routes")) {
+		note(c, "%s: skipped: advertised routes (what a gateway tells its peers; learned routes are read)",
+		     file);
+		return;
+	}
 	if (json_array_size(list) && is_route_row(json_array_get(list, 0))) {
 		c->learned = az_grow(c->learned, &c->caplearned, c->nlearned + 1,
 				     sizeof(*c->learned));
@@ -542,7 +549,34 @@ static const char *vm_name(const struct res *r)
 
 static const char *base_name(const struct res *r)
 {
-	return r->kind == K_NIC ? vm_name(r) : r->name;
+	return r->kind == K_NIC && !r->own_name ? vm_name(r) : r->name;
+}
+
+/*
+ * An xvnet VM has one NIC: a VM with several becomes one VM per NIC, each
+ * named after its NIC.
+ */
+static void several_nics(struct ctx *c)
+{
+	struct az_index first = { 0 };
+
+	for (size_t i = 0; i < c->nres; i++) {
+		struct res *r = &c->res[i];
+		const char *vm = r->kind == K_NIC ? aj_ref(r->props, "virtualMachine") : NULL;
+		int at = vm ? az_index_get(&first, vm) : -1;
+
+		if (!vm)
+			continue;
+		if (at < 0) {
+			az_index_put(&first, vm, (int)i);
+			continue;
+		}
+		if (!c->res[at].own_name)
+			note(c, "VM %s has several NICs: each is imported as a VM named after its NIC",
+			     az_id_last(vm));
+		c->res[at].own_name = r->own_name = true;
+	}
+	az_index_free(&first);
 }
 
 /*
@@ -556,6 +590,7 @@ static void name_all(struct ctx *c)
 	int *n = az_alloc(c->nres * sizeof(*n));
 	size_t i;
 
+	several_nics(c);
 	for (i = 0; i < c->nres; i++) {
 		struct res *r = &c->res[i];
 		int ns = name_space(r->kind), at;

@@ -345,6 +345,11 @@ int bench_rtt(int src_ns, uint32_t src, int dst_ns, uint32_t dst, int port,
 	return err;
 }
 
+int bench_udp_sink(int nsfd, uint32_t addr, int port)
+{
+	return udp_socket_in(nsfd, addr, port);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;

@@ -51,6 +51,14 @@ int bench_rx_frames(int nsfd, uint64_t *frames);
 int bench_link_frames(int nsfd, const char *const *ifnames, int n, uint64_t *rx, uint64_t *tx);
 
 /*
+ * A UDP socket bound to addr:port (host order) in namespace nsfd that is
+ * never read: frames to it are dropped when its buffer is full, without
+ * the ICMP port unreachable (and its route lookup) a closed port costs.
+ * The fd, or -errno.
+ */
+int bench_udp_sink(int nsfd, uint32_t addr, int port);
+
+/*
  * Round trips of `count` UDP probes, one every interval_s seconds, from
  * src (in namespace src_ns) to an echo in dst_ns bound to dst:port
  * (addresses in host byte order). rtt_us[] gets the answered probes'

@@ -256,3 +256,32 @@ same_routes() {
 	imp tpl2 "$BATS_TEST_TMPDIR/t.json"
 	grep -q '1 template expression(s) left as written' "$BATS_TEST_TMPDIR/tpl2.err"
 }
+
+@test "import: advertised routes (the same shape as learned ones) are skipped with a note" {
+	mkdir "$BATS_TEST_TMPDIR/er"
+	cp "$FX/er-hub/graph-network.json" "$BATS_TEST_TMPDIR/er/"
+	jq '.value |= map(.network = "10.200.0.0/16")' "$FX/er-hub/learned-routes-er-gw.json" \
+		>"$BATS_TEST_TMPDIR/er/advertised-routes-er-gw.json"
+	cp "$FX/er-hub/learned-routes-er-gw.json" "$BATS_TEST_TMPDIR/er/"
+	imp adv "$BATS_TEST_TMPDIR/er"
+	grep -q 'advertised-routes-er-gw.json: skipped: advertised routes' "$BATS_TEST_TMPDIR/adv.err"
+	! grep -q 10.200.0.0 "$BATS_TEST_TMPDIR/adv.yaml"
+}
+
+@test "import: a VM with two NICs becomes one VM per NIC, named after the NIC" {
+	local d=$BATS_TEST_TMPDIR/in
+	mkdir "$d"
+	cp "$FX/hub-spoke/"*.json "$d/"
+	jq '. + [.[1] | .name = "app1-nic2" | .id |= sub("app1-nic$"; "app1-nic2")
+		| .ipConfigurations[0].privateIPAddress = "10.1.1.5"]' "$FX/hub-spoke/nic-list.json" >"$d/nic-list.json"
+	imp two "$d"
+	local out=$BATS_TEST_TMPDIR/two.yaml
+	grep -q 'VM app1 has several NICs: each is imported as a VM named after its NIC' "$BATS_TEST_TMPDIR/two.err"
+	grep -qx '  - name: app1-nic' "$out"
+	grep -qx '  - name: app1-nic2' "$out"
+	! grep -qx '  - name: app1' "$out"
+	run xv nexthop -t "$out" app1-nic2 10.2.1.4 -j
+	[ "$status" -eq 0 ]
+	# the VM that has one NIC keeps its own name
+	grep -qx '  - name: app2' "$out"
+}
