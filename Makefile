@@ -3,6 +3,8 @@
 # packages (`make deps`, also a target of its own). `make asan` runs the
 # unit and cli tiers built with ASan and UBSan, `make fuzz` fuzzes the
 # topology loader (FUZZ_SECONDS=60), `make lint` runs the static checks.
+# `make install PREFIX=/usr/local` installs xvnet, its man page and shell
+# completion; `make graph` redraws the README's picture.
 
 CC      ?= gcc
 CLANG   ?= clang
@@ -54,7 +56,7 @@ FUZZ_SECONDS ?= 60
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS)
 .PHONY: all deps tests test unit demo clean asan asan-build fuzz \
-	fuzz-build lint vm-test graph FORCE
+	fuzz-build lint vm-test graph install uninstall FORCE
 
 all: $(BIN)
 
@@ -118,6 +120,22 @@ test: deps
 
 unit: $(BIN) $(UNIT_BINS)
 	@TIERS=unit tests/run.sh
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: the binary, its man page
+# (made by the binary from its own option tables) and shell completion.
+PREFIX ?= /usr/local
+install: $(BIN)
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/xvnet
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	./$(BIN) help --man > $(DESTDIR)$(PREFIX)/share/man/man1/xvnet.1
+	install -D -m 0644 completion/xvnet.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/xvnet
+	install -D -m 0644 completion/_xvnet $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_xvnet
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/xvnet $(DESTDIR)$(PREFIX)/share/man/man1/xvnet.1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/xvnet \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions/_xvnet
 
 # The README's picture (tests/cli/graph.bats checks it is current).
 graph: $(BIN)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark of the project, one JSON document on stdout:
-#   {"fabric": ..., "engine": ..., "lab": ..., "failed": [...], "missed": [...]}
-# from scripts/bench-fabric.sh, bench-engine.sh and bench-lab.sh (those that
+#   {"fabric": ..., "engine": ..., "import": ..., "lab": ..., "failed": [...], "missed": [...]}
+# from scripts/bench-fabric.sh, bench-engine.sh, bench-import.sh and bench-lab.sh (those that
 # exist). A benchmark that exits non-zero (an error, or a missed target) is
 # listed in "failed" and makes the exit code 1; every target it missed is
 # named in "missed" ("fabric.ratios.fabric10/ceiling") and on stderr. One
@@ -13,16 +13,16 @@ cd "$(dirname "$0")/.."
 usage() {
 	cat <<EOF
 Usage: scripts/bench.sh [--quick] [--reps N] [--only NAME[,NAME...]]
-Run the benchmarks (fabric, engine, lab) and print one JSON document.
+Run the benchmarks (fabric, engine, import, lab) and print one JSON document.
   --quick    every benchmark's short form (about 2 minutes in all)
   --reps N   repetitions of every benchmark (medians are reported)
-  --only     the benchmarks to run (default: fabric,engine,lab)
+  --only     the benchmarks to run (default: fabric,engine,import,lab)
 Exit 0 when every target is met, 1 when one is missed (named on stderr and
 in "missed"), 2 on a usage error. Root, for the fabric and lab benchmarks.
 EOF
 }
 
-args=() only="fabric engine lab"
+args=() only="fabric engine import lab"
 while [ $# -gt 0 ]; do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
@@ -33,7 +33,7 @@ while [ $# -gt 0 ]; do
 	--only)
 		only=${2:-}; only=${only//,/ }
 		for n in $only; do
-			[[ $n =~ ^(fabric|engine|lab)$ ]] || { echo "bench: --only: no benchmark '$n'" >&2; exit 2; }
+			[[ $n =~ ^(fabric|engine|import|lab)$ ]] || { echo "bench: --only: no benchmark '$n'" >&2; exit 2; }
 		done
 		shift 2 ;;
 	*) echo "bench: unknown option '$1'" >&2; usage >&2; exit 2 ;;

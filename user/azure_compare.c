@@ -161,15 +161,16 @@ static int table_read(const char *text, size_t len, struct table *t)
 	*t = (struct table){ 0 };
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p), kept;
+		char *line = strndup(p, n); /* a NUL in the text ends the line early */
 
 		t->lines = az_grow(t->lines, &cap, (size_t)t->nlines + 1, sizeof(*t->lines));
-		t->lines[t->nlines] = strndup(p, n);
-		if (!t->lines[t->nlines])
+		if (!line)
 			diags_oom();
-		if (n && t->lines[t->nlines][n - 1] == '\r')
-			t->lines[t->nlines][n - 1] = '\0';
-		t->nlines++;
+		kept = strlen(line);
+		if (kept && line[kept - 1] == '\r')
+			line[kept - 1] = '\0';
+		t->lines[t->nlines++] = line;
 		p += n + 1;
 	}
 	for (int i = 1; i < t->nlines; i++) {

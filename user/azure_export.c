@@ -136,6 +136,15 @@ static json_t *subnet_ref(const struct ex *x, int s)
 	return ref(x, VNETS, x->t->vnets[sn->vnet].name, "subnets", sn->name);
 }
 
+static json_t *route_table_ref(const struct ex *x, const struct route_table *rt)
+{
+	json_t *o = ref(x, ROUTE_TABLES, rt->name, NULL, NULL);
+
+	if (rt->id)
+		json_object_set_new(o, "id", json_string(rt->id));
+	return o;
+}
+
 static void export_vnet(struct ex *x, int v)
 {
 	const struct topology *t = x->t;
@@ -152,8 +161,7 @@ static void export_vnet(struct ex *x, int v)
 
 		json_object_set_new(s, "addressPrefix", json_string(prefix_str(sn->prefix, buf)));
 		json_object_set_new(s, "routeTable", sn->route_table < 0 ? json_null() :
-				    ref(x, ROUTE_TABLES, t->route_tables[sn->route_table].name,
-					NULL, NULL));
+				    route_table_ref(x, &t->route_tables[sn->route_table]));
 		json_array_append_new(subs, s);
 	}
 	for (int i = 0; i < t->npeerings; i++) {
@@ -188,6 +196,9 @@ static void export_route_table(struct ex *x, int r)
 	const struct topology *t = x->t;
 	const struct route_table *rt = &t->route_tables[r];
 	json_t *o = resource(x, ROUTE_TABLES, rt->name, NULL), *routes = json_array();
+
+	if (rt->id) /* imported: Azure's own id */
+		json_object_set_new(o, "id", json_string(rt->id));
 	json_t *subs = json_array();
 	char buf[PREFIX_STRLEN];
 
@@ -468,7 +479,7 @@ static void export_vm(struct ex *x, int i)
 		json_object_set_new(o, "applicationRuleCollections", json_array());
 		json_object_set_new(o, "natRuleCollections", json_array());
 	} else {
-		name = az_printf("%s-nic", m->name);
+		name = m->nic ? az_strdup(m->nic) : az_printf("%s-nic", m->name);
 		o = resource(x, NICS, name, region);
 		cfg = child(x, NICS, name, "ipConfigurations", "ipconfig1");
 		free(name);

@@ -6,8 +6,9 @@
  *
  * Input shapes, recognised by content: the az CLI's flattened objects
  * (`az network vnet list` ...), ARM resources with "properties" nested
- * (az graph query {"data": [...]}, ARM lists {"value": [...]}, templates
- * {"resources": [...]}, single `az resource show` objects), and a
+ * (az graph query {"data": [...]}, ARM lists {"value": [...]}, exported
+ * templates {"resources": [...]} with their expressions evaluated by
+ * azure_template.c, single `az resource show` objects), and a
  * gateway's BGP learned routes ({"value": [{"network", "localAddress"...}]}).
  * Resources are tied together by their ids, compared ignoring case as
  * Azure does. Steps: collect resources, index ids, name them (names that
@@ -23,6 +24,7 @@
 #include <strings.h>
 
 #include "azure_json.h"
+#include "azure_template.h"
 #include "ipv4.h"
 #include "topo.h"
 
@@ -88,6 +90,7 @@ struct res {
 	int child[2];	 /* first K_SUBNET / K_PEERING child (vnets), K_ROUTE (tables) */
 	int vnet;	 /* gateways: their VNet (res), -1: not imported */
 	bool has_gateway; /* VNets: a gateway is imported into it */
+	bool own_name;	 /* NICs: one of a VM's several, named after itself */
 };
 
 /* A subnet, peering or route: inline in its parent, or a child resource. */
@@ -113,6 +116,7 @@ struct az_site {
 	int res;	  /* the LNG, -1 for a circuit's on-premises side */
 	struct pfxset space;
 	char *bgp_ip;	  /* the LNG's BGP peer address */
+	bool merged;	  /* a circuit's far side that is an LNG's site: not written */
 };
 
 struct az_circuit {
@@ -141,6 +145,8 @@ struct ctx {
 	size_t ncircuits, capcircuits;
 	struct learned *learned;
 	size_t nlearned, caplearned;
+	json_t **owned;		  /* templates' evaluated resources */
+	size_t nowned, capowned;
 	struct az_index by_id;	  /* resource id -> res */
 	struct az_index sub_by_id; /* subnet id -> subs */
 	struct az_index site_of;  /* LNG id -> sites */
@@ -311,6 +317,12 @@ static void add_list(struct ctx *c, json_t *list, int doc)
 	size_t i, other = 0;
 	json_t *o;
 
+	if (json_array_size(list) && is_route_row(json_array_get(list, 0)) &&
+	    strcasestr(file, "advertised-routes")) {
+		note(c, "%s: skipped: advertised routes (what a gateway tells its peers; learned routes are read)",
+		     file);
+		return;
+	}
 	if (json_array_size(list) && is_route_row(json_array_get(list, 0))) {
 		c->learned = az_grow(c->learned, &c->caplearned, c->nlearned + 1,
 				     sizeof(*c->learned));
@@ -335,6 +347,19 @@ static void collect(struct ctx *c, int doc)
 	json_t *root = c->docs[doc].root, *list;
 	const char *file = c->docs[doc].file;
 
+	if (az_is_template(root)) {
+		char *group = file_stem(file);
+		int left;
+
+		list = az_template_resolve(root, group, &left);
+		free(group);
+		c->owned = az_grow(c->owned, &c->capowned, c->nowned + 1, sizeof(*c->owned));
+		c->owned[c->nowned++] = list;
+		if (left)
+			note(c, "%s: %d template expression(s) left as written (xvnet evaluates parameters(), variables(), concat() and resourceId())",
+			     file, left);
+		return add_list(c, list, doc);
+	}
 	if (json_is_array(root))
 		return add_list(c, root, doc);
 	/* {"value": [...]} (ARM lists, learned routes), {"data": [...]} (az graph
@@ -524,7 +549,34 @@ static const char *vm_name(const struct res *r)
 
 static const char *base_name(const struct res *r)
 {
-	return r->kind == K_NIC ? vm_name(r) : r->name;
+	return r->kind == K_NIC && !r->own_name ? vm_name(r) : r->name;
+}
+
+/*
+ * An xvnet VM has one NIC: a VM with several becomes one VM per NIC, each
+ * named after its NIC.
+ */
+static void several_nics(struct ctx *c)
+{
+	struct az_index first = { 0 };
+
+	for (size_t i = 0; i < c->nres; i++) {
+		struct res *r = &c->res[i];
+		const char *vm = r->kind == K_NIC ? aj_ref(r->props, "virtualMachine") : NULL;
+		int at = vm ? az_index_get(&first, vm) : -1;
+
+		if (!vm)
+			continue;
+		if (at < 0) {
+			az_index_put(&first, vm, (int)i);
+			continue;
+		}
+		if (!c->res[at].own_name)
+			note(c, "VM %s has several NICs: each is imported as a VM named after its NIC",
+			     az_id_last(vm));
+		c->res[at].own_name = r->own_name = true;
+	}
+	az_index_free(&first);
 }
 
 /*
@@ -538,6 +590,7 @@ static void name_all(struct ctx *c)
 	int *n = az_alloc(c->nres * sizeof(*n));
 	size_t i;
 
+	several_nics(c);
 	for (i = 0; i < c->nres; i++) {
 		struct res *r = &c->res[i];
 		int ns = name_space(r->kind), at;
@@ -594,7 +647,7 @@ static bool yaml_plain(const char *s)
 	static const char *const words[] = { "true", "false", "yes", "no", "on",
 		"off", "null", "y", "n" };
 
-	if (!*s || !isalnum((unsigned char)*s))
+	if (!*s || (!isalnum((unsigned char)*s) && *s != '/'))
 		return false;
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (!strcasecmp(s, words[i]))
@@ -847,6 +900,12 @@ static void write_route_tables(struct ctx *c)
 		fputs("  - name: ", c->y);
 		ys(c->y, t->out);
 		fputc('\n', c->y);
+		/* Network Watcher names a route table by its id: kept for nexthop */
+		if (!strncasecmp(t->id, "/subscriptions/", 15)) {
+			fputs("    id: ", c->y);
+			ys(c->y, t->id);
+			fputc('\n', c->y);
+		}
 		if (aj_bool(t->props, "disableBgpRoutePropagation", false))
 			fputs("    disableBgpRoutePropagation: true\n", c->y);
 		if (t->child[0] >= 0)
@@ -1141,14 +1200,54 @@ static void apply_learned(struct ctx *c)
 	}
 }
 
+static bool same_space(const struct pfxset *a, const struct pfxset *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++) {
+		size_t k;
+
+		for (k = 0; k < b->n && !prefix_equal(a->p[i], b->p[k]); k++)
+			;
+		if (k == b->n)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A circuit's far side that learned exactly a local network gateway's
+ * prefixes is that site, reached both ways (ExpressRoute with a VPN
+ * backup): one site, not two.
+ */
+static void merge_sites(struct ctx *c)
+{
+	for (size_t i = 0; i < c->ncircuits; i++) {
+		struct az_circuit *ci = &c->circuits[i];
+
+		if (ci->site < 0 || c->sites[ci->site].res >= 0)
+			continue;
+		for (size_t s = 0; s < c->nsites; s++)
+			if (c->sites[s].res >= 0 &&
+			    same_space(&c->sites[s].space, &c->sites[ci->site].space)) {
+				c->sites[ci->site].merged = true;
+				ci->site = (int)s;
+				break;
+			}
+	}
+}
+
 static void write_sites(struct ctx *c)
 {
 	bool first = true;
 	char buf[PREFIX_STRLEN];
 
+	merge_sites(c);
 	for (size_t i = 0; i < c->nsites; i++) {
 		struct az_site *s = &c->sites[i];
 
+		if (s->merged)
+			continue;
 		if (!s->space.n) {
 			note(c, "site %s: no address prefixes (none declared, none learned); left out",
 			     s->name);
@@ -1499,6 +1598,14 @@ static void write_vms(struct ctx *c)
 		ip = aj_str(cfg, "privateIPAddress");
 		fputs("  - name: ", c->y);
 		ys(c->y, r->out);
+		/* the NIC's name is a target too (routes, path) */
+		if (!fw && strcmp(r->name, r->out)) {
+			char *nic = clean_name(r->name, 80);
+
+			fputs("\n    nic: ", c->y);
+			ys(c->y, nic);
+			free(nic);
+		}
 		fputs("\n    subnet: ", c->y);
 		ys(c->y, subnet);
 		fputc('\n', c->y);
@@ -1558,6 +1665,9 @@ static void ctx_free(struct ctx *c)
 	}
 	free(c->circuits);
 	free(c->learned);
+	for (size_t i = 0; i < c->nowned; i++)
+		json_decref(c->owned[i]);
+	free(c->owned);
 	az_index_free(&c->by_id);
 	az_index_free(&c->sub_by_id);
 	az_index_free(&c->site_of);

@@ -180,39 +180,80 @@ int bench_capture(int nsfd, char *const argv[], double timeout_s, char **out)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* /proc/self/net/dev lists the devices of the reading thread's namespace. */
-static int rx_frames_here(uint64_t *frames)
+/*
+ * /proc/self/net/dev lists the devices of the reading thread's namespace:
+ * fn(name, rx packets, tx packets, arg) for each.
+ */
+static int net_dev_here(void (*fn)(const char *, uint64_t, uint64_t, void *), void *arg)
 {
 	char line[512];
 	FILE *f = fopen("/proc/self/net/dev", "r");
 
 	if (!f)
 		return -errno;
-	*frames = 0;
 	while (fgets(line, sizeof(line), f)) {
 		char *colon = strchr(line, ':'), *name = line + strspn(line, " ");
-		unsigned long long bytes, packets;
+		unsigned long long v[10];
 
 		if (!colon)
 			continue;	/* the two heading lines */
 		*colon = '\0';
-		if (!strcmp(name, "lo") || sscanf(colon + 1, "%llu %llu", &bytes, &packets) != 2)
-			continue;
-		*frames += packets;
+		if (sscanf(colon + 1, "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9]) == 10)
+			fn(name, v[1], v[9], arg);
 	}
 	fclose(f);
 	return 0;
 }
 
-int bench_rx_frames(int nsfd, uint64_t *frames)
+/* Run net_dev_here() inside nsfd. */
+static int net_dev(int nsfd, void (*fn)(const char *, uint64_t, uint64_t, void *), void *arg)
 {
 	int err = netns_enter(nsfd);
 
 	if (!err)
-		err = rx_frames_here(frames);
+		err = net_dev_here(fn, arg);
 	if (netns_home() && !err)
 		err = -errno;
 	return err;
+}
+
+static void add_rx_but_lo(const char *name, uint64_t rx, uint64_t tx, void *arg)
+{
+	if (strcmp(name, "lo"))
+		*(uint64_t *)arg += rx;
+}
+
+int bench_rx_frames(int nsfd, uint64_t *frames)
+{
+	*frames = 0;
+	return net_dev(nsfd, add_rx_but_lo, frames);
+}
+
+struct link_frames {
+	const char *const *ifnames;
+	int n;
+	uint64_t *rx, *tx;
+};
+
+static void match_link(const char *name, uint64_t rx, uint64_t tx, void *arg)
+{
+	const struct link_frames *l = arg;
+
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(name, l->ifnames[i])) {
+			l->rx[i] = rx;
+			l->tx[i] = tx;
+		}
+}
+
+int bench_link_frames(int nsfd, const char *const *ifnames, int n, uint64_t *rx, uint64_t *tx)
+{
+	struct link_frames l = { ifnames, n, rx, tx };
+
+	memset(rx, 0, (size_t)n * sizeof(*rx));
+	memset(tx, 0, (size_t)n * sizeof(*tx));
+	return net_dev(nsfd, match_link, &l);
 }
 
 /* A UDP socket bound to addr:port (host order) in namespace nsfd. */
@@ -302,6 +343,11 @@ int bench_rtt(int src_ns, uint32_t src, int dst_ns, uint32_t dst, int port,
 	close(srv);
 	close(cli);
 	return err;
+}
+
+int bench_udp_sink(int nsfd, uint32_t addr, int port)
+{
+	return udp_socket_in(nsfd, addr, port);
 }
 
 static int cmp_double(const void *a, const void *b)

@@ -44,6 +44,19 @@ void bench_stop(pid_t pid);
 
 /* Frames received by every interface but lo of the namespace nsfd. */
 int bench_rx_frames(int nsfd, uint64_t *frames);
+/*
+ * Frames received (rx[i]) and sent (tx[i]) by interface ifnames[i] of the
+ * namespace nsfd; 0 for one that is not there.
+ */
+int bench_link_frames(int nsfd, const char *const *ifnames, int n, uint64_t *rx, uint64_t *tx);
+
+/*
+ * A UDP socket bound to addr:port (host order) in namespace nsfd that is
+ * never read: frames to it are dropped when its buffer is full, without
+ * the ICMP port unreachable (and its route lookup) a closed port costs.
+ * The fd, or -errno.
+ */
+int bench_udp_sink(int nsfd, uint32_t addr, int port);
 
 /*
  * Round trips of `count` UDP probes, one every interval_s seconds, from

@@ -14,6 +14,8 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <jansson.h>
+#include <libgen.h>
+#include <limits.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
@@ -39,9 +41,9 @@ static int cmd_bench(struct verb_opts *o);
 
 /* The options as typed; setup() checks them into struct bench_args. */
 struct bench_cli {
-	const char *seconds, *svg;
+	const char *seconds, *svg, *only;
 	long size, reps, port, cpu;
-	bool quick, matrix, machine;
+	bool quick, matrix, compare, machine;
 };
 
 #define OWN(field) offsetof(struct bench_cli, field)
@@ -61,12 +63,18 @@ static const struct opt bench_opts[] = {
 	{ .name = "cpu", .type = OPT_INT, .off = OWN(cpu), .arg = "N",
 	  .help = "the CPU the generator runs on (default: 0)",
 	  .min = 0, .max = CPU_SETSIZE - 1, .own = true },
+	{ .name = "only", .type = OPT_STRING, .off = OWN(only), .arg = "LIST",
+	  .help = "measure only these, comma-separated: frames, tcp\n(iperf3 TCP and UDP), latency (default: all)", .own = true },
 	{ .name = "quick", .type = OPT_FLAG, .off = OWN(quick),
 	  .help = "1 s windows, 3 reps, 1 s iperf3 runs, 200 round trips", .own = true },
 	{ .name = "matrix", .type = OPT_FLAG, .off = OWN(matrix),
 	  .help = "one flow of each kind the lab has (no SRC DST)", .own = true },
+	{ .name = "compare-dataplanes", .type = OPT_FLAG, .off = OWN(compare),
+	  .help = "deploy the topology (-t, or --lab's) twice, on the XDP\n"
+		  "fabric and on Linux routing, and measure the matrix on\n"
+		  "both, flow by flow: XDP/kernel ratios", .own = true },
 	{ .name = "svg", .type = OPT_STRING, .off = OWN(svg), .arg = "FILE",
-	  .help = "--matrix: write a bar chart of the figures to FILE",
+	  .help = "--matrix, --compare-dataplanes: write a bar chart of\nthe figures to FILE",
 	  .complete = COMPLETE_FILE, .own = true },
 	{ .name = "machine", .type = OPT_FLAG, .off = OWN(machine),
 	  .help = "print the machine (CPU, kernel, mitigations) and stop", .own = true },
@@ -95,12 +103,17 @@ const struct verb verb_bench = {
 		"--matrix measures one flow of each kind the lab has: in one subnet, within\n"
 		"a VNet, across a peering, through an NVA, to a site through a gateway, to\n"
 		"the Internet (the first pair of a VM and a VM or host the path delivers).\n"
+		"--compare-dataplanes deploys the topology twice, as labs NAME-x (XDP\n"
+		"fabric) and NAME-k (deploy --dataplane kernel), measures the matrix on\n"
+		"both, each flow on one then the other, reports XDP/kernel ratios and\n"
+		"destroys both labs.\n"
 		"Root, but for --machine; iperf3 must be installed for the TCP and UDP\n"
 		"figures. docs/bench.md has the method and what limits each figure.\n",
 	.examples = (const char *const[]){
 		"sudo xvnet bench app1 app2",
 		"sudo xvnet bench --lab hubspoke --quick app1 dc1-srv -o json",
 		"sudo xvnet bench --matrix --svg matrix.svg",
+		"sudo xvnet bench -t examples/hub-spoke.yaml --compare-dataplanes",
 		"xvnet bench --machine",
 		NULL },
 	.opts = bench_opts,
@@ -118,9 +131,10 @@ const struct verb verb_bench = {
 struct bench_args {
 	const char *lab, *file, *src, *dst, *svg;
 	int size, reps, port, cpu, probes;
+	bool frames, tcp, latency;	/* what to measure (--only) */
 	double seconds, iperf_seconds;
 	enum print_format format;
-	bool matrix, machine;
+	bool matrix, compare, machine;
 };
 
 enum stage_kind { ST_GENERATED, ST_FABRIC_IN, ST_FABRIC_OUT, ST_RECEIVED };
@@ -169,13 +183,31 @@ struct result {
 	struct latency idle, loaded;
 };
 
+/* A series of figures per flow kind: one lab's (the matrix), or one per dataplane. */
+struct series {
+	const char *name;	/* NULL: the only one, no legend */
+	const char *color;
+	const struct result *res;	/* per flow kind */
+};
+
+/* A NIC on the fabric, whichever dataplane forwards there. */
+struct bench_nic {
+	enum xv_nic_kind kind;
+	int index;		/* vm or gateway; -1: the Internet edge */
+	const char *ifname;	/* its outer end (kernel dataplane: counted there) */
+};
+
 struct bench {
 	struct bench_args a;
 	char lab[LAB_NAME_LEN];
 	struct session s;
-	struct fabric_view v;
+	bool kernel;		/* Linux routing in the fabric namespace, no XDP fabric */
+	struct fabric_view v;	/* XDP: its counters */
 	bool view_open;
-	struct xv_nic *nics;	/* the current generation's, per slot */
+	struct lab_state state;	/* kernel: the lab's state, naming the outer ends */
+	int fabric_ns;		/* kernel: where the outer ends are counted */
+	struct bench_nic *nics;	/* per slot */
+	int nnics;
 	struct bench_machine m;
 	double *rtt;		/* MAX_PROBES round trips */
 };
@@ -189,7 +221,8 @@ static int setup(struct bench_args *a, const struct verb_opts *o)
 	*a = (struct bench_args){ .lab = o->lab, .file = o->topology, .svg = c->svg,
 				  .size = (int)c->size, .port = (int)c->port, .cpu = (int)c->cpu,
 				  .reps = (int)c->reps, .format = o->format,
-				  .matrix = c->matrix, .machine = c->machine };
+				  .matrix = c->matrix || c->compare, .compare = c->compare,
+				  .machine = c->machine };
 	if (c->seconds) {
 		a->seconds = strtod(c->seconds, &end);
 		if (end == c->seconds || *end || !(a->seconds >= 0.1 && a->seconds <= 600))
@@ -199,14 +232,31 @@ static int setup(struct bench_args *a, const struct verb_opts *o)
 	a->reps = a->reps ? a->reps : c->quick ? 3 : 5;
 	a->iperf_seconds = c->quick ? 1 : 5;
 	a->probes = c->quick ? 200 : 1000;
+	a->frames = a->tcp = a->latency = !c->only;
+	if (c->only) {
+		char list[64], *tok, *save = NULL;
+
+		snprintf(list, sizeof(list), "%s", c->only);
+		for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			bool *what = !strcmp(tok, "frames") ? &a->frames : !strcmp(tok, "tcp") ? &a->tcp :
+				     !strcmp(tok, "latency") ? &a->latency : NULL;
+
+			if (!what)
+				return verb_usage_error(o->verb, "--only: frames, tcp or latency, not '%s'", tok);
+			*what = true;
+		}
+	}
 	if (a->machine)
 		return o->nargs ? verb_usage_error(o->verb, "--machine takes no operand: %s", o->args[0]) : 0;
 	if (a->matrix && o->nargs)
-		return verb_usage_error(o->verb, "--matrix takes no SRC DST: %s", o->args[0]);
+		return verb_usage_error(o->verb, "%s takes no SRC DST: %s",
+					c->compare ? "--compare-dataplanes" : "--matrix", o->args[0]);
+	if (a->compare && !a->file && !a->lab)
+		return verb_usage_error(o->verb, "--compare-dataplanes deploys a topology: give -t FILE (or --lab NAME, for its file)");
 	if (!a->matrix && o->nargs != 2)
 		return verb_usage_error(o->verb, "name the flow: SRC DST (or --matrix)");
 	if (a->svg && !a->matrix)
-		return verb_usage_error(o->verb, "--svg goes with --matrix");
+		return verb_usage_error(o->verb, "--svg goes with --matrix or --compare-dataplanes");
 	if (!a->matrix) {
 		a->src = o->args[0];
 		a->dst = o->args[1];
@@ -224,6 +274,45 @@ static int bad(const char *fmt, const char *arg)
 }
 
 /* ---- the lab ---- */
+
+static int open_netns(const struct bench *b, const char *node, int *fd);
+
+/* Kernel dataplane: the NICs as the lab's state names them, counted at their outer ends. */
+static int open_kernel_nics(struct bench *b)
+{
+	const struct topology *t = &b->s.topo;
+
+	if (state_read(b->lab, &b->state)) {
+		fprintf(stderr, "xvnet bench: lab '%s' has no readable state\n", b->lab);
+		return EXIT_FAIL;
+	}
+	b->nics = calloc((size_t)b->state.nnodes + 1, sizeof(*b->nics));
+	if (!b->nics)
+		return EXIT_FAIL;
+	for (int i = 0; i < b->state.nnodes; i++) {
+		const char *kind = b->state.nodes[i].kind, *name = b->state.nodes[i].name;
+		const char *nic = b->state.nodes[i].nic;
+		struct bench_nic *bn = &b->nics[b->nnics];
+
+		if (!nic)
+			continue;
+		bn->ifname = nic;
+		bn->index = -1;
+		if (!strcmp(kind, "vm")) {
+			bn->kind = XV_NIC_VM;
+			bn->index = topo_find_vm(t, name);
+		} else if (!strcmp(kind, "gateway")) {
+			bn->kind = XV_NIC_GATEWAY;
+			for (int g = 0; g < t->ngateways; g++)
+				if (!strcmp(t->gateways[g].name, name))
+					bn->index = g;
+		} else {
+			bn->kind = XV_NIC_INTERNET;
+		}
+		b->nnics++;
+	}
+	return open_netns(b, "fabric", &b->fabric_ns);
+}
 
 static int bench_open(struct bench *b)
 {
@@ -245,18 +334,30 @@ static int bench_open(struct bench *b)
 		rc = session_build(&b->s);
 	if (rc)
 		return rc;
+	b->rtt = calloc(MAX_PROBES, sizeof(*b->rtt));
+	if (!b->rtt)
+		return EXIT_FAIL;
+	b->kernel = lab_dataplane_of(b->lab) == LAB_DATAPLANE_KERNEL;
+	if (b->kernel)
+		return open_kernel_nics(b);
 	if (fabric_pin_dir(b->lab, pin_dir, sizeof(pin_dir)) || fabric_view_open(pin_dir, &b->v)) {
 		fprintf(stderr, "xvnet bench: cannot open the fabric of lab '%s'\n", b->lab);
 		return EXIT_FAIL;
 	}
 	b->view_open = true;
-	b->nics = calloc((size_t)b->v.nnics + 1, sizeof(*b->nics));
-	b->rtt = calloc(MAX_PROBES, sizeof(*b->rtt));
-	if (!b->nics || !b->rtt)
+	b->nnics = b->v.nnics;
+	b->nics = calloc((size_t)b->nnics + 1, sizeof(*b->nics));
+	if (!b->nics)
 		return EXIT_FAIL;
-	for (int k = 0; k < b->v.nnics; k++)
-		if (fabric_read_nic(&b->v, k, &b->nics[k]))
-			b->nics[k].kind = (__u16)-1;
+	for (int k = 0; k < b->nnics; k++) {
+		struct xv_nic nic;
+
+		b->nics[k].kind = (enum xv_nic_kind)-1;
+		if (!fabric_read_nic(&b->v, k, &nic)) {
+			b->nics[k].kind = nic.kind;
+			b->nics[k].index = nic.kind == XV_NIC_INTERNET ? -1 : (int)nic.index;
+		}
+	}
 	return EXIT_OK;
 }
 
@@ -264,7 +365,11 @@ static void bench_close(struct bench *b)
 {
 	if (b->view_open)
 		fabric_view_close(&b->v);
+	if (b->fabric_ns > 0)
+		close(b->fabric_ns);
 	session_close(&b->s);
+	if (b->kernel)
+		state_free(&b->state);
 	free(b->nics);
 	free(b->rtt);
 }
@@ -272,8 +377,8 @@ static void bench_close(struct bench *b)
 /* The fabric slot of a VM, gateway or the Internet edge (index ignored); -1: none. */
 static int nic_slot(const struct bench *b, enum xv_nic_kind kind, int index)
 {
-	for (int k = 0; k < b->v.nnics; k++)
-		if (b->nics[k].kind == kind && (kind == XV_NIC_INTERNET || (int)b->nics[k].index == index))
+	for (int k = 0; k < b->nnics; k++)
+		if (b->nics[k].kind == kind && (kind == XV_NIC_INTERNET || b->nics[k].index == index))
 			return k;
 	return -1;
 }
@@ -281,11 +386,11 @@ static int nic_slot(const struct bench *b, enum xv_nic_kind kind, int index)
 static const char *slot_name(const struct bench *b, int slot)
 {
 	const struct topology *t = &b->s.topo;
-	const struct xv_nic *n = &b->nics[slot];
+	const struct bench_nic *n = &b->nics[slot];
 
-	if (n->kind == XV_NIC_VM && n->index < (__u32)t->nvms)
+	if (n->kind == XV_NIC_VM && n->index >= 0 && n->index < t->nvms)
 		return t->vms[n->index].name;
-	if (n->kind == XV_NIC_GATEWAY && n->index < (__u32)t->ngateways)
+	if (n->kind == XV_NIC_GATEWAY && n->index >= 0 && n->index < t->ngateways)
 		return t->gateways[n->index].name;
 	return "Internet";
 }
@@ -458,11 +563,39 @@ struct snapshot {
 	uint64_t received;
 };
 
+/* Kernel dataplane: what each outer end received from its NIC and sent to it. */
+static int snap_links(const struct bench *b, struct snapshot *s)
+{
+	size_t n = (size_t)b->nnics + 1;
+	const char **names = calloc(n, sizeof(*names));
+	uint64_t *rx = calloc(n, sizeof(*rx)), *tx = calloc(n, sizeof(*tx));
+	int err = -ENOMEM;
+
+	if (names && rx && tx) {
+		for (int k = 0; k < b->nnics; k++)
+			names[k] = b->nics[k].ifname;
+		err = bench_link_frames(b->fabric_ns, names, b->nnics, rx, tx);
+		for (int k = 0; !err && k < b->nnics; k++) {
+			s->st[k].rx = rx[k];
+			s->st[k].tx = tx[k];
+		}
+	}
+	free(names);
+	free(rx);
+	free(tx);
+	return err;
+}
+
 static int snap(const struct bench *b, const struct bench_flow *f, struct snapshot *s)
 {
-	for (int k = 0; k <= b->v.nnics; k++)
-		if (fabric_read_stats(&b->v, k, &s->st[k]))
+	if (b->kernel) {
+		if (snap_links(b, s))
 			return -1;
+	} else {
+		for (int k = 0; k <= b->nnics; k++)
+			if (fabric_read_stats(&b->v, k, &s->st[k]))
+				return -1;
+	}
 	return bench_rx_frames(f->dst_ns, &s->received);
 }
 
@@ -541,11 +674,11 @@ static int open_generator(const struct bench *b, const struct bench_flow *f, str
 
 static int measure_pps(const struct bench *b, const struct bench_flow *f, struct result *r)
 {
-	size_t n = (size_t)b->v.nnics + 1;
+	size_t n = (size_t)b->nnics + 1;
 	struct snapshot s0, s1;
 	struct pktgen_ctx *g = NULL;
 	double generated = 0;
-	int err = -ENOMEM;
+	int err = -ENOMEM, sink = -1;
 
 	s0.st = calloc(n, sizeof(*s0.st));
 	s1.st = calloc(n, sizeof(*s1.st));
@@ -553,6 +686,8 @@ static int measure_pps(const struct bench *b, const struct bench_flow *f, struct
 	if (!s0.st || !s1.st || !r->drops)
 		goto out;
 	err = open_generator(b, f, &g);
+	/* The destination's port is open (as a real receiver's is): no ICMP per frame. */
+	sink = err ? -1 : bench_udp_sink(f->dst_ns, f->dst_ip, b->a.port);
 	for (int rep = 0; !err && rep < b->a.reps; rep++) {
 		uint64_t frames = 0;
 		double elapsed = 0;
@@ -578,6 +713,8 @@ static int measure_pps(const struct bench *b, const struct bench_flow *f, struct
 	if (err)
 		fprintf(stderr, "xvnet bench: measuring frames/s failed\n");
 out:
+	if (sink >= 0)
+		close(sink);
 	pktgen_close(g);
 	free(s0.st);
 	free(s1.st);
@@ -708,12 +845,13 @@ static int run_flow(const struct bench *b, struct bench_flow *f, struct result *
 	rc = open_netns(b, b->s.topo.vms[f->src_vm].name, &f->src_ns);
 	if (!rc)
 		rc = open_netns(b, f->dst_node, &f->dst_ns);
-	if (!rc)
+	r->tcp1 = r->tcp4 = r->udp = r->udp_loss = -1;
+	if (!rc && b->a.frames)
 		rc = measure_pps(b, f, r);
-	if (!rc) {
+	if (!rc && b->a.tcp)
 		measure_iperf(b, f, r);
+	if (!rc && b->a.latency)
 		measure_latency(b, f, r);
-	}
 	return rc;
 }
 
@@ -784,14 +922,14 @@ static void print_stages(const struct bench *b, const struct bench_flow *f, cons
 	}
 	print_table_close();
 	print_table_open("fabricDrops", drop_cols, NCOLS(drop_cols));
-	for (int k = 0; k <= b->v.nnics; k++)
+	for (int k = 0; k <= b->nnics; k++)
 		for (int v = XV_DROP_NONE_ROUTE; v < XV_VERDICT__COUNT; v++) {
 			uint64_t n = r->drops[(size_t)k * XV_VERDICT__COUNT + v];
 
 			if (!n)
 				continue;
 			print_row_open();
-			print_string(PRINT_ANY, "nic", NULL, k < b->v.nnics ? slot_name(b, k) : "(not a NIC)");
+			print_string(PRINT_ANY, "nic", NULL, k < b->nnics ? slot_name(b, k) : "(not a NIC)");
 			print_string(PRINT_ANY, "reason", NULL, fabric_verdict_name(v));
 			print_uint(PRINT_ANY, "frames", NULL, n);
 			print_row_close();
@@ -820,25 +958,9 @@ static void print_latency_row(const char *load, const struct latency *l)
 	print_row_close();
 }
 
-static void print_flow(const struct bench *b, const struct bench_flow *f, const struct result *r)
+/* Frames per second, and where the frames were counted. */
+static void print_frames(const struct bench *b, const struct bench_flow *f, const struct result *r)
 {
-	const struct vm *src = &b->s.topo.vms[f->src_vm];
-	char sa[IPV4_STRLEN], da[IPV4_STRLEN];
-
-	print_string(PRINT_ANY, "lab", "Lab %s", b->lab);
-	print_string(PRINT_ANY, "kind", ", flow %s", kind_names[f->kind]);
-	print_open_object("source");
-	print_string(PRINT_ANY, "name", ": %s", src->name);
-	print_string(PRINT_ANY, "ip", " %s", ipv4_str(f->src_ip, sa));
-	print_close_object();
-	print_open_object("destination");
-	print_string(PRINT_ANY, "name", " -> %s", f->dst_name);
-	print_string(PRINT_ANY, "ip", " %s", ipv4_str(f->dst_ip, da));
-	print_string(PRINT_ANY, "node", " (node %s)", f->dst_node);
-	print_close_object();
-	print_uint(PRINT_ANY, "port", ", UDP and TCP port %lu\n", (unsigned long)b->a.port);
-	print_path(f);
-
 	print_open_object("frames");
 	print_uint(PRINT_ANY, "frameBytes", "Frames: %lu bytes", (unsigned long)b->a.size);
 	print_uint(PRINT_ANY, "reps", ", %lu reps", (unsigned long)r->nreps);
@@ -852,7 +974,32 @@ static void print_flow(const struct bench *b, const struct bench_flow *f, const 
 	print_double(PRINT_ANY, "generatedPps", "), generated %.0f frames/s\n", r->generated_pps);
 	print_stages(b, f, r);
 	print_close_object();
+}
 
+static void print_flow(const struct bench *b, const struct bench_flow *f, const struct result *r)
+{
+	const struct vm *src = &b->s.topo.vms[f->src_vm];
+	char sa[IPV4_STRLEN], da[IPV4_STRLEN];
+
+	print_string(PRINT_ANY, "lab", "Lab %s", b->lab);
+	print_string(PRINT_ANY, "dataplane", " (%s)", b->kernel ? "kernel" : "xdp");
+	print_string(PRINT_ANY, "kind", ", flow %s", kind_names[f->kind]);
+	print_open_object("source");
+	print_string(PRINT_ANY, "name", ": %s", src->name);
+	print_string(PRINT_ANY, "ip", " %s", ipv4_str(f->src_ip, sa));
+	print_close_object();
+	print_open_object("destination");
+	print_string(PRINT_ANY, "name", " -> %s", f->dst_name);
+	print_string(PRINT_ANY, "ip", " %s", ipv4_str(f->dst_ip, da));
+	print_string(PRINT_ANY, "node", " (node %s)", f->dst_node);
+	print_close_object();
+	print_uint(PRINT_ANY, "port", ", UDP and TCP port %lu\n", (unsigned long)b->a.port);
+	print_path(f);
+
+	if (b->a.frames)
+		print_frames(b, f, r);
+	else
+		print_null(PRINT_JSON, "frames", NULL);
 	print_open_object("iperf3");
 	print_string(PRINT_FP, NULL, "%s", "iperf3:");
 	print_bps("tcp1Gbps", " TCP 1 stream %.2f Gbit/s", r->tcp1);
@@ -975,7 +1122,7 @@ static int pick_flows(const struct bench *b, struct bench_flow flows[FK__COUNT],
 	return n;
 }
 
-static int write_svg(const char *file, const char *lab, const struct result *res,
+static int write_svg(const char *file, const char *title, const struct series *sr, int ns,
 		     const bool have[FK__COUNT]);
 
 static int bench_matrix(struct bench *b)
@@ -996,13 +1143,20 @@ static int bench_matrix(struct bench *b)
 			fprintf(stderr, "xvnet bench: %s: %s\n", kind_names[k], flows[k].route);
 			rc = run_flow(b, &flows[k], &res[k]);
 		}
-	if (!rc && b->a.svg)
-		rc = write_svg(b->a.svg, b->lab, res, have);
+	if (!rc && b->a.svg) {
+		const struct series one = { NULL, "#3b6ea5", res };
+		char title[128];
+
+		snprintf(title, sizeof(title), "xvnet bench --matrix, lab %s (%s)", b->lab,
+			 b->kernel ? "kernel" : "xdp");
+		rc = write_svg(b->a.svg, title, &one, 1, have);
+	}
 	if (!rc) {
 		char sa[IPV4_STRLEN], da[IPV4_STRLEN];
 
 		print_start(b->a.format);
 		print_string(PRINT_ANY, "lab", "Lab %s", b->lab);
+		print_string(PRINT_ANY, "dataplane", " (%s)", b->kernel ? "kernel" : "xdp");
 		print_uint(PRINT_ANY, "frameBytes", ", %lu-byte frames", (unsigned long)b->a.size);
 		print_uint(PRINT_ANY, "reps", ", median of %lu reps", (unsigned long)b->a.reps);
 		print_double(PRINT_ANY, "seconds", " of %g s\n", b->a.seconds);
@@ -1061,46 +1215,60 @@ static void svg_text_escaped(FILE *f, const char *s)
 			fputc(*s, f);
 }
 
-/* One group of horizontal bars: a value per flow kind, scaled to the largest. */
-static int svg_bars(FILE *f, int y, const char *title, const char *unit, double scale,
-		    const double v[FK__COUNT], const bool have[FK__COUNT])
+#define BAR_H 16
+#define BAR_MAX_W 400
+
+static double figure(const struct result *r, bool tcp)
+{
+	return tcp ? r->tcp1 : r->pps_median;
+}
+
+/* One chart: per flow kind, a bar per series, scaled to the largest. */
+static int svg_bars(FILE *f, int y, const char *title, const char *unit, double scale, bool tcp,
+		    const struct series *sr, int ns, const bool have[FK__COUNT])
 {
 	double max = 0;
 
 	for (int k = 0; k < FK__COUNT; k++)
-		if (have[k] && v[k] > max)
-			max = v[k];
+		for (int i = 0; have[k] && i < ns; i++)
+			if (figure(&sr[i].res[k], tcp) > max)
+				max = figure(&sr[i].res[k], tcp);
 	fprintf(f, "<text x=\"10\" y=\"%d\" font-weight=\"bold\">%s</text>\n", y, title);
 	y += 10;
 	for (int k = 0; k < FK__COUNT; k++) {
-		int w;
-
 		if (!have[k])
 			continue;
-		w = max > 0 && v[k] > 0 ? (int)(v[k] / max * 400) : 0;
-		fprintf(f, "<text x=\"190\" y=\"%d\" text-anchor=\"end\">%s</text>\n", y + 14, kind_names[k]);
-		fprintf(f, "<rect x=\"200\" y=\"%d\" width=\"%d\" height=\"18\" fill=\"#3b6ea5\"/>\n", y, w);
-		if (v[k] >= 0)
-			fprintf(f, "<text x=\"%d\" y=\"%d\">%.2f %s</text>\n", 206 + w, y + 14, v[k] / scale, unit);
-		else
-			fprintf(f, "<text x=\"206\" y=\"%d\">not measured</text>\n", y + 14);
-		y += 24;
+		fprintf(f, "<text x=\"190\" y=\"%d\" text-anchor=\"end\">%s</text>\n",
+			y + BAR_H - 3, kind_names[k]);
+		for (int i = 0; i < ns; i++) {
+			double v = figure(&sr[i].res[k], tcp);
+			int w = max > 0 && v > 0 ? (int)(v / max * BAR_MAX_W) : 0;
+
+			fprintf(f, "<rect x=\"200\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n",
+				y, w, BAR_H, sr[i].color);
+			fprintf(f, "<text x=\"%d\" y=\"%d\">", 206 + w, y + BAR_H - 3);
+			if (v >= 0)
+				fprintf(f, "%.2f %s", v / scale, unit);
+			else
+				fputs("not measured", f);
+			if (sr[i].name)
+				fprintf(f, " (%s)", sr[i].name);
+			fputs("</text>\n", f);
+			y += BAR_H + 2;
+		}
+		y += 6;
 	}
 	return y + 20;
 }
 
-static int write_svg(const char *file, const char *lab, const struct result *res,
+static int write_svg(const char *file, const char *title, const struct series *sr, int ns,
 		     const bool have[FK__COUNT])
 {
-	double pps[FK__COUNT], tcp[FK__COUNT];
 	int n = 0, y, fd;
 	FILE *f;
 
-	for (int k = 0; k < FK__COUNT; k++) {
-		pps[k] = res[k].pps_median;
-		tcp[k] = res[k].tcp1;
+	for (int k = 0; k < FK__COUNT; k++)
 		n += have[k];
-	}
 	/* A file the user names: created or truncated, never through a link. */
 	fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	f = fd < 0 ? NULL : fdopen(fd, "w");
@@ -1110,19 +1278,218 @@ static int write_svg(const char *file, const char *lab, const struct result *res
 			close(fd);
 		return EXIT_FAIL;
 	}
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"720\" height=\"%d\" "
-		   "font-family=\"sans-serif\" font-size=\"13\">\n", 110 + 2 * (n * 24 + 40));
-	fputs("<text x=\"10\" y=\"22\" font-size=\"15\">xvnet bench --matrix, lab ", f);
-	svg_text_escaped(f, lab);
+	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"760\" height=\"%d\" "
+		   "font-family=\"sans-serif\" font-size=\"13\">\n",
+		80 + 2 * (n * (ns * (BAR_H + 2) + 6) + 40));
+	fputs("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n", f);
+	fputs("<text x=\"10\" y=\"22\" font-size=\"15\">", f);
+	svg_text_escaped(f, title);
 	fputs("</text>\n", f);
-	y = svg_bars(f, 55, "Frames/s received (64 B, median)", "Mpps", 1e6, pps, have);
-	svg_bars(f, y, "TCP, 1 stream (iperf3)", "Gbit/s", 1e9, tcp, have);
+	y = svg_bars(f, 55, "Frames/s received (64 B, median)", "Mpps", 1e6, false, sr, ns, have);
+	svg_bars(f, y, "TCP, 1 stream (iperf3)", "Gbit/s", 1e9, true, sr, ns, have);
 	fputs("</svg>\n", f);
 	if (fclose(f)) {
 		fprintf(stderr, "xvnet bench: %s: %s\n", file, strerror(errno));
 		return EXIT_FAIL;
 	}
 	return 0;
+}
+
+/* ---- XDP fabric against Linux routing ---- */
+
+static const struct column compare_cols[] = {
+	{ "kind", "Flow" },
+	{ "xdpPps", "XDP Frames/s" },
+	{ "kernelPps", "Kernel Frames/s" },
+	{ "ppsRatio", "Frames/s XDP/Kernel" },
+	{ "tcp1Ratio", "TCP 1 XDP/Kernel" },
+	{ "udpRatio", "UDP XDP/Kernel" },
+	{ "p50Ratio", "p50 Kernel/XDP" },
+	{ "route", "Path" },
+};
+
+/* name + suffix, within a lab name's 12 characters. */
+static void lab_variant(char out[LAB_NAME_LEN], const char *name, const char *suffix)
+{
+	snprintf(out, LAB_NAME_LEN, "%.*s%s", (int)(LAB_NAME_MAX - strlen(suffix)), name, suffix);
+}
+
+/* Deploy file as lab `name` on dataplane dp, as xvnet deploy does. */
+static int deploy_as(const char *file, const char *name, enum lab_dataplane dp)
+{
+	struct session s = { .verb = &verb_bench, .o = { .verb = &verb_bench, .topology = file } };
+	struct state_lock l;
+	struct lab_plan p;
+	int rc = session_load(&s);
+
+	if (!rc) {
+		free(s.topo.name);
+		s.topo.name = strdup(name);
+		rc = s.topo.name ? session_build(&s) : EXIT_FAIL;
+	}
+	if (rc) {
+		session_close(&s);
+		return rc;
+	}
+	rc = EXIT_FAIL;
+	if (state_lock(&l, name, "deploy")) {
+		session_close(&s);
+		return rc;
+	}
+	if (lab_exists(name))
+		fprintf(stderr, "xvnet bench: lab '%s' is already up: destroy it first\n", name);
+	else if (lab_plan_build(&p, &s.eng))
+		fprintf(stderr, "xvnet bench: %s: cannot plan the lab\n", name);
+	else {
+		p.dataplane = dp;
+		fprintf(stderr, "xvnet bench: deploying %s (%s)\n", name, lab_dataplane_name(dp));
+		rc = lab_deploy(&p, &s.eng, file) ? EXIT_FAIL : EXIT_OK;
+		lab_plan_free(&p);
+	}
+	state_unlock(&l);
+	session_close(&s);
+	return rc;
+}
+
+static double ratio(double a, double b)
+{
+	return a > 0 && b > 0 ? a / b : -1;
+}
+
+static void print_ratio(const char *key, double r)
+{
+	if (r < 0)
+		print_null(PRINT_ANY, key, NULL);
+	else
+		print_double(PRINT_ANY, key, "%.2f", r);
+}
+
+static void print_compare(const struct bench *bx, const struct bench_flow *flows,
+			  const struct result *rx, const struct result *rk, const bool have[FK__COUNT])
+{
+	print_start(bx->a.format);
+	print_string(PRINT_ANY, "topology", "Topology %s", bx->a.file);
+	print_uint(PRINT_ANY, "frameBytes", ", %lu-byte frames", (unsigned long)bx->a.size);
+	print_uint(PRINT_ANY, "reps", ", median of %lu reps", (unsigned long)bx->a.reps);
+	print_double(PRINT_ANY, "seconds", " of %g s; each flow on the XDP fabric, then on Linux routing\n",
+		     bx->a.seconds);
+	print_table_open("flows", compare_cols, NCOLS(compare_cols));
+	for (int k = 0; k < FK__COUNT; k++) {
+		if (!have[k])
+			continue;
+		print_row_open();
+		print_string(PRINT_ANY, "kind", NULL, kind_names[k]);
+		print_string(PRINT_JSON, "src", NULL, bx->s.topo.vms[flows[k].src_vm].name);
+		print_string(PRINT_JSON, "dst", NULL, flows[k].dst_name);
+		print_double(PRINT_ANY, "xdpPps", "%.0f", rx[k].pps_median);
+		print_double(PRINT_ANY, "kernelPps", "%.0f", rk[k].pps_median);
+		print_ratio("ppsRatio", ratio(rx[k].pps_median, rk[k].pps_median));
+		print_bps("xdpTcp1Gbps", NULL, rx[k].tcp1);
+		print_bps("kernelTcp1Gbps", NULL, rk[k].tcp1);
+		print_ratio("tcp1Ratio", ratio(rx[k].tcp1, rk[k].tcp1));
+		print_bps("xdpTcp4Gbps", NULL, rx[k].tcp4);
+		print_bps("kernelTcp4Gbps", NULL, rk[k].tcp4);
+		print_bps("xdpUdpGbps", NULL, rx[k].udp);
+		print_bps("kernelUdpGbps", NULL, rk[k].udp);
+		print_ratio("udpRatio", ratio(rx[k].udp, rk[k].udp));
+		print_double(PRINT_JSON, "xdpP50Us", NULL, rx[k].idle.p50);
+		print_double(PRINT_JSON, "kernelP50Us", NULL, rk[k].idle.p50);
+		print_double(PRINT_JSON, "xdpP99Us", NULL, rx[k].idle.p99);
+		print_double(PRINT_JSON, "kernelP99Us", NULL, rk[k].idle.p99);
+		print_ratio("p50Ratio", ratio(rk[k].idle.p50, rx[k].idle.p50));
+		print_string(PRINT_ANY, "route", NULL, flows[k].route);
+		print_row_close();
+	}
+	print_table_close();
+	bench_print_machine(&bx->m);
+}
+
+/*
+ * The topology twice, on both dataplanes; the same flows measured on one
+ * and then the other, kind by kind, so that drift on a shared machine
+ * spreads over both; both labs destroyed whatever happens.
+ */
+static int bench_compare(struct bench *bx)
+{
+	static struct bench_flow fx[FK__COUNT], fk[FK__COUNT];
+	struct result rx[FK__COUNT], rk[FK__COUNT];
+	bool have[FK__COUNT] = { false };
+	char file[PATH_MAX], xlab[LAB_NAME_LEN], klab[LAB_NAME_LEN];
+	struct bench bk = *bx;
+	int rc;
+
+	memset(rx, 0, sizeof(rx));
+	memset(rk, 0, sizeof(rk));
+	if (bx->a.file) {
+		if (!realpath(bx->a.file, file))
+			return bad("-t: cannot read %s", bx->a.file);
+	} else {
+		char *f = state_topology(bx->a.lab);
+
+		if (!f)
+			return bad("--lab %s: not running, or its topology file is gone", bx->a.lab);
+		snprintf(file, sizeof(file), "%s", f);
+		free(f);
+	}
+	bx->s.o.topology = file;
+	bx->s.verb = &verb_bench;
+	if (session_load(&bx->s))
+		return EXIT_USAGE;
+	lab_variant(xlab, bx->s.topo.name, "-x");
+	lab_variant(klab, bx->s.topo.name, "-k");
+	session_close(&bx->s);
+	memset(&bx->s, 0, sizeof(bx->s));
+	bx->a.lab = xlab;
+	bx->a.file = file;
+	bk.a = bx->a;
+	bk.a.lab = klab;
+	rc = deploy_as(file, xlab, LAB_DATAPLANE_XDP);
+	if (!rc)
+		rc = deploy_as(file, klab, LAB_DATAPLANE_KERNEL);
+	if (!rc)
+		rc = bench_open(bx);
+	if (!rc)
+		rc = bench_open(&bk);
+	if (!rc && !pick_flows(bx, fx, have)) {
+		fprintf(stderr, "xvnet bench: no flow from a VM that the path delivers over UDP port %d\n",
+			bx->a.port);
+		rc = EXIT_FAIL;
+	}
+	for (int k = 0; !rc && k < FK__COUNT; k++) {
+		if (!have[k])
+			continue;
+		fk[k] = (struct bench_flow){ .src_vm = fx[k].src_vm, .src_ns = -1, .dst_ns = -1 };
+		rc = resolve_dst(&bk, fx[k].dst_name, &fk[k]);
+		if (rc)
+			break;
+		plan_flow(&bk, &fk[k]);
+		fprintf(stderr, "xvnet bench: %s: %s\n", kind_names[k], fx[k].route);
+		rc = run_flow(bx, &fx[k], &rx[k]);
+		if (!rc)
+			rc = run_flow(&bk, &fk[k], &rk[k]);
+	}
+	if (!rc && bx->a.svg) {
+		const struct series two[] = { { "XDP", "#3b6ea5", rx }, { "kernel", "#c0504d", rk } };
+		char title[PATH_MAX + 64];
+
+		snprintf(title, sizeof(title), "xvnet bench --compare-dataplanes, %s", basename(file));
+		rc = write_svg(bx->a.svg, title, two, 2, have);
+	}
+	if (!rc) {
+		print_compare(bx, fx, rx, rk, have);
+		rc = verb_print_end(EXIT_OK);
+	}
+	for (int k = 0; k < FK__COUNT; k++) {
+		free(rx[k].drops);
+		free(rk[k].drops);
+		flow_close(&fx[k]);
+		flow_close(&fk[k]);
+	}
+	bench_close(&bk);
+	bench_close(bx);
+	lab_destroy(xlab);
+	lab_destroy(klab);
+	return rc;
 }
 
 static int cmd_bench(struct verb_opts *o)
@@ -1141,6 +1508,8 @@ static int cmd_bench(struct verb_opts *o)
 		return verb_print_end(EXIT_OK);
 	}
 	rc = lab_need_root("bench");
+	if (!rc && b.a.compare)
+		return bench_compare(&b);
 	if (!rc)
 		rc = bench_open(&b);
 	if (!rc)

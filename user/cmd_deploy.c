@@ -17,16 +17,26 @@ static int cmd_deploy(struct verb_opts *o);
 
 /* deploy's own options. */
 struct deploy_cli {
+	int dataplane;		/* enum lab_dataplane, by its name */
 	bool timings;		/* --timings */
 };
 
+static const char *const dataplanes[] = { "xdp", "kernel", NULL };
+
 static const struct opt deploy_opts[] = {
+	{ .name = "dataplane", .type = OPT_CHOICE, .off = offsetof(struct deploy_cli, dataplane),
+	  .arg = "D", .help = "what forwards in the fabric namespace: xdp (the XDP\n"
+			      "fabric, default) or kernel (Linux policy routing from\n"
+			      "the same routes, to compare with; docs/dataplane.md)",
+	  .choices = dataplanes, .complete = COMPLETE_CHOICE, .own = true },
 	{ .name = "timings", .type = OPT_FLAG, .off = offsetof(struct deploy_cli, timings),
 	  .help = "then the wall time of each step (namespaces, veths, XDP\n"
 		  "attach, ...) and how many operations it took: a table,\n"
 		  "or \"timings\" in the JSON document", .own = true },
 	{ NULL },
 };
+
+static const struct deploy_cli deploy_defaults = { .dataplane = LAB_DATAPLANE_XDP };
 
 const struct verb verb_deploy = {
 	.name = "deploy",
@@ -38,10 +48,12 @@ const struct verb verb_deploy = {
 		"another xvnet is changing. On any failure everything created is removed again.\n",
 	.examples = (const char *const[]){
 		"sudo xvnet deploy -t examples/hub-spoke.yaml",
+		"sudo xvnet deploy -t examples/hub-spoke.yaml --dataplane kernel",
 		"sudo xvnet deploy -t examples/hub-spoke.yaml --timings -j",
 		NULL },
 	.opts = deploy_opts,
 	.own_size = sizeof(struct deploy_cli),
+	.own_defaults = &deploy_defaults,
 	.common = VERB_TOPOLOGY | VERB_OUTPUT,
 	.flags = VERB_ROOT,
 	.run = cmd_deploy,
@@ -57,6 +69,7 @@ static int plan_and_deploy(struct session *s, const struct deploy_cli *d)
 	timing_enter(STEP_PLAN);
 	if (lab_plan(&p, &s->eng))
 		return EXIT_FAIL;
+	p.dataplane = d->dataplane;
 	if (!realpath(s->o.topology, file))
 		snprintf(file, sizeof(file), "%s", s->o.topology);
 	rc = lab_deploy(&p, &s->eng, file) ? EXIT_FAIL : EXIT_OK;

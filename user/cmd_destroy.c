@@ -29,7 +29,7 @@ static const struct opt cleanup_opts[] = {
 
 const struct verb verb_destroy = {
 	.name = "destroy",
-	.summary = "remove a lab (--all: every lab)",
+	.summary = "remove a lab (--all: every lab of yours)",
 	.help = "Remove every namespace, veth, pin and the state of a lab (default: the only\n"
 		"one running); a lab that is not there is an error (exit 1), naming those that\n"
 		"are. --all removes every lab of yours (deployed by you, through sudo) and every\n"
@@ -47,7 +47,7 @@ const struct verb verb_destroy = {
 
 const struct verb verb_cleanup = {
 	.name = "cleanup",
-	.summary = "remove every lab and anything left behind",
+	.summary = "remove your labs and anything left behind",
 	.help = "Remove every lab of yours (deployed by you, through sudo) and every orphan\n"
 		"xvnet left behind; when other users' labs are up, only yours go and theirs\n"
 		"are listed (--any-owner removes them too).\n",

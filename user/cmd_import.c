@@ -231,6 +231,17 @@ static int write_file(const char *path, const char *text, size_t len)
 	return rc;
 }
 
+/* "1 VNet", "3 VNets": valid until the 8th call after this one. */
+static const char *count(int n, const char *what)
+{
+	static char ring[8][48];
+	static int next;
+	char *out = ring[next++ % 8];
+
+	snprintf(out, sizeof(ring[0]), "%d %s%s", n, what, n == 1 ? "" : "s");
+	return out;
+}
+
 /* The result must pass `xvnet check`: parse it back. */
 static int check_result(const char *shown, const struct az_import *r)
 {
@@ -244,9 +255,10 @@ static int check_result(const char *shown, const struct az_import *r)
 			diags_free(&d);
 			return EXIT_USAGE;
 		}
-		fprintf(stderr, "xvnet import: %s: %d VNets, %d subnets, %d peerings, %d route tables, %d gateways, %d sites, %d VMs\n",
-			shown, t.nvnets, t.nsubnets, t.npeerings, t.nroute_tables,
-			t.ngateways, t.nsites, t.nvms);
+		fprintf(stderr, "xvnet import: %s: %s, %s, %s, %s, %s, %s, %s\n", shown,
+			count(t.nvnets, "VNet"), count(t.nsubnets, "subnet"),
+			count(t.npeerings, "peering"), count(t.nroute_tables, "route table"),
+			count(t.ngateways, "gateway"), count(t.nsites, "site"), count(t.nvms, "VM"));
 		topo_free(&t);
 		diags_free(&d);
 		return EXIT_OK;

@@ -122,6 +122,21 @@ static int compare(struct session *s, const char *saved, const char *type, const
 	return verb_print_end(equal ? EXIT_OK : EXIT_FAIL);
 }
 
+/*
+ * The winning user route's table as Network Watcher names it: its full
+ * resource id when the topology was imported (it keeps the id), else its
+ * name; "System Route" for every other route.
+ */
+static const char *route_table_id(const struct topology *t, const struct eff_route *r)
+{
+	const struct route_table *rt;
+
+	if (r->source != SRC_USER)
+		return "System Route";
+	rt = &t->route_tables[r->route_table];
+	return rt->id ? rt->id : rt->name;
+}
+
 static int cmd_nexthop(struct verb_opts *o)
 {
 	struct session s = { 0 };
@@ -144,8 +159,7 @@ static int cmd_nexthop(struct verb_opts *o)
 	if (((const struct nexthop_cli *)o->own)->compare) {
 		rc = compare(&s, ((const struct nexthop_cli *)o->own)->compare,
 			     watcher_type_name(verb_next_hop_type(r)), verb_next_hop_ip(r, ip),
-			     r->source == SRC_USER ? s.topo.route_tables[r->route_table].name :
-						     "System Route");
+			     route_table_id(&s.topo, r));
 		goto out;
 	}
 
@@ -153,9 +167,7 @@ static int cmd_nexthop(struct verb_opts *o)
 	print_record_open(nexthop_cols, sizeof(nexthop_cols) / sizeof(nexthop_cols[0]));
 	print_string(PRINT_ANY, "nextHopType", NULL, watcher_type_name(verb_next_hop_type(r)));
 	print_string(PRINT_ANY, "nextHopIpAddress", NULL, verb_next_hop_ip(r, ip));
-	print_string(PRINT_ANY, "routeTableId", NULL,
-		     r->source == SRC_USER ? s.topo.route_tables[r->route_table].name :
-					     "System Route");
+	print_string(PRINT_ANY, "routeTableId", NULL, route_table_id(&s.topo, r));
 	print_record_close();
 	rc = verb_print_end(EXIT_OK);
 out:

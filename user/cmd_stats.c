@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xvnet stats: the running fabric's per-CPU counters, summed: per NIC
- * (frames and bytes in and out, each verdict) and per route (hits).
+ * (frames and bytes in and out, each verdict) and per route (hits);
+ * --watch adds each NIC's rates since the print before.
  */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -17,7 +20,7 @@ static int cmd_stats(struct verb_opts *o);
 
 static const struct opt stats_opts[] = {
 	{ .name = "watch", .letter = 'w', .type = OPT_FLAG, .off = offsetof(struct verb_opts, watch),
-	  .help = "print again every second until interrupted (JSON:\none line per second)" },
+	  .help = "print again every second until interrupted, with each\nNIC's rates (frames/s, bit/s) since the print before\n(JSON: one line per second)" },
 	{ NULL },
 };
 
@@ -48,6 +51,11 @@ static const struct column nic_cols[] = {
 	{ "txBytes", "Tx Bytes" },
 	{ "arpReplies", "ARP Replies" },
 	{ "dropped", "Dropped" },
+	/* --watch: rates since the print before */
+	{ "rxPps", "Rx Frames/s" },
+	{ "rxBps", "Rx bit/s" },
+	{ "txPps", "Tx Frames/s" },
+	{ "txBps", "Tx bit/s" },
 };
 
 static const struct column drop_cols[] = {
@@ -91,12 +99,29 @@ static void print_nic(const struct fabric_session *fs, const struct fabric_names
 	}
 }
 
-static int print_nics(const struct fabric_session *fs, struct xv_nic_stats *st)
+/* A NIC's rates over dt seconds since prev (--watch); before the first interval, none. */
+static void print_rates(const struct xv_nic_stats *st, const struct xv_nic_stats *prev, double dt)
+{
+	if (!prev || dt <= 0) {
+		print_null(PRINT_JSON, "rxPps", NULL);
+		print_null(PRINT_JSON, "rxBps", NULL);
+		print_null(PRINT_JSON, "txPps", NULL);
+		print_null(PRINT_JSON, "txBps", NULL);
+		return;
+	}
+	print_double(PRINT_ANY, "rxPps", "%.0f", (st->rx - prev->rx) / dt);
+	print_double(PRINT_ANY, "rxBps", "%.0f", (st->rx_bytes - prev->rx_bytes) * 8 / dt);
+	print_double(PRINT_ANY, "txPps", "%.0f", (st->tx - prev->tx) / dt);
+	print_double(PRINT_ANY, "txBps", "%.0f", (st->tx_bytes - prev->tx_bytes) * 8 / dt);
+}
+
+static int print_nics(const struct fabric_session *fs, struct xv_nic_stats *st,
+		      const struct xv_nic_stats *prev, double dt)
 {
 	const struct fabric_names *n = fs->named ? &fs->names : NULL;
 	int err;
 
-	print_table_open("nics", nic_cols, NCOLS(nic_cols));
+	print_table_open("nics", nic_cols, NCOLS(nic_cols) - (fs->watch ? 0 : 4));
 	for (int k = 0; k <= fs->v.nnics; k++) {
 		err = fabric_read_stats(&fs->v, k, &st[k]);
 		if (err)
@@ -111,6 +136,8 @@ static int print_nics(const struct fabric_session *fs, struct xv_nic_stats *st)
 		print_uint(PRINT_ANY, "txBytes", NULL, st[k].tx_bytes);
 		print_uint(PRINT_ANY, "arpReplies", NULL, st[k].verdict[XV_ARP_REPLY]);
 		print_uint(PRINT_ANY, "dropped", NULL, dropped(&st[k]));
+		if (fs->watch)
+			print_rates(&st[k], prev ? &prev[k] : NULL, dt);
 		print_row_close();
 	}
 	print_table_close();
@@ -166,13 +193,13 @@ static void print_routes(const struct fabric_session *fs)
 	print_table_close();
 }
 
-static int print_once(const struct fabric_session *fs)
+static int print_once(const struct fabric_session *fs, struct xv_nic_stats *st,
+		      const struct xv_nic_stats *prev, double dt)
 {
-	struct xv_nic_stats st[fs->v.nnics + 1];
 	int err;
 
 	print_start(fs->format);
-	err = print_nics(fs, st);
+	err = print_nics(fs, st, prev, dt);
 	if (err) {
 		print_end();
 		pr_err("xvnet stats: reading counters: %s\n", strerror(-err));
@@ -183,13 +210,29 @@ static int print_once(const struct fabric_session *fs)
 	return verb_print_end(EXIT_OK);
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 static int cmd_stats(struct verb_opts *o)
 {
+	struct xv_nic_stats *st = NULL, *prev = NULL, *swap;
 	struct fabric_session fs;
 	int rc = fabric_session_open(&fs, o);
+	double t, t_prev = 0;
 
 	if (rc)
 		goto out;
+	st = calloc((size_t)fs.v.nnics + 1, sizeof(*st));
+	prev = calloc((size_t)fs.v.nnics + 1, sizeof(*prev));
+	if (!st || !prev) {
+		rc = EXIT_FAIL;
+		goto out;
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	print_stream(fs.watch);	/* JSON: one line a second */
@@ -198,12 +241,21 @@ static int cmd_stats(struct verb_opts *o)
 			fputs("\033[H\033[J", stdout);	/* redraw in place */
 		else if (fs.watch && fs.format == FORMAT_TABLE && !first)
 			fputs("\n", stdout);	/* off a terminal: one after the other */
-		rc = print_once(&fs);
+		t = now_s();
+		rc = print_once(&fs, st, first ? NULL : prev, t - t_prev);
+		t_prev = t;
+		swap = prev, prev = st, st = swap;
 		fflush(stdout);
 		if (!fs.watch || rc != EXIT_OK || sleep(1) || stop)
 			break;
+		if (!fabric_lab_alive(&fs)) {
+			fprintf(stderr, "xvnet stats: lab %s was destroyed\n", fs.lab);
+			break;
+		}
 	}
 out:
+	free(st);
+	free(prev);
 	fabric_session_close(&fs);
 	return rc;
 }

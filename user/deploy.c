@@ -18,6 +18,7 @@
 #include "compile.h"
 #include "deploy.h"
 #include "fabric_names.h"
+#include "kernel_dataplane.h"
 #include "loader.h"
 #include "log.h"
 #include "netns.h"
@@ -34,6 +35,7 @@ struct lab_fabric {
 	struct fabric_names names;
 	struct fabric_nic *nics;	/* slot = position: the plan's NIC links in order */
 	int n;
+	const struct engine *e;		/* the kernel dataplane's routes (deploy --dataplane kernel) */
 };
 
 /* What a deploy holds open while it runs. */
@@ -267,6 +269,7 @@ static int compile_fabric(const struct lab_plan *p, const struct engine *e,
 	int ret;
 
 	memset(f, 0, sizeof(*f));
+	f->e = e;
 	nic_inventory(p, f);
 	ret = fabric_compile(e->topo, e, f->nics, f->n, &f->img, err, sizeof(err));
 	if (ret == -ENOMEM)
@@ -331,7 +334,11 @@ static int load_fabric(struct run *r, __u32 *gen)
 		return fd;
 	timing_enter(STEP_MAPS);
 	nic_ifindexes(r->p, r->ifindex, r->f);
-	err = fabric_load(&r->f->img, r->f->nics, r->f->n, r->pin_dir, gen);
+	*gen = 0;
+	if (r->p->dataplane == LAB_DATAPLANE_KERNEL)
+		err = kernel_dataplane_load(r->f->e->topo, r->f->e, r->f->nics, r->f->n);
+	else
+		err = fabric_load(&r->f->img, r->f->nics, r->f->n, r->pin_dir, gen);
 	leave_fabric(fd);
 	return err;
 }
@@ -481,6 +488,11 @@ int lab_apply(const struct lab_plan *p, const struct engine *e, const char *file
 
 	if (err)
 		return err;
+	if (lab_dataplane_of(p->lab) == LAB_DATAPLANE_KERNEL) {	/* nothing to swap atomically */
+		lab_fabric_free(&f);
+		return fail(p->lab, "apply (it swaps the XDP fabric's tables: redeploy)",
+			    "a kernel-dataplane lab", -EOPNOTSUPP);
+	}
 	err = fabric_pin_dir(p->lab, pin_dir, sizeof(pin_dir));
 	fd = err ? err : enter_fabric(p);
 	if (fd >= 0) {

@@ -86,8 +86,20 @@ struct lab_route {
 	bool local;		/* link -1: a local route (on lo), not unreachable */
 };
 
+/* What forwards in the fabric namespace (deploy --dataplane). */
+enum lab_dataplane {
+	LAB_DATAPLANE_XDP,	/* the XDP fabric (loader.h) */
+	LAB_DATAPLANE_KERNEL,	/* Linux policy routing (kernel_dataplane.h) */
+};
+
+static inline const char *lab_dataplane_name(enum lab_dataplane d)
+{
+	return d == LAB_DATAPLANE_KERNEL ? "kernel" : "xdp";
+}
+
 struct lab_plan {
 	char lab[LAB_NAME_LEN];
+	enum lab_dataplane dataplane;	/* chosen by deploy; not planned */
 	struct lab_node *nodes;
 	int nnodes;
 	struct lab_link *links;

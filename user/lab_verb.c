@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Shared by the lab verbs: choosing the lab, planning it, the root check. */
+#define _GNU_SOURCE /* open_memstream */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "deploy.h"
+#include "ipv4.h"
 #include "lab_verb.h"
 #include "log.h"
 #include "netns.h"
@@ -86,6 +89,127 @@ int lab_plan(struct lab_plan *p, const struct engine *e)
 	if (err)
 		pr_err("xvnet: %s: cannot plan the lab: %s\n", e->topo->name, strerror(-err));
 	return err;
+}
+
+/*
+ * A host's node, from the topology the lab was deployed from; a host that
+ * is not its node's first gets a note: traffic leaves from the first's
+ * address unless the command binds its own.
+ */
+static int host_netns(const char *lab, const char *name, char *netns, size_t len)
+{
+	char *file = state_topology(lab), a[IPV4_STRLEN], b[IPV4_STRLEN];
+	const char *node;
+	struct diags d = { 0 };
+	const struct host *h;
+	struct topology t;
+	uint32_t src;
+	int err = -ENOENT;
+
+	if (file && !topo_load(file, &t, &d)) {
+		h = lab_host(&t, name, &node, &src);
+		if (h)
+			err = lab_node_netns(lab, node, netns, len);
+		if (!err && h->ip != src)
+			pr_info("xvnet: note: %s is an address of %s, whose traffic leaves from %s; bind %s (ping -I %s) to send as %s\n",
+				name, node, ipv4_str(src, a), ipv4_str(h->ip, b), b, name);
+		topo_free(&t);
+	}
+	diags_free(&d);
+	free(file);
+	return err;
+}
+
+/* "lab 'x' has no node 'ap1'; did you mean 'app1'?" and the nodes it has. */
+static int no_node(const char *lab, const char *node)
+{
+	struct lab_state st;
+	char hint[128] = "", nodes[1024] = "";
+	bool have = !state_read(lab, &st);
+	size_t at = 0;
+
+	if (have)
+		verb_did_you_mean(hint, sizeof(hint), node, st.nodes, sizeof(*st.nodes), st.nnodes);
+	for (int i = 0; have && i < st.nnodes && at < sizeof(nodes); i++)
+		at += (size_t)snprintf(nodes + at, sizeof(nodes) - at, " %s", st.nodes[i].name);
+	pr_err("xvnet: lab '%s' has no node '%s'%s%s%s\n", lab, diag_value(node), hint,
+	       have ? "; its nodes:" : "", nodes);
+	if (have)
+		state_free(&st);
+	return EXIT_USAGE;
+}
+
+static void hosts_line(FILE *f, uint32_t ip, const char *name)
+{
+	char a[IPV4_STRLEN];
+
+	if (ip)
+		fprintf(f, "%s\t%s\n", ipv4_str(ip, a), name);
+}
+
+/* localhost, then every VM, gateway, site host and Internet host of the lab's file. */
+static char *lab_hosts(const char *lab, const char *node)
+{
+	char *file = state_topology(lab), *buf = NULL;
+	struct diags d = { 0 };
+	struct topology t;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f) {
+		free(file);
+		return NULL;
+	}
+	fprintf(f, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+		"127.0.1.1\t%s\n# the nodes of lab %s (xvnet exec)\n", node, lab);
+	if (file && !topo_load(file, &t, &d)) {
+		for (int i = 0; i < t.nvms; i++)
+			hosts_line(f, t.vms[i].ip, t.vms[i].name);
+		for (int i = 0; i < t.ngateways; i++)
+			hosts_line(f, t.gateways[i].ip, t.gateways[i].name);
+		for (int s = 0; s < t.nsites; s++)
+			for (int h = 0; h < t.sites[s].nhosts; h++)
+				hosts_line(f, t.sites[s].hosts[h].ip,
+					   t.sites[s].hosts[h].name);
+		for (int i = 0; i < t.ninternet_hosts; i++)
+			hosts_line(f, t.internet_hosts[i].ip, t.internet_hosts[i].name);
+		topo_free(&t);
+	}
+	diags_free(&d);
+	free(file);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+int lab_enter_node(const char *lab, const char *node)
+{
+	char netns[LAB_NETNS_LEN], *hosts;
+	int fd, err;
+
+	if (lab_node_netns(lab, node, netns, sizeof(netns)) &&
+	    host_netns(lab, node, netns, sizeof(netns)))
+		return no_node(lab, node);
+	fd = netns_open(netns);
+	err = fd < 0 ? fd : netns_enter(fd);
+	if (fd >= 0)
+		close(fd);
+	if (err) {
+		pr_err("xvnet: cannot enter node %s of lab %s (namespace %s): %s\n", node, lab,
+		       netns, strerror(-err));
+		return EXIT_FAIL;
+	}
+	hosts = lab_hosts(lab, node);
+	err = hosts ? netns_node_view(node, hosts) : -ENOMEM;
+	free(hosts);
+	if (err) {
+		pr_err("xvnet: node %s of lab %s: cannot give it its hostname and /etc/hosts: %s\n",
+		       node, lab, strerror(-err));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
 }
 
 int lab_need_root(const char *verb)

@@ -22,6 +22,16 @@ int lab_select(const char *lab, const char *file, char out[LAB_NAME_LEN]);
 int lab_plan(struct lab_plan *p, const struct engine *e);
 
 /*
+ * Become node of lab, for exec and capture: its network namespace (a site
+ * or Internet host's name means its node's), its hostname (its own UTS
+ * namespace) and an /etc/hosts naming the lab's VMs, gateways and hosts
+ * (its own mount namespace). EXIT_OK, or the exit code with the reason
+ * printed: EXIT_USAGE for a node the lab does not have (naming the nearest
+ * and the nodes it has), EXIT_FAIL when it cannot be entered.
+ */
+int lab_enter_node(const char *lab, const char *node);
+
+/*
  * Verbs marked VERB_ROOT (main.c) change or read the kernel's namespaces,
  * netlink and BPF objects: EXIT_FAIL, saying so and how, when not root.
  */

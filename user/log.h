@@ -3,18 +3,22 @@
  * One logger and one out-of-memory policy for the whole program.
  *
  * Messages go to stderr through pr_err() .. pr_debug(), kernel style: the
- * caller writes the whole line, "\n" included; pr_err() and pr_warn()
- * always print, pr_info() unless quiet, pr_debug() only with XVNET_DEBUG
- * set in the environment. libbpf's and libxdp's own output comes through
+ * caller writes the whole line, "\n" included; pr_err(), pr_warn() and
+ * pr_info() always print, pr_debug() only with XVNET_DEBUG set in the
+ * environment. libbpf's and libxdp's own output comes through
  * the same path (log_libs_quiet() sends it to debug while a step whose
  * noise is expected runs). A failure is reported once, by the layer that
  * knows what was being done; the layers above only pass its -errno on.
  *
- * Out of memory: xmalloc() and its kin never return NULL. On failure they
- * print "xvnet: out of memory" and exit 1 (EXIT_FAIL), like a process
- * killed half-way: a deploy writes its state before it creates anything,
- * so that `xvnet cleanup` finds whatever such an exit leaves. No code
- * tests an allocation of its own for NULL.
+ * Out of memory has one outcome everywhere: "xvnet: out of memory" on
+ * stderr and exit 1 (EXIT_FAIL), like a process killed half-way: a deploy
+ * writes its state before it creates anything, so that `xvnet cleanup`
+ * finds whatever such an exit leaves, and the lab's lock goes with the
+ * process (state.h). xmalloc() and its kin never return NULL: they call
+ * oom_exit(); jansson allocates through them (log_init()), and the
+ * topology loader's diags_oom() is oom_exit(). The pure modules that still
+ * return -ENOMEM (the route engine, the compiler, the lab plan) have it
+ * turned into oom_exit() by the one caller of each entry point.
  */
 #ifndef XVNET_LOG_H
 #define XVNET_LOG_H

@@ -24,7 +24,9 @@ static const struct verb *const verbs[] = {
 	&verb_list,
 	&verb_apply,
 	&verb_inspect,
+	&verb_verify,
 	&verb_exec,
+	&verb_capture,
 	&verb_stats,
 	&verb_trace,
 	&verb_destroy,
@@ -68,13 +70,17 @@ static int unknown_command(const char *name)
 	return EXIT_USAGE;
 }
 
-/* xvnet help [COMMAND] */
+/* xvnet help [COMMAND], and the man page: xvnet help --man */
 static int help(int argc, char **argv)
 {
 	const struct verb *v;
 
 	if (argc < 3)
 		return usage(stdout);
+	if (!strcmp(argv[2], "--man")) {
+		verb_man(stdout, verbs, XVNET_VERSION);
+		return fflush(stdout) ? EXIT_FAIL : EXIT_OK;
+	}
 	v = verb_find(argv[2]);
 	if (!v)
 		return unknown_command(argv[2]);
@@ -93,6 +99,9 @@ int main(int argc, char **argv)
 		return usage(stderr);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
 		return help(argc, argv);
+	/* for completion/xvnet.bash and completion/_xvnet: not a verb */
+	if (!strcmp(argv[1], "__complete"))
+		return verb_complete(verbs, argc - 2, argv + 2);
 	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
 		printf("xvnet %s\n", XVNET_VERSION);
 		return EXIT_OK;

@@ -50,6 +50,9 @@ int topo_find_vm(const struct topology *t, const char *name)
 	for (int i = 0; i < t->nvms; i++)
 		if (!strcmp(t->vms[i].name, name))
 			return i;
+	for (int i = 0; i < t->nvms; i++)
+		if (t->vms[i].nic && !strcmp(t->vms[i].nic, name))
+			return i;
 	return -1;
 }
 
@@ -148,6 +151,7 @@ void topo_free(struct topology *t)
 			free(t->route_tables[i].routes[r].name);
 		free(t->route_tables[i].routes);
 		free(t->route_tables[i].name);
+		free(t->route_tables[i].id);
 	}
 	for (int i = 0; i < t->ngateways; i++)
 		free(t->gateways[i].name);
@@ -164,6 +168,7 @@ void topo_free(struct topology *t)
 		free(t->connections[i].name);
 	for (int i = 0; i < t->nvms; i++) {
 		free(t->vms[i].name);
+		free(t->vms[i].nic);
 		free_firewall(t->vms[i].firewall);
 	}
 	free_hosts(t->internet_hosts, t->ninternet_hosts);

@@ -76,6 +76,7 @@ struct udr {
 
 struct route_table {
 	char *name;
+	char *id;	/* its Azure resource id (an imported file), NULL */
 	bool disable_bgp_route_propagation;
 	struct udr *routes;
 	int nroutes;
@@ -170,6 +171,7 @@ struct firewall {
 
 struct vm {
 	char *name;
+	char *nic;	/* its Azure NIC's name (an imported file), NULL; a target too */
 	int subnet;
 	int vnet;
 	uint32_t ip; /* resolved: given or first free host */
@@ -206,7 +208,7 @@ struct topology {
 /* Azure's spelling of each next hop type, as in effective routes. */
 const char *next_hop_type_name(enum next_hop_type t);
 
-/* Lookups by name; -1 when absent. "VNET/SUBNET" for subnets. */
+/* Lookups by name; -1 when absent. "VNET/SUBNET" for subnets; a VM by its NIC's too. */
 int topo_find_vnet(const struct topology *t, const char *name);
 int topo_find_subnet(const struct topology *t, const char *vnet_slash_subnet);
 int topo_find_vm(const struct topology *t, const char *name);

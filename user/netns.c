@@ -232,3 +232,32 @@ int netns_run(int nsfd, char *const argv[], const char *input)
 		return err;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
+
+int netns_node_view(const char *hostname, const char *hosts)
+{
+	static const char dir[] = "/tmp", file[] = "/tmp/hosts";
+	size_t len = strlen(hosts);
+	int fd, err = 0;
+
+	if (unshare(CLONE_NEWUTS | CLONE_NEWNS) || sethostname(hostname, strlen(hostname)))
+		return -errno;
+	/* what is mounted here is seen here only */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return -errno;
+	/*
+	 * The file lives on a tmpfs of its own, mounted over /tmp only long
+	 * enough to bind the file over /etc/hosts (the binding keeps it).
+	 */
+	if (mount("xvnet-hosts", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=1m,mode=0755"))
+		return -errno;
+	fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, hosts, len) != (ssize_t)len)
+		err = fd < 0 ? -errno : -EIO;
+	if (fd >= 0)
+		close(fd);
+	if (!err && mount(file, "/etc/hosts", NULL, MS_BIND, NULL))
+		err = -errno;
+	if (umount2(dir, MNT_DETACH) && !err)
+		err = -errno;
+	return err;
+}

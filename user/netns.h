@@ -27,6 +27,14 @@ char **dir_names(const char *dir, const char *prefix);
 char **dir_names_at(int dirfd, const char *prefix);
 void names_free(char **names);
 
+/*
+ * The calling process's view of a lab node, for exec and capture: its own
+ * UTS namespace with hostname, and its own mount namespace in which
+ * /etc/hosts shows hosts (a file on a tmpfs of its own, bound over it;
+ * the host's file is untouched). 0, or -errno.
+ */
+int netns_node_view(const char *hostname, const char *hosts);
+
 /* In the current namespace: write a sysctl ("net/ipv4/ip_forward"). */
 int netns_sysctl(const char *key, const char *val);
 /* In the current namespace: turn transmit checksum offload off. */

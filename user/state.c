@@ -173,10 +173,10 @@ int state_write(const struct lab_plan *p, const char *file, const char *status)
 		file = abs;
 	for (int i = 0; i < p->nnodes; i++)
 		json_array_append_new(nodes, node_json(p, i));
-	root = json_pack("{s:s, s:s, s:i, s:s, s:I, s:I, s:o}", "lab", p->lab,
+	root = json_pack("{s:s, s:s, s:i, s:s, s:I, s:I, s:s, s:o}", "lab", p->lab,
 			 "file", file, "pid", (int)getpid(), "status", status,
 			 "owner", (json_int_t)owner, "created", (json_int_t)created,
-			 "nodes", nodes);
+			 "dataplane", lab_dataplane_name(p->dataplane), "nodes", nodes);
 	if (!root)
 		oom_exit();
 	dir = lab_dir(p->lab, true, path);
@@ -226,9 +226,11 @@ static bool parse_state(json_t *root, struct lab_state *st)
 	bool ok = get_string(root, "lab", &st->lab) & get_string(root, "file", &st->file) &
 		  get_string(root, "status", &st->status) && json_is_integer(pid) &&
 		  json_is_array(nodes);
+	const char *dp = json_string_value(json_object_get(root, "dataplane"));
 
 	if (!ok)
 		return false;
+	st->dataplane = dp && !strcmp(dp, "kernel") ? LAB_DATAPLANE_KERNEL : LAB_DATAPLANE_XDP;
 	st->pid = (int)json_integer_value(pid);
 	/* not recorded by an older xvnet */
 	st->owner = json_is_integer(json_object_get(root, "owner")) ?
@@ -254,6 +256,18 @@ int state_read(const char *lab, struct lab_state *st)
 		return 0;
 	state_free(st);
 	return -ENOENT;
+}
+
+enum lab_dataplane lab_dataplane_of(const char *lab)
+{
+	struct lab_state st;
+	enum lab_dataplane d;
+
+	if (state_read(lab, &st))
+		return LAB_DATAPLANE_XDP;
+	d = st.dataplane;
+	state_free(&st);
+	return d;
 }
 
 void state_free(struct lab_state *st)

@@ -6,6 +6,7 @@
  * deploy was killed half-way.
  *
  *   {"lab", "file", "pid", "status": "deploying" | "up", "owner", "created",
+ *    "dataplane": "xdp" | "kernel",
  *    "nodes": [{"name", "kind", "netns", "address", "nic"}]}
  *
  * owner is the uid of the user who deployed the lab (state_caller()),
@@ -49,6 +50,7 @@ struct lab_state {
 	char *file;	/* the topology deployed or last applied, absolute */
 	char *status;	/* "deploying" or "up" */
 	int pid;	/* the process that wrote it */
+	enum lab_dataplane dataplane;	/* XDP when the state does not say */
 	long owner;	/* uid of the user who deployed it; -1: not recorded */
 	long created;	/* when, in seconds since the epoch; 0: not recorded */
 	struct state_node *nodes;
@@ -68,6 +70,8 @@ int state_write(const struct lab_plan *p, const char *file, const char *status);
  */
 int state_read(const char *lab, struct lab_state *st);
 void state_free(struct lab_state *st);
+/* The dataplane lab runs on (XDP when there is no state). */
+enum lab_dataplane lab_dataplane_of(const char *lab);
 /* The node named node, or whose namespace is node; NULL: none. */
 const struct state_node *state_node(const struct lab_state *st, const char *node);
 

@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include "topo_yaml.h"
+#include "topo_alias.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -255,6 +256,7 @@ static const struct key top_keys[] = {
 	KEY("connections", V_LIST),
 	KEY("vms", V_LIST),
 	KEY("internet", V_MAP),
+	KEY("expect", V_LIST),	/* read by xvnet verify (expect.c), not the model */
 	{}
 };
 
@@ -285,6 +287,7 @@ static const struct key peering_keys[] = {
 
 static const struct key route_table_keys[] = {
 	REQ("name", V_NAME),
+	KEY("id", V_STR),
 	KEY("disableBgpRoutePropagation", V_BOOL),
 	KEY("routes", V_LIST),
 	{}
@@ -342,6 +345,7 @@ static const struct key connection_keys[] = {
 
 static const struct key vm_keys[] = {
 	REQ("name", V_NAME),
+	KEY("nic", V_NAME),
 	REQ("subnet", V_STR),
 	KEY("ip", V_IP),
 	KEY("enableIpForwarding", V_BOOL),
@@ -988,6 +992,7 @@ static void parse_route_table(struct tp_ctx *c, const yaml_node_t *n, int i)
 	if (!check_map(c, n, route_table_keys, what))
 		return;
 	rt->name = get_str(c, n, "name");
+	rt->id = get_str(c, n, "id");
 	rt->disable_bgp_route_propagation =
 		get_bool(c, n, "disableBgpRoutePropagation", false);
 	routes = tp_get(c, n, "routes");
@@ -1160,6 +1165,7 @@ static void parse_vm(struct tp_ctx *c, const yaml_node_t *n, int i)
 	if (!check_map(c, n, vm_keys, what))
 		return;
 	vm->name = get_str(c, n, "name");
+	vm->nic = get_str(c, n, "nic");
 	vm->ip = get_ip(c, n, "ip");
 	vm->enable_ip_forwarding = get_bool(c, n, "enableIpForwarding", false);
 	fw = tp_get(c, n, "firewall");
@@ -1327,6 +1333,7 @@ static void load_document(struct tp_ctx *c, yaml_parser_t *p)
 	}
 	if (!single_document(c, p))
 		return;
+	topo_arm_aliases(c->doc); /* ARM spellings (docs/topology.md) */
 	parse_topology(c, root);
 	if (!c->nmsgs)
 		tp_check(c);

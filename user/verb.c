@@ -60,7 +60,7 @@ static const struct opt help_opts[] = {
 };
 
 /* Every option table v takes, own first, help last; NULL-terminated. */
-static void opt_tables(const struct verb *v, const struct opt *t[6])
+void verb_opt_tables(const struct verb *v, const struct opt *t[6])
 {
 	int n = 0;
 
@@ -166,7 +166,7 @@ void verb_help(const struct verb *v, FILE *f)
 
 	usage_line(v, f);
 	fprintf(f, "\n%s\nOptions:\n", v->help);
-	opt_tables(v, tables);
+	verb_opt_tables(v, tables);
 	for (int t = 0; tables[t]; t++)
 		for (const struct opt *op = tables[t]; op->name; op++)
 			help_opt(op, f);
@@ -178,12 +178,12 @@ void verb_help(const struct verb *v, FILE *f)
 }
 
 /* The option named name (long) or letter (short) among v's tables. */
-static const struct opt *opt_find(const struct verb *v, const char *name, size_t len,
-				  char letter)
+const struct opt *verb_opt_find(const struct verb *v, const char *name, size_t len,
+				char letter)
 {
 	const struct opt *tables[6];
 
-	opt_tables(v, tables);
+	verb_opt_tables(v, tables);
 	for (int t = 0; tables[t]; t++)
 		for (const struct opt *op = tables[t]; op->name; op++)
 			if (name ? strlen(op->name) == len && !strncmp(op->name, name, len) :
@@ -201,7 +201,7 @@ static int unknown_long(const struct verb *v, const char *word)
 	size_t len = strcspn(word + 2, "=");
 
 	snprintf(name, sizeof(name), "%.*s", (int)len, word + 2);
-	opt_tables(v, tables);
+	verb_opt_tables(v, tables);
 	for (int t = 0; tables[t] && !best; t++)
 		best = tp_nearest(name, tables[t], sizeof(struct opt), -1);
 	if (best)
@@ -341,7 +341,7 @@ static enum parse_result parse_option(const struct verb *v, int argc, char **arg
 	if (w[1] == '-') {
 		size_t len = strcspn(w + 2, "=");
 
-		op = opt_find(v, w + 2, len, 0);
+		op = verb_opt_find(v, w + 2, len, 0);
 		if (!op)
 		{
 			unknown_long(v, w);
@@ -369,7 +369,7 @@ static enum parse_result parse_option(const struct verb *v, int argc, char **arg
 		return set_value(v, op, val, o);
 	}
 	for (const char *p = w + 1; *p; p++) {
-		op = opt_find(v, NULL, 0, *p);
+		op = verb_opt_find(v, NULL, 0, *p);
 		if (!op) {
 			verb_usage_error(v, "unknown option '-%c'", *p);
 			return PARSE_BAD;
@@ -525,7 +525,7 @@ int session_open(struct session *s, const struct verb_opts *o)
 	s->verb = o->verb;
 	s->o = *o;
 	rc = session_topology(s);
-	if (!rc && opt_find(o->verb, "port", 4, 0))
+	if (!rc && verb_opt_find(o->verb, "port", 4, 0))
 		rc = settle_flow(s);
 	if (!rc)
 		rc = session_load(s);

@@ -130,6 +130,14 @@ enum parse_result { PARSE_RUN, PARSE_HELP, PARSE_BAD };
 enum parse_result verb_parse(const struct verb *v, int argc, char **argv,
 			     struct verb_opts *o);
 void verb_opts_free(struct verb_opts *o);
+/* Every option table of v, its own first, help last; NULL-terminated. */
+void verb_opt_tables(const struct verb *v, const struct opt *t[6]);
+/* The option --name (name, len) or -letter (name NULL) of v; NULL: none. */
+const struct opt *verb_opt_find(const struct verb *v, const char *name, size_t len,
+				char letter);
+/* verb_doc.c: the man page, and completion candidates (`xvnet __complete`). */
+void verb_man(FILE *f, const struct verb *const *verbs, const char *version);
+int verb_complete(const struct verb *const *verbs, int argc, char **argv);
 /* The verb's help (usage, description, options, examples) on f. */
 void verb_help(const struct verb *v, FILE *f);
 /* "xvnet VERB: MESSAGE", the usage line and "Try ..." on stderr; EXIT_USAGE. */

@@ -32,7 +32,7 @@ load common
 	[[ "$output" == *"bad --size '20': use 48-1514"* ]]
 	run xv bench --svg x.svg app1 app2
 	[ "$status" -eq 2 ]
-	[[ "$output" == *"--svg goes with --matrix"* ]]
+	[[ "$output" == *"--svg goes with --matrix or --compare-dataplanes"* ]]
 	run xv bench --lab BAD app1 app2
 	[ "$status" -eq 2 ]
 	run xv bench --bogus
@@ -51,4 +51,26 @@ load common
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == "Machine: "*", kernel $(uname -r)" ]]
 	[[ "${lines[1]}" == "  spectre_v2: "* ]]
+}
+
+@test "bench --only and --compare-dataplanes: usage errors" {
+	run xv bench --only frames,bogus app1 app2
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--only: frames, tcp or latency, not 'bogus'"* ]]
+	run xv bench --compare-dataplanes
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--compare-dataplanes deploys a topology: give -t FILE"* ]]
+	run xv bench --compare-dataplanes -t "$HS" app1 app2
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--compare-dataplanes takes no SRC DST: app1"* ]]
+	run xv bench --svg x.svg app1 app2
+	[[ "$output" == *"--svg goes with --matrix or --compare-dataplanes"* ]]
+}
+
+@test "deploy --dataplane: xdp or kernel, nothing else" {
+	run xv deploy --help
+	grep -q -- "--dataplane D" <<<"$output"
+	run xv deploy --dataplane vpp -t "$HS"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--dataplane"* ]]
 }

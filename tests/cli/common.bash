@@ -1,6 +1,8 @@
 # Shared by tests/cli/*.bats: the binary, the examples, small helpers.
 REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 XVNET=${XVNET:-$REPO/xvnet}
+# absolute, for tests that run it from another directory (the asan tier gives build-asan/xvnet)
+case $XVNET in /*) ;; *) XVNET=$REPO/$XVNET ;; esac
 HS=$REPO/examples/hub-spoke.yaml
 TH=$REPO/examples/two-hubs-er.yaml
 

@@ -72,6 +72,10 @@ edited() { jq "$1" "$SAVED/hub-fw-effective.json" >"$BATS_TEST_TMPDIR/s.json"; }
 	[[ "$output" == *"not valid JSON"* ]]
 	run xv routes -t "$HS" hub/fw --compare "$BATS_TEST_TMPDIR/none.json"
 	[ "$status" -eq 2 ]
+	# a NUL byte inside the dashed line under the headings (found by fuzzing)
+	printf 'Source  State\n---\001\0\0\0---  -----\n' >"$BATS_TEST_TMPDIR/nul.txt"
+	run xv routes -t "$HS" hub/fw --compare "$BATS_TEST_TMPDIR/nul.txt"
+	[ "$status" -eq 2 ]
 }
 
 @test "nexthop --compare: Network Watcher's full route table id matches the name" {

@@ -29,10 +29,16 @@ same_routes() {
 	# names are Azure's: the VM (not its NIC), the route tables, the site
 	run xv nexthop -t "$out" app1 192.168.1.10 -j
 	[ "$status" -eq 0 ]
-	jq_true '.nextHopType == "VirtualAppliance" and .nextHopIpAddress == "10.0.1.4" and .routeTableId == "spoke-rt"'
+	# Network Watcher names the route table by its resource id: kept from the export
+	jq_true '.nextHopType == "VirtualAppliance" and .nextHopIpAddress == "10.0.1.4" and
+		.routeTableId == "/subscriptions/5d2f0a8e-7c1b-4e55-9d3a-2b6f8c1e4a90/resourceGroups/rg-hub/providers/Microsoft.Network/routeTables/spoke-rt"'
+	run xv nexthop -t "$out" app1 192.168.1.10 --compare "$REPO/tests/fixtures/azure/saved/app1-next-hop.json"
+	[ "$status" -eq 0 ]
+	# the NIC's name is a target too
+	diff <(xv routes -t "$out" app1-nic) <(xv routes -t "$out" app1)
 	grep -qx '  - {name: hub-dc1, gateway: hub-gw, site: dc1}' "$out"
 	# the NVA's NIC forwards; the lab name comes from the output file
-	grep -A3 -- '- name: fw$' "$out" | grep -q 'enableIpForwarding: true'
+	grep -A4 -- '- name: fw$' "$out" | grep -q 'enableIpForwarding: true'
 	grep -qx 'name: hs' "$out"
 }
 
@@ -105,7 +111,7 @@ same_routes() {
 	grep -qx '  - {from: vnet-hub-rg-hub1, to: vnet-hub-rg-hub2}' "$out"
 	grep -qx '  - {from: vnet-hub-rg-hub2, to: vnet-hub-rg-hub1}' "$out"
 	run xv nexthop -t "$out" vm-web-rg-hub2 10.35.1.1 -j
-	jq_true '.nextHopType == "None" and .routeTableId == "rt-spokes-rg-hub2"'
+	jq_true '.nextHopType == "None" and (.routeTableId | endswith("/resourceGroups/rg-hub2/providers/Microsoft.Network/routeTables/rt-spokes"))'
 	# one group alone: no collision, Azure's names unchanged
 	imp one "$FX/two-groups/rg-hub1"
 	grep -qx '  - name: rt-spokes' "$BATS_TEST_TMPDIR/one.yaml"
@@ -171,15 +177,15 @@ same_routes() {
 
 @test "import: 50 MB of resources is read, never a crash" {
 	local big=$BATS_TEST_TMPDIR/big.json
-	# one VNet, then NSGs with many rules until the file passes 50 MB
+	# one VNet, then 700 NSGs with long rule descriptions: past 50 MB
 	python3 - "$big" "$FX/hub-spoke/vnet-list.json" <<-'EOF'
 	import json, sys
 	vnets = json.load(open(sys.argv[2]))
 	rule = {"name": "r", "properties": {"access": "Allow", "priority": 100,
-	        "sourceAddressPrefix": "*", "destinationPortRange": "443"}}
+	        "description": "x" * 72000, "destinationPortRange": "443"}}
 	nsg = lambda i: {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/n%d" % i,
 	                 "name": "n%d" % i, "type": "Microsoft.Network/networkSecurityGroups",
-	                 "properties": {"securityRules": [rule] * 600}}
+	                 "properties": {"securityRules": [rule]}}
 	json.dump(vnets + [nsg(i) for i in range(700)], open(sys.argv[1], "w"))
 	EOF
 	[ "$(stat -c %s "$big")" -gt 50000000 ]
@@ -200,4 +206,82 @@ same_routes() {
 	run xv import -h
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Usage: xvnet import"* ]]
+}
+
+@test "bench-import: JSON with the machine, exit 1 on a missed target" {
+	run env VNETS=30 "$REPO/scripts/bench-import.sh"
+	[ "$status" -eq 0 ]
+	jq_true '.benchmark == "import" and .vnets == 30 and .subnets == 120 and .peerings == 58
+		and .pass and .total_s < .target_s and (.cpu | length > 0)'
+	run env VNETS=30 TARGET_MB=1 "$REPO/scripts/bench-import.sh"
+	[ "$status" -eq 1 ]
+	jq_true '.pass == false'
+	run "$REPO/scripts/bench-import.sh" --bad
+	[ "$status" -eq 2 ]
+}
+
+@test "readme: 'Your own network' shows what import and --compare print" {
+	local dir=$BATS_TEST_TMPDIR/readme n=0 f
+	mkdir -p "$dir/run"
+	ln -s "$REPO/tests" "$dir/run/tests"
+	awk -v dir="$dir" '
+		/^### Your own network/ { sec = 1; next }
+		/^### / { sec = 0 }
+		sec && /^```console$/ { inblock = 1; next }
+		/^```$/ { inblock = 0; next }
+		sec && inblock && /^\$ / { f = sprintf("%s/%03d", dir, ++n); print substr($0, 3) > f; next }
+		sec && inblock && f != "" { print > f }' "$REPO/README.md"
+	cd "$dir/run"
+	for f in "$dir"/[0-9]*; do
+		diff -u <(tail -n +2 "$f") <(bash -c "$(head -1 "$f" | sed -E "s|^(\./)?xvnet|$XVNET|")" 2>&1)
+		n=$((n + 1))
+	done
+	[ "$n" -ge 2 ]
+}
+
+@test "import: an exported ARM template, its expressions evaluated" {
+	imp tpl "$FX/template"
+	local out=$BATS_TEST_TMPDIR/tpl.yaml
+	run xv check -t "$out"
+	[ "$status" -eq 0 ]
+	# names from parameters(), children from concat(), references from resourceId()
+	grep -qx '      - {name: app, addressPrefix: 10.1.1.0/24, routeTable: spoke-rt}' "$out"
+	grep -qx '  - {from: spoke1, to: hub, allowForwardedTraffic: true}' "$out"
+	grep -qx '  - {from: hub, to: spoke1}' "$out"
+	grep -qx '  - name: app1' "$out"
+	! grep -q 'absent\|\[' "$BATS_TEST_TMPDIR/tpl.err"
+	# an expression xvnet does not evaluate is left as written, and said
+	jq '.resources[0].location = "[resourceGroup().location]"' \
+		"$FX/template/hub-spoke-template.json" >"$BATS_TEST_TMPDIR/t.json"
+	imp tpl2 "$BATS_TEST_TMPDIR/t.json"
+	grep -q '1 template expression(s) left as written' "$BATS_TEST_TMPDIR/tpl2.err"
+}
+
+@test "import: advertised routes (the same shape as learned ones) are skipped with a note" {
+	mkdir "$BATS_TEST_TMPDIR/er"
+	cp "$FX/er-hub/graph-network.json" "$BATS_TEST_TMPDIR/er/"
+	jq '.value |= map(.network = "10.200.0.0/16")' "$FX/er-hub/learned-routes-er-gw.json" \
+		>"$BATS_TEST_TMPDIR/er/advertised-routes-er-gw.json"
+	cp "$FX/er-hub/learned-routes-er-gw.json" "$BATS_TEST_TMPDIR/er/"
+	imp adv "$BATS_TEST_TMPDIR/er"
+	grep -q 'advertised-routes-er-gw.json: skipped: advertised routes' "$BATS_TEST_TMPDIR/adv.err"
+	! grep -q 10.200.0.0 "$BATS_TEST_TMPDIR/adv.yaml"
+}
+
+@test "import: a VM with two NICs becomes one VM per NIC, named after the NIC" {
+	local d=$BATS_TEST_TMPDIR/in
+	mkdir "$d"
+	cp "$FX/hub-spoke/"*.json "$d/"
+	jq '. + [.[1] | .name = "app1-nic2" | .id |= sub("app1-nic$"; "app1-nic2")
+		| .ipConfigurations[0].privateIPAddress = "10.1.1.5"]' "$FX/hub-spoke/nic-list.json" >"$d/nic-list.json"
+	imp two "$d"
+	local out=$BATS_TEST_TMPDIR/two.yaml
+	grep -q 'VM app1 has several NICs: each is imported as a VM named after its NIC' "$BATS_TEST_TMPDIR/two.err"
+	grep -qx '  - name: app1-nic' "$out"
+	grep -qx '  - name: app1-nic2' "$out"
+	! grep -qx '  - name: app1' "$out"
+	run xv nexthop -t "$out" app1-nic2 10.2.1.4 -j
+	[ "$status" -eq 0 ]
+	# the VM that has one NIC keeps its own name
+	grep -qx '  - name: app2' "$out"
 }

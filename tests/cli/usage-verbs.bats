@@ -61,9 +61,11 @@ as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 		[ "$status" -eq 1 ]
 		[[ "$output" == *"needs root: run with sudo"* ]]
 	done
-	run as_nobody "$XVNET" exec app1 true
-	[ "$status" -eq 1 ]
-	[[ "$output" == *"needs root: run with sudo"* ]]
+	for v in exec capture; do
+		run as_nobody "$XVNET" "$v" app1 true
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"needs root: run with sudo"* ]]
+	done
 }
 
 @test "verbs: errors name what is missing" {

@@ -48,13 +48,56 @@ teardown_file() {
 }
 
 @test "bench --matrix: one flow of each kind the lab has, a table and an SVG chart" {
-	run --separate-stderr xv bench --lab "$LAB" --matrix --quick --reps 1 --svg "$BATS_TEST_TMPDIR/m.svg" -j
+	run --separate-stderr xv bench --lab "$LAB" --matrix --quick --reps 1 --only frames \
+		--svg "$BATS_TEST_TMPDIR/m.svg" -j
 	[ "$status" -eq 0 ]
 	grep -q "^xvnet bench: through an NVA: app1 > fabric > fw (NVA) > fabric > app2$" <<<"$stderr"
 	jq -e '[.flows[].kind] == ["through an NVA", "to a site via a gateway"]
 		and all(.flows[]; .receivedPps > 0)
 		and (.missing | index("to the Internet")) != null' <<<"$output"
 	grep -q '^<svg ' "$BATS_TEST_TMPDIR/m.svg"
-	[ "$(grep -c '<rect ' "$BATS_TEST_TMPDIR/m.svg")" -eq 4 ]
+	# Two flows, two charts (frames/s, and TCP: not measured).
+	[ "$(grep -c '<rect .*fill="#3b6ea5"' "$BATS_TEST_TMPDIR/m.svg")" -eq 4 ]
+	grep -q '>not measured<' "$BATS_TEST_TMPDIR/m.svg"
+	jq -e 'all(.flows[]; .tcp1Gbps == null)' <<<"$output"
 	xmllint --noout "$BATS_TEST_TMPDIR/m.svg" 2>/dev/null || ! command -v xmllint >/dev/null
+}
+
+@test "stats --watch: per-NIC rates while xvnet pktgen sends from app1" {
+	in_node "$LAB" app1 "$XVNET" pktgen --dev eth0 --src 10.1.1.4 --dst 10.2.1.4 \
+		--port 5201 --seconds 4 -j >"$BATS_TEST_TMPDIR/gen.json" 3>&- &
+	local gen=$!
+	sleep 0.5
+	run --separate-stderr timeout -s INT 2.6 "$XVNET" stats --lab "$LAB" --watch -o json
+	wait "$gen"
+	[ "${#lines[@]}" -ge 2 ]
+	# The first print has no interval yet; the next has rates.
+	jq -e '[.nics[] | .rxPps] | all(. == null)' <<<"${lines[0]}"
+	jq -e '.nics[] | select(.nic.vm? == "app1") | .rxPps > 1000 and .rxBps >= .rxPps * 64 * 8 * 0.9' <<<"${lines[1]}"
+	jq -e '.nics[] | select(.nic.vm? == "fw") | .txPps > 1000' <<<"${lines[1]}"
+	jq -e '.frames > 0' "$BATS_TEST_TMPDIR/gen.json"
+	# Without --watch, no rate columns.
+	run xv stats --lab "$LAB" -o json
+	jq -e '.nics[0] | has("rxPps") | not' <<<"$output"
+}
+
+@test "bench --compare-dataplanes: both labs up side by side, ratios per flow kind, both destroyed" {
+	local name
+	name=$(lab_name cd)
+	# A topology of our own name: its two labs are NAME-x and NAME-k.
+	run --separate-stderr xv bench -t "$(renamed "$HS" "$name")" --compare-dataplanes \
+		--quick --reps 1 --only frames,latency --svg "$BATS_TEST_TMPDIR/c.svg" -j
+	xv destroy --lab "${name:0:10}-x" >/dev/null 2>&1 || true
+	xv destroy --lab "${name:0:10}-k" >/dev/null 2>&1 || true
+	echo "$stderr"
+	[ "$status" -eq 0 ]
+	grep -q "deploying ${name:0:10}-x (xdp)" <<<"$stderr"
+	grep -q "deploying ${name:0:10}-k (kernel)" <<<"$stderr"
+	jq -e '[.flows[].kind] == ["through an NVA", "to a site via a gateway"]
+		and all(.flows[]; .xdpPps > 0 and .kernelPps > 0
+			and (.ppsRatio - .xdpPps / .kernelPps | fabs) < 0.01
+			and .xdpP50Us > 0 and .kernelP50Us > 0 and .xdpTcp1Gbps == null)
+		and .machine.cpu != ""' <<<"$output"
+	[ "$(grep -c '<rect .*fill="#c0504d"' "$BATS_TEST_TMPDIR/c.svg")" -eq 4 ]
+	[ -z "$(leftovers "${name:0:10}-x")$(leftovers "${name:0:10}-k")" ]
 }

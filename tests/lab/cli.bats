@@ -102,6 +102,43 @@ trace_while() {
 	grep -qx "  $LAB" <<<"$output"
 }
 
+@test "cli lab: completion offers running labs, the lab's nodes and its recorded targets" {
+	xv __complete 2 exec --lab "" | grep -qx "$LAB"
+	xv __complete 3 exec --lab "$LAB" ap | grep -qx app1
+	xv __complete 3 exec --lab "$LAB" hub | grep -qx hub-gw
+	xv __complete 3 routes --lab "$LAB" spoke | grep -qx spoke1/app
+	# routes --lab reads the file the lab was deployed from
+	run env -u XVNET_TOPOLOGY -C / "$XVNET" routes --lab "$LAB" app1
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"User     Active   0.0.0.0/0"* ]]
+}
+
+@test "cli lab: exec runs as the node: its hostname, and the lab's names resolve" {
+	[ "$(in_node "$LAB" app1 hostname)" = app1 ]
+	[ "$(in_node "$LAB" fw cat /proc/sys/kernel/hostname)" = fw ]
+	# the host's own name and /etc/hosts are untouched
+	[ "$(hostname)" != app1 ]
+	! grep -q "app2" /etc/hosts
+	in_node "$LAB" app1 getent hosts app2 | grep -q '^10\.2\.1\.4 *app2$'
+	in_node "$LAB" app1 getent hosts dc1-srv | grep -q '^192\.168\.1\.10 '
+	in_node "$LAB" app1 ping -c1 -W2 app2 >/dev/null
+	run xv exec --lab "$LAB" ap1 -- true
+	[ "$status" -eq 2 ]
+	[[ "${lines[0]}" == "xvnet: lab '$LAB' has no node 'ap1'; did you mean 'app1'?; its nodes: "*" app1 "* ]]
+}
+
+@test "cli lab: capture sees a node's frames on its side of the NIC" {
+	local out=$BATS_TEST_TMPDIR/cap
+	"$XVNET" capture --lab "$LAB" app2 -n -c 2 icmp >"$out" 2>"$out.err" 3>&- &
+	TRACES+=($!)
+	sleep 1.5
+	in_node "$LAB" app1 ping -c2 -W1 app2 >/dev/null || true
+	for _ in $(seq 20); do kill -0 "${TRACES[-1]}" 2>/dev/null || break; sleep 0.1; done
+	cat "$out" "$out.err"
+	grep -q "10.1.1.4 > 10.2.1.4: ICMP echo request" "$out"
+	grep -q "listening on eth0" "$out.err"
+}
+
 # Last: it takes the lab down.
 @test "cli lab: cleanup removes the caller's labs and leaves other users' unless --any-owner" {
 	if [ -n "$(foreign_labs)" ]; then skip "other labs are running on this machine"; fi

@@ -192,12 +192,14 @@ check_receivers() {
 }
 
 # Deploy FILE ($2) renamed to a lab of our own (tag $1). Exports LAB and FILE.
+# DATAPLANE=kernel in the environment deploys it on Linux routing instead
+# of the XDP fabric (DATAPLANE=kernel bats tests/lab/two-hubs.bats).
 deploy_example() {
 	LAB=$(lab_name "$1")
 	FILE=$(renamed "$2" "$LAB")
 	export LAB FILE
 	xv destroy --lab "$LAB" >/dev/null 2>&1 || true
-	xv deploy -t "$FILE" >"$BATS_FILE_TMPDIR/deploy.log" 2>&1 || {
+	xv deploy ${DATAPLANE:+--dataplane "$DATAPLANE"} -t "$FILE" >"$BATS_FILE_TMPDIR/deploy.log" 2>&1 || {
 		cat "$BATS_FILE_TMPDIR/deploy.log" >&3
 		return 1
 	}

@@ -133,6 +133,29 @@ user_pin_root() {
 	[ -d "$STATE/$LAB/state.json" ]
 }
 
+# The names tables beside the state (names.GEN.json) are read and removed
+# like state.json: a link put in one's place is neither followed nor deleted.
+@test "security: a names table replaced by a link is not followed, and reported" {
+	xv deploy -t "$(small_topology)" >/dev/null
+	names=$STATE/$LAB/names.1.json
+	[ -f "$names" ]
+	jq '.nics |= map("EVIL")' "$names" >"$BATS_TEST_TMPDIR/evil.json"
+	ln -sf "$BATS_TEST_TMPDIR/evil.json" "$names"
+	plant "$names"
+	run xv stats --lab "$LAB"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ $output != *EVIL* ]]
+	[[ $output == *"nic 0"* ]]
+	run xv destroy --lab "$LAB"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ $output == *"$names"*"not xvnet's"* ]]
+	[ -L "$names" ]
+	[ -f "$BATS_TEST_TMPDIR/evil.json" ]
+	victim_intact
+}
+
 @test "security: bpffs mounted by xvnet is root's alone (mode 1700)" {
 	topo=$(small_topology)
 	run unshare -m --propagation private bash -c "

@@ -682,8 +682,9 @@ static void test_differential_examples(void **state)
  * spoke each; VPN and ExpressRoute gateways; sites whose ranges sit
  * inside a hub's or a spoke's, a circuit member whose one range holds
  * several hubs and other sites' ranges, VNet-to-VNet, forced tunnelling;
- * a VPN gateway beside hub1's ExpressRoute one, BGP transit through gw2 and
- * gwx, a site of 0.0.0.0/5 that learns more specific prefixes.
+ * a VPN gateway beside hub1's ExpressRoute one, BGP transit through gw0,
+ * gw2 (over their VNet-to-VNet connection) and gwx, a site of 0.0.0.0/5
+ * that learns more specific prefixes.
  */
 #define GEN_HUBS 4
 
@@ -709,7 +710,7 @@ static char *generated(void)
 	for (int i = 0; i < GEN_HUBS; i++)
 		fprintf(o, "  - {name: gw%d, vnet: hub%d, type: %s%s}\n", i, i,
 			i % 2 ? "ExpressRoute" : "Vpn",
-			i == 0 ? ", defaultSite: s0" : i == 2 ? ", bgp: true" : "");
+			i == 0 ? ", bgp: true, defaultSite: s0" : i == 2 ? ", bgp: true" : "");
 	fprintf(o, "  - {name: gwx, vnet: hub1, type: Vpn, bgp: true}\n");
 	fprintf(o, "sites:\n"
 		   "  - {name: big, addressSpace: [10.32.0.0/11]}\n"

@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include <bpf/libbpf.h>
+
 #include "log.h"
 
 /* Under ASan, an allocation it cannot meet returns NULL too (as libc's does). */
@@ -25,7 +27,23 @@ const char *__asan_default_options(void)
 	return "allocator_may_return_null=1";
 }
 
-enum { XMALLOC, XCALLOC, XCALLOC_OVERFLOW, XREALLOC, FITS };
+enum { XMALLOC, XCALLOC, XCALLOC_OVERFLOW, XREALLOC, FITS, LEVELS, LIBBPF, LIBBPF_QUIET };
+
+/* What each level prints, and libbpf's own warning (a file it cannot open). */
+static void print(int how)
+{
+	if (how == LEVELS) {
+		pr_err("e\n");
+		pr_warn("w\n");
+		pr_info("i\n");
+		pr_debug("d\n");
+		_exit(0);
+	}
+	log_init();
+	log_libs_quiet(how == LIBBPF_QUIET);
+	bpf_object__open_file("/nonexistent/x.bpf.o", NULL);
+	_exit(0);
+}
 
 static void allocate(int how)
 {
@@ -55,6 +73,8 @@ static int run(int how, char *err, size_t len)
 	assert_true(pid >= 0);
 	if (!pid) {
 		dup2(fds[1], STDERR_FILENO);
+		if (how >= LEVELS)
+			print(how);
 		allocate(how);
 	}
 	close(fds[1]);
@@ -93,6 +113,36 @@ static void test_zero_bytes(void **state)
 	assert_string_equal(err, "");
 }
 
+static void test_levels(void **state)
+{
+	char err[256];
+
+	unsetenv("XVNET_DEBUG");
+	assert_int_equal(run(LEVELS, err, sizeof(err)), 0);
+	assert_string_equal(err, "e\nw\ni\n");
+	setenv("XVNET_DEBUG", "1", 1);
+	assert_int_equal(run(LEVELS, err, sizeof(err)), 0);
+	assert_string_equal(err, "e\nw\ni\nd\n");
+	unsetenv("XVNET_DEBUG");
+}
+
+/* libbpf's warnings come through the logger; quiet, they are debug output. */
+static void test_libbpf_routed(void **state)
+{
+	char err[256];
+
+	unsetenv("XVNET_DEBUG");
+	assert_int_equal(run(LIBBPF, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "libbpf: "));
+	assert_non_null(strstr(err, "/nonexistent/x.bpf.o"));
+	assert_int_equal(run(LIBBPF_QUIET, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	setenv("XVNET_DEBUG", "1", 1);
+	assert_int_equal(run(LIBBPF_QUIET, err, sizeof(err)), 0);
+	assert_non_null(strstr(err, "/nonexistent/x.bpf.o"));
+	unsetenv("XVNET_DEBUG");
+}
+
 static void test_xasprintf(void **state)
 {
 	char *s = xasprintf("%s/%d", "route", 12);
@@ -106,6 +156,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_out_of_memory_exits_1),
 		cmocka_unit_test(test_zero_bytes),
+		cmocka_unit_test(test_levels),
+		cmocka_unit_test(test_libbpf_routed),
 		cmocka_unit_test(test_xasprintf),
 	};
 
