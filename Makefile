@@ -15,7 +15,10 @@ BIN     ?= xvnet
 # CFLAGS is the user's (make CFLAGS=-O0 works); what the code needs is apart.
 CFLAGS   ?= -O2 -g
 XCFLAGS  := -std=gnu11 -Wall -Wextra -Wno-unused-parameter
-INCLUDES := -Iuser -Ibpf -I$(BUILD)
+# user/ is grouped by concern, in pipeline order: lib (shared helpers), topo
+# (the file), route (the engine), fabric (compiler, loader), lab, azure, cli.
+USER_DIRS := lib topo route fabric lab azure cli
+INCLUDES := $(USER_DIRS:%=-Iuser/%) -Ibpf -I$(BUILD)
 DEPFLAGS  = -MMD -MP -MF $@.d
 SAN      ?=
 LDLIBS   := -lyaml -ljansson -lmnl -lxdp -lbpf -lelf -lz
@@ -29,9 +32,9 @@ BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/%.bpf.o)
 BPF_SKELS := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/%.skel.h)
 
-USER_SRCS := $(wildcard user/*.c)
+USER_SRCS := $(wildcard $(USER_DIRS:%=user/%/*.c))
 USER_OBJS := $(USER_SRCS:user/%.c=$(BUILD)/user/%.o)
-LIB_OBJS  := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
+LIB_OBJS  := $(filter-out $(BUILD)/user/cli/main.o,$(USER_OBJS))
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -70,7 +73,7 @@ $(BUILD)/version.h: FORCE
 	@mkdir -p $(@D)
 	@echo '#define XVNET_VERSION "$(XVNET_VERSION)"' > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
-$(BUILD)/user/main.o: $(BUILD)/version.h
+$(BUILD)/user/cli/main.o: $(BUILD)/version.h
 FORCE:
 
 $(BIN): $(USER_OBJS)

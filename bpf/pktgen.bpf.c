@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IPv4/UDP frame generator for the fabric benchmark (user/pktgen.c).
+ * IPv4/UDP frame generator for the fabric benchmark (user/lab/pktgen.c).
  *
  * Live: run by BPF_PROG_RUN with BPF_F_TEST_XDP_LIVE_FRAMES (the mechanism
  * of xdp-trafficgen, which only sends IPv6 with hop limit 1), every frame

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Shared by the generator (bpf/pktgen.bpf.c) and its driver (user/pktgen.c). */
+/* Shared by the generator (bpf/pktgen.bpf.c) and its driver (user/lab/pktgen.c). */
 #ifndef XVNET_PKTGEN_ABI_H
 #define XVNET_PKTGEN_ABI_H
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Smoke test of the benchmark's generator (user/pktgen.c), so the harness
+ * Smoke test of the benchmark's generator (user/lab/pktgen.c), so the harness
  * cannot rot silently: frames sent live through a veth pair arrive at the
  * counting sink with the headers asked for, destinations are sprayed in
  * turn, and the chained test-run mode hands every frame to the program

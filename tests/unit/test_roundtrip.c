@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Round trips (user/roundtrip.c): source NAT by firewall NVAs and by the
+ * Round trips (user/route/roundtrip.c): source NAT by firewall NVAs and by the
  * platform for Internet egress, the reply routed on its own back through
  * the translations, firewall NVAs passing tracked replies, and asymmetric
  * routing dropped by the NVA that sees half of a flow; the check scan and
