@@ -176,6 +176,7 @@ CPPCHECK_FLAGS := --quiet --error-exitcode=1 --std=c11 --library=scripts/cppchec
 	--suppress=variableScope --suppress=clarifyCalculation \
 	--suppress=selfAssignment --suppress=constParameter
 lint: $(BPF_SKELS) $(BUILD)/version.h
+	scripts/check-layers.sh
 	cppcheck $(CPPCHECK_FLAGS) $(INCLUDES) $(LINT_SRCS)
 	clang-tidy --quiet $(LINT_SRCS) -- $(INCLUDES) -std=gnu11
 	$(CC) $(INCLUDES) $(XCFLAGS) -Itests/unit -Itests/bpf -Wshadow -Werror \

@@ -158,15 +158,15 @@ static int cmd_nexthop(struct verb_opts *o)
 	r = engine_lookup(&s.eng, subnet, dst, &tmp);
 	if (((const struct nexthop_cli *)o->own)->compare) {
 		rc = compare(&s, ((const struct nexthop_cli *)o->own)->compare,
-			     watcher_type_name(verb_next_hop_type(r)), verb_next_hop_ip(r, ip),
+			     watcher_type_name(eff_route_next_hop_type(r)), eff_route_next_hop_ip(r, ip),
 			     route_table_id(&s.topo, r));
 		goto out;
 	}
 
 	print_start(s.o.format);
 	print_record_open(nexthop_cols, sizeof(nexthop_cols) / sizeof(nexthop_cols[0]));
-	print_string(PRINT_ANY, "nextHopType", NULL, watcher_type_name(verb_next_hop_type(r)));
-	print_string(PRINT_ANY, "nextHopIpAddress", NULL, verb_next_hop_ip(r, ip));
+	print_string(PRINT_ANY, "nextHopType", NULL, watcher_type_name(eff_route_next_hop_type(r)));
+	print_string(PRINT_ANY, "nextHopIpAddress", NULL, eff_route_next_hop_ip(r, ip));
 	print_string(PRINT_ANY, "routeTableId", NULL, route_table_id(&s.topo, r));
 	print_record_close();
 	rc = verb_print_end(EXIT_OK);

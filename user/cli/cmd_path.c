@@ -181,9 +181,9 @@ static void print_subnet_hop(const struct topology *t, const struct hop *h,
 	const struct eff_route *r = &h->route;
 
 	print_string(PRINT_ANY, "addressPrefix", NULL, prefix_str(r->prefix, pfx));
-	print_string(PRINT_ANY, "source", NULL, verb_source_name(r->source));
-	print_string(PRINT_ANY, "nextHopType", NULL, next_hop_type_name(verb_next_hop_type(r)));
-	print_string(PRINT_ANY, "nextHopIpAddress", NULL, verb_next_hop_ip(r, ip));
+	print_string(PRINT_ANY, "source", NULL, eff_route_source_name(r->source));
+	print_string(PRINT_ANY, "nextHopType", NULL, next_hop_type_name(eff_route_next_hop_type(r)));
+	print_string(PRINT_ANY, "nextHopIpAddress", NULL, eff_route_next_hop_ip(r, ip));
 	print_hop_nic(t, h, f, n);
 }
 

@@ -68,11 +68,11 @@ struct route_fields {
 static void route_fields(const struct topology *t, const struct eff_route *r,
 			 struct route_fields *f)
 {
-	f->source = verb_source_name(r->source);
+	f->source = eff_route_source_name(r->source);
 	f->state = r->active ? "Active" : "Invalid";
 	prefix_str(r->prefix, f->prefix);
-	f->type = next_hop_type_name(verb_next_hop_type(r));
-	f->ip = verb_next_hop_ip(r, f->ipbuf);
+	f->type = next_hop_type_name(eff_route_next_hop_type(r));
+	f->ip = eff_route_next_hop_ip(r, f->ipbuf);
 	f->name = r->source == SRC_USER ? t->route_tables[r->route_table].routes[r->udr].name :
 					  NULL;
 }

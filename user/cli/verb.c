@@ -670,30 +670,6 @@ int verb_ipv4(const struct session *s, const char *arg, uint32_t *addr)
 			      diag_value(arg));
 }
 
-const char *verb_source_name(enum route_source src)
-{
-	switch (src) {
-	case SRC_USER:
-		return "User";
-	case SRC_GATEWAY:
-		return "VirtualNetworkGateway";
-	default:
-		return "Default";
-	}
-}
-
-enum next_hop_type verb_next_hop_type(const struct eff_route *r)
-{
-	return r->vnet_local_as_none ? NH_NONE : r->type;
-}
-
-const char *verb_next_hop_ip(const struct eff_route *r, char buf[IPV4_STRLEN])
-{
-	if (!r->next_hop_ip || (r->type != NH_APPLIANCE && r->type != NH_GATEWAY))
-		return NULL;
-	return ipv4_str(r->next_hop_ip, buf);
-}
-
 int verb_print_end(int rc)
 {
 	if (print_end()) {

@@ -187,13 +187,6 @@ int verb_origin(const struct session *s, const char *arg, struct origin *o, uint
 /* A dotted-quad address argument. */
 int verb_ipv4(const struct session *s, const char *arg, uint32_t *addr);
 
-/* Azure's name of a route source: Default, User, VirtualNetworkGateway. */
-const char *verb_source_name(enum route_source src);
-/* The next hop type Azure shows: a VnetLocal UDR outside the VNet is None (VnetLocal outside the VNet). */
-enum next_hop_type verb_next_hop_type(const struct eff_route *r);
-/* The next-hop IP Azure shows for r (appliance and gateway hops), or NULL. */
-const char *verb_next_hop_ip(const struct eff_route *r, char buf[IPV4_STRLEN]);
-
 /* End the document; EXIT_FAIL when stdout cannot be written, else rc. */
 int verb_print_end(int rc);
 

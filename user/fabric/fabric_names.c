@@ -10,7 +10,7 @@
 #include "compile.h"
 #include "ipv4.h"
 #include "log.h"
-#include "verb.h"
+#include "engine.h"
 
 static char *nic_name(const struct topology *t, const struct xv_nic *nic)
 {
@@ -30,11 +30,11 @@ static char *nic_name(const struct topology *t, const struct xv_nic *nic)
 static char *route_name(const struct eff_route *r, bool with_prefix)
 {
 	char prefix[PREFIX_STRLEN], ip[IPV4_STRLEN];
-	const char *nh = verb_next_hop_ip(r, ip);
+	const char *nh = eff_route_next_hop_ip(r, ip);
 
 	return xasprintf("%s%s%s %s%s%s", with_prefix ? prefix_str(r->prefix, prefix) : "",
-		       with_prefix ? " " : "", verb_source_name(r->source),
-		       next_hop_type_name(verb_next_hop_type(r)), nh ? " " : "", nh ? nh : "");
+		       with_prefix ? " " : "", eff_route_source_name(r->source),
+		       next_hop_type_name(eff_route_next_hop_type(r)), nh ? " " : "", nh ? nh : "");
 }
 
 /* Every subnet whose table is subnet's: "hub/app, hub/db". */

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "engine.h"
+#include "ipv4.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -1695,4 +1696,28 @@ void engine_path(const struct engine *e, struct origin from,
 			  : vm_send(&w, from.index, &c);
 	while (go)
 		go = step(&w, &c);
+}
+
+const char *eff_route_source_name(enum route_source src)
+{
+	switch (src) {
+	case SRC_USER:
+		return "User";
+	case SRC_GATEWAY:
+		return "VirtualNetworkGateway";
+	default:
+		return "Default";
+	}
+}
+
+enum next_hop_type eff_route_next_hop_type(const struct eff_route *r)
+{
+	return r->vnet_local_as_none ? NH_NONE : r->type;
+}
+
+const char *eff_route_next_hop_ip(const struct eff_route *r, char buf[IPV4_STRLEN])
+{
+	if (!r->next_hop_ip || (r->type != NH_APPLIANCE && r->type != NH_GATEWAY))
+		return NULL;
+	return ipv4_str(r->next_hop_ip, buf);
 }

@@ -319,4 +319,13 @@ const struct learned_route *engine_site_route(const struct engine *e, int s,
 enum fw_action firewall_eval(const struct firewall *fw, const struct flow *f,
 			     const struct fw_rule **rule);
 
+/* How Azure shows an effective route (routes, nexthop, stats, trace share them). */
+
+/* Azure's name of a route source: Default, User, VirtualNetworkGateway. */
+const char *eff_route_source_name(enum route_source src);
+/* The next hop type Azure shows: a VnetLocal UDR outside the VNet is None (VnetLocal outside the VNet). */
+enum next_hop_type eff_route_next_hop_type(const struct eff_route *r);
+/* The next-hop IP Azure shows for r (appliance and gateway hops), or NULL. */
+const char *eff_route_next_hop_ip(const struct eff_route *r, char buf[IPV4_STRLEN]);
+
 #endif
