@@ -525,7 +525,7 @@ static int plan_circuit(struct lab_plan *p, const struct engine *e, int c)
 	return err;
 }
 
-/* Whether site s is a VPN gateway's forced-tunnelling default site (R9.1). */
+/* Whether site s is a VPN gateway's forced-tunnelling default site ("Default site" in docs/routing.md). */
 static bool default_site(const struct topology *t, int s)
 {
 	for (int g = 0; g < t->ngateways; g++)
@@ -771,7 +771,7 @@ static void nft_deny(FILE *f, const struct fw_rule *r, const char *name)
 	}
 }
 
-/* The private ranges firewall snat Auto keeps (R7.3), as an nft set. */
+/* The private ranges firewall snat Auto keeps ("Internet egress is source-NATed", docs/routing.md), as an nft set. */
 static void nft_private_set(FILE *f)
 {
 	char buf[PREFIX_STRLEN];
@@ -792,7 +792,7 @@ static void nft_denied_set(FILE *f)
 }
 
 /*
- * Source NAT of forwarded flows to the NVA's own address (R7.3): Auto for
+ * Source NAT of forwarded flows to the NVA's own address ("Internet egress is source-NATed", docs/routing.md): Auto for
  * public destinations, Always for all, Never none. The NVA's own packets
  * keep their source.
  */
@@ -814,7 +814,7 @@ static void nft_snat(FILE *f, const struct firewall *fw, uint32_t ip)
  * so replies of an allowed flow pass, and a packet of a flow it never saw
  * the start of (a TCP SYN-ACK or ACK without the SYN, an ICMP echo reply
  * without the request: conntrack's INVALID, or NEW without SYN) is
- * dropped, counted under LAB_NFT_ASYMMETRIC and logged (R7.4). Only
+ * dropped, counted under LAB_NFT_ASYMMETRIC and logged ("Firewall NVAs are stateful", docs/routing.md). Only
  * forwarded traffic is filtered. The table replaces any earlier one.
  */
 char *lab_nft_ruleset(const struct firewall *fw, uint32_t ip)
@@ -892,7 +892,7 @@ static void nft_egress_map(FILE *f, const struct engine *e)
 }
 
 /*
- * The Internet edge (R7.3): it answers translated flows only. A packet a
+ * The Internet edge ("Internet egress is source-NATed", docs/routing.md): it answers translated flows only. A packet a
  * VM sends to the Internet itself is translated to the VM's public address
  * (the platform's translation, keyed by source and destination: the VM's
  * own subnet route for that host is Internet); anything else arriving is

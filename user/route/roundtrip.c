@@ -40,7 +40,7 @@ bool rt_is_private(uint32_t addr)
 	return false;
 }
 
-/* R7.3: Auto translates flows to public destinations, as Azure Firewall. */
+/* Internet egress is source-NATed: Auto translates flows to public destinations, as Azure Firewall. */
 bool rt_snat_applies(const struct firewall *fw, uint32_t dst)
 {
 	switch (fw->snat) {
@@ -202,7 +202,7 @@ static int internet_sender(const struct rt_segment *s)
 	return s->from.is_site ? -1 : s->from.index;
 }
 
-/* The request's Internet edge: translated flows only (R7.3). */
+/* The request's Internet edge: translated flows only ("Internet egress is source-NATed", docs/routing.md). */
 static bool request_internet(struct walker *w, struct rt_leg *l)
 {
 	const struct rt_segment *s = &l->seg[l->nseg - 1];
@@ -307,7 +307,7 @@ static struct rt_segment *reply_nvas(struct walker *w, struct rt_leg *l,
 			cut(p, k, nva);
 			return seg_add(w, l, RT_TRACKED, nva, at_vm(nva), s->f);
 		}
-		/* R7.4: a reply its NVA never saw the request of */
+		/* Firewall NVAs are stateful: a reply its NVA never saw the request of */
 		if (s->f.proto == FW_UDP && !denied)
 			continue;
 		cut(p, k, nva);

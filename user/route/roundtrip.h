@@ -81,7 +81,7 @@ const struct path *rt_leg_last(const struct rt_leg *l);
 
 /*
  * The public address the platform translates VM vm's own address to when
- * it reaches the Internet (R7.3): one of the documentation ranges
+ * it reaches the Internet ("Internet egress is source-NATed", docs/routing.md): one of the documentation ranges
  * 198.51.100.0/24 then 192.0.2.0/24, in VM order, skipping the topology's
  * Internet hosts; 0 when they run out.
  */
