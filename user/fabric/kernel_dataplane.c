@@ -15,10 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <linux/ethtool.h>
-#include <linux/sockios.h>
 
 #include "ipv4.h"
 #include "netns.h"
@@ -269,17 +266,7 @@ static int sysctls(const char *const *ifnames, int n)
  */
 static int gro_on(const char *ifname)
 {
-	struct ethtool_value ev = { .cmd = ETHTOOL_SGRO, .data = 1 };
-	struct ifreq ifr = { .ifr_data = (void *)&ev };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	if (ioctl(fd, SIOCETHTOOL, &ifr))
-		err = -errno;
-	close(fd);
-	return err;
+	return netns_ethtool_set(ifname, ETHTOOL_SGRO, 1);
 }
 
 int kernel_dataplane_load(const struct topology *t, const struct engine *e,

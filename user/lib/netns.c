@@ -183,7 +183,12 @@ int netns_sysctl(const char *key, const char *val)
 /* Frames leave through XDP with their checksum unfilled otherwise. */
 int netns_tx_csum_off(const char *ifname)
 {
-	struct ethtool_value ev = { .cmd = ETHTOOL_STXCSUM, .data = 0 };
+	return netns_ethtool_set(ifname, ETHTOOL_STXCSUM, 0);
+}
+
+int netns_ethtool_set(const char *ifname, uint32_t cmd, uint32_t data)
+{
+	struct ethtool_value ev = { .cmd = cmd, .data = data };
 	struct ifreq ifr = { .ifr_data = (void *)&ev };
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
 

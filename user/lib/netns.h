@@ -7,6 +7,8 @@
 #ifndef XVNET_NETNS_H
 #define XVNET_NETNS_H
 
+#include <stdint.h>
+
 #define NETNS_RUN_DIR "/run/netns"
 
 /* Create NAME. -EEXIST when it is already there. */
@@ -39,6 +41,8 @@ int netns_node_view(const char *hostname, const char *hosts);
 int netns_sysctl(const char *key, const char *val);
 /* In the current namespace: turn transmit checksum offload off. */
 int netns_tx_csum_off(const char *ifname);
+/* One ethtool "set" (ETHTOOL_SGRO, ETHTOOL_STXCSUM...) on ifname, in this namespace. */
+int netns_ethtool_set(const char *ifname, uint32_t cmd, uint32_t data);
 
 /*
  * Run argv inside the namespace nsfd with input on stdin (NULL: none);
