@@ -158,10 +158,10 @@ int rtnl_addr_add(struct rtnl *r, int ifindex, uint32_t addr, uint8_t plen)
 	return talk(r, nlh, NULL, NULL);
 }
 
-int rtnl_route_add(struct rtnl *r, int ifindex, struct prefix dst, uint32_t via,
-		   uint32_t src)
+/* A static route to dst in the main table, created or replaced. */
+static struct nlmsghdr *route_request(char *buf, struct rtnl *r, struct prefix dst,
+				      unsigned char scope, unsigned char type)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = request(buf, r, RTM_NEWROUTE,
 				       NLM_F_CREATE | NLM_F_REPLACE | NLM_F_ACK);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
@@ -170,9 +170,20 @@ int rtnl_route_add(struct rtnl *r, int ifindex, struct prefix dst, uint32_t via,
 	rtm->rtm_dst_len = dst.len;
 	rtm->rtm_table = RT_TABLE_MAIN;
 	rtm->rtm_protocol = RTPROT_STATIC;
-	rtm->rtm_scope = via || !ifindex ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
-	rtm->rtm_type = ifindex ? RTN_UNICAST : RTN_UNREACHABLE;
+	rtm->rtm_scope = scope;
+	rtm->rtm_type = type;
 	mnl_attr_put_u32(nlh, RTA_DST, htonl(dst.addr));
+	return nlh;
+}
+
+int rtnl_route_add(struct rtnl *r, int ifindex, struct prefix dst, uint32_t via,
+		   uint32_t src)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = route_request(buf, r, dst,
+					     via || !ifindex ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK,
+					     ifindex ? RTN_UNICAST : RTN_UNREACHABLE);
+
 	if (ifindex)
 		mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
 	if (via)
@@ -185,17 +196,9 @@ int rtnl_route_add(struct rtnl *r, int ifindex, struct prefix dst, uint32_t via,
 int rtnl_route_add_local(struct rtnl *r, struct prefix dst)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = request(buf, r, RTM_NEWROUTE,
-				       NLM_F_CREATE | NLM_F_REPLACE | NLM_F_ACK);
-	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	/* in the main table: below its longer routes */
+	struct nlmsghdr *nlh = route_request(buf, r, dst, RT_SCOPE_HOST, RTN_LOCAL);
 
-	rtm->rtm_family = AF_INET;
-	rtm->rtm_dst_len = dst.len;
-	rtm->rtm_table = RT_TABLE_MAIN;	/* below the main table's longer routes */
-	rtm->rtm_protocol = RTPROT_STATIC;
-	rtm->rtm_scope = RT_SCOPE_HOST;
-	rtm->rtm_type = RTN_LOCAL;
-	mnl_attr_put_u32(nlh, RTA_DST, htonl(dst.addr));
 	mnl_attr_put_u32(nlh, RTA_OIF, 1);	/* lo: always ifindex 1 in a namespace */
 	return talk(r, nlh, NULL, NULL);
 }
