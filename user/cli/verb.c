@@ -510,12 +510,10 @@ int session_load(struct session *s)
 	return 0;
 }
 
-int session_build(struct session *s)
+void session_build(struct session *s)
 {
-	if (engine_build(&s->eng, &s->topo))
-		oom_exit();	/* engine_build() fails only so */
+	engine_build(&s->eng, &s->topo);
 	s->built = true;
-	return 0;
 }
 
 int session_open(struct session *s, const struct verb_opts *o)
@@ -530,9 +528,10 @@ int session_open(struct session *s, const struct verb_opts *o)
 	if (!rc)
 		rc = session_load(s);
 	if (!rc)
-		rc = session_build(s);
+		session_build(s);
 	return rc;
 }
+
 
 void session_close(struct session *s)
 {

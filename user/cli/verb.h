@@ -170,8 +170,9 @@ int verb_diagnostics(struct diags *d);
 int session_topology(struct session *s);
 /* Load and validate the topology; diagnostics to stderr, EXIT_USAGE. */
 int session_load(struct session *s);
-/* Compute every subnet's effective routes; EXIT_FAIL when out of memory. */
-int session_build(struct session *s);
+/* Compute every subnet's effective routes. */
+void session_build(struct session *s);
+
 /* All three in turn, from the options o: 0, or the exit code. */
 int session_open(struct session *s, const struct verb_opts *o);
 void session_close(struct session *s);
