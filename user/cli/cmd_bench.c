@@ -30,7 +30,6 @@
 #include "lab.h"
 #include "lab_verb.h"
 #include "loader.h"
-#include "log.h"
 #include "netns.h"
 #include "pktgen.h"
 #include "print.h"
@@ -331,9 +330,10 @@ static int bench_open(struct bench *b)
 	rc = session_topology(&b->s);
 	if (!rc)
 		rc = session_load(&b->s);
+	if (!rc)
+		rc = session_build(&b->s);
 	if (rc)
 		return rc;
-	session_build(&b->s);
 	b->rtt = calloc(MAX_PROBES, sizeof(*b->rtt));
 	if (!b->rtt)
 		return EXIT_FAIL;
@@ -1324,10 +1324,9 @@ static int deploy_as(const char *file, const char *name, enum lab_dataplane dp)
 
 	if (!rc) {
 		free(s.topo.name);
-		s.topo.name = xstrdup(name);
-		session_build(&s);
+		s.topo.name = strdup(name);
+		rc = s.topo.name ? session_build(&s) : EXIT_FAIL;
 	}
-
 	if (rc) {
 		session_close(&s);
 		return rc;

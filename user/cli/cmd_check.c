@@ -169,12 +169,14 @@ static int load_timed(struct session *s, struct stats *st)
  * Build the engine (every subnet's route set, gateway rows shared), then
  * read back every row of every subnet as `routes` would print them.
  */
-static void compute_timed(struct session *s, struct stats *st)
+static int compute_timed(struct session *s, struct stats *st)
 {
 	double t0 = now();
 	struct eff_route tmp;
+	struct diags d = { 0 };
 
-	session_build(s);
+	if (session_build_diags(s, &d))
+		return report(s, &d);
 	st->compute_s = now() - t0;
 	t0 = now();
 	for (int i = 0; i < s->topo.nsubnets; i++) {
@@ -187,6 +189,7 @@ static void compute_timed(struct session *s, struct stats *st)
 	}
 	st->readout_s = now() - t0;
 	st->total_s += st->compute_s; /* what every verb pays before answering */
+	return 0;
 }
 
 static void print_count(const char *key, unsigned long n, const char *one,
@@ -269,10 +272,12 @@ static int warn_asymmetric(struct session *s)
 	struct rt_finding f[ASYM_SHOWN];
 	struct rt_end *ends;
 	char proto[16];
+	struct diags d = { 0 };
 	bool partial;
 	long n;
 
-	session_build(s);
+	if (session_build_diags(s, &d))
+		return report(s, &d);
 	n = rt_scan_asymmetric(&s->eng, f, ASYM_SHOWN, ASYM_BUDGET, &partial);
 	if (n > 0 && rt_ends(t, &ends) >= 0) {
 		for (long i = 0; i < n && i < ASYM_SHOWN; i++) {
@@ -304,7 +309,7 @@ static int cmd_check(struct verb_opts *o)
 	if (!rc)
 		print_warnings(&s.topo);
 	if (!rc && s.o.stats)
-		compute_timed(&s, &st);
+		rc = compute_timed(&s, &st);
 	else if (!rc)
 		rc = warn_asymmetric(&s);
 	if (rc)
