@@ -210,6 +210,7 @@ const char *fabric_verdict_name(enum xv_verdict v)
 		[XV_DROP_L2_DST] = "NotToFabricMac",
 		[XV_DROP_NOT_NIC] = "NotANic",
 		[XV_DROP_REDIRECT] = "RedirectFailed",
+		[XV_DROP_FIREWALL] = "FirewallDenied",
 	};
 	return (unsigned)v < XV_VERDICT__COUNT && names[v] ? names[v] : "Unknown";
 }

@@ -30,10 +30,12 @@
  * directory (with the attached program as "prog"). A generation's own
  * tables (trie, hits, nics) belong to its program, reached through gens.
  */
-enum { FIX_CONFIG, FIX_IFINDEX_SLOT, FIX_EGRESS, FIX_STATS, FIX_EVENTS, FIX_GENS, NFIX };
+enum { FIX_CONFIG, FIX_IFINDEX_SLOT, FIX_EGRESS, FIX_STATS, FIX_EVENTS, FIX_GENS,
+       FIX_FW_CONNS, FIX_FW_DENIED, NFIX };
 
 static const char *const fix_names[NFIX] = {
 	"config", "ifindex_slot", "egress", "stats", "events", "gens",
+	"fw_conns", "fw_denied",
 };
 
 struct fabric_fds {
@@ -204,7 +206,11 @@ static int size_generation(struct fabric *skel, const struct fabric_image *img)
 	/* Empty tables still need one entry's worth of map. */
 	if (bpf_map__set_max_entries(skel->maps.trie, img->nlines ? img->nlines : 1) ||
 	    bpf_map__set_max_entries(skel->maps.hits, img->nhits ? img->nhits * ncpus : 1) ||
-	    bpf_map__set_max_entries(skel->maps.nics, img->nnics ? img->nnics : 1))
+	    bpf_map__set_max_entries(skel->maps.nics, img->nnics ? img->nnics : 1) ||
+	    bpf_map__set_max_entries(skel->maps.firewalls, img->nnics ? img->nnics : 1) ||
+	    bpf_map__set_max_entries(skel->maps.fw_rules, img->nfw_rules ? img->nfw_rules : 1) ||
+	    bpf_map__set_max_entries(skel->maps.fw_counters,
+				     img->nfw_counters ? img->nfw_counters : 1))
 		return -EINVAL;
 	return 0;
 }
@@ -230,7 +236,14 @@ static int fill_generation(struct fabric *skel, const struct fabric_image *img)
 		if (bpf_map__update_elem(skel->maps.nics, &k, sizeof(k), &img->nics[k],
 					 sizeof(img->nics[k]), BPF_ANY))
 			ret = -errno;
-	return ret;	/* hits start at zero */
+	if (!ret && img->firewalls)
+		ret = fill_array(bpf_map__fd(skel->maps.firewalls), img->firewalls,
+				 sizeof(*img->firewalls), img->nnics);
+	for (__u32 k = 0; !ret && k < (__u32)img->nfw_rules; k++)
+		if (bpf_map__update_elem(skel->maps.fw_rules, &k, sizeof(k), &img->fw_rules[k],
+					 sizeof(img->fw_rules[k]), BPF_ANY))
+			ret = -errno;
+	return ret;	/* hits and firewall counters start at zero */
 }
 
 /*
