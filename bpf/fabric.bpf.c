@@ -533,7 +533,7 @@ static __noinline int firewall_hops(struct xdp_md *ctx, struct frame *f, __u64 b
 		if (verdict != XV_FW_PASS)
 			return XV_DROP_FIREWALL;
 		account(f, XV_FWD, bytes);
-		trace(f, XV_FWD);
+		trace(ctx, f, XV_FWD);
 		ttl_decrement(iph);
 		f->in = nva;
 		f->out = XV_NONE;
