@@ -582,9 +582,10 @@ static void test_trace_cli(void **state)
 	assert_non_null(fgets(line[1], sizeof(line[1]), out));
 	assert_int_equal(pclose(out), 0);
 	unlink(file);
-	assert_string_equal(line[0], "10.0.2.4 > 10.1.1.4 udp  from hubvm (hub/app)  "
+	/* ipv4_frame()'s filler bytes are the ports: 264, 3862 */
+	assert_string_equal(line[0], "10.0.2.4:264 > 10.1.1.4:3862 udp  from hubvm (hub/app)  "
 			    "route 10.1.1.0/24 User VirtualAppliance 10.0.1.4  -> nva (hub/nva)\n");
-	assert_string_equal(line[1], "10.0.2.4 > 10.0.2.99 udp  from hubvm (hub/app)  "
+	assert_string_equal(line[1], "10.0.2.4:264 > 10.0.2.99:3862 udp  from hubvm (hub/app)  "
 			    "route 10.0.0.0/16 Default VnetLocal  -> drop NoNicOwnsAddress\n");
 	assert_int_equal(bpf_map_lookup_elem(rules.config, &key, &on), 0);
 	assert_int_equal(on, 0);
@@ -699,7 +700,7 @@ static void test_trace_names_each_generation(void **state)
 	assert_non_null(fgets(line[1], sizeof(line[1]), out));
 	assert_int_equal(pclose(out), 0);
 	assert_non_null(strstr(line[0], "route 10.1.0.0/16 Default VNetPeering  -> spokevm (spoke/app)"));
-	assert_string_equal(line[1], "10.0.2.4 > 10.1.1.4 udp  from hubvm (hub/app)  "
+	assert_string_equal(line[1], "10.0.2.4:264 > 10.1.1.4:3862 udp  from hubvm (hub/app)  "
 			    "route 10.1.1.0/24 User VirtualAppliance 10.0.1.4  -> nva (hub/nva)\n");
 
 	/* Back to the rules lab's own tables. */
