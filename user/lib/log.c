@@ -131,3 +131,18 @@ char *xasprintf(const char *fmt, ...)
 		oom_exit();
 	return s;
 }
+
+FILE *xopen_memstream(char **buf, size_t *len)
+{
+	FILE *f = open_memstream(buf, len);
+
+	if (!f)
+		oom_exit();
+	return f;
+}
+
+void xclose_memstream(FILE *f)
+{
+	if (fclose(f))
+		oom_exit();
+}
