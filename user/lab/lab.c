@@ -378,7 +378,17 @@ static int place(struct lab_plan *p, int n, int from, struct prefix dst,
 	return route_to(p, n, learned_node(p, lr), dst);
 }
 
+/* Gateway g's learned prefix i. */
+static struct prefix learned_prefix(const struct engine *e, int g, int i)
+{
+	struct eff_route row;
+
+	engine_gateway_row(e, g, i, &row);
+	return row.prefix;
+}
+
 static int gateway_place(struct lab_plan *p, const struct engine *e, int g,
+
 			 int from, struct prefix dst)
 {
 	struct learned_route tmp;
@@ -396,7 +406,6 @@ static int plan_gateway(struct lab_plan *p, const struct engine *e, int g)
 {
 	static const struct prefix any = { 0, 0 };
 	const struct topology *t = e->topo;
-	const struct gw_routes *gr = &e->gw[g];
 	int from = p->nroutes, err = 0;
 
 	for (int v = 0; !err && v < t->nvnets; v++) {
@@ -405,8 +414,8 @@ static int plan_gateway(struct lab_plan *p, const struct engine *e, int g)
 		for (int k = 0; !err && k < t->vnets[v].nspace; k++)
 			err = gateway_place(p, e, g, from, t->vnets[v].space[k]);
 	}
-	for (int i = 0; !err && i < gr->n; i++)
-		err = gateway_place(p, e, g, from, gr->routes[i].prefix);
+	for (int i = 0; !err && i < e->gw[g].n; i++)
+		err = gateway_place(p, e, g, from, learned_prefix(e, g, i));
 	if (!err)
 		err = gateway_place(p, e, g, from, any);
 	return err;
@@ -451,41 +460,40 @@ static void plan_nodes(struct lab_plan *p, const struct topology *t)
 }
 
 /*
- * The meet-me router of a circuit routes each prefix a member learned over
- * it to the member that leads to it, as the engine says: a site or else a
- * gateway.
+ * The meet-me router of a circuit routes each prefix a member sends into
+ * it (lr: the member's decision for dst) on to the member that leads to
+ * it, as the engine says: a site or else a gateway.
  */
 static int circuit_route(struct lab_plan *p, int c, struct prefix dst,
-			 int site, int gateway)
+			 const struct learned_route *lr)
 {
+	if (!lr || lr->via != VIA_CIRCUIT || lr->target != c || !prefix_equal(lr->prefix, dst))
+		return 0;
 	return route_to(p, p->circuit_node[c],
-			site >= 0 ? p->site_node[site] : p->gw_node[gateway], dst);
+			lr->site >= 0 ? p->site_node[lr->site] : p->gw_node[lr->gateway], dst);
 }
 
 static int plan_circuit(struct lab_plan *p, const struct engine *e, int c)
 {
 	const struct topology *t = e->topo;
 	const struct circuit *ci = &t->circuits[c];
+	struct learned_route tmp;
 	int err = 0;
 
 	for (int i = 0; !err && i < ci->nsites; i++)
 		err = join(p, p->circuit_node[c], p->site_node[ci->sites[i]]);
 	for (int g = 0; g < t->ngateways; g++) {
 		for (int i = 0; !err && i < e->gw[g].n; i++) {
-			const struct learned_route *r = &e->gw[g].routes[i];
+			struct prefix dst = learned_prefix(e, g, i);
 
-			if (r->via == VIA_CIRCUIT && r->target == c)
-				err = circuit_route(p, c, r->prefix, r->site,
-						    r->gateway);
+			err = circuit_route(p, c, dst, engine_gateway_route(e, g, dst, &tmp));
 		}
 	}
 	for (int s = 0; s < t->nsites; s++) {
 		for (int i = 0; !err && i < e->nsite_routes[s]; i++) {
-			const struct site_routes *r = &e->site_routes[s][i];
+			struct prefix dst = e->site_routes[s][i].prefix;
 
-			if (r->circuit == c)
-				err = circuit_route(p, c, r->prefix, r->site,
-						    r->gateway);
+			err = circuit_route(p, c, dst, engine_site_route(e, s, dst, &tmp));
 		}
 	}
 	return err;
