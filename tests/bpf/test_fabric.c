@@ -170,11 +170,11 @@ static void test_next_hops_and_drops(void **state)
 		{ "Internet", HUBVM, "10.0.2.4", "8.8.8.8", XV_FWD, -1 },
 		{ "VNetPeering", SPOKEVM, "10.1.1.4", "10.0.2.4", XV_FWD, HUBVM },
 		{ "VNetPeering, access denied", HUBVM, "10.0.2.4", "10.2.1.4", XV_DROP_PEERING_ACCESS, -2 },
-		{ "VNetPeering, access denied by the other side too (A7)", CLOSEDVM, "10.2.1.4", "10.0.2.4", XV_DROP_PEERING_ACCESS, -2 },
+		{ "VNetPeering, access denied by the other side too (Peering access)", CLOSEDVM, "10.2.1.4", "10.0.2.4", XV_DROP_PEERING_ACCESS, -2 },
 		{ "NVA's own traffic over a peering", NVA, "10.0.1.4", "10.1.1.4", XV_FWD, SPOKEVM },
 		{ "NVA-forwarded traffic, not allowed", NVA, "192.168.1.10", "10.1.1.4", XV_DROP_FORWARDED, -2 },
 		{ "NVA-forwarded traffic from inside the VNet", NVA, "10.0.2.4", "10.1.1.4", XV_FWD, SPOKEVM },
-		{ "gateway-relayed traffic needs no allowForwardedTraffic (A8)", GW, "192.168.1.10", "10.1.1.4", XV_FWD, SPOKEVM },
+		{ "gateway-relayed traffic needs no allowForwardedTraffic (Gateway relays)", GW, "192.168.1.10", "10.1.1.4", XV_FWD, SPOKEVM },
 		{ "foreign source without IP forwarding", SPOKEVM, "10.9.9.9", "10.0.2.4", XV_DROP_SRC_NOT_OWN, -2 },
 		{ "to itself", SPOKEVM, "10.1.1.4", "10.1.1.4", XV_DROP_LOOP, -2 },
 		/* twin and echo: unpeered, one address space, the same routes */
@@ -919,14 +919,17 @@ static void test_differential_learned(void **state)
 	differential_lab(&ex, "learned", 3000);
 }
 
-/* R5.8, R6.4a, R5.7: coexisting ExpressRoute and VPN gateways. */
+/*
+ * Coexisting gateways, ExpressRoute beats VPN, VPN BGP transit: coexisting
+ * ExpressRoute and VPN gateways.
+ */
 static void test_differential_hybrid(void **state)
 {
 	differential("examples/hub-er-vpn.yaml", 3000);
 }
 
 /*
- * A7: a peering closed by either side carries nothing through gateway
+ * Peering access: a peering closed by either side carries nothing through gateway
  * transit (spoke1's own flag, the hub's to spoke2) nor to or from an NVA.
  */
 static const char access_yaml[] =
