@@ -23,6 +23,7 @@
 #ifndef XVNET_LOG_H
 #define XVNET_LOG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -58,6 +59,7 @@ void *xrealloc(void *p, size_t size) __attribute__((returns_nonnull));
 char *xstrdup(const char *s) __attribute__((malloc, returns_nonnull));
 /* A formatted string, malloc'd. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2), returns_nonnull));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0), returns_nonnull));
 /*
  * A stream writing into a malloc'd string (open_memstream()), and its
  * fclose(), after which *buf holds what was written: such a stream fails
