@@ -19,6 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "fabric_harness.h"
+#include "../lib/access_topo.h"
 #include "../lib/gwset_topo.h"
 #include "../lib/learned_topo.h"
 
@@ -932,32 +933,7 @@ static void test_differential_hybrid(void **state)
  * Peering access: a peering closed by either side carries nothing through gateway
  * transit (spoke1's own flag, the hub's to spoke2) nor to or from an NVA.
  */
-static const char access_yaml[] =
-"name: access\n"
-"vnets:\n"
-"  - {name: hub, addressSpace: [10.0.0.0/16], subnets: [\n"
-"      {name: GatewaySubnet, addressPrefix: 10.0.255.0/27}, {name: fw, addressPrefix: 10.0.1.0/24}]}\n"
-"  - {name: spoke1, addressSpace: [10.1.0.0/16], subnets: [{name: app, addressPrefix: 10.1.1.0/24}]}\n"
-"  - {name: spoke2, addressSpace: [10.2.0.0/16], subnets: [{name: app, addressPrefix: 10.2.1.0/24}]}\n"
-"  - {name: spoke3, addressSpace: [10.3.0.0/16], subnets: [{name: app, addressPrefix: 10.3.1.0/24, routeTable: rt}]}\n"
-"peerings:\n"
-"  - {from: hub, to: spoke1, allowGatewayTransit: true}\n"
-"  - {from: spoke1, to: hub, useRemoteGateways: true, allowVirtualNetworkAccess: false}\n"
-"  - {from: hub, to: spoke2, allowGatewayTransit: true, allowVirtualNetworkAccess: false}\n"
-"  - {from: spoke2, to: hub, useRemoteGateways: true}\n"
-"  - {from: hub, to: spoke3, allowVirtualNetworkAccess: false, allowForwardedTraffic: true}\n"
-"  - {from: spoke3, to: hub, allowForwardedTraffic: true}\n"
-"routeTables:\n"
-"  - name: rt\n"
-"    routes: [{name: d, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.1.4}]\n"
-"gateways: [{name: gw, vnet: hub, type: Vpn}]\n"
-"sites: [{name: dc, addressSpace: [192.168.0.0/16, 10.1.9.0/24], hosts: [{name: dc-srv, ip: 192.168.1.10}]}]\n"
-"connections: [{name: c, gateway: gw, site: dc}]\n"
-"vms:\n"
-"  - {name: fw, subnet: hub/fw, ip: 10.0.1.4, enableIpForwarding: true}\n"
-"  - {name: s1, subnet: spoke1/app, ip: 10.1.1.4}\n"
-"  - {name: s2, subnet: spoke2/app, ip: 10.2.1.4}\n"
-"  - {name: s3, subnet: spoke3/app, ip: 10.3.1.4}\n";
+static const char access_yaml[] = ACCESS_YAML;
 
 static void test_peering_access_closed(void **state)
 {

@@ -18,6 +18,7 @@
 #include "engine_fixture.h"
 #include "engine_assert.h"
 #include "engine_topos.h"
+#include "../lib/access_topo.h"
 
 /* ---- Peering routes --------------------------------------------------- */
 
@@ -140,31 +141,7 @@ static void test_forwarded_traffic_allowed(void **state)
  */
 static void test_peering_access_blocks_gateway_transit_and_nva(void **state)
 {
-	load("name: t\n"
-	     "vnets:\n"
-	     "  - {name: hub, addressSpace: [10.0.0.0/16], subnets: [\n"
-	     "      {name: GatewaySubnet, addressPrefix: 10.0.255.0/27}, {name: fw, addressPrefix: 10.0.1.0/24}]}\n"
-	     "  - {name: spoke1, addressSpace: [10.1.0.0/16], subnets: [{name: app, addressPrefix: 10.1.1.0/24}]}\n"
-	     "  - {name: spoke2, addressSpace: [10.2.0.0/16], subnets: [{name: app, addressPrefix: 10.2.1.0/24}]}\n"
-	     "  - {name: spoke3, addressSpace: [10.3.0.0/16], subnets: [{name: app, addressPrefix: 10.3.1.0/24, routeTable: rt}]}\n"
-	     "peerings:\n"
-	     "  - {from: hub, to: spoke1, allowGatewayTransit: true}\n"
-	     "  - {from: spoke1, to: hub, useRemoteGateways: true, allowVirtualNetworkAccess: false}\n"
-	     "  - {from: hub, to: spoke2, allowGatewayTransit: true, allowVirtualNetworkAccess: false}\n"
-	     "  - {from: spoke2, to: hub, useRemoteGateways: true}\n"
-	     "  - {from: hub, to: spoke3, allowVirtualNetworkAccess: false, allowForwardedTraffic: true}\n"
-	     "  - {from: spoke3, to: hub, allowForwardedTraffic: true}\n"
-	     "routeTables:\n"
-	     "  - name: rt\n"
-	     "    routes: [{name: d, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.1.4}]\n"
-	     "gateways: [{name: gw, vnet: hub, type: Vpn}]\n"
-	     "sites: [{name: dc, addressSpace: [192.168.0.0/16], hosts: [{name: dc-srv, ip: 192.168.1.10}]}]\n"
-	     "connections: [{name: c, gateway: gw, site: dc}]\n"
-	     "vms:\n"
-	     "  - {name: fw, subnet: hub/fw, ip: 10.0.1.4, enableIpForwarding: true}\n"
-	     "  - {name: s1, subnet: spoke1/app, ip: 10.1.1.4}\n"
-	     "  - {name: s2, subnet: spoke2/app, ip: 10.2.1.4}\n"
-	     "  - {name: s3, subnet: spoke3/app, ip: 10.3.1.4}\n");
+	load(ACCESS_YAML);
 	/* The routes stay: gateway routes through transit, peering routes. */
 	assert_lookup("spoke1/app", "192.168.1.10", "VirtualNetworkGateway 10.0.255.4");
 	assert_lookup("spoke2/app", "192.168.1.10", "VirtualNetworkGateway 10.0.255.4");
