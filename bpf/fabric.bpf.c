@@ -171,6 +171,8 @@ static const __u8 fabric_mac[ETH_ALEN] = XV_FABRIC_MAC;
 
 /* The lookups of a table and of a gateway set, in the trie map above. */
 #include "lib/fabric_lookup.h"
+/* Ports and echo ids, for trace only. */
+#include "lib/l4.h"
 
 static __always_inline const struct xv_nic *nic_lookup(__u32 slot)
 {
@@ -353,9 +355,16 @@ static __always_inline void account(const struct frame *f, int verdict, __u64 by
 	}
 }
 
-static __always_inline void trace(const struct frame *f, int verdict)
+/*
+ * One event per frame while a trace runs. The frame's L4 identity is
+ * parsed here, only then: the untraced path never reads past IPv4.
+ */
+static __always_inline void trace(struct xdp_md *ctx, const struct frame *f, int verdict)
 {
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
 	__u32 key = XV_CFG_TRACE, *on;
+	struct xv_l4 l4 = { 0, 0 };
 	struct xv_event *ev;
 
 	on = bpf_map_lookup_elem(&config, &key);
@@ -373,6 +382,10 @@ static __always_inline void trace(const struct frame *f, int verdict)
 	ev->proto = f->proto;
 	ev->verdict = verdict;
 	ev->ethertype = f->ethertype;
+	if (f->ethertype == ETH_P_IP)
+		l4 = xv_l4_parse(data + sizeof(struct ethhdr), data_end);
+	ev->sport = l4.sport;
+	ev->dport = l4.dport;
 	bpf_ringbuf_submit(ev, 0);
 }
 
@@ -520,7 +533,7 @@ static __noinline int firewall_hops(struct xdp_md *ctx, struct frame *f, __u64 b
 		if (verdict != XV_FW_PASS)
 			return XV_DROP_FIREWALL;
 		account(f, XV_FWD, bytes);
-		trace(f, XV_FWD);
+		trace(ctx, f, XV_FWD);
 		ttl_decrement(iph);
 		f->in = nva;
 		f->out = XV_NONE;
@@ -570,7 +583,7 @@ int xvnet_fabric_gen(struct xdp_md *ctx)
 		f.out = XV_NONE;
 out:
 	account(&f, verdict, bytes);
-	trace(&f, verdict);
+	trace(ctx, &f, verdict);
 	return action;
 }
 

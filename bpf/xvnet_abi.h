@@ -346,6 +346,12 @@ struct xv_event {
 	__u8 proto;		/* IPv4 protocol, 0 for ARP */
 	__u8 verdict;		/* enum xv_verdict */
 	__u16 ethertype;	/* host byte order */
+	/*
+	 * struct xv_l4 (bpf/lib/l4.h), host byte order: TCP/UDP ports; ICMP:
+	 * sport the echo id, dport type << 8 | code; 0, 0: none. Parsed only
+	 * for trace. An older fabric's events end before them.
+	 */
+	__u16 sport, dport;
 };
 
 #endif
