@@ -280,8 +280,6 @@ static int compile_fabric(const struct lab_plan *p, const struct engine *e,
 	f->e = e;
 	nic_inventory(p, f);
 	ret = fabric_compile(e->topo, e, f->nics, f->n, &f->img, err, sizeof(err));
-	if (ret == -ENOMEM)
-		oom_exit();
 	if (ret) {
 		pr_err("xvnet: %s: cannot compile the fabric: %s\n", p->lab,
 		       *err ? err : strerror(-ret));
