@@ -15,6 +15,7 @@
  */
 #include "compile.h"
 
+#include "fabric_firewall.h"
 #include "fabric_gwset.h"
 #include "fabric_lines.h"
 #include "fabric_trie.h"
@@ -622,6 +623,10 @@ int fabric_compile(const struct topology *t, const struct engine *e,
 		snprintf(err, errlen, "too many routes for the fabric's tables");
 	if (ret == -EPROTO)
 		snprintf(err, errlen, "internal error: a table does not read back as compiled");
+	if (!ret && fabric_firewall_compile(t, nics, n, img)) {
+		snprintf(err, errlen, "a firewall NVA's rules take more than %d entries", XV_FW_RULES);
+		ret = -E2BIG;
+	}
 out:
 	free(b.slots.vm);
 	free(b.slots.gw);
@@ -642,6 +647,8 @@ void fabric_image_free(struct fabric_image *img)
 	free(img->trie);
 	free(img->routes);
 	free(img->table_of);
+	free(img->firewalls);
+	free(img->fw_rules);
 	memset(img, 0, sizeof(*img));
 }
 

@@ -107,6 +107,15 @@ static uint32_t fnv1a(const char *s)
 	return h;
 }
 
+void lab_nft_digest(const char *ruleset, char out[LAB_NFT_DIGEST_LEN])
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (const char *s = ruleset; *s; s++)
+		h = (h ^ (uint8_t)*s) * 1099511628211ull;
+	snprintf(out, LAB_NFT_DIGEST_LEN, "%016llx", (unsigned long long)h);
+}
+
 void lab_ifname(char out[IF_NAMESIZE], const char *tag, const char *name)
 {
 	if (strlen(tag) + strlen(name) < IF_NAMESIZE)
