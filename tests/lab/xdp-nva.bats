@@ -79,3 +79,50 @@ s.sendto(struct.pack("!HHIIBBHHH", 40000, 80, 1, 1, 5 << 4, 0x10, 1024, 0, 0), (
 	[ "$(nft_packets web-out)" -gt "$before" ]
 	[ "$(did "$LAB" app1 203.0.113.10 icmp)" = Delivered ]
 }
+
+# inspect's row of rule $1 of the NVA, field $2.
+rule_field() {
+	xv inspect --lab "$LAB" -j | jq --arg r "$1" "[.firewallRules[] | select(.nva == \"fw\" and .rule == \$r) | .$2] | add // 0"
+}
+
+@test "xdp nva: inspect shows the fabric's counters per rule, its denied log and its connections" {
+	before=$(rule_field spoke1-to-spoke2 packets)
+	[ "$(did "$LAB" app1 10.2.1.4 udp)" = Delivered ]
+	after=$(rule_field spoke1-to-spoke2 packets)
+	echo "spoke1-to-spoke2: $before -> $after"
+	[ "$after" -eq $((before + 1)) ]	# the first packet; its answer is established
+	xv inspect --lab "$LAB" -j | jq -e '.firewallRules[] | select(.rule == "spoke1-to-spoke2") | .action == "Allow"'
+	[ "$(rule_field established packets)" -gt 0 ]
+	send_ack app2 10.1.1.4
+	run xv inspect --lab "$LAB" -j
+	echo "$output"
+	jq -e '.firewallRules[] | select(.nva == "fw" and .rule == "asymmetric") | .packets > 0 and .action == "Deny"' <<<"$output"
+	jq -e '.deniedFlows[] | select(.nva == "fw" and .source == "10.2.1.4" and .destination == "10.1.1.4"
+		and .protocol == "tcp" and .port == 80) | .packets > 0' <<<"$output"
+	jq -e '.connections[] | select(.nva == "fw" and .source == "10.1.1.4" and .destination == "10.2.1.4"
+		and .protocol == "udp" and .port == 80) | .packets >= 2' <<<"$output"
+	# the table shows the same, with the Internet flow's translation beside it
+	run xv inspect --lab "$LAB"
+	[[ $output == *asymmetric* ]]
+}
+
+@test "xdp nva: an apply swaps the rules; flows already open stay open (the connection table is kept)" {
+	deny=$BATS_TEST_TMPDIR/deny.yaml
+	sed 's/name: ping, action: Allow/name: ping, action: Deny/' "$FILE" >"$deny"
+	in_node "$LAB" app1 ping -i 0.2 -c 15 -W1 10.2.1.4 >"$BATS_TEST_TMPDIR/ping" 2>&1 &
+	pid=$!
+	sleep 1
+	xv apply -t "$deny"
+	# a new echo flow meets the new rule; the old one is tracked
+	[ "$(did "$LAB" app2 10.1.1.4 icmp)" = Dropped ]
+	wait "$pid" || true
+	cat "$BATS_TEST_TMPDIR/ping"
+	grep -E '15 packets transmitted, 15 received' "$BATS_TEST_TMPDIR/ping"
+	run xv inspect --lab "$LAB" -j
+	jq -e '.firewallRules[] | select(.nva == "fw" and .rule == "ping") | .action == "Deny" and .packets >= 1' <<<"$output"
+	jq -e '.deniedFlows[] | select(.nva == "fw" and .source == "10.2.1.4" and .protocol == "icmp") | .packets >= 1' <<<"$output"
+	# TCP still passes; back to the first rules
+	[ "$(did "$LAB" app1 10.2.1.4 tcp)" = Delivered ]
+	xv apply -t "$FILE"
+	[ "$(did "$LAB" app2 10.1.1.4 icmp)" = Delivered ]
+}

@@ -6,12 +6,14 @@
 #include "loader.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <linux/if_link.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -532,9 +534,11 @@ int fabric_attach_pass(int ifindex)
 	return attach_native(bpf_program__fd(skel->progs.xvnet_nic_pass), ifindex);
 }
 
-/* The current generation's NIC records and route hits, in one look. */
-static int current_maps(int dir, int *nics, int *hits)
+/* The current generation's own maps (NIC records, route hits, NVA counters), in one look. */
+static int current_maps(int dir, int *nics, int *hits, int *fw_counters)
 {
+	static const char *const names[] = { "nics", "hits", "fw_counters" };
+	int *fds[] = { nics, hits, fw_counters };
 	__u32 key = 0, id, ids[16], len = sizeof(struct bpf_prog_info);
 	struct bpf_prog_info info = {
 		.nr_map_ids = sizeof(ids) / sizeof(ids[0]),
@@ -542,21 +546,21 @@ static int current_maps(int dir, int *nics, int *hits)
 	};
 	int gens = open_pinned(dir, "gens"), prog = -1;
 
-	*nics = *hits = -1;
+	*nics = *hits = *fw_counters = -1;
 	if (gens >= 0 && !bpf_map_lookup_elem(gens, &key, &id))
 		prog = bpf_prog_get_fd_by_id(id);
 	if (prog >= 0 && !bpf_obj_get_info_by_fd(prog, &info, &len)) {
 		for (__u32 i = 0; i < info.nr_map_ids && i < sizeof(ids) / sizeof(ids[0]); i++) {
 			struct bpf_map_info mi = {};
 			__u32 mlen = sizeof(mi);
-			int fd = bpf_map_get_fd_by_id(ids[i]);
+			int fd = bpf_map_get_fd_by_id(ids[i]), k = 3;
 
-			if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &mi, &mlen) &&
-			    (!strcmp(mi.name, "nics") || !strcmp(mi.name, "hits"))) {
-				*(strcmp(mi.name, "nics") ? hits : nics) = fd;
-				continue;
-			}
-			if (fd >= 0)
+			if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &mi, &mlen))
+				for (k = 0; k < 3 && strcmp(mi.name, names[k]); k++)
+					;
+			if (k < 3 && *fds[k] < 0)
+				*fds[k] = fd;
+			else if (fd >= 0)
 				close(fd);
 		}
 	}
@@ -584,7 +588,9 @@ int fabric_view_open(const char *pin_dir, struct fabric_view *v)
 	    bpf_obj_get_info_by_fd(v->stats, &info, &len))
 		goto err;
 	v->nnics = info.max_entries - 1;
-	if (!current_maps(dir, &v->nics, &v->hits)) {
+	v->fw_conns = open_pinned(dir, "fw_conns");
+	v->fw_denied = open_pinned(dir, "fw_denied");
+	if (!current_maps(dir, &v->nics, &v->hits, &v->fw_counters)) {
 		v->nic_base = 0;
 		close(dir);
 		return 0;
@@ -597,7 +603,8 @@ err:
 
 void fabric_view_close(struct fabric_view *v)
 {
-	int fds[] = { v->stats, v->config, v->events, v->nics, v->hits };
+	int fds[] = { v->stats, v->config, v->events, v->nics, v->hits, v->fw_counters,
+		      v->fw_conns, v->fw_denied };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)
@@ -644,4 +651,79 @@ int fabric_read_hits(const struct fabric_view *v, __u32 counter, __u64 *out)
 		*out += n;
 	}
 	return 0;
+}
+
+int fabric_read_gen(const struct fabric_view *v, __u32 *gen)
+{
+	__u32 key = XV_CFG_GEN;
+
+	return bpf_map_lookup_elem(v->config, &key, gen) ? -errno : 0;
+}
+
+int fabric_read_fw_counter(const struct fabric_view *v, __u32 i, struct xv_fw_counter *out)
+{
+	struct xv_fw_counter per[v->ncpus];
+
+	memset(out, 0, sizeof(*out));
+	if (v->fw_counters < 0)
+		return -ENOENT;
+	if (bpf_map_lookup_elem(v->fw_counters, &i, per))
+		return -errno;
+	for (int c = 0; c < v->ncpus; c++) {
+		out->packets += per[c].packets;
+		out->bytes += per[c].bytes;
+	}
+	return 0;
+}
+
+/*
+ * Every entry of hash map fd (keys of ksize), as records of rec bytes in
+ * *out: the key first, the value at voff; their count or -errno. A walk of
+ * a live LRU map: entries come and go meanwhile, which is fine for a view.
+ */
+static int read_hash(int fd, size_t ksize, size_t rec, size_t voff, void **out)
+{
+	char key[64], next[64];
+	int n = 0, cap = 0;
+	char *v = NULL;
+	void *prev = NULL;
+
+	*out = NULL;
+	if (fd < 0)
+		return -ENOENT;
+	while (n < XV_FW_CONNS && !bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(key, next, ksize);
+		prev = key;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			v = xrealloc(v, (size_t)cap * rec);
+		}
+		memcpy(v + (size_t)n * rec, key, ksize);
+		if (!bpf_map_lookup_elem(fd, key, v + (size_t)n * rec + voff))
+			n++;
+	}
+	*out = v;
+	return n;
+}
+
+int fabric_read_denied(const struct fabric_view *v, struct fabric_denied **out)
+{
+	return read_hash(v->fw_denied, sizeof(struct xv_fw_denied), sizeof(**out),
+			 offsetof(struct fabric_denied, packets), (void **)out);
+}
+
+int fabric_read_conns(const struct fabric_view *v, struct fabric_conn **out)
+{
+	struct timespec ts;
+	__u64 now;
+	int n, k = 0;
+
+	n = read_hash(v->fw_conns, sizeof(struct xv_ct_key), sizeof(**out),
+		      offsetof(struct fabric_conn, ct), (void **)out);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	for (int i = 0; i < n; i++)
+		if ((*out)[i].ct.expires > now)
+			(*out)[k++] = (*out)[i];
+	return n < 0 ? n : k;
 }
