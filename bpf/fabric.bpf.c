@@ -9,6 +9,8 @@
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
@@ -91,6 +93,46 @@ struct {
 } events SEC(".maps");
 
 /*
+ * Firewall NVAs of dataplane xdp (xvnet_abi.h): a generation's rules and
+ * counters, and the connection table and log every generation shares (an
+ * apply keeps the flows open).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);	/* NIC slot -> its firewall */
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xv_firewall);
+} firewalls SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xv_fw_rule);
+} fw_rules SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xv_fw_counter);
+} fw_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XV_FW_CONNS);
+	__type(key, struct xv_ct_key);
+	__type(value, struct xv_ct);
+} fw_conns SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XV_FW_DENIED);
+	__type(key, struct xv_fw_denied);
+	__type(value, __u64);
+} fw_denied SEC(".maps");
+
+/*
  * Set by the loader: the number of NICs (also the stats slot of strangers)
  * and the generation's number.
  */
@@ -108,6 +150,7 @@ static const __u32 trace_key = XV_CFG_TRACE;
 /* What is known about the frame so far, for counters and trace. */
 struct frame {
 	const __u8 *mac;	/* the next hop NIC's MAC */
+	const struct xv_nic *to;	/* the next hop NIC */
 	__u32 in, out, route_id;
 	__u32 src, dst;
 	__u16 ethertype;
@@ -135,6 +178,8 @@ static const __u8 fabric_mac[ETH_ALEN] = XV_FABRIC_MAC;
 
 /* The lookups of a table and of a gateway set, in the trie map above. */
 #include "lib/fabric_lookup.h"
+/* Ports and echo ids, for trace only. */
+#include "lib/l4.h"
 
 static __always_inline const struct xv_nic *nic_lookup(const __u32 *slot)
 {
@@ -302,6 +347,7 @@ static __always_inline int decide(struct frame *f)
 	if (!(to->flags & XV_NIC_F_FORWARDING) && f->dst != to->ip)
 		return XV_DROP_DST_NOT_OWN;
 	f->mac = to->mac;
+	f->to = to;
 	return XV_FWD;
 }
 
@@ -330,8 +376,15 @@ static __always_inline void account(const struct frame *f, int verdict, __u64 by
 	}
 }
 
-static __always_inline void trace(const struct frame *f, int verdict)
+/*
+ * One event per frame while a trace runs. The frame's L4 identity is
+ * parsed here, only then: the untraced path never reads past IPv4.
+ */
+static __always_inline void trace(struct xdp_md *ctx, const struct frame *f, int verdict)
 {
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+	struct xv_l4 l4 = { 0, 0 };
 	struct xv_event *ev;
 	__u32 *on;
 
@@ -350,6 +403,10 @@ static __always_inline void trace(const struct frame *f, int verdict)
 	ev->proto = f->proto;
 	ev->verdict = verdict;
 	ev->ethertype = f->ethertype;
+	if (f->ethertype == ETH_P_IP)
+		l4 = xv_l4_parse(data + sizeof(struct ethhdr), data_end);
+	ev->sport = l4.sport;
+	ev->dport = l4.dport;
 	bpf_ringbuf_submit(ev, 0);
 }
 
@@ -411,6 +468,106 @@ static __always_inline int handle(struct xdp_md *ctx, struct frame *f)
 	return XV_FWD;
 }
 
+/* The rules and connections of firewall NVAs of dataplane xdp. */
+#include "lib/firewall.h"
+
+/* The packet as a firewall reads it; slow: what only the NVA's kernel models. */
+static __always_inline void fw_packet(void *data_end, struct iphdr *iph, struct xv_fw_pkt *p)
+{
+	void *l4 = (void *)iph + (iph->ihl & 0xf) * 4;
+	struct { __u8 type, code; __u16 check; __be16 id, seq; } *icmp = l4;
+	struct tcphdr *th = l4;
+	struct udphdr *uh = l4;
+
+	p->src = iph->saddr;
+	p->dst = iph->daddr;
+	p->proto = iph->protocol;
+	/* Fragments: the kernel reassembles them first. */
+	if (iph->frag_off & bpf_htons(0x3fff) || iph->ttl <= 1) {
+		p->slow = 1;	/* a TTL running out: the NVA's kernel says so */
+		return;
+	}
+	switch (p->proto) {
+	case XV_IPPROTO_TCP:
+		if ((void *)(th + 1) > data_end)
+			break;
+		p->sport = bpf_ntohs(th->source);
+		p->dport = bpf_ntohs(th->dest);
+		p->flags = ((__u8 *)th)[13];
+		return;
+	case XV_IPPROTO_UDP:
+		if ((void *)(uh + 1) > data_end)
+			break;
+		p->sport = bpf_ntohs(uh->source);
+		p->dport = bpf_ntohs(uh->dest);
+		return;
+	case XV_IPPROTO_ICMP:
+		/* Errors relate to a flow: the NVA's conntrack judges them. */
+		if ((void *)(icmp + 1) > data_end ||
+		    (icmp->type != XV_ICMP_ECHO && icmp->type != XV_ICMP_ECHO_REPLY))
+			break;
+		p->sport = p->dport = bpf_ntohs(icmp->id);
+		p->flags = icmp->type;
+		return;
+	default:
+		return;
+	}
+	p->slow = 1;
+}
+
+/* The NVA is an IP hop: RFC 1624's incremental checksum, as the kernel does. */
+static __always_inline void ttl_decrement(struct iphdr *iph)
+{
+	__u32 check = iph->check;
+
+	check += bpf_htons(0x0100);
+	iph->check = (__u16)(check + (check >= 0xffff));
+	iph->ttl--;
+}
+
+/*
+ * f was routed to a NIC of a firewall NVA of dataplane xdp. Unless it is
+ * addressed to the NVA itself, or the NVA's kernel must see it (the slow
+ * path), filter it and route it on as the NVA's kernel would have sent it
+ * from its NIC, in this pass; at most XV_FW_CHAIN NVAs in a row, then the
+ * next one forwards it in its namespace. Each NVA crossed is accounted and
+ * traced as two hops: delivered to its NIC, received from it.
+ */
+static __noinline int firewall_hops(struct xdp_md *ctx, struct frame *f, __u64 bytes)
+{
+	for (int hop = 0; hop < XV_FW_CHAIN; hop++) {
+		void *data_end = (void *)(long)ctx->data_end;
+		struct ethhdr *eth = (void *)(long)ctx->data;
+		struct iphdr *iph = (void *)(eth + 1);
+		struct xv_fw_pkt p = {};
+		__u32 nva = f->out;
+		int verdict;
+
+		if ((void *)(iph + 1) > data_end)
+			return XV_DROP_SHORT;
+		if (!f->to || !(f->to->flags & XV_NIC_F_FIREWALL) || f->dst == f->to->ip)
+			return XV_FWD;
+		fw_packet(data_end, iph, &p);
+		verdict = xv_fw_filter(nva, &p, bytes);
+		if (verdict == XV_FW_SLOW)
+			return XV_FWD;
+		if (verdict != XV_FW_PASS)
+			return XV_DROP_FIREWALL;
+		account(f, XV_FWD, bytes);
+		trace(ctx, f, XV_FWD);
+		ttl_decrement(iph);
+		f->in = nva;
+		f->out = XV_NONE;
+		f->route_id = XV_NONE;
+		f->to = NULL;
+		verdict = decide(f);
+		if (verdict != XV_FWD)
+			return verdict;
+		__builtin_memcpy(eth->h_dest, f->mac, ETH_ALEN);
+	}
+	return XV_FWD;
+}
+
 /* The current generation: tail-called by xvnet_fabric. */
 SEC("xdp")
 int xvnet_fabric_gen(struct xdp_md *ctx)
@@ -432,6 +589,8 @@ int xvnet_fabric_gen(struct xdp_md *ctx)
 	f.in = *slot - 1;
 
 	verdict = handle(ctx, &f);
+	if (verdict == XV_FWD && f.to->flags & XV_NIC_F_FIREWALL)
+		verdict = firewall_hops(ctx, &f, bytes);
 	if (verdict == XV_ARP_REPLY) {
 		action = XDP_TX;
 	} else if (verdict == XV_FWD) {
@@ -445,7 +604,7 @@ int xvnet_fabric_gen(struct xdp_md *ctx)
 		f.out = XV_NONE;
 out:
 	account(&f, verdict, bytes);
-	trace(&f, verdict);
+	trace(ctx, &f, verdict);
 	return action;
 }
 

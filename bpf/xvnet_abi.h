@@ -43,6 +43,8 @@ enum xv_verdict {
 	XV_DROP_L2_DST,		/* IPv4 not addressed to XV_FABRIC_MAC (multicast, broadcast) */
 	XV_DROP_NOT_NIC,	/* arrived on an interface that is no NIC, or no tables yet */
 	XV_DROP_REDIRECT,	/* devmap slot empty */
+	/* an XDP firewall NVA (struct xv_firewall) */
+	XV_DROP_FIREWALL,	/* denied by its rules, or a packet of no flow it tracks */
 	XV_VERDICT__COUNT
 };
 
@@ -58,6 +60,7 @@ enum xv_nic_kind {
 #define XV_NIC_F_GATEWAY	(1u << 1) /* relays without making traffic "forwarded" (Gateway relays) */
 #define XV_NIC_F_INTERNET	(1u << 2) /* outside every VNet: no peering checks */
 #define XV_NIC_F_GW_DENIED	(1u << 3) /* its gateway set's gateway is across a closed peering (Peering access) */
+#define XV_NIC_F_FIREWALL	(1u << 4) /* a firewall NVA of dataplane xdp: firewalls[slot] */
 
 /* One NIC, indexed by its slot (the index the loader was given it at). */
 struct xv_nic {
@@ -227,6 +230,112 @@ struct xv_nic_stats {
 	__u64 verdict[XV_VERDICT_SLOTS];
 };
 
+/*
+ * Firewall NVAs of dataplane xdp (docs/dataplane.md, "Firewall NVAs in
+ * XDP"). A frame the fabric routes to such an NVA, not addressed to the NVA
+ * itself, is filtered (rules and connection table) and routed on as if it
+ * left the NVA's NIC, in the same pass. Per generation: firewalls (one per
+ * NIC slot, zero for other NICs), fw_rules and the per-CPU fw_counters;
+ * shared by every generation: the connection table fw_conns and the log of
+ * denied flows fw_denied (LRU hashes).
+ */
+#define XV_FW_CHAIN	4	/* XDP NVAs one frame crosses in one pass; then the slow path */
+#define XV_FW_RULES	64	/* rule entries an NVA holds */
+#define XV_FW_PREFIXES	4	/* prefixes of a source or destination in one entry */
+#define XV_FW_PORTS	4	/* destination port ranges in one entry */
+#define XV_FW_CONNS	65536	/* connections, all XDP NVAs together */
+#define XV_FW_DENIED	4096	/* denied flows logged, all XDP NVAs together */
+
+/* A rule's action and the NVA's default one. */
+enum xv_fw_action { XV_FW_ALLOW, XV_FW_DENY };
+
+/* Source NAT of forwarded flows (the topology's snat), decides the slow path. */
+enum xv_fw_snat { XV_FW_SNAT_AUTO, XV_FW_SNAT_ALWAYS, XV_FW_SNAT_NEVER };
+
+/*
+ * The counters of an NVA, in inspect's order: the packets of tracked flows,
+ * the packets of no tracked flow (dropped), each rule, the default action.
+ */
+enum { XV_FW_CTR_ESTABLISHED, XV_FW_CTR_ASYMMETRIC, XV_FW_CTR_RULES };
+
+struct xv_fw_prefix {
+	__u32 addr, mask;	/* network byte order */
+};
+
+/*
+ * One entry of a rule. A rule with more prefixes or ports than an entry
+ * holds is several entries with the same counter (every combination of
+ * its source, destination and port chunks).
+ */
+struct xv_fw_rule {
+	__u8 action;		/* enum xv_fw_action */
+	__u8 proto;		/* IPPROTO_*, 0: any */
+	__u8 nsrc, ndst;	/* prefixes used; 0: any address */
+	__u8 nports;		/* port ranges used; 0: any port (and protocol) */
+	__u8 pad;
+	__u16 counter;		/* index in the NVA's counters */
+	struct xv_fw_prefix src[XV_FW_PREFIXES];
+	struct xv_fw_prefix dst[XV_FW_PREFIXES];
+	struct { __u16 lo, hi; } ports[XV_FW_PORTS];	/* host byte order */
+};
+
+/* An XDP firewall NVA, at its NIC's slot. */
+struct xv_firewall {
+	__u32 first;		/* its first entry in fw_rules */
+	__u32 nrules;		/* entries, at most XV_FW_RULES */
+	__u32 counters;		/* its first counter in fw_counters */
+	__u8 default_action;	/* enum xv_fw_action */
+	__u8 snat;		/* enum xv_fw_snat */
+	__u16 nnamed;		/* rules it names: the default's counter is XV_FW_CTR_RULES + nnamed */
+};
+
+struct xv_fw_counter {
+	__u64 packets, bytes;
+};
+
+/*
+ * A connection, one entry for both directions: the endpoint with the lower
+ * (address, port) is a. Ports are the TCP/UDP ports, the ICMP echo id on
+ * both sides, 0 for other protocols. nva: the NVA's NIC slot.
+ */
+struct xv_ct_key {
+	__u32 nva;
+	__u32 a, b;		/* network byte order */
+	__u16 pa, pb;		/* host byte order */
+	__u8 proto;
+	__u8 pad[3];
+};
+
+enum xv_ct_state {
+	XV_CT_NONE,
+	XV_CT_SYN_SENT,		/* TCP: the opening SYN seen */
+	XV_CT_SYN_RECV,		/* TCP: its SYN-ACK seen */
+	XV_CT_ESTABLISHED,	/* TCP: the opener's ACK seen */
+	XV_CT_FIN_WAIT,		/* TCP: a FIN seen */
+	XV_CT_CLOSE,		/* TCP: a RST seen */
+	XV_CT_UNREPLIED,	/* UDP, ICMP, others: one direction seen */
+	XV_CT_REPLIED,		/* UDP, ICMP, others: both seen */
+	XV_CT__COUNT
+};
+
+struct xv_ct {
+	__u64 expires;		/* bpf_ktime_get_ns() (CLOCK_MONOTONIC) deadline */
+	__u8 state;		/* enum xv_ct_state */
+	__u8 opener_a;		/* the flow was opened by endpoint a */
+	__u16 pad;
+	__u32 pad2;
+	__u64 packets;
+};
+
+/* A denied flow: the log's key (the value is a packet count). */
+struct xv_fw_denied {
+	__u32 nva;
+	__u32 src, dst;		/* network byte order */
+	__u16 port;		/* TCP/UDP destination port, 0 for others */
+	__u8 proto;
+	__u8 pad;
+};
+
 /* One trace record per frame while config.trace is set. */
 struct xv_event {
 	__u32 gen;
@@ -237,6 +346,12 @@ struct xv_event {
 	__u8 proto;		/* IPv4 protocol, 0 for ARP */
 	__u8 verdict;		/* enum xv_verdict */
 	__u16 ethertype;	/* host byte order */
+	/*
+	 * struct xv_l4 (bpf/lib/l4.h), host byte order: TCP/UDP ports; ICMP:
+	 * sport the echo id, dport type << 8 | code; 0, 0: none. Parsed only
+	 * for trace. An older fabric's events end before them.
+	 */
+	__u16 sport, dport;
 };
 
 #endif

@@ -19,6 +19,7 @@
 #include <bpf/libbpf.h>
 
 #include "fabric_harness.h"
+#include "lib/l4.h"
 #include "../lib/gwset_topo.h"
 #include "../lib/learned_topo.h"
 
@@ -400,6 +401,8 @@ static void test_trace(void **state)
 	struct xv_event ev;
 	__u32 key = XV_CFG_TRACE, on = 1, off = 0;
 
+	p.b[ETH_HLEN + 21] = 0;			/* code 0 */
+	put16(p.b + ETH_HLEN + 24, 0x4242);	/* echo id */
 	memset(&ev, 0xee, sizeof(ev));
 	rb = ring_buffer__new(rules.events, on_event, &ev, NULL);
 	assert_non_null(rb);
@@ -415,10 +418,64 @@ static void test_trace(void **state)
 	assert_int_equal(ev.src, htonl(ip("10.0.2.4")));
 	assert_int_equal(ev.dst, htonl(ip("10.1.1.4")));
 	assert_int_not_equal(ev.route_id, XV_NONE);
+	/* an echo request: its id, type 8 code 0 */
+	assert_int_equal(ev.sport, 0x4242);
+	assert_int_equal(ev.dport, XV_ICMP_ECHO << 8);
 
 	/* Disabled: nothing is emitted. */
 	run_frame(&rules, HUBVM, p.b, p.len, NULL, NULL);
 	assert_int_equal(ring_buffer__consume(rb), 0);
+	ring_buffer__free(rb);
+}
+
+/* Four NOP option bytes after p's fixed IPv4 header. */
+static void with_options(struct pkt *p)
+{
+	memmove(p->b + ETH_HLEN + 24, p->b + ETH_HLEN + 20, p->len - ETH_HLEN - 20);
+	memset(p->b + ETH_HLEN + 20, 1, 4);
+	p->b[ETH_HLEN] = 0x46;
+	put16(p->b + ETH_HLEN + 2, p->len - ETH_HLEN + 4);
+	p->len += 4;
+}
+
+/* A traced frame's L4 identity: ports, past IPv4 options; none for a later fragment. */
+static void test_trace_ports(void **state)
+{
+	static const __u8 protos[] = { IPPROTO_TCP, IPPROTO_UDP };
+	__u32 key = XV_CFG_TRACE, on = 1, off = 0;
+	struct ring_buffer *rb;
+	struct xv_event ev;
+
+	rb = ring_buffer__new(rules.events, on_event, &ev, NULL);
+	assert_non_null(rb);
+	ring_buffer__consume(rb);
+	assert_int_equal(bpf_map_update_elem(rules.config, &key, &on, BPF_ANY), 0);
+	for (int i = 0; i < 2; i++) {
+		struct pkt p = ipv4_frame(rules.nics[HUBVM].mac, ip("10.0.2.4"), ip("10.1.1.4"),
+					  protos[i]);
+
+		put16(p.b + ETH_HLEN + 20, 40000 + i);
+		put16(p.b + ETH_HLEN + 22, 443);
+		if (i)
+			with_options(&p);
+		run_frame(&rules, HUBVM, p.b, p.len, NULL, NULL);
+		assert_int_equal(ring_buffer__consume(rb), 1);
+		assert_int_equal(ev.proto, protos[i]);
+		assert_int_equal(ev.sport, 40000 + i);
+		assert_int_equal(ev.dport, 443);
+	}
+	/* the same UDP datagram as a later fragment: no ports in it */
+	{
+		struct pkt p = ipv4_frame(rules.nics[HUBVM].mac, ip("10.0.2.4"), ip("10.1.1.4"),
+					  IPPROTO_UDP);
+
+		put16(p.b + ETH_HLEN + 6, 0x0010);
+		run_frame(&rules, HUBVM, p.b, p.len, NULL, NULL);
+		assert_int_equal(ring_buffer__consume(rb), 1);
+		assert_int_equal(ev.sport, 0);
+		assert_int_equal(ev.dport, 0);
+	}
+	assert_int_equal(bpf_map_update_elem(rules.config, &key, &off, BPF_ANY), 0);
 	ring_buffer__free(rb);
 }
 
@@ -561,9 +618,10 @@ static void test_trace_cli(void **state)
 	assert_non_null(fgets(line[1], sizeof(line[1]), out));
 	assert_int_equal(pclose(out), 0);
 	unlink(file);
-	assert_string_equal(line[0], "10.0.2.4 > 10.1.1.4 udp  from hubvm (hub/app)  "
+	/* ipv4_frame()'s filler bytes are the ports: 264, 3862 */
+	assert_string_equal(line[0], "10.0.2.4:264 > 10.1.1.4:3862 udp  from hubvm (hub/app)  "
 			    "route 10.1.1.0/24 User VirtualAppliance 10.0.1.4  -> nva (hub/nva)\n");
-	assert_string_equal(line[1], "10.0.2.4 > 10.0.2.99 udp  from hubvm (hub/app)  "
+	assert_string_equal(line[1], "10.0.2.4:264 > 10.0.2.99:3862 udp  from hubvm (hub/app)  "
 			    "route 10.0.0.0/16 Default VnetLocal  -> drop NoNicOwnsAddress\n");
 	assert_int_equal(bpf_map_lookup_elem(rules.config, &key, &on), 0);
 	assert_int_equal(on, 0);
@@ -666,7 +724,7 @@ static void test_trace_names_each_generation(void **state)
 
 	/* Variant B made current, with its names, as apply does. */
 	assert_int_equal(topo_parse("rules-b", yaml_b, strlen(yaml_b), &tb, &d), 0);
-	assert_int_equal(engine_build(&eb, &tb), 0);
+	engine_build(&eb, &tb);
 	assert_int_equal(fabric_compile(&tb, &eb, rules.nics, rules.n, &img, err, sizeof(err)), 0);
 	assert_int_equal(fabric_apply(&img, rules.nics, rules.n, rules.pin, &gen), 0);
 	fabric_names_build(&tb, &eb, &img, &names);
@@ -678,7 +736,7 @@ static void test_trace_names_each_generation(void **state)
 	assert_non_null(fgets(line[1], sizeof(line[1]), out));
 	assert_int_equal(pclose(out), 0);
 	assert_non_null(strstr(line[0], "route 10.1.0.0/16 Default VNetPeering  -> spokevm (spoke/app)"));
-	assert_string_equal(line[1], "10.0.2.4 > 10.1.1.4 udp  from hubvm (hub/app)  "
+	assert_string_equal(line[1], "10.0.2.4:264 > 10.1.1.4:3862 udp  from hubvm (hub/app)  "
 			    "route 10.1.1.0/24 User VirtualAppliance 10.0.1.4  -> nva (hub/nva)\n");
 
 	/* Back to the rules lab's own tables. */
@@ -708,7 +766,7 @@ static void test_swap_under_load(void **state)
 	int ret = 0;
 
 	assert_int_equal(topo_parse("rules-b", yaml_b, strlen(yaml_b), &tb, &d), 0);
-	assert_int_equal(engine_build(&eb, &tb), 0);
+	engine_build(&eb, &tb);
 	assert_int_equal(fabric_compile(&rules.t, &rules.e, rules.nics, rules.n, &img_a, err,
 					sizeof(err)), 0);
 	assert_int_equal(fabric_compile(&tb, &eb, rules.nics, rules.n, &img_b, err, sizeof(err)), 0);
@@ -1107,6 +1165,7 @@ int main(void)
 		cmocka_unit_test(test_unmodelled_ethertypes),
 		cmocka_unit_test(test_not_a_nic),
 		cmocka_unit_test(test_trace),
+		cmocka_unit_test(test_trace_ports),
 		cmocka_unit_test(test_stats_cli),
 		cmocka_unit_test(test_route_hits_every_cpu),
 		cmocka_unit_test(test_trace_cli),

@@ -118,3 +118,36 @@ rt_json() { # FILE SOURCE DST [options]
 	[ "$status" -eq 0 ]
 	[[ "$output" != *warning* ]]
 }
+
+# N VMs in one subnet, an Internet host, and a site of range $2 ("": none).
+many_vms() { # FILE SITE-RANGE
+	{
+		echo "name: many"
+		echo "vnets: [{name: v, addressSpace: [10.0.0.0/16], subnets: [{name: s, addressPrefix: 10.0.0.0/20}]}]"
+		[ -z "$2" ] || echo "sites: [{name: dc, addressSpace: [$2]}]"
+		echo "vms:"
+		for i in $(seq 0 599); do echo "  - {name: vm$i, subnet: v/s}"; done
+		echo "internet: {hosts: [{name: web, ip: 203.0.113.10}]}"
+	} >"$1"
+}
+
+@test "public addresses: VM #509 on leaves from the benchmarking range" {
+	many_vms "$BATS_TEST_TMPDIR/many.yaml" ""
+	rt_json "$BATS_TEST_TMPDIR/many.yaml" vm508 203.0.113.10
+	[ "$status" -eq 0 ]
+	jq_true '.result == "Delivered" and .request.deliveredTo.publicIp == "198.18.0.1"'
+	rt_json "$BATS_TEST_TMPDIR/many.yaml" vm507 203.0.113.10
+	jq_true '.request.deliveredTo.publicIp == "192.0.2.254"'
+}
+
+@test "public addresses: running out is an error naming the first VM without one" {
+	many_vms "$BATS_TEST_TMPDIR/out.yaml" 198.18.0.0/15
+	run xv check -t "$BATS_TEST_TMPDIR/out.yaml"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"out.yaml:"*":"*": error: vm vm508: no public address left"* ]]
+	run xv path -t "$BATS_TEST_TMPDIR/out.yaml" vm0 203.0.113.10
+	[ "$status" -eq 2 ]
+	run xv check -t "$BATS_TEST_TMPDIR/out.yaml" -o json
+	[ "$status" -eq 2 ]
+	jq_true '.valid == false and (.errors[0].message | startswith("vm vm508: no public address left")) and .errors[0].line == 513'
+}

@@ -83,6 +83,21 @@ predicted_receivers() {
 		| map(select(. != null)) | unique | .[]'
 }
 
+# XDP_NVAS="NAME:IP ..." names the firewall NVAs of dataplane xdp (snat
+# Auto) of the lab under test: the fabric forwards a flow through such an
+# NVA to a private destination itself, so its namespace never sees the
+# flow; it still sees what is addressed to it and what it source-NATs.
+# Reads predicted receivers on stdin, for destination $1.
+xdp_seen() {
+	local n ip skip=
+	case $1 in 10.* | 192.168.* | 172.1[6-9].* | 172.2[0-9].* | 172.3[01].*) ;; *) cat; return ;; esac
+	for n in $XDP_NVAS; do
+		ip=${n#*:}
+		[ "$ip" = "$1" ] || skip="$skip ${n%%:*}"
+	done
+	grep -vxF -e _none_ $(for n in $skip; do printf -- '-e %s ' "$n"; done) || true
+}
+
 # "NAME IP" of every VM, site host and Internet host of a lab.
 hosts() {
 	jq -r '.nodes[] | select(.kind == "vm" or .kind == "site" or .kind == "internet")
@@ -177,7 +192,7 @@ check_receivers() {
 		while read -r dst da; do
 			[ "$src" = "$dst" ] && continue
 			want=$(xv path -t "$file" -j -p udp --port "$PROBE_PORT" "$src" "$da" |
-				predicted_receivers | sort | tr '\n' ' ')
+				predicted_receivers | xdp_seen "$da" | sort | tr '\n' ' ')
 			got=$(awk -v s="$sa" -v d="$da" '$2 == s && $3 == d { print $1 }' \
 				"$BATS_TEST_TMPDIR/received" | sort | tr '\n' ' ')
 			n=$((n + 1))

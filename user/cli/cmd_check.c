@@ -173,10 +173,10 @@ static int compute_timed(struct session *s, struct stats *st)
 {
 	double t0 = now();
 	struct eff_route tmp;
-	int rc = session_build(s);
+	struct diags d = { 0 };
 
-	if (rc)
-		return rc;
+	if (session_build_diags(s, &d))
+		return report(s, &d);
 	st->compute_s = now() - t0;
 	t0 = now();
 	for (int i = 0; i < s->topo.nsubnets; i++) {
@@ -272,12 +272,12 @@ static int warn_asymmetric(struct session *s)
 	struct rt_finding f[ASYM_SHOWN];
 	struct rt_end *ends;
 	char proto[16];
+	struct diags d = { 0 };
 	bool partial;
 	long n;
-	int rc = session_build(s);
 
-	if (rc)
-		return rc;
+	if (session_build_diags(s, &d))
+		return report(s, &d);
 	n = rt_scan_asymmetric(&s->eng, f, ASYM_SHOWN, ASYM_BUDGET, &partial);
 	if (n > 0 && rt_ends(t, &ends) >= 0) {
 		for (long i = 0; i < n && i < ASYM_SHOWN; i++) {

@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "fabric_cli.h"
+#include "lib/l4.h"
 #include "log.h"
 #include "print.h"
 
@@ -29,6 +30,8 @@ static const struct opt trace_opts[] = {
 	{ .name = "drops", .type = OPT_FLAG, .off = offsetof(struct verb_opts, drops),
 	  .help = "only dropped frames" },
 	OPT_PROTOCOL("only frames of protocol P: tcp, udp or icmp"),
+	{ .name = "port", .type = OPT_INT, .off = offsetof(struct verb_opts, port), .arg = "N",
+	  .help = "only tcp and udp frames from or to port N", .min = 1, .max = 65535 },
 	{ .name = "no-arp", .type = OPT_FLAG, .off = offsetof(struct verb_opts, no_arp),
 	  .help = "leave ARP out" },
 	{ .name = "count", .letter = 'c', .type = OPT_INT, .off = offsetof(struct verb_opts, count), .arg = "N",
@@ -40,7 +43,8 @@ const struct verb verb_trace = {
 	.name = "trace",
 	.summary = "stream a running lab's per-frame fabric decisions",
 	.help = "Print every frame the fabric of a running lab (default: the only one)\n"
-		"handles, as it happens: addresses, protocol, the NIC it came from, the\n"
+		"handles, as it happens: addresses, protocol (TCP and UDP ports, ICMP type\n"
+		"and echo id), the NIC it came from, the\n"
 		"effective route it took and where it went, or why it was dropped. Stops on\n"
 		"Ctrl-C, or when the lab is destroyed. Several traces of a lab may run at once.\n"
 		"JSON and YAML print one document per frame, JSON on one line (NDJSON).\n",
@@ -48,6 +52,7 @@ const struct verb verb_trace = {
 		"sudo xvnet trace",
 		"sudo xvnet trace --lab hubspoke -c 10 -o json",
 		"sudo xvnet trace --node fw --drops --no-arp",
+		"sudo xvnet trace --node app1 -p tcp --port 443",
 		NULL },
 	.opts = trace_opts,
 	.common = VERB_TOPOLOGY | VERB_LAB | VERB_OUTPUT,
@@ -68,6 +73,34 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+static void print_port(bool known, const char *key, __u16 port)
+{
+	if (known)
+		print_uint(PRINT_ANY, key, ":%lu", port);
+	else
+		print_null(PRINT_JSON, key, NULL);
+}
+
+/* " echo id 7", " echo-reply id 7", " type 3 code 1" */
+static void print_icmp(const struct xv_event *ev)
+{
+	struct xv_l4 l4 = { ev->sport, ev->dport };
+	__u8 type = XV_L4_ICMP_TYPE(l4);
+
+	print_open_object("icmp");
+	if (type == XV_ICMP_ECHO || type == XV_ICMP_ECHO_REPLY) {
+		print_string(PRINT_FP, NULL, " %s", type == XV_ICMP_ECHO ? "echo" : "echo-reply");
+		print_uint(PRINT_JSON, "type", NULL, type);
+		print_uint(PRINT_JSON, "code", NULL, XV_L4_ICMP_CODE(l4));
+		print_uint(PRINT_ANY, "id", " id %lu", l4.sport);
+	} else {
+		print_uint(PRINT_ANY, "type", " type %lu", type);
+		print_uint(PRINT_ANY, "code", " code %lu", XV_L4_ICMP_CODE(l4));
+		print_null(PRINT_JSON, "id", NULL);
+	}
+	print_close_object();
+}
+
 static const char *proto_name(const struct xv_event *ev, char *buf, size_t len)
 {
 	if (ev->ethertype != 0x0800)
@@ -79,6 +112,33 @@ static const char *proto_name(const struct xv_event *ev, char *buf, size_t len)
 	}
 	snprintf(buf, len, "proto %u", ev->proto);
 	return buf;
+}
+
+static bool has_ports(const struct xv_event *ev)
+{
+	return ev->ethertype == 0x0800 && (ev->proto == IPPROTO_TCP || ev->proto == IPPROTO_UDP);
+}
+
+/*
+ * The addresses, with their ports, and the protocol: "10.1.1.4:40312 >
+ * 203.0.113.10:443 tcp", "10.1.1.4 > 10.2.1.4 icmp echo id 7"; JSON has
+ * srcPort and dstPort (null but for TCP and UDP) and icmp: {type, code, id}.
+ */
+static void print_flow(const struct xv_event *ev)
+{
+	char src[IPV4_STRLEN], dst[IPV4_STRLEN], proto[16];
+	bool ports = has_ports(ev) && (ev->sport || ev->dport);
+	bool icmp = ev->ethertype == 0x0800 && ev->proto == IPPROTO_ICMP;
+
+	print_string(PRINT_ANY, "src", "%s", ipv4_str(ntohl(ev->src), src));
+	print_port(ports, "srcPort", ev->sport);
+	print_string(PRINT_ANY, "dst", " > %s", ipv4_str(ntohl(ev->dst), dst));
+	print_port(ports, "dstPort", ev->dport);
+	print_string(PRINT_ANY, "protocol", " %s", proto_name(ev, proto, sizeof(proto)));
+	if (icmp)
+		print_icmp(ev);
+	else
+		print_null(PRINT_JSON, "icmp", NULL);
 }
 
 /* Whether the node behind a NIC is called node. */
@@ -101,6 +161,8 @@ static bool wanted(const struct verb_opts *o, const struct fabric_names *n,
 	if (o->drops && (ev->verdict == XV_FWD || ev->verdict == XV_ARP_REPLY))
 		return false;
 	if (o->proto && (ev->ethertype != 0x0800 || ev->proto != ipproto[o->proto]))
+		return false;
+	if (o->port && (!has_ports(ev) || (ev->sport != o->port && ev->dport != o->port)))
 		return false;
 	return !o->node || is_node(n, ev->in, o->node) ||
 	       (ev->verdict == XV_FWD && is_node(n, ev->out, o->node));
@@ -140,21 +202,21 @@ static int check_node(const struct fabric_session *fs, const char *node)
 static int on_event(void *ctx, void *data, size_t len)
 {
 	struct tracer *tr = ctx;
-	const struct xv_event *ev = data;
-	char src[IPV4_STRLEN], dst[IPV4_STRLEN], proto[16];
+	struct xv_event copy = { 0 }, *ev = &copy;
 	const struct fabric_names *n;
 
 	/* One poll may bring more frames than -c still wants. */
-	if (len < sizeof(*ev) || (tr->fs->count && tr->seen >= tr->fs->count))
+	if (len < offsetof(struct xv_event, sport) ||
+	    (tr->fs->count && tr->seen >= tr->fs->count))
 		return 0;
+	/* an older fabric's event has no ports: they stay 0 */
+	memcpy(&copy, data, len < sizeof(copy) ? len : sizeof(copy));
 	/* named as the generation that handled it had them */
 	n = fabric_session_names(tr->fs, ev->gen);
 	if (!wanted(tr->o, n, ev))
 		return 0;
 	print_start(tr->fs->format);
-	print_string(PRINT_ANY, "src", "%s", ipv4_str(ntohl(ev->src), src));
-	print_string(PRINT_ANY, "dst", " > %s", ipv4_str(ntohl(ev->dst), dst));
-	print_string(PRINT_ANY, "protocol", " %s", proto_name(ev, proto, sizeof(proto)));
+	print_flow(ev);
 	fabric_print_nic(tr->fs, n, "from", "  from %s", ev->in);
 	fabric_print_route(n, "route", "  route %s", ev->route_id, ev->dst);
 	if (ev->verdict == XV_FWD) {

@@ -3,8 +3,9 @@
  * The view of a running lab that `xvnet inspect` prints and `xvnet deploy`
  * ends with: its nodes, from the lab's state, each firewall NVA's counters
  * per rule and log of denied flows, read from nftables (`nft -j list table
- * ip xvnet` inside the NVA's namespace), and the active source
- * translations (conntrack.h).
+ * ip xvnet` inside the NVA's namespace) and, for an NVA of dataplane xdp,
+ * added to what the fabric's maps hold (its counters, its log, its open
+ * connections), and the active source translations (conntrack.h).
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "cli.h"
 #include "conntrack.h"
 #include "lab_verb.h"
+#include "loader.h"
 #include "log.h"
 #include "netns.h"
 #include "print.h"
@@ -35,6 +37,12 @@ static const struct column rule_cols[] = {
 static const struct column denied_cols[] = {
 	{ "nva", "NVA" }, { "source", "Source" }, { "destination", "Destination" },
 	{ "protocol", "Protocol" }, { "port", "Port" }, { "packets", "Packets" },
+};
+
+static const struct column conn_cols[] = {
+	{ "nva", "NVA" }, { "protocol", "Protocol" }, { "source", "Source" },
+	{ "destination", "Destination" }, { "port", "Port" }, { "state", "State" },
+	{ "packets", "Packets" },
 };
 
 static const struct column nat_cols[] = {
@@ -105,6 +113,51 @@ struct rule_sum {
 	json_int_t packets, bytes;
 };
 
+/* The firewall NVAs of dataplane xdp, as the running fabric holds them. */
+struct xdp_view {
+	struct fabric_view v;
+	bool open;
+	struct fabric_names names;	/* the current generation's */
+	struct fabric_denied *denied;
+	int ndenied;
+	struct fabric_conn *conns;
+	int nconns;
+};
+
+static void xdp_open(const char *lab, struct xdp_view *x)
+{
+	char pin_dir[256];
+	__u32 gen = 0;
+
+	memset(x, 0, sizeof(*x));
+	if (fabric_pin_dir(lab, pin_dir, sizeof(pin_dir)) || !fabric_pinned(lab) ||
+	    fabric_view_open(pin_dir, &x->v))
+		return;
+	x->open = true;
+	if (fabric_read_gen(&x->v, &gen) || state_read_names(lab, gen, &x->names))
+		return;
+	x->ndenied = fabric_read_denied(&x->v, &x->denied);
+	x->nconns = fabric_read_conns(&x->v, &x->conns);
+}
+
+static void xdp_close(struct xdp_view *x)
+{
+	if (x->open)
+		fabric_view_close(&x->v);
+	fabric_names_free(&x->names);
+	free(x->denied);
+	free(x->conns);
+}
+
+/* The XDP firewall of node name, NULL: none. */
+static const struct names_firewall *xdp_firewall(const struct xdp_view *x, const char *name)
+{
+	for (int f = 0; f < x->names.nfirewalls; f++)
+		if (!strcmp(x->names.firewalls[f].vm, name))
+			return &x->names.firewalls[f];
+	return NULL;
+}
+
 static void print_rule(const char *nva, const struct rule_sum *r)
 {
 	print_row_open();
@@ -116,32 +169,57 @@ static void print_rule(const char *nva, const struct rule_sum *r)
 	print_row_close();
 }
 
-/* One row per rule name: a Deny rule is two nft rules (TCP/UDP, others). */
-static void print_rules(const char *nva, json_t *nft)
+/* The sum named name in sums[0..*n), added when absent. */
+static struct rule_sum *rule_sum(struct rule_sum *sums, int *n, const char *name,
+				 const char *action)
 {
-	struct rule_sum sum = { 0 };
-	json_t *it;
+	for (int i = 0; i < *n; i++)
+		if (!strcmp(sums[i].name, name))
+			return &sums[i];
+	sums[*n] = (struct rule_sum){ .name = name, .action = action };
+	return &sums[(*n)++];
+}
+
+/*
+ * One row per rule name: a Deny rule is two nft rules (TCP/UDP, others);
+ * an XDP NVA's packets are those its namespace forwarded (the slow path)
+ * and those the fabric did.
+ */
+static void print_rules(const char *nva, json_t *nft, const struct xdp_view *x)
+{
+	json_t *it, *rules = json_object_get(nft, "nftables");
+	const struct names_firewall *fw = xdp_firewall(x, nva);
+	struct rule_sum *sums = xcalloc(json_array_size(rules) + (fw ? fw->n : 0) + 1,
+					sizeof(*sums));
+	int n = 0;
 	size_t i;
 
-	json_array_foreach(json_object_get(nft, "nftables"), i, it) {
+	json_array_foreach(rules, i, it) {
 		json_t *r = json_object_get(it, "rule"), *c;
 		const char *comment = json_string_value(json_object_get(r, "comment"));
 		const char *action = "";
+		struct rule_sum *sum;
 
 		c = find_counter(json_object_get(r, "expr"), &action);
 		if (!comment || !c)
 			continue;
-		if (sum.name && strcmp(sum.name, comment)) {
-			print_rule(nva, &sum);
-			sum = (struct rule_sum){ 0 };
-		}
-		sum.name = comment;
-		sum.action = action;
-		sum.packets += json_integer_value(json_object_get(c, "packets"));
-		sum.bytes += json_integer_value(json_object_get(c, "bytes"));
+		sum = rule_sum(sums, &n, comment, action);
+		sum->packets += json_integer_value(json_object_get(c, "packets"));
+		sum->bytes += json_integer_value(json_object_get(c, "bytes"));
 	}
-	if (sum.name)
-		print_rule(nva, &sum);
+	for (int k = 0; fw && k < fw->n; k++) {
+		struct rule_sum *sum = rule_sum(sums, &n, fw->counters[k], fw->actions[k]);
+		struct xv_fw_counter c;
+
+		sum->action = fw->actions[k];	/* the fabric's current rules */
+		if (fabric_read_fw_counter(&x->v, fw->first + k, &c))
+			continue;
+		sum->packets += c.packets;
+		sum->bytes += c.bytes;
+	}
+	for (int k = 0; k < n; k++)
+		print_rule(nva, &sums[k]);
+	free(sums);
 }
 
 /*
@@ -159,6 +237,41 @@ static const char *proto_name(json_t *v, char *buf, size_t len)
 	}
 	snprintf(buf, len, "%lld", json_integer_value(v));
 	return buf;
+}
+
+static const char *proto_num(int p, char *buf, size_t len)
+{
+	json_t *v = json_integer(p);
+	const char *name = proto_name(v, buf, len);
+
+	if (name != buf) {
+		snprintf(buf, len, "%s", name);
+		name = buf;
+	}
+	json_decref(v);
+	return name;
+}
+
+/* The fabric's log of what XDP NVA fw denied, in the nft log's shape. */
+static void print_xdp_denied(const char *nva, const struct names_firewall *fw,
+			     const struct xdp_view *x)
+{
+	char a[IPV4_STRLEN], proto[24];
+
+	for (int i = 0; fw && i < x->ndenied; i++) {
+		const struct fabric_denied *d = &x->denied[i];
+
+		if (d->flow.nva != (__u32)fw->slot)
+			continue;
+		print_row_open();
+		print_string(PRINT_ANY, "nva", "%s", nva);
+		print_string(PRINT_ANY, "source", "%s", ipv4_str(ntohl(d->flow.src), a));
+		print_string(PRINT_ANY, "destination", "%s", ipv4_str(ntohl(d->flow.dst), a));
+		print_string(PRINT_ANY, "protocol", "%s", proto_num(d->flow.proto, proto, sizeof(proto)));
+		print_uint(PRINT_ANY, "port", "%lu", d->flow.port);
+		print_uint(PRINT_ANY, "packets", "%lu", d->packets);
+		print_row_close();
+	}
 }
 
 /* The dynamic set's elements: {"elem": {"val": {"concat": [...]}, "counter"}}. */
@@ -197,27 +310,87 @@ static void print_denied(const char *nva, json_t *nft)
  * The NVAs of a lab: its VMs with an nftables ruleset. Only they are asked
  * (an nft process each): a lab of a thousand VMs has one or two.
  */
-static void print_firewalls(const struct lab_state *st)
+static const char *conn_state(__u8 st)
+{
+	static const char *const names[XV_CT__COUNT] = {
+		[XV_CT_SYN_SENT] = "SYN_SENT", [XV_CT_SYN_RECV] = "SYN_RECV",
+		[XV_CT_ESTABLISHED] = "ESTABLISHED", [XV_CT_FIN_WAIT] = "FIN_WAIT",
+		[XV_CT_CLOSE] = "CLOSE", [XV_CT_UNREPLIED] = "UNREPLIED",
+		[XV_CT_REPLIED] = "REPLIED",
+	};
+
+	return st < XV_CT__COUNT && names[st] ? names[st] : "?";
+}
+
+/*
+ * The open connections of the XDP NVAs, as their opener sent them: only
+ * labs with such an NVA have this table.
+ */
+static void print_conns(const struct xdp_view *x)
+{
+	char a[IPV4_STRLEN], proto[24];
+
+	if (!x->names.nfirewalls)
+		return;
+	print_string(PRINT_FP, NULL, "%s", "\n");
+	print_table_open("connections", conn_cols, 7);
+	for (int f = 0; f < x->names.nfirewalls; f++) {
+		const struct names_firewall *fw = &x->names.firewalls[f];
+
+		for (int i = 0; i < x->nconns; i++) {
+			const struct fabric_conn *c = &x->conns[i];
+			bool a_opened = c->ct.opener_a;
+
+			if (c->key.nva != (__u32)fw->slot)
+				continue;
+			print_row_open();
+			print_string(PRINT_ANY, "nva", "%s", fw->vm);
+			print_string(PRINT_ANY, "protocol", "%s", proto_num(c->key.proto, proto, sizeof(proto)));
+			print_string(PRINT_ANY, "source", "%s",
+				     ipv4_str(ntohl(a_opened ? c->key.a : c->key.b), a));
+			print_string(PRINT_ANY, "destination", "%s",
+				     ipv4_str(ntohl(a_opened ? c->key.b : c->key.a), a));
+			print_uint(PRINT_ANY, "port", "%lu", a_opened ? c->key.pb : c->key.pa);
+			print_string(PRINT_ANY, "state", "%s", conn_state(c->ct.state));
+			print_uint(PRINT_ANY, "packets", "%lu", c->ct.packets);
+			print_row_close();
+		}
+	}
+	print_table_close();
+}
+
+/*
+ * The NVAs of a lab: its VMs with an nftables ruleset. Only they are asked
+ * (an nft process each): a lab of a thousand VMs has one or two.
+ */
+static void print_firewalls(const struct lab_state *st, const char *lab)
 {
 	json_t **tables = xcalloc(st->nnodes, sizeof(*tables));
+	struct xdp_view x;
 
+	xdp_open(lab, &x);
 	for (int i = 0; i < st->nnodes; i++)
 		if (!strcmp(st->nodes[i].kind, "vm") && st->nodes[i].nft)
 			tables[i] = nft_table(st->nodes[i].netns);
 	print_table_open("firewallRules", rule_cols, 5);
 	for (int i = 0; i < st->nnodes; i++)
 		if (tables[i])
-			print_rules(st->nodes[i].name, tables[i]);
+			print_rules(st->nodes[i].name, tables[i], &x);
 	print_table_close();
 	print_string(PRINT_FP, NULL, "%s", "\n");
 	print_table_open("deniedFlows", denied_cols, 6);
-	for (int i = 0; i < st->nnodes; i++)
-		if (tables[i])
-			print_denied(st->nodes[i].name, tables[i]);
+	for (int i = 0; i < st->nnodes; i++) {
+		if (!tables[i])
+			continue;
+		print_denied(st->nodes[i].name, tables[i]);
+		print_xdp_denied(st->nodes[i].name, xdp_firewall(&x, st->nodes[i].name), &x);
+	}
 	print_table_close();
+	print_conns(&x);
 	for (int i = 0; i < st->nnodes; i++)
 		json_decref(tables[i]);
 	free(tables);
+	xdp_close(&x);
 }
 
 /* Active translations of the firewall NVAs and the Internet edge (their nftables NAT). */
@@ -269,7 +442,7 @@ int lab_inspect_and(const char *lab, enum print_format format, void (*more)(void
 	print_string(PRINT_ANY, "file", " from %s\n", st.file);
 	print_nodes(&st);
 	print_string(PRINT_FP, NULL, "%s", "\n");
-	print_firewalls(&st);
+	print_firewalls(&st, lab);
 	print_string(PRINT_FP, NULL, "%s", "\n");
 	print_translations(&st);
 	if (more)

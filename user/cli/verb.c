@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "log.h"
 #include "print.h"
+#include "roundtrip.h"
 #include "state.h"
 #include "topo.h"
 #include "topo_yaml.h"
@@ -510,11 +511,39 @@ int session_load(struct session *s)
 	return 0;
 }
 
+/*
+ * Internet egress is source-NATed: every VM that may reach the Internet
+ * needs a public address of its own; past the end of the ranges it would
+ * silently have none.
+ */
+static int public_ips_left(const struct session *s, struct diags *d)
+{
+	const struct topology *t = &s->topo;
+	int vm = rt_public_ips_short(&s->eng);
+
+	if (vm < 0)
+		return 0;
+	diags_add(d, t->file, t->vms[vm].pos,
+		  "vm %s: no public address left for its Internet traffic: the ranges xvnet "
+		  "translates VMs to (198.51.100.0/24, 192.0.2.0/24, 198.18.0.0/15) hold %d, "
+		  "less the addresses the topology's VNets, sites and Internet hosts use",
+		  diag_value(t->vms[vm].name), RT_PUBLIC_IPS);
+	return -1;
+}
+
+int session_build_diags(struct session *s, struct diags *d)
+{
+	engine_build(&s->eng, &s->topo);
+	s->built = true;
+	return public_ips_left(s, d);
+}
+
 int session_build(struct session *s)
 {
-	if (engine_build(&s->eng, &s->topo))
-		oom_exit();	/* engine_build() fails only so */
-	s->built = true;
+	struct diags d = { 0 };
+
+	if (session_build_diags(s, &d))
+		return verb_diagnostics(&d);
 	return 0;
 }
 

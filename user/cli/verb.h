@@ -170,8 +170,14 @@ int verb_diagnostics(struct diags *d);
 int session_topology(struct session *s);
 /* Load and validate the topology; diagnostics to stderr, EXIT_USAGE. */
 int session_load(struct session *s);
-/* Compute every subnet's effective routes; EXIT_FAIL when out of memory. */
+/*
+ * Compute every subnet's effective routes, and check what the model needs
+ * beyond them (a public address for every VM that may reach the Internet):
+ * EXIT_USAGE with a FILE:LINE:COL diagnostic on stderr.
+ */
 int session_build(struct session *s);
+/* The same, the diagnostics into *d (-1) for the caller to print. */
+int session_build_diags(struct session *s, struct diags *d);
 /* All three in turn, from the options o: 0, or the exit code. */
 int session_open(struct session *s, const struct verb_opts *o);
 void session_close(struct session *s);

@@ -15,9 +15,11 @@
  */
 #include "compile.h"
 
+#include "fabric_firewall.h"
 #include "fabric_gwset.h"
 #include "fabric_lines.h"
 #include "fabric_trie.h"
+#include "log.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -182,14 +184,12 @@ static void compile_nic(const struct builder *b, const struct fabric_nic *in,
 		x->flags |= XV_NIC_F_GW_DENIED;
 }
 
-static int table_add(struct builder *b, struct prefix p, struct entry en)
+static void table_add(struct builder *b, struct prefix p, struct entry en)
 {
-	if (fabric_grow((void **)&b->ents, &b->ents_cap, b->nents + 1, sizeof(*b->ents)))
-		return -ENOMEM;
+	fabric_grow((void **)&b->ents, &b->ents_cap, b->nents + 1, sizeof(*b->ents));
 	en.p = p;
 	en.r.len = p.len;
 	b->ents[b->nents++] = en;
-	return 0;
 }
 
 static struct entry drop(enum xv_verdict why)
@@ -376,10 +376,9 @@ static int expand_owners(struct builder *b, int root, const struct entry *en)
 		r.action = XV_ACT_NIC;
 		r.arg = k;
 		err = record_leaf(b, en->p.len, r, &l);
-		if (!err)
-			err = trie_insert(&b->tries, root, (struct prefix){ ip, 32 }, l);
 		if (err)
 			return err;
+		trie_insert(&b->tries, root, (struct prefix){ ip, 32 }, l);
 	}
 	return 0;
 }
@@ -396,7 +395,7 @@ static int cmp_entry_len(const void *a, const void *b)
 /* The table's entries so far become trie root (b->roots[at]), sending from VNet from. */
 static int table_build(struct builder *b, int at, int from)
 {
-	int root = trie_new(&b->tries), err = root < 0 ? root : 0;
+	int root = trie_new(&b->tries), err = 0;
 
 	qsort(b->ents, b->nents, sizeof(*b->ents), cmp_entry_len);
 	for (int i = 0; i < b->nents && !err; i++) {
@@ -405,7 +404,7 @@ static int table_build(struct builder *b, int at, int from)
 		en->r.flags |= cross_flags(b->e, from, en->to_vnet);
 		err = record_leaf(b, en->p.len, en->r, &en->leaf);
 		if (!err)
-			err = trie_insert(&b->tries, root, en->p, en->leaf);
+			trie_insert(&b->tries, root, en->p, en->leaf);
 	}
 	for (int i = 0; i < b->nents && !err; i++)
 		if (b->ents[i].owner)
@@ -415,11 +414,11 @@ static int table_build(struct builder *b, int at, int from)
 	return err;
 }
 
-static int subnet_add(struct builder *b, int s, struct prefix p, struct entry en)
+static void subnet_add(struct builder *b, int s, struct prefix p, struct entry en)
 {
 	if (gw_may_win(&b->e->sets[s], p))
 		en.r.flags |= XV_ROUTE_F_GW;
-	return table_add(b, p, en);
+	table_add(b, p, en);
 }
 
 /*
@@ -439,35 +438,35 @@ static int table_twin(const struct builder *b, int s)
 static int compile_subnet(struct builder *b, int s)
 {
 	const struct route_set *rs = &b->e->sets[s];
-	int err = 0, i;
+	int i;
 
 	b->img->table_of[s] = table_twin(b, s);
 	if (b->img->table_of[s] != s)
 		return 0;
 
-	for (i = 0; i < rs->nown && !err; i++)
+	for (i = 0; i < rs->nown; i++)
 		if (rs->own[i].active)
-			err = subnet_add(b, s, rs->own[i].prefix, own_route(b, s, i));
+			subnet_add(b, s, rs->own[i].prefix, own_route(b, s, i));
 	/*
 	 * Coexisting gateways: the fabric's gateway set is gw's (the ExpressRoute gateway's);
 	 * the coexisting VPN gateway's Active routes are table routes to its
 	 * NIC, which gw's set still beats when strictly longer (Longest prefix). At an
 	 * equal prefix the VPN route is Invalid (ExpressRoute beats VPN): never placed.
 	 */
-	for (i = 0; rs->vpn && i < rs->vpn->n && !err; i++)
+	for (i = 0; rs->vpn && i < rs->vpn->n; i++)
 		if (!route_set_vpn_invalid(rs, i))
-			err = subnet_add(b, s, rs->vpn->routes[i].prefix,
-					 gw_route(b, s, rs->vpn->gateway, i));
+			subnet_add(b, s, rs->vpn->routes[i].prefix,
+				   gw_route(b, s, rs->vpn->gateway, i));
 	/* A shadow: what the subnet answers for an Invalid gateway prefix. */
-	for (int k = 0; !err && (i = route_set_invalid_gw(rs, k)) >= 0; k++) {
+	for (int k = 0; (i = route_set_invalid_gw(rs, k)) >= 0; k++) {
 		struct prefix p = rs->gw->routes[i].prefix;
 		int m = route_set_match(rs, p);
 
 		if (m >= 0 && m < rs->nown && prefix_equal(rs->own[m].prefix, p))
 			continue;	/* already the table's, and as long */
-		err = subnet_add(b, s, p, row_route(b, s, m));
+		subnet_add(b, s, p, row_route(b, s, m));
 	}
-	return err ? err : table_build(b, s, b->t->subnets[s].vnet);
+	return table_build(b, s, b->t->subnets[s].vnet);
 }
 
 /*
@@ -481,13 +480,12 @@ static int compile_spaces(struct builder *b)
 	int err = 0;
 
 	for (int v = 0; v < t->nvnets && !err; v++) {
-		for (int i = 0; i < t->vnets[v].nspace && !err; i++)
-			err = table_add(b, t->vnets[v].space[i], drop(XV_DROP_NO_OWNER));
-		if (!err)
-			err = table_build(b, root_space(b, v), -1);
+		for (int i = 0; i < t->vnets[v].nspace; i++)
+			table_add(b, t->vnets[v].space[i], drop(XV_DROP_NO_OWNER));
+		err = table_build(b, root_space(b, v), -1);
 	}
 	for (int v = 0; v < t->nvnets && !err; v++) {
-		for (int i = 0; i < t->vnets[v].nspace && !err; i++) {
+		for (int i = 0; i < t->vnets[v].nspace; i++) {
 			struct prefix p = t->vnets[v].space[i];
 			struct entry en = to_owner(v);
 			bool taken = false;
@@ -499,7 +497,7 @@ static int compile_spaces(struct builder *b)
 			en.r.route_id = XV_NONE;	/* not an effective route: no name, no hits */
 			en.r.hits = XV_NONE;
 			if (!taken)
-				err = table_add(b, p, en);
+				table_add(b, p, en);
 		}
 	}
 	return err ? err : table_build(b, root_internet(b), -1);
@@ -514,16 +512,12 @@ static int compile_gwsets(struct builder *b)
 		const struct gw_routes *gw = &b->e->gw[g];
 		int root = trie_new(&b->tries);
 
-		if (root < 0)
-			return root;
 		b->roots[root_gw(b, g)] = root;
 		/* in prefix order: a prefix before those nested in it */
 		for (int i = 0; i < gw->n; i++) {
 			struct prefix p = gw->routes[i].prefix;
-			int err = trie_insert(&b->tries, root, p, trie_leaf(p.len, 0));
 
-			if (err)
-				return err;
+			trie_insert(&b->tries, root, p, trie_leaf(p.len, 0));
 		}
 	}
 	return 0;
@@ -567,7 +561,7 @@ static int emit(struct builder *b, int nroots)
 }
 
 /* Route ids: each subnet's own rows, then each gateway's learned routes. */
-static int number_routes(struct builder *b)
+static void number_routes(struct builder *b)
 {
 	const struct topology *t = b->t;
 	struct fabric_image *img = b->img;
@@ -583,16 +577,13 @@ static int number_routes(struct builder *b)
 		b->gw_base[g] = n;
 		n += b->e->gw[g].n;
 	}
-	img->routes = calloc(n ? n : 1, sizeof(*img->routes));
-	if (!img->routes)
-		return -ENOMEM;
+	img->routes = xcalloc(n, sizeof(*img->routes));
 	for (int s = 0; s < t->nsubnets; s++)
 		for (int i = 0; i < b->e->sets[s].nown; i++)
 			img->routes[img->nroutes++] = (struct route_ref){ s, -1, i };
 	for (int g = 0; g < t->ngateways; g++)
 		for (int i = 0; i < b->e->gw[g].n; i++)
 			img->routes[img->nroutes++] = (struct route_ref){ -1, g, i };
-	return 0;
 }
 
 int fabric_compile(const struct topology *t, const struct engine *e,
@@ -600,26 +591,25 @@ int fabric_compile(const struct topology *t, const struct engine *e,
 		   struct fabric_image *img, char *err, size_t errlen)
 {
 	struct builder b = { .t = t, .e = e, .nics = nics, .img = img, .lines.img = img };
-	int nroots = t->nsubnets + t->nvnets + 1 + t->ngateways, ret = -ENOMEM;
+	int nroots = t->nsubnets + t->nvnets + 1 + t->ngateways, ret;
 
 	memset(img, 0, sizeof(*img));
-	b.slots.vm = calloc(t->nvms + 1, sizeof(int));
-	b.slots.gw = calloc(t->ngateways + 1, sizeof(int));
-	b.subnet_base = calloc(t->nsubnets + 1, sizeof(int));
-	b.gw_base = calloc(t->ngateways + 1, sizeof(int));
-	b.roots = calloc(nroots, sizeof(*b.roots));
-	img->nics = calloc(n ? n : 1, sizeof(*img->nics));
-	img->table_of = calloc(t->nsubnets + 1, sizeof(*img->table_of));
-	if (!b.slots.vm || !b.slots.gw || !b.subnet_base || !b.gw_base || !b.roots ||
-	    !img->nics || !img->table_of)
-		goto out;
+	if (errlen)
+		*err = '\0';
+	b.slots.vm = xcalloc(t->nvms, sizeof(int));
+	b.slots.gw = xcalloc(t->ngateways, sizeof(int));
+	b.subnet_base = xcalloc(t->nsubnets, sizeof(int));
+	b.gw_base = xcalloc(t->ngateways, sizeof(int));
+	b.roots = xcalloc(nroots, sizeof(*b.roots));
+	img->nics = xcalloc(n, sizeof(*img->nics));
+	img->table_of = xcalloc(t->nsubnets, sizeof(*img->table_of));
 	img->nnics = n;
-	snprintf(err, errlen, "out of memory");
 	ret = map_inventory(t, nics, n, &b.slots, err, errlen);
 	if (ret)
 		goto out;
-	ret = number_routes(&b);
+	number_routes(&b);
 	for (int s = 0; !ret && s < t->nsubnets; s++)
+
 		ret = compile_subnet(&b, s);
 	if (!ret)
 		ret = compile_spaces(&b);
@@ -633,6 +623,10 @@ int fabric_compile(const struct topology *t, const struct engine *e,
 		snprintf(err, errlen, "too many routes for the fabric's tables");
 	if (ret == -EPROTO)
 		snprintf(err, errlen, "internal error: a table does not read back as compiled");
+	if (!ret && fabric_firewall_compile(t, nics, n, img)) {
+		snprintf(err, errlen, "a firewall NVA's rules take more than %d entries", XV_FW_RULES);
+		ret = -E2BIG;
+	}
 out:
 	free(b.slots.vm);
 	free(b.slots.gw);
@@ -653,6 +647,8 @@ void fabric_image_free(struct fabric_image *img)
 	free(img->trie);
 	free(img->routes);
 	free(img->table_of);
+	free(img->firewalls);
+	free(img->fw_rules);
 	memset(img, 0, sizeof(*img));
 }
 

@@ -16,8 +16,10 @@
 #include "model.h"
 
 /*
- * Compile. Returns 0, -ENOMEM, or -EINVAL with a message in err when the
- * inventory does not match the topology.
+ * Compile. Returns 0, or with a message in err: -EINVAL when the inventory
+ * does not match the topology, -E2BIG when the tables cannot hold the
+ * routes, -EPROTO when a table does not read back. Out of memory:
+ * oom_exit() (log.h).
  */
 int fabric_compile(const struct topology *t, const struct engine *e,
 		   const struct fabric_nic *nics, int n,

@@ -4,27 +4,22 @@
  * only.
  */
 #include "fabric_lines.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-
-int fabric_grow(void **p, int *cap, int need, size_t size)
+void fabric_grow(void **p, int *cap, int need, size_t size)
 {
 	int ncap = *cap ? *cap : 64;
-	void *n;
 
 	if (need <= *cap)
-		return 0;
+		return;
 	while (ncap < need)
 		ncap *= 2;
-	n = realloc(*p, (size_t)ncap * size);
-	if (!n)
-		return -ENOMEM;
-	*p = n;
+	*p = xrealloc(*p, (size_t)ncap * size);
 	*cap = ncap;
-	return 0;
 }
 
 int lines_new(struct line_writer *w, int n)
@@ -34,8 +29,7 @@ int lines_new(struct line_writer *w, int n)
 
 	if ((unsigned int)(at + n) > XV_TRIE_LINE_MASK)
 		return -E2BIG;
-	if (fabric_grow((void **)&img->trie, &w->cap, at + n, sizeof(*img->trie)))
-		return -ENOMEM;
+	fabric_grow((void **)&img->trie, &w->cap, at + n, sizeof(*img->trie));
 	memset(&img->trie[at], 0, n * sizeof(*img->trie));
 	img->nlines += n;
 	return at;
@@ -45,9 +39,9 @@ int lines_record(struct line_writer *w, struct xv_route r)
 {
 	if (w->nrecs == XV_TRIE_MAX_IDS)
 		return -E2BIG;
-	if (fabric_grow((void **)&w->recs, &w->recs_cap, w->nrecs + 1, sizeof(*w->recs)))
-		return -ENOMEM;
-	w->recs[w->nrecs] = r;
+	fabric_grow((void **)&w->recs, &w->recs_cap, w->nrecs + 1, sizeof(*w->recs));
+	w->recs
+[w->nrecs] = r;
 	return w->nrecs++;
 }
 

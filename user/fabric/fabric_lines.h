@@ -19,13 +19,14 @@ struct line_writer {
 	int nrecs, recs_cap;
 };
 
-/* Grow *p (of *cap elements of size) to hold need. 0 or -ENOMEM. */
-int fabric_grow(void **p, int *cap, int need, size_t size);
+/* Grow *p (of *cap elements of size) to hold need. */
+void fabric_grow(void **p, int *cap, int need, size_t size);
 
-/* n more zeroed lines: the first one's index, -E2BIG or -ENOMEM. */
+/* n more zeroed lines: the first one's index, or -E2BIG. */
 int lines_new(struct line_writer *w, int n);
 
-/* A new record r: its id (records are numbered in order), -E2BIG or -ENOMEM. */
+/* A new record r: its id (records are numbered in order), or -E2BIG. */
+
 int lines_record(struct line_writer *w, struct xv_route r);
 
 /* Lay the records out, first in the array: before any trie. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "compile.h"
+#include "fabric_firewall.h"
 #include "ipv4.h"
 #include "log.h"
 #include "engine.h"
@@ -79,6 +80,33 @@ static void name_gateway(const struct topology *t, const struct engine *e,
 	}
 }
 
+static void name_firewalls(const struct topology *t, const struct fabric_image *img,
+			   struct fabric_names *out)
+{
+	for (int i = 0; img->firewalls && i < img->nnics; i++) {
+		const struct xv_nic *nic = &img->nics[i];
+		const struct firewall *fw;
+		struct names_firewall *nf;
+
+		if (!(nic->flags & XV_NIC_F_FIREWALL))
+			continue;
+		fw = t->vms[nic->index].firewall;
+		out->firewalls = xrealloc(out->firewalls,
+					  (out->nfirewalls + 1) * sizeof(*out->firewalls));
+		nf = &out->firewalls[out->nfirewalls++];
+		nf->vm = xstrdup(t->vms[nic->index].name);
+		nf->slot = i;
+		nf->first = img->firewalls[i].counters;
+		nf->n = fabric_firewall_ncounters(fw);
+		nf->counters = xcalloc(nf->n, sizeof(char *));
+		nf->actions = xcalloc(nf->n, sizeof(char *));
+		for (int k = 0; k < nf->n; k++) {
+			nf->counters[k] = xstrdup(fabric_firewall_counter_name(fw, k));
+			nf->actions[k] = xstrdup(fabric_firewall_counter_action(fw, k));
+		}
+	}
+}
+
 void fabric_names_build(const struct topology *t, const struct engine *e,
 			const struct fabric_image *img, struct fabric_names *out)
 {
@@ -101,6 +129,7 @@ void fabric_names_build(const struct topology *t, const struct engine *e,
 	out->gateways = xcalloc(t->ngateways, sizeof(*out->gateways));
 	for (int g = 0; g < t->ngateways; g++)
 		name_gateway(t, e, img, g, &out->gateways[g]);
+	name_firewalls(t, img, out);
 }
 
 void fabric_names_free(struct fabric_names *n)
@@ -118,6 +147,16 @@ void fabric_names_free(struct fabric_names *n)
 		free(n->gateways[g].name);
 		free(n->gateways[g].learned);
 	}
+	for (int f = 0; f < n->nfirewalls; f++) {
+		for (int k = 0; k < n->firewalls[f].n; k++) {
+			free(n->firewalls[f].counters[k]);
+			free(n->firewalls[f].actions[k]);
+		}
+		free(n->firewalls[f].counters);
+		free(n->firewalls[f].actions);
+		free(n->firewalls[f].vm);
+	}
+	free(n->firewalls);
 	free(n->nics);
 	free(n->routes);
 	free(n->gateways);
@@ -210,6 +249,7 @@ const char *fabric_verdict_name(enum xv_verdict v)
 		[XV_DROP_L2_DST] = "NotToFabricMac",
 		[XV_DROP_NOT_NIC] = "NotANic",
 		[XV_DROP_REDIRECT] = "RedirectFailed",
+		[XV_DROP_FIREWALL] = "FirewallDenied",
 	};
 	return (unsigned)v < XV_VERDICT__COUNT && names[v] ? names[v] : "Unknown";
 }

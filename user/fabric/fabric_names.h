@@ -34,6 +34,16 @@ struct names_gateway {
 	int nprefixes;
 };
 
+/* A firewall NVA of dataplane xdp: its counters (fw_counters first .. first + n). */
+struct names_firewall {
+	char *vm;
+	int slot;	/* its NIC */
+	int first;
+	char **counters;	/* as its nftables ruleset's comments name them */
+	char **actions;		/* "Allow", "Deny" */
+	int n;
+};
+
 struct fabric_names {
 	char **nics;	/* by slot */
 	int nnics;
@@ -41,6 +51,8 @@ struct fabric_names {
 	int nown;	/* own routes; hit counter nown + g is gateway g's */
 	struct names_gateway *gateways;
 	int ngateways;
+	struct names_firewall *firewalls;
+	int nfirewalls;
 };
 
 /* The names of img, compiled from t and e. */

@@ -5,7 +5,6 @@
  */
 #include "fabric_trie.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,8 +15,7 @@ static __u32 *chunk(const struct trie_chunks *c, int i)
 
 static int chunk_new(struct trie_chunks *c, __u32 fill)
 {
-	if (fabric_grow((void **)&c->e, &c->cap, (c->n + 1) * 256, sizeof(__u32)))
-		return -ENOMEM;
+	fabric_grow((void **)&c->e, &c->cap, (c->n + 1) * 256, sizeof(__u32));
 	for (int i = 0; i < 256; i++)
 		chunk(c, c->n)[i] = fill;
 	return c->n++;
@@ -37,13 +35,12 @@ static int chunk_descend(struct trie_chunks *c, int at, int i)
 	if (e & XV_TRIE_CHUNK)
 		return (int)(e & XV_TRIE_LINE_MASK);
 	child = chunk_new(c, e);
-	if (child >= 0)
-		chunk(c, at)[i] = XV_TRIE_CHUNK | child;
+	chunk(c, at)[i] = XV_TRIE_CHUNK | child;
 	return child;
 }
 
 /* A chunk starts as a copy of the leaf it replaces. */
-int trie_insert(struct trie_chunks *c, int root, struct prefix p, __u32 leaf)
+void trie_insert(struct trie_chunks *c, int root, struct prefix p, __u32 leaf)
 {
 	int at = root;
 
@@ -53,12 +50,11 @@ int trie_insert(struct trie_chunks *c, int root, struct prefix p, __u32 leaf)
 		if (p.len <= 32 - shift) {
 			for (int i = 0; i < 1 << (32 - shift - p.len); i++)
 				e[i] = leaf;
-			return 0;
+			return;
 		}
 		at = chunk_descend(c, at, p.addr >> shift & 0xff);
-		if (at < 0)
-			return at;
 	}
+
 }
 
 __u32 trie_find(const struct trie_chunks *c, int root, __u32 dst)

@@ -24,14 +24,15 @@ static inline __u32 trie_leaf(int len, __u32 id)
 	return XV_TRIE_LEAF | (__u32)len << XV_TRIE_LEN_SHIFT | id;
 }
 
-/* A new trie: its root chunk's index, or -ENOMEM. */
+/* A new trie: its root chunk's index. */
 int trie_new(struct trie_chunks *c);
 
 /*
  * Put leaf at every address of p. Insert a prefix before those nested in
  * it (shortest first, or in prefix_cmp order): the longer ones overwrite it.
  */
-int trie_insert(struct trie_chunks *c, int root, struct prefix p, __u32 leaf);
+void trie_insert(
+struct trie_chunks *c, int root, struct prefix p, __u32 leaf);
 
 /* The leaf (or 0) trie root holds for dst so far. */
 __u32 trie_find(const struct trie_chunks *c, int root, __u32 dst);

@@ -42,6 +42,11 @@ struct fabric_image {
 	int *table_of;			/* [nsubnets]: the subnet whose table (and route
 					 * ids) serves it, itself unless an earlier one
 					 * of its VNet has the same effective routes */
+	/* Firewall NVAs of dataplane xdp (fabric_firewall.h) */
+	struct xv_firewall *firewalls;	/* one per NIC slot; NULL: no such NVA */
+	struct xv_fw_rule *fw_rules;
+	int nfw_rules;
+	int nfw_counters;
 };
 
 #endif

@@ -18,6 +18,7 @@
 #include <linux/ethtool.h>
 
 #include "ipv4.h"
+#include "log.h"
 #include "netns.h"
 #include "xvnet_abi.h"
 
@@ -222,16 +223,14 @@ char *kernel_dataplane_script(const struct topology *t, const struct engine *e,
 
 	s.f = open_memstream(&buf, &len);
 	if (!s.f)
-		return NULL;
+		oom_exit();
 	nics(&s);
 	subnet_gateways(&s);
 	for (int i = 0; i < t->nsubnets; i++)
 		subnet_table(&s, i);
 	internet_table(&s);
-	if (fclose(s.f)) {
-		free(buf);
-		return NULL;
-	}
+	if (fclose(s.f))	/* a memory stream fails only for want of memory */
+		oom_exit();
 	return buf;
 }
 
@@ -273,13 +272,11 @@ int kernel_dataplane_load(const struct topology *t, const struct engine *e,
 			  const struct fabric_nic *nics_, int n)
 {
 	static char *const argv[] = { "ip", "-batch", "-", NULL };
-	char (*names)[IF_NAMESIZE] = calloc((size_t)n + 1, IF_NAMESIZE);
-	const char **ifnames = calloc((size_t)n + 1, sizeof(*ifnames));
+	char (*names)[IF_NAMESIZE] = xcalloc((size_t)n, IF_NAMESIZE);
+	const char **ifnames = xcalloc((size_t)n, sizeof(*ifnames));
 	char *script = NULL;
-	int err = -ENOMEM, fd = -1;
+	int err, fd = -1;
 
-	if (!names || !ifnames)
-		goto out;
 	for (int k = 0; k < n; k++) {
 		ifnames[k] = if_indextoname((unsigned int)nics_[k].ifindex, names[k]);
 		if (!ifnames[k]) {
@@ -291,14 +288,15 @@ int kernel_dataplane_load(const struct topology *t, const struct engine *e,
 	for (int k = 0; k < n && !err; k++)
 		err = gro_on(ifnames[k]);
 	if (err) {
-		fprintf(stderr, "xvnet: kernel dataplane: sysctls, GRO: %s\n", strerror(-err));
+		pr_err("xvnet: kernel dataplane: sysctls, GRO: %s\n", strerror(-err));
 		goto out;
 	}
 	script = kernel_dataplane_script(t, e, nics_, ifnames, n);
 	fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	err = !script ? -ENOMEM : fd < 0 ? -errno : netns_run(fd, argv, script);
+	err = fd < 0 ? -errno : netns_run(fd, argv, script);
 	if (err > 0) {	/* ip said which line it refused */
-		fprintf(stderr, "xvnet: kernel dataplane: ip -batch exited with %d\n", err);
+		pr_err("xvnet: kernel dataplane: ip -batch exited with %d\n", err);
+
 		err = -EINVAL;
 	}
 out:

@@ -22,8 +22,8 @@
 #define KD_RULE_PREF 100
 
 /*
- * The `ip -batch` script that sets the fabric namespace up (malloc'd; NULL:
- * ENOMEM). Pure: nics[i]'s outer end is called ifnames[i].
+ * The `ip -batch` script that sets the fabric namespace up (malloc'd).
+ * Pure: nics[i]'s outer end is called ifnames[i].
  */
 char *kernel_dataplane_script(const struct topology *t, const struct engine *e,
 			      const struct fabric_nic *nics, const char *const *ifnames, int n);

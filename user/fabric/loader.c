@@ -6,12 +6,14 @@
 #include "loader.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <linux/if_link.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -30,10 +32,12 @@
  * directory (with the attached program as "prog"). A generation's own
  * tables (trie, hits, nics) belong to its program, reached through gens.
  */
-enum { FIX_CONFIG, FIX_IFINDEX_SLOT, FIX_EGRESS, FIX_STATS, FIX_EVENTS, FIX_GENS, NFIX };
+enum { FIX_CONFIG, FIX_IFINDEX_SLOT, FIX_EGRESS, FIX_STATS, FIX_EVENTS, FIX_GENS,
+       FIX_FW_CONNS, FIX_FW_DENIED, NFIX };
 
 static const char *const fix_names[NFIX] = {
 	"config", "ifindex_slot", "egress", "stats", "events", "gens",
+	"fw_conns", "fw_denied",
 };
 
 struct fabric_fds {
@@ -201,7 +205,11 @@ static int size_generation(struct fabric *skel, const struct fabric_image *img)
 	/* Empty tables still need one entry's worth of map. */
 	if (bpf_map__set_max_entries(skel->maps.trie, img->nlines ? img->nlines : 1) ||
 	    bpf_map__set_max_entries(skel->maps.hits, img->nhits ? img->nhits : 1) ||
-	    bpf_map__set_max_entries(skel->maps.nics, img->nnics ? img->nnics : 1))
+	    bpf_map__set_max_entries(skel->maps.nics, img->nnics ? img->nnics : 1) ||
+	    bpf_map__set_max_entries(skel->maps.firewalls, img->nnics ? img->nnics : 1) ||
+	    bpf_map__set_max_entries(skel->maps.fw_rules, img->nfw_rules ? img->nfw_rules : 1) ||
+	    bpf_map__set_max_entries(skel->maps.fw_counters,
+				     img->nfw_counters ? img->nfw_counters : 1))
 		return -EINVAL;
 	return 0;
 }
@@ -227,7 +235,14 @@ static int fill_generation(struct fabric *skel, const struct fabric_image *img)
 		if (bpf_map__update_elem(skel->maps.nics, &k, sizeof(k), &img->nics[k],
 					 sizeof(img->nics[k]), BPF_ANY))
 			ret = -errno;
-	return ret;	/* hits start at zero */
+	if (!ret && img->firewalls)
+		ret = fill_array(bpf_map__fd(skel->maps.firewalls), img->firewalls,
+				 sizeof(*img->firewalls), img->nnics);
+	for (__u32 k = 0; !ret && k < (__u32)img->nfw_rules; k++)
+		if (bpf_map__update_elem(skel->maps.fw_rules, &k, sizeof(k), &img->fw_rules[k],
+					 sizeof(img->fw_rules[k]), BPF_ANY))
+			ret = -errno;
+	return ret;	/* hits and firewall counters start at zero */
 }
 
 /*
@@ -516,9 +531,11 @@ int fabric_attach_pass(int ifindex)
 	return attach_native(bpf_program__fd(skel->progs.xvnet_nic_pass), ifindex);
 }
 
-/* The current generation's NIC records and route hits, in one look. */
-static int current_maps(int dir, int *nics, int *hits)
+/* The current generation's own maps (NIC records, route hits, NVA counters), in one look. */
+static int current_maps(int dir, int *nics, int *hits, int *fw_counters)
 {
+	static const char *const names[] = { "nics", "hits", "fw_counters" };
+	int *fds[] = { nics, hits, fw_counters };
 	__u32 key = 0, id, ids[16], len = sizeof(struct bpf_prog_info);
 	struct bpf_prog_info info = {
 		.nr_map_ids = sizeof(ids) / sizeof(ids[0]),
@@ -526,21 +543,21 @@ static int current_maps(int dir, int *nics, int *hits)
 	};
 	int gens = open_pinned(dir, "gens"), prog = -1;
 
-	*nics = *hits = -1;
+	*nics = *hits = *fw_counters = -1;
 	if (gens >= 0 && !bpf_map_lookup_elem(gens, &key, &id))
 		prog = bpf_prog_get_fd_by_id(id);
 	if (prog >= 0 && !bpf_obj_get_info_by_fd(prog, &info, &len)) {
 		for (__u32 i = 0; i < info.nr_map_ids && i < sizeof(ids) / sizeof(ids[0]); i++) {
 			struct bpf_map_info mi = {};
 			__u32 mlen = sizeof(mi);
-			int fd = bpf_map_get_fd_by_id(ids[i]);
+			int fd = bpf_map_get_fd_by_id(ids[i]), k = 3;
 
-			if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &mi, &mlen) &&
-			    (!strcmp(mi.name, "nics") || !strcmp(mi.name, "hits"))) {
-				*(strcmp(mi.name, "nics") ? hits : nics) = fd;
-				continue;
-			}
-			if (fd >= 0)
+			if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &mi, &mlen))
+				for (k = 0; k < 3 && strcmp(mi.name, names[k]); k++)
+					;
+			if (k < 3 && *fds[k] < 0)
+				*fds[k] = fd;
+			else if (fd >= 0)
 				close(fd);
 		}
 	}
@@ -568,7 +585,9 @@ int fabric_view_open(const char *pin_dir, struct fabric_view *v)
 	    bpf_obj_get_info_by_fd(v->stats, &info, &len))
 		goto err;
 	v->nnics = info.max_entries - 1;
-	if (!current_maps(dir, &v->nics, &v->hits)) {
+	v->fw_conns = open_pinned(dir, "fw_conns");
+	v->fw_denied = open_pinned(dir, "fw_denied");
+	if (!current_maps(dir, &v->nics, &v->hits, &v->fw_counters)) {
 		v->nic_base = 0;
 		close(dir);
 		return 0;
@@ -581,7 +600,8 @@ err:
 
 void fabric_view_close(struct fabric_view *v)
 {
-	int fds[] = { v->stats, v->config, v->events, v->nics, v->hits };
+	int fds[] = { v->stats, v->config, v->events, v->nics, v->hits, v->fw_counters,
+		      v->fw_conns, v->fw_denied };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)
@@ -626,4 +646,79 @@ int fabric_read_hits(const struct fabric_view *v, __u32 counter, __u64 *out)
 	for (int c = 0; c < v->ncpus; c++)
 		*out += per[c];
 	return 0;
+}
+
+int fabric_read_gen(const struct fabric_view *v, __u32 *gen)
+{
+	__u32 key = XV_CFG_GEN;
+
+	return bpf_map_lookup_elem(v->config, &key, gen) ? -errno : 0;
+}
+
+int fabric_read_fw_counter(const struct fabric_view *v, __u32 i, struct xv_fw_counter *out)
+{
+	struct xv_fw_counter per[v->ncpus];
+
+	memset(out, 0, sizeof(*out));
+	if (v->fw_counters < 0)
+		return -ENOENT;
+	if (bpf_map_lookup_elem(v->fw_counters, &i, per))
+		return -errno;
+	for (int c = 0; c < v->ncpus; c++) {
+		out->packets += per[c].packets;
+		out->bytes += per[c].bytes;
+	}
+	return 0;
+}
+
+/*
+ * Every entry of hash map fd (keys of ksize), as records of rec bytes in
+ * *out: the key first, the value at voff; their count or -errno. A walk of
+ * a live LRU map: entries come and go meanwhile, which is fine for a view.
+ */
+static int read_hash(int fd, size_t ksize, size_t rec, size_t voff, void **out)
+{
+	char key[64], next[64];
+	int n = 0, cap = 0;
+	char *v = NULL;
+	void *prev = NULL;
+
+	*out = NULL;
+	if (fd < 0)
+		return -ENOENT;
+	while (n < XV_FW_CONNS && !bpf_map_get_next_key(fd, prev, next)) {
+		memcpy(key, next, ksize);
+		prev = key;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			v = xrealloc(v, (size_t)cap * rec);
+		}
+		memcpy(v + (size_t)n * rec, key, ksize);
+		if (!bpf_map_lookup_elem(fd, key, v + (size_t)n * rec + voff))
+			n++;
+	}
+	*out = v;
+	return n;
+}
+
+int fabric_read_denied(const struct fabric_view *v, struct fabric_denied **out)
+{
+	return read_hash(v->fw_denied, sizeof(struct xv_fw_denied), sizeof(**out),
+			 offsetof(struct fabric_denied, packets), (void **)out);
+}
+
+int fabric_read_conns(const struct fabric_view *v, struct fabric_conn **out)
+{
+	struct timespec ts;
+	__u64 now;
+	int n, k = 0;
+
+	n = read_hash(v->fw_conns, sizeof(struct xv_ct_key), sizeof(**out),
+		      offsetof(struct fabric_conn, ct), (void **)out);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	for (int i = 0; i < n; i++)
+		if ((*out)[i].ct.expires > now)
+			(*out)[k++] = (*out)[i];
+	return n < 0 ? n : k;
 }

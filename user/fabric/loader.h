@@ -77,6 +77,9 @@ struct fabric_view {
 	int nics;		/* NIC records of both generations */
 	int nic_base;		/* the current generation's first record */
 	int hits;		/* the current generation's per-CPU route hits */
+	int fw_counters;	/* the current generation's per-CPU XDP NVA counters */
+	int fw_conns;		/* XDP NVAs' connections, -1: a fabric older than them */
+	int fw_denied;		/* XDP NVAs' denied-flow log, -1: likewise */
 	int nnics;
 	int ncpus;
 };
@@ -90,5 +93,29 @@ int fabric_read_nic(const struct fabric_view *v, __u32 slot, struct xv_nic *out)
 int fabric_read_stats(const struct fabric_view *v, int slot, struct xv_nic_stats *out);
 /* Hit counter i (struct fabric_image: nown, nhits), summed over CPUs. */
 int fabric_read_hits(const struct fabric_view *v, __u32 counter, __u64 *out);
+
+/* The number of the current generation (XV_CFG_GEN). */
+int fabric_read_gen(const struct fabric_view *v, __u32 *gen);
+
+/* XDP NVA counter i (struct xv_firewall.counters + k), summed over CPUs. */
+int fabric_read_fw_counter(const struct fabric_view *v, __u32 i, struct xv_fw_counter *out);
+
+struct fabric_denied {
+	struct xv_fw_denied flow;
+	__u64 packets;
+};
+
+struct fabric_conn {
+	struct xv_ct_key key;
+	struct xv_ct ct;
+};
+
+/*
+ * The denied-flow log and the connection table of the XDP NVAs (malloc'ed
+ * arrays in *out): their count, or -errno. Connections past their
+ * deadline (struct xv_ct.expires, CLOCK_MONOTONIC) are left out.
+ */
+int fabric_read_denied(const struct fabric_view *v, struct fabric_denied **out);
+int fabric_read_conns(const struct fabric_view *v, struct fabric_conn **out);
 
 #endif

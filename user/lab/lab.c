@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lab.h"
+#include "log.h"
 #include "roundtrip.h"
 
 #define LINK_LOCAL_BASE 0xa9fe0000u	/* 169.254.0.0/16: never a real address */
@@ -104,6 +105,15 @@ static uint32_t fnv1a(const char *s)
 	for (; *s; s++)
 		h = (h ^ (uint8_t)*s) * 16777619u;
 	return h;
+}
+
+void lab_nft_digest(const char *ruleset, char out[LAB_NFT_DIGEST_LEN])
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (const char *s = ruleset; *s; s++)
+		h = (h ^ (uint8_t)*s) * 1099511628211ull;
+	snprintf(out, LAB_NFT_DIGEST_LEN, "%016llx", (unsigned long long)h);
 }
 
 void lab_ifname(char out[IF_NAMESIZE], const char *tag, const char *name)
@@ -870,11 +880,11 @@ static void nft_egress_map(FILE *f, const struct engine *e)
 {
 	const struct topology *t = e->topo;
 	char a[IPV4_STRLEN], h[IPV4_STRLEN], pub[IPV4_STRLEN];
-	uint32_t public_ips[RT_PUBLIC_IPS];
-	int n = t->nvms < RT_PUBLIC_IPS ? t->nvms : RT_PUBLIC_IPS;
+	uint32_t *public_ips = xmalloc(sizeof(*public_ips) * (size_t)(t->nvms + 1));
+	int n = t->nvms;
 	bool any = false;
 
-	rt_public_ips(t, public_ips, n);	/* VMs beyond n have none */
+	rt_public_ips(t, public_ips, n);	/* 0: none left (check refuses it when needed) */
 	fprintf(f, "\tmap " LAB_NFT_EGRESS " {\n\t\ttype ipv4_addr . ipv4_addr : ipv4_addr\n");
 	for (int v = 0; v < n; v++) {
 		uint32_t public_ip = public_ips[v];
@@ -889,6 +899,7 @@ static void nft_egress_map(FILE *f, const struct engine *e)
 		}
 	}
 	fprintf(f, "%s\t}\n", any ? " }\n" : "");
+	free(public_ips);
 }
 
 /*

@@ -143,6 +143,12 @@ void lab_ifname(char out[IF_NAMESIZE], const char *tag, const char *name);
 char *lab_nft_ruleset(const struct firewall *fw, uint32_t ip);
 /* The Internet edge's ruleset (malloc'ed), NULL on ENOMEM. */
 char *lab_edge_ruleset(const struct engine *e);
+/*
+ * A ruleset's fingerprint (FNV-1a 64, hex), recorded in the lab's state so
+ * that apply replaces exactly the rulesets that changed.
+ */
+#define LAB_NFT_DIGEST_LEN 17
+void lab_nft_digest(const char *ruleset, char out[LAB_NFT_DIGEST_LEN]);
 #define LAB_NFT_TABLE "xvnet"		/* table ip xvnet */
 #define LAB_NFT_DENIED "denied"		/* dynamic set: the log of denied flows */
 #define LAB_NFT_DEFAULT "defaultAction"	/* comment of the default action rule */

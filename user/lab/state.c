@@ -71,12 +71,15 @@ static json_t *node_json(const struct lab_plan *p, int n)
 {
 	const struct lab_node *nd = &p->nodes[n];
 	int l = p->nic_link[n];
+	char digest[LAB_NFT_DIGEST_LEN];
 
-	return json_pack("{s:s, s:s, s:s, s:o, s:s?, s:b}", "name", nd->name,
+	if (nd->nft)
+		lab_nft_digest(nd->nft, digest);
+	return json_pack("{s:s, s:s, s:s, s:o, s:s?, s:b, s:s?}", "name", nd->name,
 			 "kind", lab_node_kind_name(nd->kind), "netns", nd->netns,
 			 "address", node_address(p, n),
 			 "nic", l >= 0 ? p->links[l].end[0].ifname : NULL,
-			 "nft", nd->nft != NULL);
+			 "nft", nd->nft != NULL, "nftDigest", nd->nft ? digest : NULL);
 }
 
 /* The lab's state directory, verified; -ENOENT quietly when absent. */
@@ -217,6 +220,7 @@ static bool parse_node(json_t *j, struct state_node *n)
 
 	get_string(j, "nic", &n->nic);	/* absent: no NIC */
 	n->nft = json_is_true(json_object_get(j, "nft"));
+	get_string(j, "nftDigest", &n->nft_digest);	/* absent: not recorded */
 	return ok;
 }
 
@@ -278,6 +282,7 @@ void state_free(struct lab_state *st)
 		free(st->nodes[i].netns);
 		free(st->nodes[i].address);
 		free(st->nodes[i].nic);
+		free(st->nodes[i].nft_digest);
 	}
 	free(st->nodes);
 	free(st->lab);
@@ -307,7 +312,9 @@ char *state_topology(const char *lab)
 
 /*
  * A names table: {"generation", "nics": [NAME | null], "routes": [{"table",
- * "route"}], "gateways": [{"name", "learned", "firstRoute", "prefixes"}]}.
+ * "route"}], "gateways": [{"name", "learned", "firstRoute", "prefixes"}],
+ * "firewalls": [{"vm", "slot", "firstCounter", "counters", "actions"}]}
+ * (firewalls: XDP NVAs, absent from tables written before them).
  */
 static json_t *strings_json(char *const *v, int n)
 {
@@ -320,7 +327,7 @@ static json_t *strings_json(char *const *v, int n)
 
 static json_t *names_json(__u32 gen, const struct fabric_names *n)
 {
-	json_t *routes = json_array(), *gws = json_array();
+	json_t *routes = json_array(), *gws = json_array(), *fws = json_array();
 
 	for (int i = 0; i < n->nown; i++)
 		json_array_append_new(routes, json_pack("{s:s, s:s}", "table", n->routes[i].table,
@@ -333,9 +340,17 @@ static json_t *names_json(__u32 gen, const struct fabric_names *n)
 						     "prefixes", strings_json(gw->prefixes,
 									      gw->nprefixes)));
 	}
-	return json_pack("{s:I, s:o, s:o, s:o}", "generation", (json_int_t)gen,
+	for (int f = 0; f < n->nfirewalls; f++) {
+		const struct names_firewall *nf = &n->firewalls[f];
+
+		json_array_append_new(fws, json_pack("{s:s, s:i, s:i, s:o, s:o}", "vm", nf->vm,
+						     "slot", nf->slot, "firstCounter", nf->first,
+						     "counters", strings_json(nf->counters, nf->n),
+						     "actions", strings_json(nf->actions, nf->n)));
+	}
+	return json_pack("{s:I, s:o, s:o, s:o, s:o}", "generation", (json_int_t)gen,
 			 "nics", strings_json(n->nics, n->nnics), "routes", routes,
-			 "gateways", gws);
+			 "gateways", gws, "firewalls", fws);
 }
 
 static void names_name(char buf[NAMES_LEN], __u32 gen)
@@ -379,6 +394,37 @@ static int get_strings(json_t *a, char ***out)
 	return json_is_array(a) ? (int)n : -1;
 }
 
+/* The XDP NVAs' counters; true also when the table has none. */
+static bool parse_firewalls(json_t *fws, struct fabric_names *n)
+{
+	bool ok = true;
+
+	n->firewalls = xcalloc(json_array_size(fws) + 1, sizeof(*n->firewalls));
+	for (size_t f = 0; ok && f < json_array_size(fws); f++) {
+		struct names_firewall *nf = &n->firewalls[n->nfirewalls++];
+		json_t *j = json_array_get(fws, f), *slot = json_object_get(j, "slot");
+		json_t *first = json_object_get(j, "firstCounter");
+		int na;
+
+		ok = get_string(j, "vm", &nf->vm) && json_is_integer(slot) && json_is_integer(first);
+		nf->slot = (int)json_integer_value(slot);
+		nf->first = (int)json_integer_value(first);
+		nf->n = get_strings(json_object_get(j, "counters"), &nf->counters);
+		na = get_strings(json_object_get(j, "actions"), &nf->actions);
+		ok = ok && nf->n >= 0 && na == nf->n;
+		for (int k = 0; ok && k < nf->n; k++)
+			ok = nf->counters[k] && nf->actions[k];
+		if (nf->n < 0 || na != nf->n) {
+			for (int k = 0; k < na; k++)
+				free(nf->actions[k]);
+			for (int k = 0; k < nf->n; k++)
+				free(nf->counters[k]);
+			nf->n = 0;
+		}
+	}
+	return ok;
+}
+
 static bool parse_names(json_t *root, struct fabric_names *n)
 {
 	json_t *routes = json_object_get(root, "routes"), *gws = json_object_get(root, "gateways");
@@ -413,7 +459,7 @@ static bool parse_names(json_t *root, struct fabric_names *n)
 		if (gw->nprefixes < 0)
 			gw->nprefixes = 0;
 	}
-	return ok;
+	return ok && parse_firewalls(json_object_get(root, "firewalls"), n);
 }
 
 int state_read_names(const char *lab, __u32 gen, struct fabric_names *n)

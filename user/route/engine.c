@@ -8,8 +8,8 @@
 #define _GNU_SOURCE
 #include "engine.h"
 #include "ipv4.h"
+#include "log.h"
 
-#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,25 +37,15 @@ struct vec {
 static void *vec_push(struct vec *a)
 {
 	if (a->n == a->cap) {
-		int cap = a->cap ? 2 * a->cap : 16;
-		void *v = realloc(a->v, (size_t)cap * a->size);
-
-		if (!v)
-			return NULL;
-		a->v = v;
-		a->cap = cap;
+		a->cap = a->cap ? 2 * a->cap : 16;
+		a->v = xrealloc(a->v, (size_t)a->cap * a->size);
 	}
 	return memset((char *)a->v + (size_t)a->n++ * a->size, 0, a->size);
 }
 
-static int vec_push_int(struct vec *a, int x)
+static void vec_push_int(struct vec *a, int x)
 {
-	int *p = vec_push(a);
-
-	if (!p)
-		return -ENOMEM;
-	*p = x;
-	return 0;
+	*(int *)vec_push(a) = x;
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -93,18 +83,15 @@ static int cmp_len_addr(const void *a, const void *b, void *ctx)
 #define LPM(x) (x)->by_len, (x)->nby_len, (x)->key_by_len
 
 /* Index rows [0, n) for which keep() is true (keep NULL: all). */
-static int lpm_build(const void *rows, size_t stride, int n,
-		     bool (*keep)(const void *row), int *by_len[33],
-		     int nby_len[33], uint32_t *key_by_len[33])
+static void lpm_build(const void *rows, size_t stride, int n,
+		      bool (*keep)(const void *row), int *by_len[33],
+		      int nby_len[33], uint32_t *key_by_len[33])
 {
 	struct rows_ctx ctx = { rows, stride };
-	int *idx = malloc((sizeof(int) + sizeof(uint32_t)) * (size_t)(n ? n : 1));
-	uint32_t *keys;
+	int *idx = xmalloc((sizeof(int) + sizeof(uint32_t)) * (size_t)n);
+	uint32_t *keys = (uint32_t *)(idx + n);
 	int m = 0;
 
-	if (!idx)
-		return -ENOMEM;
-	keys = (uint32_t *)(idx + n); /* no arithmetic on NULL */
 	for (int i = 0; i < n; i++)
 		if (!keep || keep(row_prefix(rows, stride, i)))
 			idx[m++] = i;
@@ -120,7 +107,6 @@ static int lpm_build(const void *rows, size_t stride, int n,
 		by_len[l] = by_len[l - 1] + nby_len[l - 1];
 		key_by_len[l] = key_by_len[l - 1] + nby_len[l - 1];
 	}
-	return 0;
 }
 
 /* The indexed row of prefix length len containing dst, or -1. */
@@ -176,20 +162,15 @@ static int cmp_prefix_then_index(const void *a, const void *b, void *ctx)
  * Sort learned routes by prefix keeping, of equal prefixes, the first one
  * added (the first connection in file order).
  */
-static int learned_sort_unique(struct vec *a, struct learned_route **out,
-			       int *nout)
+static void learned_sort_unique(struct vec *a, struct learned_route **out,
+				int *nout)
 {
-	struct learned_route *src = a->v, *dst;
+	struct learned_route *src = a->v;
+	struct learned_route *dst = xmalloc(sizeof(*dst) * (size_t)a->n);
 	struct rows_ctx ctx = { src, sizeof(*src) };
-	int *idx = malloc(sizeof(int) * (size_t)(a->n ? a->n : 1));
+	int *idx = xmalloc(sizeof(int) * (size_t)a->n);
 	int n = 0;
 
-	dst = malloc(sizeof(*dst) * (size_t)(a->n ? a->n : 1));
-	if (!idx || !dst) {
-		free(idx);
-		free(dst);
-		return -ENOMEM;
-	}
 	for (int i = 0; i < a->n; i++)
 		idx[i] = i;
 	qsort_r(idx, (size_t)a->n, sizeof(int), cmp_prefix_then_index, &ctx);
@@ -199,7 +180,6 @@ static int learned_sort_unique(struct vec *a, struct learned_route **out,
 	free(idx);
 	*out = dst;
 	*nout = n;
-	return 0;
 }
 
 /* A VNet itself when it has gateways, else the one whose gateways it may really use (Gateway transit). */
@@ -242,8 +222,8 @@ static int cmp_prefix(const void *a, const void *b)
 	return prefix_cmp(a, b);
 }
 
-static int learn(struct learner *l, const struct prefix *p, int n,
-		 const struct learned_route *how)
+static void learn(struct learner *l, const struct prefix *p, int n,
+		  const struct learned_route *how)
 {
 	for (int i = 0; i < n; i++) {
 		struct learned_route *r;
@@ -253,33 +233,28 @@ static int learn(struct learner *l, const struct prefix *p, int n,
 					sizeof(struct prefix), cmp_prefix))
 			continue;
 		r = vec_push(&l->out);
-		if (!r)
-			return -ENOMEM;
 		*r = *how;
 		r->prefix = p[i];
 	}
-	return 0;
 }
 
 /* What gateway g advertises: its VNet's and its transit VNets' ranges. */
-static int learn_gateway_space(struct learner *l, int g,
-			       const struct learned_route *how)
+static void learn_gateway_space(struct learner *l, int g,
+				const struct learned_route *how)
 {
 	const struct topology *t = l->e->topo;
-	int err = 0;
 
-	for (int v = 0; v < t->nvnets && !err; v++)
+	for (int v = 0; v < t->nvnets; v++)
 		if (engine_gateway_serves(l->e, g, v))
-			err = learn(l, t->vnets[v].space, t->vnets[v].nspace, how);
-	return err;
+			learn(l, t->vnets[v].space, t->vnets[v].nspace, how);
 }
 
-static int learn_site_space(struct learner *l, int s,
-			    const struct learned_route *how)
+static void learn_site_space(struct learner *l, int s,
+			     const struct learned_route *how)
 {
 	const struct site *st = &l->e->topo->sites[s];
 
-	return learn(l, st->space, st->nspace, how);
+	learn(l, st->space, st->nspace, how);
 }
 
 static struct learned_route how(enum learned_via via, int target, int conn,
@@ -290,39 +265,31 @@ static struct learned_route how(enum learned_via via, int target, int conn,
 				       .gateway = gateway };
 }
 
-static int add_own(struct learner *l, const struct prefix *p, int n)
+static void add_own(struct learner *l, const struct prefix *p, int n)
 {
-	for (int i = 0; i < n; i++) {
-		struct prefix *o = vec_push(&l->own);
-
-		if (!o)
-			return -ENOMEM;
-		*o = p[i];
-	}
-	return 0;
+	for (int i = 0; i < n; i++)
+		*(struct prefix *)vec_push(&l->own) = p[i];
 }
 
 /* Start learning for a site or a gateway: note what it advertises itself. */
-static int learner_init(struct learner *l, const struct engine *e,
-			bool is_site, int who)
+static void learner_init(struct learner *l, const struct engine *e,
+			 bool is_site, int who)
 {
 	const struct topology *t = e->topo;
-	int err = 0;
 
 	*l = (struct learner){ .e = e,
 			       .out = { .size = sizeof(struct learned_route) },
 			       .own = { .size = sizeof(struct prefix) } };
 	if (is_site)
-		err = add_own(l, t->sites[who].space, t->sites[who].nspace);
+		add_own(l, t->sites[who].space, t->sites[who].nspace);
 	/* Equal-prefix filter: a VPN gateway's; ExpressRoute learns every
 	 * prefix, an equal one Invalid in the subnets (VNet routes win). */
 	for (int v = 0; !is_site && t->gateways[who].type == GW_VPN &&
-	     v < t->nvnets && !err; v++)
+	     v < t->nvnets; v++)
 		if (engine_gateway_serves(e, who, v))
-			err = add_own(l, t->vnets[v].space, t->vnets[v].nspace);
+			add_own(l, t->vnets[v].space, t->vnets[v].nspace);
 	if (l->own.n) /* qsort(NULL, 0) is undefined */
 		qsort(l->own.v, (size_t)l->own.n, sizeof(struct prefix), cmp_prefix);
-	return err;
 }
 
 static bool circuit_has_site(const struct circuit *c, int s)
@@ -334,26 +301,24 @@ static bool circuit_has_site(const struct circuit *c, int s)
 }
 
 /* What gateway g learns from the members of circuit c but itself. */
-static int learn_circuit(struct learner *l, int g, int conn, int c)
+static void learn_circuit(struct learner *l, int g, int conn, int c)
 {
 	const struct topology *t = l->e->topo;
 	const struct circuit *ci = &t->circuits[c];
 	struct learned_route h;
-	int err = 0;
 
-	for (int i = 0; i < ci->nsites && !err; i++) {
+	for (int i = 0; i < ci->nsites; i++) {
 		h = how(VIA_CIRCUIT, c, conn, ci->sites[i], -1);
-		err = learn_site_space(l, ci->sites[i], &h);
+		learn_site_space(l, ci->sites[i], &h);
 	}
-	for (int i = 0; i < t->nconnections && !err; i++) {
+	for (int i = 0; i < t->nconnections; i++) {
 		const struct connection *o = &t->connections[i];
 
 		if (o->kind != CONN_CIRCUIT || o->peer != c || o->gateway == g)
 			continue;
 		h = how(VIA_CIRCUIT, c, conn, -1, o->gateway);
-		err = learn_gateway_space(l, o->gateway, &h);
+		learn_gateway_space(l, o->gateway, &h);
 	}
-	return err;
 }
 
 /* ---- VPN BGP transit ---- */
@@ -392,33 +357,28 @@ static bool transit_passes(const struct engine *e, const int *parent, int g,
 	return true;
 }
 
-static int learn_passed(struct learner *l, const int *parent, int g,
-			const struct prefix *p, int n,
-			const struct learned_route *how)
+static void learn_passed(struct learner *l, const int *parent, int g,
+			 const struct prefix *p, int n,
+			 const struct learned_route *how)
 {
-	int err = 0;
-
-	for (int i = 0; i < n && !err; i++)
+	for (int i = 0; i < n; i++)
 		if (transit_passes(l->e, parent, g, p[i]))
-			err = learn(l, &p[i], 1, how);
-	return err;
+			learn(l, &p[i], 1, how);
 }
 
 /* Learn gateway h's BGP sites (but skip_site) as h passes them on. */
-static int learn_transit_sites(struct learner *l, const int *parent, int h,
-			       int skip_site, const struct learned_route *how)
+static void learn_transit_sites(struct learner *l, const int *parent, int h,
+				int skip_site, const struct learned_route *how)
 {
 	const struct topology *t = l->e->topo;
-	int err = 0;
 
-	for (int i = 0; i < t->nconnections && !err; i++) {
+	for (int i = 0; i < t->nconnections; i++) {
 		const struct connection *c = &t->connections[i];
 
 		if (c->kind == CONN_SITE && c->gateway == h && c->peer != skip_site)
-			err = learn_passed(l, parent, h, t->sites[c->peer].space,
-					   t->sites[c->peer].nspace, how);
+			learn_passed(l, parent, h, t->sites[c->peer].space,
+				     t->sites[c->peer].nspace, how);
 	}
-	return err;
 }
 
 /*
@@ -431,18 +391,16 @@ static int learn_transit_sites(struct learner *l, const int *parent, int h,
  * through a gateway already on its way (its AS is on the path). seen[]
  * holds the learner, if a gateway.
  */
-static int learn_transit(struct learner *l, const int *first, const struct learned_route *hows,
-			 int n, int skip_site, bool *seen)
+static void learn_transit(struct learner *l, const int *first, const struct learned_route *hows,
+			  int n, int skip_site, bool *seen)
 {
 	const struct topology *t = l->e->topo;
-	int *queue = malloc(sizeof(int) * (size_t)(t->ngateways + 1));
-	int *parent = malloc(sizeof(int) * (size_t)(t->ngateways + 1));
-	struct learned_route *via = malloc(sizeof(*via) * (size_t)(t->ngateways + 1));
-	int head = 0, tail = 0, err = 0;
+	int *queue = xmalloc(sizeof(int) * (size_t)t->ngateways);
+	int *parent = xmalloc(sizeof(int) * (size_t)t->ngateways);
+	struct learned_route *via = xmalloc(sizeof(*via) * (size_t)t->ngateways);
+	int head = 0, tail = 0;
 
-	if (!queue || !parent || !via)
-		err = -ENOMEM;
-	for (int i = 0; i < n && !err; i++) {
+	for (int i = 0; i < n; i++) {
 		if (seen[first[i]])
 			continue;
 		seen[first[i]] = true;
@@ -450,18 +408,17 @@ static int learn_transit(struct learner *l, const int *first, const struct learn
 		via[first[i]] = hows[i];
 		queue[tail++] = first[i];
 	}
-	while (head < tail && !err) {
+	while (head < tail) {
 		int h = queue[head++];
 
 		/* A first hop's own space is learned directly. */
 		if (parent[h] >= 0)
-			for (int v = 0; v < t->nvnets && !err; v++)
+			for (int v = 0; v < t->nvnets; v++)
 				if (engine_gateway_serves(l->e, h, v))
-					err = learn_passed(l, parent, parent[h], t->vnets[v].space,
-							   t->vnets[v].nspace, &via[h]);
-		if (!err)
-			err = learn_transit_sites(l, parent, h, skip_site, &via[h]);
-		for (int i = 0; i < t->nconnections && !err; i++) {
+					learn_passed(l, parent, parent[h], t->vnets[v].space,
+						     t->vnets[v].nspace, &via[h]);
+		learn_transit_sites(l, parent, h, skip_site, &via[h]);
+		for (int i = 0; i < t->nconnections; i++) {
 			const struct connection *c = &t->connections[i];
 			int peer = c->gateway == h ? c->peer : c->gateway;
 
@@ -477,7 +434,6 @@ static int learn_transit(struct learner *l, const int *first, const struct learn
 	free(queue);
 	free(parent);
 	free(via);
-	return err;
 }
 
 /*
@@ -486,17 +442,14 @@ static int learn_transit(struct learner *l, const int *first, const struct learn
  * itself): its VNet-to-VNet peers that are transit gateways; for site s:
  * the transit gateways it is connected to.
  */
-static int learn_through(struct learner *l, bool is_site, int who)
+static void learn_through(struct learner *l, bool is_site, int who)
 {
 	const struct topology *t = l->e->topo;
-	int *first = malloc(sizeof(int) * (size_t)(t->nconnections + 1));
-	struct learned_route *hows = malloc(sizeof(*hows) * (size_t)(t->nconnections + 1));
-	bool *seen = calloc((size_t)t->ngateways + 1, sizeof(*seen));
-	int skip_site = is_site ? who : -1, n = 0, err = -ENOMEM;
+	int *first = xmalloc(sizeof(int) * (size_t)t->nconnections);
+	struct learned_route *hows = xmalloc(sizeof(*hows) * (size_t)t->nconnections);
+	bool *seen = xcalloc((size_t)t->ngateways, sizeof(*seen));
+	int skip_site = is_site ? who : -1, n = 0;
 
-	if (!first || !hows || !seen)
-		goto out;
-	err = 0;
 	if (!is_site && !transit_gateway(t, who))
 		goto out;	/* only a transit gateway learns what others pass on */
 	for (int i = 0; i < t->nconnections; i++) {
@@ -515,12 +468,11 @@ static int learn_through(struct learner *l, bool is_site, int who)
 	}
 	if (!is_site)
 		seen[who] = true;
-	err = learn_transit(l, first, hows, n, skip_site, seen);
+	learn_transit(l, first, hows, n, skip_site, seen);
 out:
 	free(first);
 	free(hows);
 	free(seen);
-	return err;
 }
 
 /*
@@ -528,12 +480,11 @@ out:
  * a peer gateway's advertised space (one VNet-to-VNet entry joins both
  * directions), every other member of a circuit.
  */
-static int learn_gateway(struct learner *l, int g)
+static void learn_gateway(struct learner *l, int g)
 {
 	const struct topology *t = l->e->topo;
-	int err = 0;
 
-	for (int i = 0; i < t->nconnections && !err; i++) {
+	for (int i = 0; i < t->nconnections; i++) {
 		const struct connection *c = &t->connections[i];
 		struct learned_route h;
 
@@ -541,17 +492,16 @@ static int learn_gateway(struct learner *l, int g)
 			int peer = c->gateway == g ? c->peer : c->gateway;
 
 			h = how(VIA_PEER_GATEWAY, peer, i, -1, peer);
-			err = learn_gateway_space(l, peer, &h);
+			learn_gateway_space(l, peer, &h);
 		} else if (c->gateway != g) {
 			continue;
 		} else if (c->kind == CONN_SITE) {
 			h = how(VIA_SITE, c->peer, i, c->peer, -1);
-			err = learn_site_space(l, c->peer, &h);
+			learn_site_space(l, c->peer, &h);
 		} else {
-			err = learn_circuit(l, g, i, c->peer);
+			learn_circuit(l, g, i, c->peer);
 		}
 	}
-	return err;
 }
 
 /*
@@ -559,13 +509,12 @@ static int learn_gateway(struct learner *l, int g)
  * connected to, directly or through a circuit, that gateway's advertised
  * space; through a circuit, the other member sites' spaces.
  */
-static int learn_site(struct learner *l, int s)
+static void learn_site(struct learner *l, int s)
 {
 	const struct topology *t = l->e->topo;
 	struct learned_route h;
-	int err = 0;
 
-	for (int i = 0; i < t->nconnections && !err; i++) {
+	for (int i = 0; i < t->nconnections; i++) {
 		const struct connection *c = &t->connections[i];
 
 		if (c->kind == CONN_SITE && c->peer == s)
@@ -575,51 +524,46 @@ static int learn_site(struct learner *l, int s)
 			h = how(VIA_CIRCUIT, c->peer, i, -1, c->gateway);
 		else
 			continue;
-		err = learn_gateway_space(l, c->gateway, &h);
+		learn_gateway_space(l, c->gateway, &h);
 	}
-	for (int c = 0; c < t->ncircuits && !err; c++) {
+	for (int c = 0; c < t->ncircuits; c++) {
 		const struct circuit *ci = &t->circuits[c];
 
 		if (!circuit_has_site(ci, s))
 			continue;
-		for (int i = 0; i < ci->nsites && !err; i++) {
+		for (int i = 0; i < ci->nsites; i++) {
 			if (ci->sites[i] == s)
 				continue;
 			h = how(VIA_CIRCUIT, c, -1, ci->sites[i], -1);
-			err = learn_site_space(l, ci->sites[i], &h);
+			learn_site_space(l, ci->sites[i], &h);
 		}
 	}
-	return err;
 }
 
 /* Learn for a gateway or a site: sorted, one row a prefix. */
-static int learn_all(const struct engine *e, bool is_site, int who,
-		     struct learned_route **out, int *nout)
+static void learn_all(const struct engine *e, bool is_site, int who,
+		      struct learned_route **out, int *nout)
 {
 	struct learner l;
-	int err = learner_init(&l, e, is_site, who);
 
-	if (!err)
-		err = is_site ? learn_site(&l, who) : learn_gateway(&l, who);
-	if (!err)
-		err = learn_through(&l, is_site, who);
-	if (!err)
-		err = learned_sort_unique(&l.out, out, nout);
+	learner_init(&l, e, is_site, who);
+	if (is_site)
+		learn_site(&l, who);
+	else
+		learn_gateway(&l, who);
+	learn_through(&l, is_site, who);
+	learned_sort_unique(&l.out, out, nout);
 	free(l.out.v);
 	free(l.own.v);
-	return err;
 }
 
-static int build_gateway(struct engine *e, int g)
+static void build_gateway(struct engine *e, int g)
 {
 	struct gw_routes *gr = &e->gw[g];
-	int err;
 
 	gr->gateway = g;
-	err = learn_all(e, false, g, &gr->routes, &gr->n);
-	if (err)
-		return err;
-	return lpm_build(gr->routes, sizeof(*gr->routes), gr->n, NULL, LPM(gr));
+	learn_all(e, false, g, &gr->routes, &gr->n);
+	lpm_build(gr->routes, sizeof(*gr->routes), gr->n, NULL, LPM(gr));
 }
 
 static struct site_routes site_row(const struct learned_route *lr)
@@ -642,24 +586,20 @@ static struct learned_route site_hop(const struct site_routes *r)
 	return lr;
 }
 
-static int build_site(struct engine *e, int s)
+static void build_site(struct engine *e, int s)
 {
-	struct learned_route *lr = NULL;
-	struct site_routes *rows = NULL;
-	int n = 0, err;
+	struct learned_route *lr;
+	struct site_routes *rows;
+	int n;
 
-	err = learn_all(e, true, s, &lr, &n);
-	if (!err)
-		rows = malloc(sizeof(*rows) * (size_t)(n ? n : 1));
-	if (rows)
-		for (int i = 0; i < n; i++)
-			rows[i] = site_row(&lr[i]);
+	learn_all(e, true, s, &lr, &n);
+	rows = xmalloc(sizeof(*rows) * (size_t)n);
+	for (int i = 0; i < n; i++)
+		rows[i] = site_row(&lr[i]);
 	free(lr);
-	if (!rows)
-		return -ENOMEM;
 	e->site_routes[s] = rows;
 	e->nsite_routes[s] = n;
-	return lpm_build(rows, sizeof(*rows), n, NULL, LPM(&e->site_lpm[s]));
+	lpm_build(rows, sizeof(*rows), n, NULL, LPM(&e->site_lpm[s]));
 }
 
 /* ---- a subnet's own rows: Default and User ---------------------------- */
@@ -673,14 +613,9 @@ static struct eff_route route_new(struct prefix p, enum route_source src,
 				   .udr = -1 };
 }
 
-static int add_row(struct vec *rows, struct eff_route r)
+static void add_row(struct vec *rows, struct eff_route r)
 {
-	struct eff_route *p = vec_push(rows);
-
-	if (!p)
-		return -ENOMEM;
-	*p = r;
-	return 0;
+	*(struct eff_route *)vec_push(rows) = r;
 }
 
 /*
@@ -688,42 +623,30 @@ static int add_row(struct vec *rows, struct eff_route r)
  * unless a range equals it (the range's VnetLocal row stands for it) or
  * strictly contains it.
  */
-static int add_none_rows(struct vec *rows, const struct vnet *v,
-			 const struct prefix *p, int n)
+static void add_none_rows(struct vec *rows, const struct vnet *v,
+			  const struct prefix *p, int n)
 {
-	for (int i = 0; i < n; i++) {
-		int err;
-
-		if (vnet_contains(v, p[i]))
-			continue;
-		err = add_row(rows, route_new(p[i], SRC_DEFAULT, NH_NONE));
-		if (err)
-			return err;
-	}
-	return 0;
+	for (int i = 0; i < n; i++)
+		if (!vnet_contains(v, p[i]))
+			add_row(rows, route_new(p[i], SRC_DEFAULT, NH_NONE));
 }
 
 /* Address space, Internet default, Reserved prefixes, More reserved prefixes. */
-static int add_default_rows(struct vec *rows, const struct engine *e,
-			    const struct vnet *v)
+static void add_default_rows(struct vec *rows, const struct engine *e,
+			     const struct vnet *v)
 {
 	static const struct prefix any = { 0, 0 };
-	int err = 0;
 
-	for (int i = 0; i < v->nspace && !err; i++)
-		err = add_row(rows, route_new(v->space[i], SRC_DEFAULT, NH_VNET_LOCAL));
-	if (!err)
-		err = add_row(rows, route_new(any, SRC_DEFAULT, NH_INTERNET));
-	if (!err)
-		err = add_none_rows(rows, v, reserved_none,
-				    sizeof(reserved_none) / sizeof(reserved_none[0]));
-	if (!err)
-		err = add_none_rows(rows, v, e->opts.extra_none, e->opts.nextra_none);
-	return err;
+	for (int i = 0; i < v->nspace; i++)
+		add_row(rows, route_new(v->space[i], SRC_DEFAULT, NH_VNET_LOCAL));
+	add_row(rows, route_new(any, SRC_DEFAULT, NH_INTERNET));
+	add_none_rows(rows, v, reserved_none,
+		      sizeof(reserved_none) / sizeof(reserved_none[0]));
+	add_none_rows(rows, v, e->opts.extra_none, e->opts.nextra_none);
 }
 
 /* Peering routes: one row per range of each connected peer. */
-static int add_peering_rows(struct vec *rows, const struct topology *t, int v)
+static void add_peering_rows(struct vec *rows, const struct topology *t, int v)
 {
 	for (int i = 0; i < t->npeerings; i++) {
 		const struct peering *p = &t->peerings[i];
@@ -735,31 +658,26 @@ static int add_peering_rows(struct vec *rows, const struct topology *t, int v)
 			continue;
 		for (int r = 0; r < w->nspace; r++) {
 			struct eff_route row = route_new(w->space[r], SRC_DEFAULT, type);
-			int err;
 
 			row.peer_vnet = p->to;
-			err = add_row(rows, row);
-			if (err)
-				return err;
+			add_row(rows, row);
 		}
 	}
-	return 0;
 }
 
-/* R4.x: the subnet's route table. */
-static int add_user_rows(struct vec *rows, const struct engine *e,
-			 const struct subnet *s)
+/* User routes: the subnet's route table. */
+static void add_user_rows(struct vec *rows, const struct engine *e,
+			  const struct subnet *s)
 {
 	const struct topology *t = e->topo;
 	const struct route_table *rt;
 
 	if (s->route_table < 0)
-		return 0;
+		return;
 	rt = &t->route_tables[s->route_table];
 	for (int i = 0; i < rt->nroutes; i++) {
 		const struct udr *u = &rt->routes[i];
 		struct eff_route row = route_new(u->prefix, SRC_USER, u->type);
-		int err;
 
 		row.next_hop_ip = u->type == NH_APPLIANCE ? u->next_hop_ip : 0;
 		/* Gateway next hop needs a lone VPN gateway (checked at load). */
@@ -770,11 +688,8 @@ static int add_user_rows(struct vec *rows, const struct engine *e,
 		/* VnetLocal outside the VNet: programmed as None. */
 		row.vnet_local_as_none = u->type == NH_VNET_LOCAL &&
 			!vnet_contains(&t->vnets[s->vnet], u->prefix);
-		err = add_row(rows, row);
-		if (err)
-			return err;
+		add_row(rows, row);
 	}
-	return 0;
 }
 
 /* ---- settling states ------------------------------------------------- */
@@ -849,10 +764,8 @@ static bool protects(const struct eff_route *r)
 static int *own_by_prefix(const struct route_set *rs)
 {
 	struct rows_ctx ctx = { rs->own, sizeof(*rs->own) };
-	int *idx = malloc(sizeof(int) * (size_t)(rs->nown ? rs->nown : 1));
+	int *idx = xmalloc(sizeof(int) * (size_t)rs->nown);
 
-	if (!idx)
-		return NULL;
 	for (int i = 0; i < rs->nown; i++)
 		idx[i] = i;
 	qsort_r(idx, (size_t)rs->nown, sizeof(int), cmp_prefix_then_index, &ctx);
@@ -900,16 +813,15 @@ static void sorted_unique(struct vec *inv, int **out, int *nout)
  * most once. With beats (the coexisting ExpressRoute gateway's set), also
  * the rows of a prefix beats has (ExpressRoute beats VPN).
  */
-static int find_gw_invalid(const struct route_set *rs, const int *by_prefix,
-			   const struct gw_routes *gw, const struct gw_routes *beats,
-			   int **out, int *nout)
+static void find_gw_invalid(const struct route_set *rs, const int *by_prefix,
+			    const struct gw_routes *gw, const struct gw_routes *beats,
+			    int **out, int *nout)
 {
 	struct vec inv = { .size = sizeof(int) };
 	bool walked = false;
 	uint32_t walked_last = 0;
-	int err = 0;
 
-	for (int k = 0; k < rs->nown && !err; k++) {
+	for (int k = 0; k < rs->nown; k++) {
 		const struct eff_route *r = &rs->own[by_prefix[k]];
 		int j;
 
@@ -917,23 +829,18 @@ static int find_gw_invalid(const struct route_set *rs, const int *by_prefix,
 			walked = true;
 			walked_last = prefix_last(r->prefix);
 			j = gw_routes_lower_bound(gw, r->prefix);
-			for (; j < gw->n && gw->routes[j].prefix.addr <= walked_last && !err; j++)
-				err = vec_push_int(&inv, j);
+			for (; j < gw->n && gw->routes[j].prefix.addr <= walked_last; j++)
+				vec_push_int(&inv, j);
 		} else if (r->source == SRC_USER && !protects(r)) {
 			j = gw_routes_find(gw, r->prefix);
 			if (j >= 0)
-				err = vec_push_int(&inv, j);
+				vec_push_int(&inv, j);
 		}
 	}
-	for (int j = 0; beats && j < gw->n && !err; j++)
+	for (int j = 0; beats && j < gw->n; j++)
 		if (gw_routes_find(beats, gw->routes[j].prefix) >= 0)
-			err = vec_push_int(&inv, j);
-	if (err) {
-		free(inv.v);
-		return err;
-	}
+			vec_push_int(&inv, j);
 	sorted_unique(&inv, out, nout);
-	return 0;
 }
 
 /* Is there an Active gateway route with exactly prefix p (either set)? */
@@ -998,31 +905,25 @@ static bool row_active(const void *row)
  * prefixes go (Forced tunnel removes reserved prefixes), then gateway
  * over what remains of Default.
  */
-static int settle(struct route_set *rs)
+static void settle(struct route_set *rs)
 {
 	int *by_prefix = own_by_prefix(rs);
-	int err = 0;
 
-	if (!by_prefix)
-		return -ENOMEM;
 	user_beats_default(rs, by_prefix);
 	if (rs->gw)
-		err = find_gw_invalid(rs, by_prefix, rs->gw, NULL,
-				      &rs->gw_invalid, &rs->ngw_invalid);
-	if (rs->vpn && !err)
-		err = find_gw_invalid(rs, by_prefix, rs->vpn, rs->gw,
-				      &rs->vpn_invalid, &rs->nvpn_invalid);
+		find_gw_invalid(rs, by_prefix, rs->gw, NULL,
+				&rs->gw_invalid, &rs->ngw_invalid);
+	if (rs->vpn)
+		find_gw_invalid(rs, by_prefix, rs->vpn, rs->gw,
+				&rs->vpn_invalid, &rs->nvpn_invalid);
 	free(by_prefix);
-	if (err)
-		return err;
 	remove_reserved_none(rs);
 	gateway_beats_default(rs);
-	return lpm_build(rs->own, sizeof(*rs->own), rs->nown, row_active,
-			 LPM(&rs->active));
+	lpm_build(rs->own, sizeof(*rs->own), rs->nown, row_active, LPM(&rs->active));
 }
 
-/* §12 compiler recipe for subnet s. */
-static int build_route_set(struct engine *e, int s)
+/* Subnet s's effective routes: its own rows, its gateway sets, settled. */
+static void build_route_set(struct engine *e, int s)
 {
 	const struct topology *t = e->topo;
 	const struct subnet *sn = &t->subnets[s];
@@ -1032,18 +933,13 @@ static int build_route_set(struct engine *e, int s)
 	struct vec rows = { .size = sizeof(struct eff_route) };
 	int hv = e->gateway_vnet[sn->vnet];
 	const int *gws = hv >= 0 ? t->vnets[hv].gateways : NULL;
-	int err;
 
 	rs->subnet = s;
-	err = add_default_rows(&rows, e, &t->vnets[sn->vnet]);
-	if (!err)
-		err = add_peering_rows(&rows, t, sn->vnet);
-	if (!err)
-		err = add_user_rows(&rows, e, sn);
+	add_default_rows(&rows, e, &t->vnets[sn->vnet]);
+	add_peering_rows(&rows, t, sn->vnet);
+	add_user_rows(&rows, e, sn);
 	rs->own = rows.v;
 	rs->nown = rows.n;
-	if (err)
-		return err;
 	/*
 	 * Gateway routes, Gateway transit; Route propagation disabled drops
 	 * every gateway row. Coexisting gateways: the ExpressRoute one's set first.
@@ -1054,48 +950,39 @@ static int build_route_set(struct engine *e, int s)
 		rs->gw = &e->gw[er >= 0 ? er : vpn];
 		rs->vpn = er >= 0 && vpn >= 0 ? &e->gw[vpn] : NULL;
 	}
-	return settle(rs);
+	settle(rs);
 }
 
 /* ---- build and free ------------------------------------------------- */
 
-int engine_build(struct engine *e, const struct topology *t)
+void engine_build(struct engine *e, const struct topology *t)
 {
-	return engine_build_opts(e, t, NULL);
+	engine_build_opts(e, t, NULL);
 }
 
-int engine_build_opts(struct engine *e, const struct topology *t,
-		      const struct engine_opts *o)
+void engine_build_opts(struct engine *e, const struct topology *t,
+		       const struct engine_opts *o)
 {
-	int err = 0;
-
 	memset(e, 0, sizeof(*e));
 	e->topo = t;
 	if (o)
 		e->opts = *o;
-	e->gw = calloc((size_t)t->ngateways + 1, sizeof(*e->gw));
-	e->sets = calloc((size_t)t->nsubnets + 1, sizeof(*e->sets));
-	e->site_routes = calloc((size_t)t->nsites + 1, sizeof(*e->site_routes));
-	e->nsite_routes = calloc((size_t)t->nsites + 1, sizeof(*e->nsite_routes));
-	e->site_lpm = calloc((size_t)t->nsites + 1, sizeof(*e->site_lpm));
-	e->gateway_vnet = calloc((size_t)t->nvnets + 1, sizeof(int));
-	if (!e->gw || !e->sets || !e->site_routes || !e->nsite_routes ||
-	    !e->site_lpm || !e->gateway_vnet) {
-		engine_free(e);
-		return -ENOMEM;
-	}
+	e->gw = xcalloc((size_t)t->ngateways, sizeof(*e->gw));
+	e->sets = xcalloc((size_t)t->nsubnets, sizeof(*e->sets));
+	e->site_routes = xcalloc((size_t)t->nsites, sizeof(*e->site_routes));
+	e->nsite_routes = xcalloc((size_t)t->nsites, sizeof(*e->nsite_routes));
+	e->site_lpm = xcalloc((size_t)t->nsites, sizeof(*e->site_lpm));
+	e->gateway_vnet = xcalloc((size_t)t->nvnets, sizeof(int));
 	for (int v = 0; v < t->nvnets; v++)
 		e->gateway_vnet[v] = find_gateway_vnet(t, v);
-	for (int g = 0; g < t->ngateways && !err; g++)
-		err = build_gateway(e, g);
-	for (int s = 0; s < t->nsites && !err; s++)
-		err = build_site(e, s);
-	for (int s = 0; s < t->nsubnets && !err; s++)
-		err = build_route_set(e, s);
-	if (err)
-		engine_free(e);
-	return err;
+	for (int g = 0; g < t->ngateways; g++)
+		build_gateway(e, g);
+	for (int s = 0; s < t->nsites; s++)
+		build_site(e, s);
+	for (int s = 0; s < t->nsubnets; s++)
+		build_route_set(e, s);
 }
+
 
 void engine_free(struct engine *e)
 {

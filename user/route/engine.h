@@ -129,11 +129,11 @@ struct engine {
 	int *gateway_vnet;
 };
 
-/* Compute everything. Returns 0, or -ENOMEM. */
-int engine_build(struct engine *e, const struct topology *t);
+/* Compute everything (out of memory: oom_exit(), log.h). */
+void engine_build(struct engine *e, const struct topology *t);
 /* The same with options (NULL: the defaults, as engine_build()). */
-int engine_build_opts(struct engine *e, const struct topology *t,
-		      const struct engine_opts *o);
+void engine_build_opts(struct engine *e, const struct topology *t,
+		       const struct engine_opts *o);
 void engine_free(struct engine *e);
 
 /*

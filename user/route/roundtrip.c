@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "roundtrip.h"
 
 const struct prefix rt_private[4] = {
@@ -62,43 +63,115 @@ bool rt_vm_reaches_internet(const struct engine *e, int vm, uint32_t dst)
 	return r && r->type == NH_INTERNET;
 }
 
-/* Whether addr is the topology's already: a VNet, a site, an Internet host. */
-static bool address_taken(const struct topology *t, uint32_t addr)
+/*
+ * Where the platform's public addresses come from: documentation and
+ * benchmarking ranges only, never real public space. TEST-NET-2, TEST-NET-1
+ * (both /24: hosts .1 to .254), then 198.18.0.0/15 (RFC 2544).
+ */
+static const struct prefix public_pools[] = {
+	{ 0xc6336400, 24 },	/* 198.51.100.0/24 */
+	{ 0xc0000200, 24 },	/* 192.0.2.0/24 */
+	{ 0xc6120000, 15 },	/* 198.18.0.0/15 */
+};
+
+#define NPOOLS (sizeof(public_pools) / sizeof(public_pools[0]))
+
+/* Keep p in taken[] when it overlaps a pool. */
+static void take(struct prefix *taken, int *n, struct prefix p)
 {
+	for (size_t k = 0; k < NPOOLS; k++)
+		if (prefix_overlaps(p, public_pools[k])) {
+			taken[(*n)++] = p;
+			return;
+		}
+}
+
+/* The topology's prefixes overlapping a pool: VNets, sites, Internet hosts (malloc'ed). */
+static struct prefix *pool_taken(const struct topology *t, int *n)
+{
+	int max = t->ninternet_hosts + 1;
+	struct prefix *taken;
+
 	for (int v = 0; v < t->nvnets; v++)
-		if (vnet_has(&t->vnets[v], addr))
-			return true;
+		max += t->vnets[v].nspace;
+	for (int s = 0; s < t->nsites; s++)
+		max += t->sites[s].nspace;
+	taken = xmalloc(sizeof(*taken) * (size_t)max);
+	*n = 0;
+	for (int v = 0; v < t->nvnets; v++)
+		for (int i = 0; i < t->vnets[v].nspace; i++)
+			take(taken, n, t->vnets[v].space[i]);
 	for (int s = 0; s < t->nsites; s++)
 		for (int i = 0; i < t->sites[s].nspace; i++)
-			if (prefix_has(t->sites[s].space[i], addr))
-				return true;
+			take(taken, n, t->sites[s].space[i]);
 	for (int i = 0; i < t->ninternet_hosts; i++)
-		if (t->internet_hosts[i].ip == addr)
+		take(taken, n, (struct prefix){ t->internet_hosts[i].ip, 32 });
+	return taken;
+}
+
+static bool is_taken(const struct prefix *taken, int n, uint32_t addr)
+{
+	for (int i = 0; i < n; i++)
+		if (prefix_has(taken[i], addr))
 			return true;
 	return false;
 }
 
 void rt_public_ips(const struct topology *t, uint32_t *ips, int n)
 {
-	static const uint32_t pools[] = { 0xc6336400, 0xc0000200 }; /* TEST-NET-2, -1 */
-	int k = 0;
+	int ntaken, k = 0;
+	struct prefix *taken = pool_taken(t, &ntaken);
 
-	for (size_t p = 0; p < sizeof(pools) / sizeof(pools[0]) && k < n; p++)
-		for (uint32_t h = 1; h < 255 && k < n; h++)
-			if (!address_taken(t, pools[p] + h))
-				ips[k++] = pools[p] + h;
+	for (size_t p = 0; p < NPOOLS && k < n; p++) {
+		uint32_t last = prefix_last(public_pools[p]);
+
+		for (uint32_t a = public_pools[p].addr + 1; a < last && k < n; a++)
+			if (!is_taken(taken, ntaken, a))
+				ips[k++] = a;
+	}
+	free(taken);
 	while (k < n)
 		ips[k++] = 0;
 }
 
 uint32_t rt_public_ip(const struct topology *t, int vm)
 {
-	uint32_t ips[RT_PUBLIC_IPS];
+	uint32_t *ips, ip;
 
 	if (vm < 0 || vm >= RT_PUBLIC_IPS)
 		return 0;
+	ips = xmalloc(sizeof(*ips) * (size_t)(vm + 1));
 	rt_public_ips(t, ips, vm + 1);
-	return ips[vm];
+	ip = ips[vm];
+	free(ips);
+	return ip;
+}
+
+bool rt_vm_needs_public_ip(const struct engine *e, int vm)
+{
+	const struct route_set *rs = &e->sets[e->topo->vms[vm].subnet];
+
+	for (int i = 0; i < rs->nown; i++)
+		if (rs->own[i].active && rs->own[i].type == NH_INTERNET)
+			return true;
+	return false;
+}
+
+int rt_public_ips_short(const struct engine *e)
+{
+	const struct topology *t = e->topo;
+	int n = t->nvms, vm = -1;
+	uint32_t *ips;
+
+	if (!n)
+		return -1;
+	ips = xmalloc(sizeof(*ips) * (size_t)n);
+	rt_public_ips(t, ips, n);
+	for (int v = 0; v < n && vm < 0; v++)
+		if (!ips[v] && rt_vm_needs_public_ip(e, v))
+			vm = v;
+	free(ips);
+	return vm;
 }
 
 /* ---- one direction ---------------------------------------------------- */

@@ -81,15 +81,20 @@ const struct path *rt_leg_last(const struct rt_leg *l);
 
 /*
  * The public address the platform translates VM vm's own address to when
- * it reaches the Internet ("Internet egress is source-NATed", docs/routing.md): one of the documentation ranges
- * 198.51.100.0/24 then 192.0.2.0/24, in VM order, skipping the topology's
- * Internet hosts; 0 when they run out.
+ * it reaches the Internet ("Internet egress is source-NATed", docs/routing.md):
+ * one of the documentation ranges 198.51.100.0/24 then 192.0.2.0/24, then
+ * the benchmarking range 198.18.0.0/15, in VM order, skipping the
+ * topology's VNets, sites and Internet hosts; 0 when they run out.
  */
 uint32_t rt_public_ip(const struct topology *t, int vm);
 /* The same for VMs 0..n-1 at once, into ips[n]: one pass over the ranges. */
 void rt_public_ips(const struct topology *t, uint32_t *ips, int n);
-/* The addresses the two ranges hold: at most that many VMs get one. */
-#define RT_PUBLIC_IPS (2 * 254)
+/* The addresses the ranges hold: at most that many VMs get one. */
+#define RT_PUBLIC_IPS (2 * 254 + (1 << 17) - 2)
+/* Whether VM vm's subnet has an Active Internet route: it may need a public address. */
+bool rt_vm_needs_public_ip(const struct engine *e, int vm);
+/* The first VM that needs a public address and gets none (the ranges ran out); -1: none. */
+int rt_public_ips_short(const struct engine *e);
 
 /* Private ranges (RFC 1918, RFC 6598): firewall snat Auto keeps them. */
 extern const struct prefix rt_private[4];

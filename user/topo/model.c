@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "model.h"
+#include "xvnet_abi.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,27 @@ bool addr_list_has(const struct addr_list *l, uint32_t addr)
 		if (prefix_has(l->p[i], addr))
 			return true;
 	return false;
+}
+
+int fw_list_size(const struct addr_list *l)
+{
+	for (int i = 0; i < l->n; i++)
+		if (!l->p[i].len)
+			return 0;
+	return l->n;
+}
+
+/* Chunks of n items, k an entry; nothing (any) is one entry too. */
+static int chunks(int n, int k)
+{
+	return n ? (n + k - 1) / k : 1;
+}
+
+int fw_rule_entries(const struct fw_rule *r)
+{
+	return chunks(fw_list_size(&r->source), XV_FW_PREFIXES) *
+	       chunks(fw_list_size(&r->destination), XV_FW_PREFIXES) *
+	       chunks(r->nports, XV_FW_PORTS);
 }
 
 static void free_firewall(struct firewall *fw)

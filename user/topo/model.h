@@ -162,9 +162,16 @@ enum fw_snat {
 	FW_SNAT_NEVER,
 };
 
+/*
+ * Where a firewall NVA filters and forwards: its namespace's nftables, or
+ * the XDP fabric (docs/dataplane.md, "Firewall NVAs in XDP").
+ */
+enum fw_dataplane { FW_DATAPLANE_NFTABLES, FW_DATAPLANE_XDP };
+
 struct firewall {
 	enum fw_action default_action;
 	enum fw_snat snat;
+	enum fw_dataplane dataplane;
 	struct fw_rule *rules;
 	int nrules;
 };
@@ -227,6 +234,13 @@ bool vnet_has_gateway(const struct vnet *v);
 int topo_half_peering(const struct topology *t, int v, uint32_t addr);
 /* Is addr inside one of the list's prefixes? */
 bool addr_list_has(const struct addr_list *l, uint32_t addr);
+/*
+ * The entries rule r takes in the XDP fabric (bpf/xvnet_abi.h: an entry
+ * holds XV_FW_PREFIXES sources and destinations, XV_FW_PORTS port ranges).
+ */
+int fw_rule_entries(const struct fw_rule *r);
+/* The prefixes of l an entry must hold: 0 when l contains Any. */
+int fw_list_size(const struct addr_list *l);
 
 void topo_free(struct topology *t);
 

@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include "topo_yaml.h"
 #include "topo_alias.h"
+#include "xvnet_abi.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -239,6 +240,7 @@ static const char *const gateway_types[] = { "Vpn", "ExpressRoute", NULL };
 static const char *const fw_actions[] = { "Allow", "Deny", NULL };
 static const char *const fw_protos[] = { "Any", "Tcp", "Udp", "Icmp", NULL };
 static const char *const fw_snats[] = { "Auto", "Always", "Never", NULL }; /* enum fw_snat */
+static const char *const fw_dataplanes[] = { "nftables", "xdp", NULL }; /* enum fw_dataplane */
 /* What a UDR may name, and what only the platform creates. */
 static const char *const udr_hops[] = { "VirtualAppliance",
 	"VirtualNetworkGateway", "VnetLocal", "Internet", "None", NULL };
@@ -356,6 +358,7 @@ static const struct key vm_keys[] = {
 static const struct key firewall_keys[] = {
 	CHOICE("defaultAction", false, fw_actions),
 	CHOICE("snat", false, fw_snats),
+	CHOICE("dataplane", false, fw_dataplanes),
 	KEY("rules", V_LIST),
 	{}
 };
@@ -1132,6 +1135,20 @@ static void parse_rule(struct tp_ctx *c, const yaml_node_t *n, int i,
 	r->nports = parse_ports(ports, r->ports);
 }
 
+/* The XDP fabric holds XV_FW_RULES rule entries an NVA (bpf/xvnet_abi.h). */
+static void check_xdp_size(struct tp_ctx *c, const yaml_node_t *n,
+			   const struct firewall *fw, const char *what)
+{
+	int entries = 0;
+
+	for (int i = 0; i < fw->nrules; i++)
+		entries += fw_rule_entries(&fw->rules[i]);
+	if (entries > XV_FW_RULES)
+		tp_err(c, tp_vpos(c, n, "dataplane"),
+		       "the rules of %s take %d entries, dataplane xdp holds %d (%d addresses or %d port ranges an entry); use dataplane nftables or fewer rules",
+		       what, entries, XV_FW_RULES, XV_FW_PREFIXES, XV_FW_PORTS);
+}
+
 static struct firewall *parse_firewall(struct tp_ctx *c, const yaml_node_t *n,
 				       const char *vm)
 {
@@ -1151,6 +1168,9 @@ static struct firewall *parse_firewall(struct tp_ctx *c, const yaml_node_t *n,
 	snprintf(suffix, sizeof(suffix), " of %s", vm);
 	for (int i = 0; i < fw->nrules; i++)
 		parse_rule(c, tp_item(c, rules, i), i, suffix, &fw->rules[i]);
+	fw->dataplane = get_choice(c, n, "dataplane", fw_dataplanes, FW_DATAPLANE_NFTABLES);
+	if (fw->dataplane == FW_DATAPLANE_XDP)
+		check_xdp_size(c, n, fw, what);
 	return fw;
 }
 
