@@ -7,17 +7,24 @@
  * maps) and timed with the generator (bpf/pktgen.bpf.c) chained in front,
  * in turns: round r runs every variant once, so drift on a shared machine
  * spreads over all of them. Prints one JSON object: per variant the median
- * ns per frame (generator included) and the median of its per-round
- * difference from the first variant.
+ * and the minimum ns per frame (generator included), the median of its
+ * per-round difference from the first variant, and its size (xlated
+ * instructions, JITed bytes). docs/bench.md has what it measured.
  *
  *   bench-fabric-cost [-r ROUNDS] [-n REPEAT] TOPOLOGY VM SRC_IP DST VARIANT...
+ *   bench-fabric-cost swap PIN_DIR OBJ
  *
  * DST is an address or a file of addresses (sprayed in turn). A VARIANT is
  * OBJ (entered at xvnet_fabric, which tail-calls the object's own
  * xvnet_fabric_gen, as when attached) or OBJ:PROG (entered at PROG);
  * "floor" is the generator chained into XDP_DROP.
  * Objects are builds of bpf/fabric.bpf.c, or bpf/benchref.bpf.c
- * (redirect_egress is filled with the destination NIC). Root.
+ * (redirect_egress is filled with the destination NIC). A build whose map
+ * differs in type from the loaded fabric's gets its own, empty.
+ *
+ * swap: make OBJ's xvnet_fabric_gen the current generation of the fabric
+ * pinned at PIN_DIR (e.g. the one scripts/bench-fabric.sh runs), on that
+ * generation's tables: a live A/B of builds, one gens update each. Root.
  */
 #include "../bpf/fabric_harness.h"
 
@@ -323,11 +330,8 @@ static int run(struct lab *l, int rounds, __u32 repeat, char **argv, int nv)
 			if (ret)
 				goto out;
 			if (verdict != XDP_REDIRECT && v[k].prog != drop) {
-				snapshot(l, l->after);
-				for (int x = 0; x < XV_VERDICT__COUNT; x++)
-					if (stat_sum(l, l->after, c.src, offsetof(struct xv_nic_stats, verdict) + x * 8))
-						fprintf(stderr, "  verdict %d counted\n", x);
-				fprintf(stderr, "bench-fabric-cost: %s: verdict %u\n", v[k].name, verdict);
+				fprintf(stderr, "bench-fabric-cost: %s: XDP action %u, not a redirect\n",
+					v[k].name, verdict);
 				ret = 1;
 				goto out;
 			}
@@ -335,16 +339,15 @@ static int run(struct lab *l, int rounds, __u32 repeat, char **argv, int nv)
 		}
 	printf("{\"rounds\": %d, \"repeat\": %u, \"variants\": [", rounds, repeat);
 	for (int i = 0; i < nv; i++) {
-		double d[rounds], s[rounds];
+		double d[rounds], s[rounds], med;
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
 
 		for (int r = 0; r < rounds; r++) {
 			d[r] = v[i].ns[r] - v[0].ns[r];
 			s[r] = v[i].ns[r];
 		}
-		struct bpf_prog_info info = {};
-		__u32 len = sizeof(info);
-
-		double med = median(s, rounds);	/* sorts s */
+		med = median(s, rounds);	/* sorts s */
 
 		bpf_obj_get_info_by_fd(v[i].prog, &info, &len);
 		printf("%s\n  {\"name\": \"%s\", \"ns\": %.1f, \"minus_first\": %.1f, \"min\": %.0f, "
