@@ -206,7 +206,9 @@ enum xv_config {
 	XV_CFG_GEN,		/* number of the current generation (the loader's count) */
 	XV_CFG_TRACE,		/* nonzero: emit a struct xv_event per frame */
 	XV_CFG_READER,		/* XV_TRACE_READERS slots: pid of a running trace, 0: free */
-	XV_CFG__COUNT = XV_CFG_READER + XV_TRACE_READERS
+	/* events the ring buffer had no room for (a fabric older than it has none) */
+	XV_CFG_LOST = XV_CFG_READER + XV_TRACE_READERS,
+	XV_CFG__COUNT
 };
 
 #define XV_VERDICT_SLOTS 32
