@@ -394,7 +394,8 @@ static __always_inline void trace(struct xdp_md *ctx, const struct frame *f, int
 	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
 	if (!ev) {
 		/* counted, so that a reader knows it missed frames */
-		key = XV_CFG_LOST;
+		__u32 key = XV_CFG_LOST;
+
 		on = bpf_map_lookup_elem(&config, &key);
 		if (on)
 			__sync_fetch_and_add(on, 1);
