@@ -194,23 +194,31 @@ static int add_routes(struct run *r)
 	return 0;
 }
 
-static int load_firewalls(struct run *r)
+/* `nft -f -` of ruleset in the namespace nsfd: one transaction. */
+static int run_nft(const struct lab_plan *p, int nsfd, const char *netns, const char *ruleset)
 {
 	static char *const argv[] = { "nft", "-f", "-", NULL };
+	int ret = netns_run(nsfd, argv, ruleset);
 
+	if (ret == 127)	/* exec failed: nftables is not installed */
+		ret = -ENOENT;
+	if (ret)
+		return fail(p->lab, "running nft -f (nftables) in", netns, ret < 0 ? ret : -EINVAL);
+	return 0;
+}
+
+static int load_firewalls(struct run *r)
+{
 	for (int i = 0; i < r->p->nnodes; i++) {
 		const struct lab_node *n = &r->p->nodes[i];
-		int ret;
+		int err;
 
 		if (!n->nft)
 			continue;
 		timing_enter(STEP_NFT);
-		ret = netns_run(r->nsfd[i], argv, n->nft);
-		if (ret == 127)	/* exec failed: nftables is not installed */
-			ret = -ENOENT;
-		if (ret)
-			return fail(r->p->lab, "running nft -f (nftables) in",
-				    n->netns, ret < 0 ? ret : -EINVAL);
+		err = run_nft(r->p, r->nsfd[i], n->netns, n->nft);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -472,18 +480,154 @@ static int find_nics(const struct lab_plan *p, struct lab_fabric *f)
 	return err;
 }
 
+/* What takes xvnet's table out of a node that no longer runs a ruleset. */
+#define NFT_REMOVE "table ip " LAB_NFT_TABLE "\ndelete table ip " LAB_NFT_TABLE "\n"
+
+/* Whether node i's ruleset differs from the one the state recorded. */
+static bool ruleset_changed(const struct lab_node *n, const struct state_node *was)
+{
+	char digest[LAB_NFT_DIGEST_LEN];
+
+	if (!n->nft)
+		return was->nft;
+	lab_nft_digest(n->nft, digest);
+	return !was->nft_digest || strcmp(digest, was->nft_digest);
+}
+
 /*
- * Compiled first, then swapped in through the pins. The fabric's ifindexes
- * are looked up again: apply runs in a new process. The state then names
- * file as the lab's topology.
+ * Each NVA's and the edge's ruleset that changed: a ruleset starts by
+ * deleting xvnet's table, so one `nft -f` swaps it whole, and no packet
+ * meets half a ruleset. Conntrack is not the table's: established flows,
+ * and the translations of translated ones, carry on under the new rules.
  */
-int lab_apply(const struct lab_plan *p, const struct engine *e, const char *file)
+static int reload_rulesets(const struct lab_plan *p, const struct lab_state *st,
+			   struct lab_applied *out)
+{
+	out->reloaded = xcalloc(p->nnodes + 1, sizeof(*out->reloaded));
+	for (int i = 0; i < p->nnodes; i++) {
+		const struct lab_node *n = &p->nodes[i];
+		int fd, err;
+
+		if (!ruleset_changed(n, &st->nodes[i]))
+			continue;
+		fd = netns_open(n->netns);
+		if (fd < 0)
+			return fail(p->lab, "opening", n->netns, fd);
+		err = run_nft(p, fd, n->netns, n->nft ? n->nft : NFT_REMOVE);
+		close(fd);
+		if (err)
+			return err;
+		out->reloaded[out->nreloaded++] = n->name;
+	}
+	return 0;
+}
+
+/* Whether addr is in the state's list of addresses ("a,b,c"). */
+static bool listed(const char *list, uint32_t addr)
+{
+	char buf[IPV4_STRLEN];
+	const char *s = list;
+	size_t n = strlen(ipv4_str(addr, buf));
+
+	for (s = strstr(s, buf); s; s = strstr(s + 1, buf))
+		if ((s == list || s[-1] == ',') && (!s[n] || s[n] == ','))
+			return true;
+	return false;
+}
+
+/* Whether the plan puts addr on the Internet edge. */
+static bool planned_host(const struct lab_plan *p, uint32_t addr)
+{
+	for (int i = 0; i < p->naddrs; i++)
+		if (p->addrs[i].node == p->internet && p->addrs[i].addr == addr)
+			return true;
+	return false;
+}
+
+/* The edge's host addresses: the plan's added, the recorded ones it lost removed. */
+static int sync_hosts(struct rtnl *nl, int ifindex, const struct lab_plan *p, const char *was,
+		      struct lab_applied *out)
+{
+	char buf[IPV4_STRLEN + 1];
+	const char *s;
+	uint32_t a;
+	int err = 0;
+
+	for (int i = 0; !err && i < p->naddrs; i++) {
+		if (p->addrs[i].node != p->internet || listed(was, p->addrs[i].addr))
+			continue;
+		err = rtnl_addr_add(nl, ifindex, p->addrs[i].addr, 32);
+		out->hosts_added += !err;
+		if (err == -EEXIST)	/* the state lists a few dozen at most */
+			err = 0;
+	}
+	for (s = was; !err && *s; s += strcspn(s, ",") + !!s[strcspn(s, ",")]) {
+		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(s, ","), s);
+		if (!ipv4_parse(buf, &a) || planned_host(p, a))
+			continue;
+		err = rtnl_addr_del(nl, ifindex, a, 32);
+		out->hosts_removed += !err;
+	}
+	return err;
+}
+
+/* Inside the Internet edge's namespace: its NIC's host addresses made the plan's. */
+static int apply_hosts(const struct lab_plan *p, const struct lab_state *st,
+		       struct lab_applied *out)
+{
+	const struct lab_node *n = &p->nodes[p->internet];
+	const char *ifname = p->links[p->nic_link[p->internet]].end[1].ifname;
+	struct rtnl nl = { 0 };
+	int fd = netns_open(n->netns), err;
+
+	if (fd < 0)
+		return fail(p->lab, "opening", n->netns, fd);
+	err = netns_enter(fd);
+	if (!err) {
+		err = rtnl_open(&nl);
+		if (!err) {
+			int ifindex = rtnl_link_index(&nl, ifname);
+
+			err = ifindex < 0 ? ifindex :
+			      sync_hosts(&nl, ifindex, p, st->nodes[p->internet].address, out);
+			rtnl_close(&nl);
+		}
+		netns_home();
+	}
+	close(fd);
+	return err ? fail(p->lab, "setting the Internet hosts in", n->netns, err) : 0;
+}
+
+/* The fabric's tables swapped in through the pins; ifindexes looked up again (a new process). */
+static int swap_fabric(const struct lab_plan *p, struct lab_fabric *f, __u32 *gen)
 {
 	char pin_dir[256];
+	int fd, err = fabric_pin_dir(p->lab, pin_dir, sizeof(pin_dir));
+
+	fd = err ? err : enter_fabric(p);
+	if (fd < 0)
+		return fd;
+	err = find_nics(p, f);
+	if (!err)
+		err = fabric_apply(&f->img, f->nics, f->n, pin_dir, gen);
+	leave_fabric(fd);
+	return err;
+}
+
+/*
+ * Compiled first; then the Internet hosts and the rulesets, then the
+ * fabric swapped. The state then names file as the lab's topology and
+ * records the rulesets now loaded.
+ */
+int lab_apply(const struct lab_plan *p, const struct engine *e, const char *file,
+	      struct lab_applied *out)
+{
+	struct lab_state st;
 	struct lab_fabric f;
 	__u32 gen;
-	int fd, err = compile_fabric(p, e, &f);
+	int err = compile_fabric(p, e, &f);
 
+	memset(out, 0, sizeof(*out));
 	if (err)
 		return err;
 	if (lab_dataplane_of(p->lab) == LAB_DATAPLANE_KERNEL) {	/* nothing to swap atomically */
@@ -491,18 +635,18 @@ int lab_apply(const struct lab_plan *p, const struct engine *e, const char *file
 		return fail(p->lab, "apply (it swaps the XDP fabric's tables: redeploy)",
 			    "a kernel-dataplane lab", -EOPNOTSUPP);
 	}
-	err = fabric_pin_dir(p->lab, pin_dir, sizeof(pin_dir));
-	fd = err ? err : enter_fabric(p);
-	if (fd >= 0) {
-		err = find_nics(p, &f);
-		if (!err)
-			err = fabric_apply(&f.img, f.nics, f.n, pin_dir, &gen);
-		leave_fabric(fd);
-	} else {
-		err = fd;
-	}
+	err = state_read(p->lab, &st);
+	if (err || st.nnodes != p->nnodes)
+		err = fail(p->lab, "reading the state in", STATE_ROOT, err ? err : -ESTALE);
+	if (!err)
+		err = apply_hosts(p, &st, out);
+	if (!err)
+		err = reload_rulesets(p, &st, out);
+	if (!err)
+		err = swap_fabric(p, &f, &gen);
 	if (!err)
 		err = record(p, &f, gen, file);
+	state_free(&st);
 	lab_fabric_free(&f);
 	return err;
 }

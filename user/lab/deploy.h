@@ -23,8 +23,22 @@ bool lab_exists(const char *lab);
 int lab_deploy(const struct lab_plan *p, const struct engine *e,
 	       const char *file);
 
-/* Recompile and swap the fabric tables of a running lab, from file. */
-int lab_apply(const struct lab_plan *p, const struct engine *e, const char *file);
+/* What an apply changed besides the fabric's routes. */
+struct lab_applied {
+	const char **reloaded;	/* nodes whose nftables ruleset was replaced (malloc'ed) */
+	int nreloaded;
+	int hosts_added, hosts_removed;	/* Internet hosts' addresses on the edge */
+};
+
+/*
+ * Make a running lab the topology in file: the fabric's tables swapped in
+ * one step; each NVA's and the Internet edge's nftables ruleset that
+ * differs from the one recorded replaced, each in one transaction; the
+ * Internet hosts' addresses added and removed. *out says what changed
+ * (free out->reloaded).
+ */
+int lab_apply(const struct lab_plan *p, const struct engine *e, const char *file,
+	      struct lab_applied *out);
 
 /* Remove every trace of lab. Idempotent. */
 int lab_destroy(const char *lab);

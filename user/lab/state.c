@@ -71,12 +71,15 @@ static json_t *node_json(const struct lab_plan *p, int n)
 {
 	const struct lab_node *nd = &p->nodes[n];
 	int l = p->nic_link[n];
+	char digest[LAB_NFT_DIGEST_LEN];
 
-	return json_pack("{s:s, s:s, s:s, s:o, s:s?, s:b}", "name", nd->name,
+	if (nd->nft)
+		lab_nft_digest(nd->nft, digest);
+	return json_pack("{s:s, s:s, s:s, s:o, s:s?, s:b, s:s?}", "name", nd->name,
 			 "kind", lab_node_kind_name(nd->kind), "netns", nd->netns,
 			 "address", node_address(p, n),
 			 "nic", l >= 0 ? p->links[l].end[0].ifname : NULL,
-			 "nft", nd->nft != NULL);
+			 "nft", nd->nft != NULL, "nftDigest", nd->nft ? digest : NULL);
 }
 
 /* The lab's state directory, verified; -ENOENT quietly when absent. */
@@ -217,6 +220,7 @@ static bool parse_node(json_t *j, struct state_node *n)
 
 	get_string(j, "nic", &n->nic);	/* absent: no NIC */
 	n->nft = json_is_true(json_object_get(j, "nft"));
+	get_string(j, "nftDigest", &n->nft_digest);	/* absent: not recorded */
 	return ok;
 }
 
@@ -278,6 +282,7 @@ void state_free(struct lab_state *st)
 		free(st->nodes[i].netns);
 		free(st->nodes[i].address);
 		free(st->nodes[i].nic);
+		free(st->nodes[i].nft_digest);
 	}
 	free(st->nodes);
 	free(st->lab);

@@ -7,7 +7,7 @@
  *
  *   {"lab", "file", "pid", "status": "deploying" | "up", "owner", "created",
  *    "dataplane": "xdp" | "kernel",
- *    "nodes": [{"name", "kind", "netns", "address", "nic"}]}
+ *    "nodes": [{"name", "kind", "netns", "address", "nic", "nft", "nftDigest"}]}
  *
  * owner is the uid of the user who deployed the lab (state_caller()),
  * created when (seconds since the epoch); both kept by later writes.
@@ -43,6 +43,7 @@ struct state_node {
 	char *address;	/* "10.1.0.4/24", or a site's hosts "192.168.0.1,192.168.0.2" */
 	char *nic;	/* its NIC's outer end in the fabric namespace; NULL: none */
 	bool nft;	/* runs an nftables ruleset: an NVA's firewall, the edge's NAT */
+	char *nft_digest; /* that ruleset's lab_nft_digest(); NULL: not recorded */
 };
 
 struct lab_state {

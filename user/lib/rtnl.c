@@ -141,11 +141,11 @@ int rtnl_link_del(struct rtnl *r, int ifindex)
 	return talk(r, nlh, NULL, NULL);
 }
 
-int rtnl_addr_add(struct rtnl *r, int ifindex, uint32_t addr, uint8_t plen)
+static int addr_request(struct rtnl *r, uint16_t type, uint16_t flags, int ifindex,
+			uint32_t addr, uint8_t plen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = request(buf, r, RTM_NEWADDR,
-				       NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK);
+	struct nlmsghdr *nlh = request(buf, r, type, flags);
 	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	uint32_t a = htonl(addr);
 
@@ -156,6 +156,17 @@ int rtnl_addr_add(struct rtnl *r, int ifindex, uint32_t addr, uint8_t plen)
 	mnl_attr_put_u32(nlh, IFA_LOCAL, a);
 	mnl_attr_put_u32(nlh, IFA_ADDRESS, a);
 	return talk(r, nlh, NULL, NULL);
+}
+
+int rtnl_addr_add(struct rtnl *r, int ifindex, uint32_t addr, uint8_t plen)
+{
+	return addr_request(r, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, ifindex,
+			    addr, plen);
+}
+
+int rtnl_addr_del(struct rtnl *r, int ifindex, uint32_t addr, uint8_t plen)
+{
+	return addr_request(r, RTM_DELADDR, NLM_F_ACK, ifindex, addr, plen);
 }
 
 /* A static route to dst in the main table, created or replaced. */

@@ -31,6 +31,7 @@ int rtnl_link_index(struct rtnl *r, const char *name);
 int rtnl_link_up(struct rtnl *r, int ifindex, const char *alias);
 int rtnl_link_del(struct rtnl *r, int ifindex);
 int rtnl_addr_add(struct rtnl *r, int ifindex, uint32_t addr, uint8_t plen);
+int rtnl_addr_del(struct rtnl *r, int ifindex, uint32_t addr, uint8_t plen);
 /*
  * Replace semantics; via 0: on-link; src 0: no preferred source; ifindex
  * 0: an unreachable route (the node keeps dst, sending it nowhere).
