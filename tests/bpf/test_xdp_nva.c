@@ -244,6 +244,78 @@ static void test_from_the_nva(void **state)
 	assert_int_equal(out.b[ETH_HLEN + 8], 64);
 }
 
+/*
+ * Five XDP NVAs in a row (each NVA subnet's UDR sends spoke2 to the next):
+ * the fabric follows XV_FW_CHAIN of them in one pass, and the next one
+ * forwards in its namespace.
+ */
+static const char chain_yaml[] =
+"name: xdpchain\n"
+"vnets:\n"
+"  - name: hub\n"
+"    addressSpace: [10.0.0.0/16]\n"
+"    subnets:\n"
+"      - {name: f1, addressPrefix: 10.0.1.0/24, routeTable: to-f2}\n"
+"      - {name: f2, addressPrefix: 10.0.2.0/24, routeTable: to-f3}\n"
+"      - {name: f3, addressPrefix: 10.0.3.0/24, routeTable: to-f4}\n"
+"      - {name: f4, addressPrefix: 10.0.4.0/24, routeTable: to-f5}\n"
+"      - {name: f5, addressPrefix: 10.0.5.0/24}\n"
+"  - {name: spoke1, addressSpace: [10.1.0.0/16],\n"
+"     subnets: [{name: app, addressPrefix: 10.1.1.0/24, routeTable: to-f1}]}\n"
+"  - {name: spoke2, addressSpace: [10.2.0.0/16], subnets: [{name: app, addressPrefix: 10.2.1.0/24}]}\n"
+"peerings:\n"
+"  - {from: hub, to: spoke1}\n"
+"  - {from: spoke1, to: hub, allowForwardedTraffic: true}\n"
+"  - {from: hub, to: spoke2}\n"
+"  - {from: spoke2, to: hub, allowForwardedTraffic: true}\n"
+"routeTables:\n"
+"  - {name: to-f1, routes: [{name: r, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.1.4}]}\n"
+"  - {name: to-f2, routes: [{name: r, addressPrefix: 10.2.0.0/16, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.2.4}]}\n"
+"  - {name: to-f3, routes: [{name: r, addressPrefix: 10.2.0.0/16, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.3.4}]}\n"
+"  - {name: to-f4, routes: [{name: r, addressPrefix: 10.2.0.0/16, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.4.4}]}\n"
+"  - {name: to-f5, routes: [{name: r, addressPrefix: 10.2.0.0/16, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.5.4}]}\n"
+"vms:\n"
+"  - {name: fw1, subnet: hub/f1, ip: 10.0.1.4, enableIpForwarding: true, firewall: {dataplane: xdp, defaultAction: Allow}}\n"
+"  - {name: fw2, subnet: hub/f2, ip: 10.0.2.4, enableIpForwarding: true, firewall: {dataplane: xdp, defaultAction: Allow}}\n"
+"  - {name: fw3, subnet: hub/f3, ip: 10.0.3.4, enableIpForwarding: true, firewall: {dataplane: xdp, defaultAction: Allow}}\n"
+"  - {name: fw4, subnet: hub/f4, ip: 10.0.4.4, enableIpForwarding: true, firewall: {dataplane: xdp, defaultAction: Allow}}\n"
+"  - {name: fw5, subnet: hub/f5, ip: 10.0.5.4, enableIpForwarding: true, firewall: {dataplane: xdp, defaultAction: Allow}}\n"
+"  - {name: app1, subnet: spoke1/app, ip: 10.1.1.4}\n"
+"  - {name: app2, subnet: spoke2/app, ip: 10.2.1.4}\n";
+
+static void test_chain_bound(void **state)
+{
+	enum { FW1, FW5 = 4, C_APP1, C_APP2 };
+	struct lab nva = l;
+	struct pkt p, out;
+	struct outcome o;
+	int ret = lab_up(&l, "xdpchain", chain_yaml);
+
+	if (ret) {
+		lab_down(&l);
+		l = nva;
+		fail_msg("lab_up: %s", strerror(-ret));
+	}
+	assert_int_equal(XV_FW_CHAIN, 4);
+	p = frame(C_APP1, A_APP1, A_APP2, IPPROTO_TCP, 40000, 80, XV_TCP_SYN);
+	o = run(C_APP1, &p, &out);
+	assert_int_equal(o.action, XDP_REDIRECT);
+	for (int k = FW1; k <= FW5; k++)
+		assert_int_equal(tx(l.after, k) - tx(l.before, k), 1);
+	assert_int_equal(tx(l.after, C_APP2) - tx(l.before, C_APP2), 0);
+	/* four NVAs crossed in the fabric (four IP hops), the fifth's kernel next */
+	assert_memory_equal(out.b, l.nics[FW5].mac, ETH_ALEN);
+	assert_int_equal(out.b[ETH_HLEN + 8], 64 - XV_FW_CHAIN);
+	assert_int_equal(ip_checksum(out.b + ETH_HLEN), 0);
+	/* what the fifth forwards goes on to app2 */
+	p = frame(FW5, A_APP1, A_APP2, IPPROTO_TCP, 40000, 80, XV_TCP_SYN);
+	p.b[ETH_HLEN + 8] = 59;
+	o = run(FW5, &p, &out);
+	assert_int_equal(o.out, C_APP2);
+	lab_down(&l);
+	l = nva;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +324,7 @@ int main(void)
 		cmocka_unit_test(test_udp_allowed),
 		cmocka_unit_test(test_slow_path),
 		cmocka_unit_test(test_from_the_nva),
+		cmocka_unit_test(test_chain_bound),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
