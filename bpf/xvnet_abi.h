@@ -206,15 +206,17 @@ enum xv_config {
 	XV_CFG_GEN,		/* number of the current generation (the loader's count) */
 	XV_CFG_TRACE,		/* nonzero: emit a struct xv_event per frame */
 	XV_CFG_READER,		/* XV_TRACE_READERS slots: pid of a running trace, 0: free */
-	XV_CFG__COUNT = XV_CFG_READER + XV_TRACE_READERS
+	/* events the ring buffer had no room for (a fabric older than it has none) */
+	XV_CFG_LOST = XV_CFG_READER + XV_TRACE_READERS,
+	XV_CFG__COUNT
 };
 
 #define XV_VERDICT_SLOTS 32
 _Static_assert(XV_VERDICT__COUNT <= XV_VERDICT_SLOTS, "verdict slots");
 
 /*
- * Route hits, per generation: a u64 array of nhits * ncpus,
- * [counter * ncpus + cpu]. Counters 0..nown-1 are the subnets' own routes (counter = route id);
+ * Route hits, per generation: a per-CPU u64 array of nhits, indexed by
+ * counter. Counters 0..nown-1 are the subnets' own routes (counter = route id);
  * counter nown + g counts all routes learned by gateway g: a counter per
  * learned prefix costs a cache miss per frame on big sets (docs).
  */

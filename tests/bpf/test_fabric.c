@@ -20,6 +20,7 @@
 
 #include "fabric_harness.h"
 #include "lib/l4.h"
+#include "../lib/access_topo.h"
 #include "../lib/gwset_topo.h"
 #include "../lib/learned_topo.h"
 
@@ -171,11 +172,11 @@ static void test_next_hops_and_drops(void **state)
 		{ "Internet", HUBVM, "10.0.2.4", "8.8.8.8", XV_FWD, -1 },
 		{ "VNetPeering", SPOKEVM, "10.1.1.4", "10.0.2.4", XV_FWD, HUBVM },
 		{ "VNetPeering, access denied", HUBVM, "10.0.2.4", "10.2.1.4", XV_DROP_PEERING_ACCESS, -2 },
-		{ "VNetPeering, access denied by the other side too (A7)", CLOSEDVM, "10.2.1.4", "10.0.2.4", XV_DROP_PEERING_ACCESS, -2 },
+		{ "VNetPeering, access denied by the other side too (Peering access)", CLOSEDVM, "10.2.1.4", "10.0.2.4", XV_DROP_PEERING_ACCESS, -2 },
 		{ "NVA's own traffic over a peering", NVA, "10.0.1.4", "10.1.1.4", XV_FWD, SPOKEVM },
 		{ "NVA-forwarded traffic, not allowed", NVA, "192.168.1.10", "10.1.1.4", XV_DROP_FORWARDED, -2 },
 		{ "NVA-forwarded traffic from inside the VNet", NVA, "10.0.2.4", "10.1.1.4", XV_FWD, SPOKEVM },
-		{ "gateway-relayed traffic needs no allowForwardedTraffic (A8)", GW, "192.168.1.10", "10.1.1.4", XV_FWD, SPOKEVM },
+		{ "gateway-relayed traffic needs no allowForwardedTraffic (Gateway relays)", GW, "192.168.1.10", "10.1.1.4", XV_FWD, SPOKEVM },
 		{ "foreign source without IP forwarding", SPOKEVM, "10.9.9.9", "10.0.2.4", XV_DROP_SRC_NOT_OWN, -2 },
 		{ "to itself", SPOKEVM, "10.1.1.4", "10.1.1.4", XV_DROP_LOOP, -2 },
 		/* twin and echo: unpeered, one address space, the same routes */
@@ -553,6 +554,42 @@ static void test_stats_cli(void **state)
 	assert_string_equal(field(row, "route.nextHopIpAddress"), "10.0.1.4");
 	assert_true(json_integer_value(json_object_get(row, "hits")) >= 3);
 	json_decref(doc);
+}
+
+/* Every route hit counter of the current generation, summed over CPUs. */
+static __u64 all_hits(void)
+{
+	struct fabric_view v;
+	__u64 sum = 0, n;
+
+	assert_int_equal(fabric_view_open(rules.pin, &v), 0);
+	for (__u32 i = 0; !fabric_read_hits(&v, i, &n); i++)
+		sum += n;
+	fabric_view_close(&v);
+	return sum;
+}
+
+/* A forwarded frame counts one route hit, on whichever CPU it ran. */
+static void test_route_hits_every_cpu(void **state)
+{
+	struct pkt fwd = ipv4_frame(rules.nics[HUBVM].mac, ip("10.0.2.4"), ip("10.1.1.4"), IPPROTO_UDP);
+	int ncpus = libbpf_num_possible_cpus(), sent = 0;
+	cpu_set_t was, one;
+	__u64 before = all_hits();
+
+	assert_int_equal(sched_getaffinity(0, sizeof(was), &was), 0);
+	for (int c = 0; c < ncpus && c < 4; c++) {
+		CPU_ZERO(&one);
+		CPU_SET(c, &one);
+		if (sched_setaffinity(0, sizeof(one), &one))
+			continue;
+		/* A different number on each CPU: a sum of one CPU's would not pass. */
+		for (int i = 0; i < 3 + 2 * c; i++, sent++)
+			assert_int_equal(run_frame(&rules, HUBVM, fwd.b, fwd.len, NULL, NULL).out, NVA);
+	}
+	sched_setaffinity(0, sizeof(was), &was);
+	assert_true(sent > 0);
+	assert_int_equal(all_hits() - before, sent);
 }
 
 /* `xvnet trace` switches tracing on, prints each decision, switches it off. */
@@ -977,42 +1014,20 @@ static void test_differential_learned(void **state)
 	differential_lab(&ex, "learned", 3000);
 }
 
-/* R5.8, R6.4a, R5.7: coexisting ExpressRoute and VPN gateways. */
+/*
+ * Coexisting gateways, ExpressRoute beats VPN, VPN BGP transit: coexisting
+ * ExpressRoute and VPN gateways.
+ */
 static void test_differential_hybrid(void **state)
 {
 	differential("examples/hub-er-vpn.yaml", 3000);
 }
 
 /*
- * A7: a peering closed by either side carries nothing through gateway
+ * Peering access: a peering closed by either side carries nothing through gateway
  * transit (spoke1's own flag, the hub's to spoke2) nor to or from an NVA.
  */
-static const char access_yaml[] =
-"name: access\n"
-"vnets:\n"
-"  - {name: hub, addressSpace: [10.0.0.0/16], subnets: [\n"
-"      {name: GatewaySubnet, addressPrefix: 10.0.255.0/27}, {name: fw, addressPrefix: 10.0.1.0/24}]}\n"
-"  - {name: spoke1, addressSpace: [10.1.0.0/16], subnets: [{name: app, addressPrefix: 10.1.1.0/24}]}\n"
-"  - {name: spoke2, addressSpace: [10.2.0.0/16], subnets: [{name: app, addressPrefix: 10.2.1.0/24}]}\n"
-"  - {name: spoke3, addressSpace: [10.3.0.0/16], subnets: [{name: app, addressPrefix: 10.3.1.0/24, routeTable: rt}]}\n"
-"peerings:\n"
-"  - {from: hub, to: spoke1, allowGatewayTransit: true}\n"
-"  - {from: spoke1, to: hub, useRemoteGateways: true, allowVirtualNetworkAccess: false}\n"
-"  - {from: hub, to: spoke2, allowGatewayTransit: true, allowVirtualNetworkAccess: false}\n"
-"  - {from: spoke2, to: hub, useRemoteGateways: true}\n"
-"  - {from: hub, to: spoke3, allowVirtualNetworkAccess: false, allowForwardedTraffic: true}\n"
-"  - {from: spoke3, to: hub, allowForwardedTraffic: true}\n"
-"routeTables:\n"
-"  - name: rt\n"
-"    routes: [{name: d, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.1.4}]\n"
-"gateways: [{name: gw, vnet: hub, type: Vpn}]\n"
-"sites: [{name: dc, addressSpace: [192.168.0.0/16, 10.1.9.0/24], hosts: [{name: dc-srv, ip: 192.168.1.10}]}]\n"
-"connections: [{name: c, gateway: gw, site: dc}]\n"
-"vms:\n"
-"  - {name: fw, subnet: hub/fw, ip: 10.0.1.4, enableIpForwarding: true}\n"
-"  - {name: s1, subnet: spoke1/app, ip: 10.1.1.4}\n"
-"  - {name: s2, subnet: spoke2/app, ip: 10.2.1.4}\n"
-"  - {name: s3, subnet: spoke3/app, ip: 10.3.1.4}\n";
+static const char access_yaml[] = ACCESS_YAML;
 
 static void test_peering_access_closed(void **state)
 {
@@ -1131,6 +1146,7 @@ int main(void)
 		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_trace_ports),
 		cmocka_unit_test(test_stats_cli),
+		cmocka_unit_test(test_route_hits_every_cpu),
 		cmocka_unit_test(test_trace_cli),
 		cmocka_unit_test(test_trace_names_each_generation),
 		cmocka_unit_test(test_swap_under_load),

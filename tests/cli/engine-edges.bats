@@ -28,7 +28,7 @@ vms:
 YAML
 }
 
-@test "engine edges: a learned /32 at a VNet range's last address is Invalid (R6.3)" {
+@test "engine edges: a learned /32 at a VNet range's last address is Invalid (VNet routes win)" {
 	local f
 	f=$(edges)
 	run xv routes -t "$f" v/GatewaySubnet
@@ -39,7 +39,7 @@ YAML
 	jq_true '.nextHopType == "VirtualNetwork"'
 }
 
-@test "engine edges: 10.0.0.0/8 VnetLocal in a 10.0.0.0/16 VNet is None (R4.7)" {
+@test "engine edges: 10.0.0.0/8 VnetLocal in a 10.0.0.0/16 VNet is None (VnetLocal outside the VNet)" {
 	local f
 	f=$(edges)
 	run xv nexthop -t "$f" v/a 10.9.0.1 -j

@@ -20,13 +20,13 @@ nexthop_is() { # TARGET DST expected-json
 	nexthop_is hub/fw 192.168.1.10 '{"nextHopType":"VirtualNetworkGateway","nextHopIpAddress":"10.0.255.4","routeTableId":"System Route"}'
 }
 
-@test "nexthop: Network Watcher names for peering and local hops (A16)" {
+@test "nexthop: Network Watcher names for peering and local hops (Next hop type names)" {
 	nexthop_is hub/fw 10.1.1.4 '{"nextHopType":"VirtualNetworkPeering","nextHopIpAddress":null,"routeTableId":"System Route"}'
 	nexthop_is hub/fw 10.0.1.5 '{"nextHopType":"VirtualNetwork","nextHopIpAddress":null,"routeTableId":"System Route"}'
 	nexthop_is fw 203.0.113.10 '{"nextHopType":"Internet","nextHopIpAddress":null,"routeTableId":"System Route"}'
 }
 
-@test "nexthop: reserved prefix not otherwise routed is None (R2.1)" {
+@test "nexthop: reserved prefix not otherwise routed is None (Reserved prefixes)" {
 	nexthop_is hub/fw 10.9.9.9 '{"nextHopType":"None","nextHopIpAddress":null,"routeTableId":"System Route"}'
 	nexthop_is hub/fw 100.64.0.1 '{"nextHopType":"None","nextHopIpAddress":null,"routeTableId":"System Route"}'
 }

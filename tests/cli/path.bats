@@ -51,7 +51,7 @@ path_json() { # FILE SOURCE DST [options]
 	[ "${lines[-1]}" = "Delivered to spoke2/app (app2)" ]
 }
 
-@test "path: on-premises to a spoke enters through the GatewaySubnet's routes (R7.2)" {
+@test "path: on-premises to a spoke enters through the GatewaySubnet's routes (GatewaySubnet entry)" {
 	path_json "$HS" dc1-srv 10.1.1.4
 	[ "$status" -eq 0 ]
 	jq_true '[.hops[] | .site // .gateway // (.vnet + "/" + .subnet)] == ["dc1","hub-gw","hub/GatewaySubnet","hub/fw"]'
@@ -84,7 +84,7 @@ path_json() { # FILE SOURCE DST [options]
 	jq_true '.dropReason == "NoNicOwnsAddress" and .hops[0].nextHopType == "VNetPeering"'
 }
 
-@test "path: two hubs, spoke to remote spoke crosses both firewalls (R8.5)" {
+@test "path: two hubs, spoke to remote spoke crosses both firewalls" {
 	path_json "$TH" we-app1 10.101.1.4
 	[ "$status" -eq 0 ]
 	jq_true '[.hops[] | .nic] == ["we-fw","ne-fw","ne-app1"]'
@@ -198,7 +198,7 @@ YAML
 	jq_true '.dropReason == "RoutingLoop" and ([.hops[] | .nic] == ["nva-b","nva-a"])'
 }
 
-@test "path: forced tunnelling to a VPN gateway's default site (R9.1)" {
+@test "path: forced tunnelling to a VPN gateway's default site (Default site)" {
 	local f
 	f=$(topo <<'YAML'
 name: gwudr

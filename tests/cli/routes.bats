@@ -10,9 +10,10 @@ load common
 	has_row "Default Invalid 0.0.0.0/0 Internet"
 	has_row "Default Active 10.0.0.0/16 VNetPeering"
 	has_row "User Active 0.0.0.0/0 VirtualAppliance 10.0.1.4 default-via-fw"
-	# R2.7: the reserved None routes go when 0/0 leads to an appliance.
+	# Forced tunnel removes reserved prefixes: the reserved None routes go
+	# when 0/0 leads to an appliance.
 	! grep -q None <<<"$output" || false
-	# R5.2: propagation disabled, so no gateway routes.
+	# Route propagation: disabled, so no gateway routes.
 	! grep -q VirtualNetworkGateway <<<"$output" || false
 	[ "${#lines[@]}" -eq 6 ]
 }
@@ -48,14 +49,14 @@ load common
 	run xv routes -t "$HS" hub/fw -j
 	[ "$status" -eq 0 ]
 	jq_true '[.value[] | select(.source == "VirtualNetworkGateway")] == [{"source":"VirtualNetworkGateway","state":"Active","addressPrefix":["192.168.0.0/16"],"nextHopType":"VirtualNetworkGateway","nextHopIpAddress":["10.0.255.4"],"name":null,"disableBgpRoutePropagation":false}]'
-	# R6.2: the gateway route beats the reserved None route of equal prefix.
+	# Gateway beats Default: the gateway route beats the reserved None route of equal prefix.
 	jq_true '.value[] | select(.addressPrefix == ["192.168.0.0/16"] and .source == "Default") | .state == "Invalid" and .nextHopType == "None"'
-	# R6.7: gateway rows come last.
+	# Gateway rows come last, as Azure lists them.
 	jq_true '.value[-1].source == "VirtualNetworkGateway"'
 	jq_true '[.value[] | select(.nextHopType == "VNetPeering") | .addressPrefix[0]] == ["10.1.0.0/16","10.2.0.0/16"]'
 }
 
-@test "routes: GatewaySubnet UDRs beat the equal peering routes (R6.2, R7.2)" {
+@test "routes: GatewaySubnet UDRs beat the equal peering routes (User beats Default, GatewaySubnet entry)" {
 	run xv routes -t "$HS" hub/GatewaySubnet
 	[ "$status" -eq 0 ]
 	has_row "Default Invalid 10.1.0.0/16 VNetPeering"
@@ -100,7 +101,7 @@ YAML
 	has_row "User Active 10.20.0.0/16 None drop-x"
 	has_row "User Active 10.10.2.0/24 VnetLocal local-y"
 	has_row "User Active 203.0.113.0/24 Internet web"
-	# R4.7: a VnetLocal UDR outside the VNet is programmed as None.
+	# VnetLocal outside the VNet: a VnetLocal UDR outside the VNet is programmed as None.
 	has_row "User Active 10.30.0.0/16 None outside"
 }
 

@@ -35,6 +35,12 @@ leftover_children() { pgrep -f "xvnet verify" || true; }
 	jq -e '.mismatches == 0 and .total == 36 and ([.flows[] | select(.ok | not)] | length == 0)' <<<"$output"
 	jq -e '.flows[] | select(.from == "dc1-srv" and .to == "app2" and .protocol == "tcp/80")
 		| .via == ["dc1", "hub-gw", "fw", "app2"]' <<<"$output"
+	# observed on the fabric, in the order the nodes saw it: the site is behind hub-gw
+	jq -e '.flows[] | select(.from == "dc1-srv" and .to == "app2" and .protocol == "tcp/80")
+		| .seen == ["hub-gw", "fw", "app2"] and .diedAt == null' <<<"$output"
+	jq -e '.flows[] | select(.from == "app1" and .to == "app2" and .protocol == "icmp")
+		| .seen == ["app1", "fw", "app2"]' <<<"$output"
+	jq -e '.unobserved == 0 and all(.flows[]; .observedPath)' <<<"$output"
 	[ -z "$(leftover_children)" ]
 }
 
@@ -62,7 +68,7 @@ leftover_children() { pgrep -f "xvnet verify" || true; }
 	xv apply -t "$FILE_H"
 	echo "$output" | grep -v '^ok '
 	[ "$status" -eq 0 ]
-	grep -E '^ok +app1 -> dc1-srv +icmp +Dropped +Dropped: AsymmetricRouting at fw' <<<"$output"
+	grep -E '^ok +app1 -> dc1-srv +icmp +Dropped at fw +Dropped: AsymmetricRouting at fw' <<<"$output"
 }
 
 @test "verify: a firewall changed behind the lab's back fails, naming the flow" {
@@ -73,8 +79,40 @@ leftover_children() { pgrep -f "xvnet verify" || true; }
 	echo "$output" | grep -v '^ok '
 	[ "$status" -eq 1 ]
 	[ "$(grep -c '^MISMATCH ' <<<"$output")" -eq 1 ]
-	grep -E '^MISMATCH +app1 -> dc1-srv +tcp/443 +Dropped +Delivered' <<<"$output"
-	[[ "${lines[-1]}" == "verify: 36 flows, 1 mismatches: app1 -> dc1-srv tcp/443: the lab dropped it" ]]
+	# the flow, and the node it died in: the firewall took it and nothing came out
+	grep -E '^MISMATCH +app1 -> dc1-srv +tcp/443 +Dropped at fw +Delivered .* app1 fw +the lab dropped it at fw$' <<<"$output"
+	[[ "${lines[-1]}" == "verify: 36 flows, 1 mismatches: app1 -> dc1-srv tcp/443: the lab dropped it at fw" ]]
+}
+
+@test "verify: a lab routing around the firewall delivers, but not through the predicted nodes" {
+	# the lab runs routes that bypass the firewall both ways to on-premises;
+	# verify predicts from the file the lab was deployed from
+	sed -e 's/^    disableBgpRoutePropagation: true$/    disableBgpRoutePropagation: false/' \
+		-e '/spoke1-via-fw/,+1d' "$FILE_H" >"$BATS_TEST_TMPDIR/bypass.yaml"
+	xv apply -t "$BATS_TEST_TMPDIR/bypass.yaml"
+	run xv verify --lab "$LAB_H" -t "$FILE_H"
+	xv apply -t "$FILE_H"
+	echo "$output" | grep -v '^ok '
+	[ "$status" -eq 1 ]
+	grep -E '^MISMATCH +app1 -> dc1-srv +icmp +Delivered +Delivered .* app1 hub-gw +not seen by fw$' <<<"$output"
+	grep -E '^MISMATCH +dc1-srv -> app1 +icmp +Delivered +Delivered .* hub-gw app1 +not seen by fw$' <<<"$output"
+	# app2's replies still cross the firewall: asymmetric, dropped there
+	grep -E '^MISMATCH +app2 -> dc1-srv +icmp +Dropped at fw +Delivered ' <<<"$output"
+}
+
+@test "verify: with a trace of the lab running, paths are unobserved and the trace keeps every frame" {
+	"$XVNET" trace --lab "$LAB_H" --no-arp >"$BATS_TEST_TMPDIR/t" 2>&1 3>&- &
+	pid=$!
+	sleep 0.5
+	run xv verify --lab "$LAB_H" -j
+	kill -TERM "$pid"
+	wait "$pid" || true
+	[ "$status" -eq 0 ]
+	jq -e '.mismatches == 0 and .unobserved == 36 and all(.flows[]; .seen == null and .ok
+		and (.unobserved | test("another trace")))' <<<"$output"
+	# the user's trace saw verify's probes, both ways
+	grep -Eq '^10\.1\.1\.4:[0-9]+ > 192\.168\.1\.10:443 tcp  from app1 ' "$BATS_TEST_TMPDIR/t"
+	grep -Eq '^192\.168\.1\.10:443 > 10\.1\.1\.4:[0-9]+ tcp  from fw ' "$BATS_TEST_TMPDIR/t"
 }
 
 @test "verify --expect: a list of flows with results and via, one wrong" {

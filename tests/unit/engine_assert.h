@@ -114,7 +114,7 @@ static inline void assert_routes(const char *name, const char *const *want, int 
 	assert_routes(subnet, want_, sizeof(want_) / sizeof(want_[0]));	\
 } while (0)
 
-/* engine_lookup(): "Type [ip]", "VnetLocal as None" for R4.7 rows. */
+/* engine_lookup(): "Type [ip]", "VnetLocal as None" for VnetLocal outside the VNet rows. */
 static inline void assert_lookup(const char *name, const char *dst, const char *want)
 {
 	struct eff_route tmp;

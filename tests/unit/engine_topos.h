@@ -9,7 +9,7 @@
 /* A shared topology: some test files do not use every one. */
 #define TOPO static const char *const __attribute__((unused))
 
-/* R2.7 / A4: one VNet, a VPN gateway whose site may advertise 0/0. */
+/* Forced tunnel removes reserved prefixes: one VNet, a VPN gateway whose site may advertise 0/0. */
 TOPO forced_fmt =
 	"name: t\n"
 	"vnets:\n"
@@ -114,7 +114,10 @@ TOPO edge_fmt =
 	"vms:\n"
 	"  - {name: a1, subnet: v/a, ip: 10.0.1.4}\n";
 
-/* R4.8: a UDR for the subnet's own prefix hairpins intra-subnet traffic. */
+/*
+ * From the NIC (every packet leaving a NIC is routed): a UDR for the subnet's
+ * own prefix hairpins intra-subnet traffic.
+ */
 TOPO hairpin_fmt =
 	"name: t\n"
 	"vnets:\n"

@@ -72,10 +72,11 @@ static const char yaml[] =
 "  - {name: spokevm, subnet: spoke/app}\n";
 
 /*
- * R5.8, R6.4a: an ExpressRoute and a VPN gateway side by side. Prefixes
- * learned over both (ExpressRoute Active, VPN Invalid), VPN-only ones
- * inside and around ExpressRoute ones and the reverse, one equal to a UDR,
- * one nested in the VNet, and a subnet that does not propagate them.
+ * Coexisting gateways, ExpressRoute beats VPN: an ExpressRoute and a VPN
+ * gateway side by side. Prefixes learned over both (ExpressRoute Active, VPN
+ * Invalid), VPN-only ones inside and around ExpressRoute ones and the
+ * reverse, one equal to a UDR, one nested in the VNet, and a subnet that does
+ * not propagate them.
  */
 static const char hybrid_yaml[] =
 "name: hybrid\n"
@@ -442,7 +443,7 @@ static void test_image_shape(void **state)
 	assert_int_equal(r->arg, XV_DROP_NO_OWNER);
 	r = table_record(f, SPOKEVM, "10.0.2.4");	/* hub refuses forwarded traffic */
 	assert_true(r->flags & XV_ROUTE_F_FORWARDED);
-	/* Gateway NIC: GatewaySubnet's table (R7.2), relays implicitly. */
+	/* Gateway NIC: GatewaySubnet's table (GatewaySubnet entry), relays implicitly. */
 	assert_int_equal(table_record(f, GW, "10.1.1.4")->arg, SPOKEVM);
 	assert_true(f->img.nics[GW].flags & XV_NIC_F_GATEWAY);
 	/* The Internet edge reaches NICs with no peering check. */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Route engine tests of gateway routes: what gateways and sites learn,
- * which subnets get their routes (R3.2-R3.4), propagation and coexisting
- * gateways (R5.x), forced tunnelling (R9.x).
+ * which subnets get their routes (Gateway routes, Gateway transit),
+ * Route propagation, Coexisting gateways, forced tunnelling (Default site).
  * Tests are named after the rules of docs/routing.md they check;
  * topologies are inline YAML (engine_topos.h has the shared ones).
  */
@@ -19,9 +19,9 @@
 #include "engine_assert.h"
 #include "engine_topos.h"
 
-/* ---- §3 gateway routes ----------------------------------------------- */
+/* ---- Gateway routes --------------------------------------------------- */
 
-static void test_r3_2_r3_4_gateway_routes_in_every_subnet(void **state)
+static void test_gateway_routes_in_every_subnet(void **state)
 {
 	loadf(hub_fmt, SPOKE1_TRANSIT, NO_FLAGS, "", "");
 	ROUTES("hub/fw",
@@ -38,7 +38,7 @@ static void test_r3_2_r3_4_gateway_routes_in_every_subnet(void **state)
 	       GW_ROWS("Active"));
 }
 
-static void test_r3_3_use_remote_gateways_gets_gateway_routes(void **state)
+static void test_gateway_transit_use_remote_gateways_gets_gateway_routes(void **state)
 {
 	loadf(hub_fmt, SPOKE1_TRANSIT, NO_FLAGS, "", "");
 	ROUTES("spoke1/app",
@@ -49,7 +49,7 @@ static void test_r3_3_use_remote_gateways_gets_gateway_routes(void **state)
 	assert_path("app1", "192.0.2.10", "spoke1/app gw:gw => site:dc");
 }
 
-static void test_r3_3_without_use_remote_gateways_no_gateway_routes(void **state)
+static void test_gateway_transit_without_use_remote_gateways_no_gateway_routes(void **state)
 {
 	loadf(hub_fmt, SPOKE1_TRANSIT, NO_FLAGS, "", "");
 	ROUTES("spoke2/app",
@@ -60,21 +60,21 @@ static void test_r3_3_without_use_remote_gateways_no_gateway_routes(void **state
 	assert_int_equal(eng.gateway_vnet[topo_find_vnet(&topo, "spoke2")], -1);
 }
 
-/* ---- §5 propagation --------------------------------------------------- */
+/* ---- Route propagation ------------------------------------------------ */
 
-static void test_r5_2_propagation_disabled_drops_gateway_routes(void **state)
+static void test_route_propagation_disabled_drops_gateway_routes(void **state)
 {
 	loadf(hub_fmt, SPOKE1_TRANSIT, "disableBgpRoutePropagation: true", "", "");
 	ROUTES("spoke1/app",
 	       "Default Active 10.1.0.0/16 VnetLocal",
 	       "Default Active 0.0.0.0/0 Internet", DEFAULT_NONE_ROWS,
 	       "Default Active 10.0.0.0/16 VNetPeering");
-	/* A14: on-prem prefix outside the reserved ranges falls to Internet. */
+	/* Internet default: an on-prem prefix outside the reserved ranges falls to Internet. */
 	assert_path("app1", "198.51.100.7", "spoke1/app => internet");
 }
 
 /* In the gateway's own VNet too, and the BGP 0/0 with it. */
-static void test_r5_2_propagation_disabled_in_gateway_vnet(void **state)
+static void test_route_propagation_disabled_in_gateway_vnet(void **state)
 {
 	loadf(forced_fmt, "true", "", "192.0.2.0/24");
 	ROUTES("v/a",
@@ -82,7 +82,7 @@ static void test_r5_2_propagation_disabled_in_gateway_vnet(void **state)
 	       "Default Active 0.0.0.0/0 Internet", DEFAULT_NONE_ROWS);
 }
 
-static void test_r5_3_udr_to_gateway_works_without_propagation(void **state)
+static void test_route_propagation_disabled_udr_to_gateway_works(void **state)
 {
 	loadf(hub_fmt, SPOKE1_TRANSIT, "disableBgpRoutePropagation: true",
 	      "{name: to-dc, addressPrefix: 192.0.2.0/24, nextHopType: VirtualNetworkGateway}",
@@ -95,14 +95,14 @@ static void test_r5_3_udr_to_gateway_works_without_propagation(void **state)
 	assert_path("app1", "192.0.2.10", "spoke1/app gw:gw => site:dc");
 }
 
-/* R5.4: the flag changes what the subnet receives, not what is advertised. */
-static void test_r5_4_propagation_does_not_change_advertisements(void **state)
+/* Route propagation: the flag changes what the subnet receives, not what is advertised. */
+static void test_route_propagation_does_not_change_advertisements(void **state)
 {
 	loadf(hub_fmt, SPOKE1_TRANSIT, "disableBgpRoutePropagation: true", "", "");
 	assert_path("dc-srv", "10.1.1.4", "site:dc gw:gw hub/GatewaySubnet => vm:app1");
 }
 
-/* ---- §5 coexisting gateways, BGP transit (rev. 2) --------------------- */
+/* ---- Coexisting gateways, VPN BGP transit ---------------------------- */
 
 /*
  * A hub with an ExpressRoute and a VPN gateway (ips .10 and .20, listed in
@@ -144,8 +144,9 @@ static const char *hybrid_fmt =
 
 /*
  * The gateway rows of the hub and the spoke, both gateway orders. b1's
- * 0.0.0.0/0 over VPN removes the reserved None rows (R2.7); b2's
- * 10.0.9.0/24 lies in the hub (R6.3).
+ * 0.0.0.0/0 over VPN removes the reserved None rows (Forced tunnel removes reserved
+ * prefixes); b2's
+ * 10.0.9.0/24 lies in the hub (VNet routes win).
  */
 #define HYBRID_GW_ROWS							\
 	"VirtualNetworkGateway Active 192.168.0.0/16 VirtualNetworkGateway 10.0.255.10",  \
@@ -157,17 +158,18 @@ static const char *hybrid_fmt =
 	"VirtualNetworkGateway Invalid 10.0.9.0/24 VirtualNetworkGateway 10.0.255.20"
 
 /*
- * R5.8, R6.4a: both gateways' routes reach the hub and its transit spoke;
- * at an equal prefix ExpressRoute is Active and VPN Invalid, whatever the
- * order; a more specific VPN-only prefix wins by longest prefix.
+ * Coexisting gateways, ExpressRoute beats VPN: both gateways' routes reach
+ * the hub and its transit spoke; at an equal prefix ExpressRoute is Active
+ * and VPN Invalid, whatever the order; a more specific VPN-only prefix wins
+ * by longest prefix.
  */
-static void test_r5_8_r6_4a_coexisting_gateways(void **state)
+static void test_coexisting_gateways_expressroute_beats_vpn(void **state)
 {
 	static const char *const orders[] = { ER_GW VPN_GW, VPN_GW ER_GW };
 
 	for (int o = 0; o < 2; o++) {
 		loadf(hybrid_fmt, orders[o]);
-		/* dc's 10.1.0.0/16 over ExpressRoute: learned, Invalid (R6.3). */
+		/* dc's 10.1.0.0/16 over ExpressRoute: learned, Invalid (VNet routes win). */
 		ROUTES("hub/app",
 		       "Default Active 10.0.0.0/16 VnetLocal",
 		       "Default Invalid 0.0.0.0/0 Internet",
@@ -187,11 +189,11 @@ static void test_r5_8_r6_4a_coexisting_gateways(void **state)
 }
 
 /*
- * R5.7: the BGP VPN gateway passes what one branch advertises to the
+ * VPN BGP transit: the BGP VPN gateway passes what one branch advertises to the
  * others, not 0.0.0.0/0 nor what lies in its VNets; ExpressRoute and VPN
  * routes never pass between each other.
  */
-static void test_r5_7_vpn_bgp_transit(void **state)
+static void test_vpn_bgp_transit(void **state)
 {
 	loadf(hybrid_fmt, ER_GW VPN_GW);
 	assert_path("b1-srv", "172.20.2.10", "site:b1 gw:vpn => site:b2");
@@ -207,8 +209,8 @@ static void test_r5_7_vpn_bgp_transit(void **state)
 	assert_path("b1-srv", "10.1.1.4", "site:b1 gw:vpn hub/GatewaySubnet => vm:spokevm");
 }
 
-/* R5.7: without BGP a VPN gateway passes nothing on. */
-static void test_r5_7_static_vpn_no_transit(void **state)
+/* VPN BGP transit: without BGP a VPN gateway passes nothing on. */
+static void test_vpn_bgp_transit_static_vpn_passes_nothing(void **state)
 {
 	loadf(hybrid_fmt, ER_GW
 	      "  - {name: vpn, vnet: hub, type: Vpn, ip: 10.0.255.20}\n");
@@ -218,11 +220,11 @@ static void test_r5_7_static_vpn_no_transit(void **state)
 }
 
 /*
- * R5.7 across VNet-to-VNet: a branch VNet behind its own BGP VPN gateway
+ * VPN BGP transit across VNet-to-VNet: a branch VNet behind its own BGP VPN gateway
  * and an on-premises site of the hub reach each other through both
  * gateways; a chain of three gateways passes routes on hop by hop.
  */
-static void test_r5_7_transit_over_vnet_to_vnet(void **state)
+static void test_vpn_bgp_transit_over_vnet_to_vnet(void **state)
 {
 	load("name: t\n"
 	     "vnets:\n"
@@ -253,12 +255,12 @@ static void test_r5_7_transit_over_vnet_to_vnet(void **state)
 }
 
 /*
- * R5.7 in a mesh: three BGP VPN gateways joined in a triangle, site p
+ * VPN BGP transit in a mesh: three BGP VPN gateways joined in a triangle, site p
  * behind c-gw. Each gateway learns p over the shortest chain, whatever the
  * order of the connections: a and b each go straight to c, never through
  * each other (which would loop).
  */
-static void test_r5_7_transit_shortest_chain(void **state)
+static void test_vpn_bgp_transit_shortest_chain(void **state)
 {
 	load("name: t\n"
 	     "vnets:\n"
@@ -285,10 +287,10 @@ static void test_r5_7_transit_shortest_chain(void **state)
 }
 
 /*
- * R5.6 is a VPN gateway's filter: over ExpressRoute a prefix equal to a
- * VNet's range is learned and Invalid (R6.3); over VPN it is not learned.
+ * The Equal-prefix filter is a VPN gateway's: over ExpressRoute a prefix equal to a
+ * VNet's range is learned and Invalid (VNet routes win); over VPN it is not learned.
  */
-static void test_r5_6_equal_prefix_er_learned_vpn_filtered(void **state)
+static void test_equal_prefix_filter_er_learns_vpn_filters(void **state)
 {
 	loadf(hybrid_fmt, ER_GW VPN_GW);
 	ROUTES("spoke/app",
@@ -312,7 +314,7 @@ static void test_site_routes_longest_prefix(void **state)
 	assert_path("hubvm", "172.20.1.10", "hub/app gw:vpn => site:b1");
 }
 
-/* ---- §9 forced tunnelling --------------------------------------------- */
+/* ---- forced tunnelling ------------------------------------------------ */
 
 /* A VPN gateway with a default site, sites dc (default) and branch. */
 static const char *tunnel_fmt =
@@ -340,7 +342,7 @@ static const char *tunnel_fmt =
 	"  - {name: front, subnet: v/Frontend, ip: 10.1.0.4}\n"
 	"  - {name: mid, subnet: v/Midtier, ip: 10.1.1.4}\n";
 
-static void test_r9_1_udr_default_to_gateway_with_default_site(void **state)
+static void test_default_site_udr_default_to_gateway(void **state)
 {
 	loadf(tunnel_fmt, ", defaultSite: dc", "198.51.100.0/24");
 	assert_path("mid", "203.0.113.9", "v/Midtier gw:gw => site:dc");
@@ -351,7 +353,7 @@ static void test_r9_1_udr_default_to_gateway_with_default_site(void **state)
 	assert_path("mid", "203.0.113.9", "v/Midtier gw:gw => drop:NoGatewayRoute");
 }
 
-static void test_r9_1_bgp_default_route(void **state)
+static void test_forced_tunnel_bgp_default_route(void **state)
 {
 	loadf(tunnel_fmt, "", "0.0.0.0/0");
 	ROUTES("v/Frontend",
@@ -363,12 +365,12 @@ static void test_r9_1_bgp_default_route(void **state)
 	assert_path("front", "172.16.0.9", "v/Frontend gw:gw => site:branch");
 }
 
-static void test_r9_1_udr_default_to_appliance(void **state)
+static void test_forced_tunnel_udr_default_to_appliance(void **state)
 {
 	loadf(hub_fmt, SPOKE1_TRANSIT ", allowForwardedTraffic: true", NO_FLAGS,
 	      UDR_VA("d", "0.0.0.0/0", "10.0.1.4"), "");
 	assert_lookup("spoke1/app", "203.0.113.9", "VirtualAppliance 10.0.1.4");
-	/* The gateway's routes stay more specific than the 0/0 (R6.5). */
+	/* The gateway's routes stay more specific than the 0/0 (Longest prefix). */
 	assert_path("app1", "192.0.2.10", "spoke1/app gw:gw => site:dc");
 	assert_path("app1", "203.0.113.9", "spoke1/app hub/fw => internet");
 }
@@ -506,23 +508,23 @@ static void test_site_learns_gateways_and_circuit_members(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_r3_2_r3_4_gateway_routes_in_every_subnet),
-		T(test_r3_3_use_remote_gateways_gets_gateway_routes),
-		T(test_r3_3_without_use_remote_gateways_no_gateway_routes),
-		T(test_r5_2_propagation_disabled_drops_gateway_routes),
-		T(test_r5_2_propagation_disabled_in_gateway_vnet),
-		T(test_r5_3_udr_to_gateway_works_without_propagation),
-		T(test_r5_4_propagation_does_not_change_advertisements),
-		T(test_r5_8_r6_4a_coexisting_gateways),
-		T(test_r5_7_vpn_bgp_transit),
-		T(test_r5_7_static_vpn_no_transit),
-		T(test_r5_7_transit_over_vnet_to_vnet),
-		T(test_r5_7_transit_shortest_chain),
-		T(test_r5_6_equal_prefix_er_learned_vpn_filtered),
+		T(test_gateway_routes_in_every_subnet),
+		T(test_gateway_transit_use_remote_gateways_gets_gateway_routes),
+		T(test_gateway_transit_without_use_remote_gateways_no_gateway_routes),
+		T(test_route_propagation_disabled_drops_gateway_routes),
+		T(test_route_propagation_disabled_in_gateway_vnet),
+		T(test_route_propagation_disabled_udr_to_gateway_works),
+		T(test_route_propagation_does_not_change_advertisements),
+		T(test_coexisting_gateways_expressroute_beats_vpn),
+		T(test_vpn_bgp_transit),
+		T(test_vpn_bgp_transit_static_vpn_passes_nothing),
+		T(test_vpn_bgp_transit_over_vnet_to_vnet),
+		T(test_vpn_bgp_transit_shortest_chain),
+		T(test_equal_prefix_filter_er_learns_vpn_filters),
 		T(test_site_routes_longest_prefix),
-		T(test_r9_1_udr_default_to_gateway_with_default_site),
-		T(test_r9_1_bgp_default_route),
-		T(test_r9_1_udr_default_to_appliance),
+		T(test_default_site_udr_default_to_gateway),
+		T(test_forced_tunnel_bgp_default_route),
+		T(test_forced_tunnel_udr_default_to_appliance),
 		T(test_gateway_learns_sites_circuits_and_peer_gateways),
 		T(test_site_learns_gateways_and_circuit_members),
 	};

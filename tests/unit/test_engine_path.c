@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Route engine tests of the hop-by-hop path: forwarding (R7.x), every drop
+ * Route engine tests of the hop-by-hop path: forwarding, every drop
  * reason and delivery kind, firewall NVAs.
  * Tests are named after the rules of docs/routing.md they check;
  * topologies are inline YAML (engine_topos.h has the shared ones).
@@ -18,10 +18,10 @@
 #include "engine_assert.h"
 #include "engine_topos.h"
 
-/* ---- §7 forwarding --------------------------------------------------- */
+/* ---- forwarding ------------------------------------------------------- */
 
-/* R7.1: the NVA's re-sent packet follows the NVA subnet's routes. */
-static void test_r7_1_appliance_resends_with_its_subnet_routes(void **state)
+/* In a subnet (VirtualAppliance): the NVA's re-sent packet follows the NVA subnet's routes. */
+static void test_appliance_resends_with_its_subnet_routes(void **state)
 {
 	loadf(hub_fmt, SPOKE1_TRANSIT ", allowForwardedTraffic: true",
 	      "disableBgpRoutePropagation: true",
@@ -30,8 +30,8 @@ static void test_r7_1_appliance_resends_with_its_subnet_routes(void **state)
 	assert_path("app1", "203.0.113.5", "spoke1/app hub/fw => internet");
 }
 
-/* R7.2: traffic arriving from a gateway uses the GatewaySubnet's routes. */
-static void test_r7_2_gateway_ingress_uses_gateway_subnet_routes(void **state)
+/* GatewaySubnet entry: traffic arriving from a gateway uses the GatewaySubnet's routes. */
+static void test_gateway_subnet_entry_uses_gateway_subnet_routes(void **state)
 {
 	loadf(hub_fmt, SPOKE1_TRANSIT ", allowForwardedTraffic: true", NO_FLAGS, "",
 	      UDR_VA("s1", "10.1.0.0/16", "10.0.1.4"));
@@ -108,7 +108,7 @@ static void test_site_passes_on_what_it_learned_longer(void **state)
 }
 
 /*
- * R7.2, R6.3: a site advertises 10.0.5.0/24 inside the hub's range; a
+ * GatewaySubnet entry, VNet routes win: a site advertises 10.0.5.0/24 inside the hub's range; a
  * packet from another site reaching the gateway goes into the hub (the
  * gateway tries its own VNet's ranges before what it learned).
  */
@@ -133,7 +133,7 @@ static const char *nested_site_yaml =
 	"vms:\n"
 	"  - {name: web1, subnet: hub/web, ip: 10.0.5.4}\n";
 
-static void test_r7_2_r6_3_gateway_prefers_own_vnet_to_learned(void **state)
+static void test_gateway_subnet_entry_beats_learned_routes(void **state)
 {
 	const struct gw_routes *gr;
 	bool learned = false;
@@ -185,8 +185,8 @@ static void test_path_drop_virtual_appliance_unreachable(void **state)
 	assert_path("a1", "10.0.1.5", "v/a => drop:VirtualApplianceUnreachable");
 }
 
-/* R4.5: an appliance behind a peering is in reach, one hop further not. */
-static void test_r4_5_appliance_reach_is_direct_peers_only(void **state)
+/* Appliance reach: an appliance behind a peering is in reach, one hop further not. */
+static void test_appliance_reach_is_direct_peers_only(void **state)
 {
 	loadf(hub_fmt, SPOKE1_TRANSIT, NO_FLAGS,
 	      UDR_VA("d", "203.0.113.0/24", "10.0.1.4") ", "
@@ -407,12 +407,12 @@ static void test_drop_reason_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_r4_5_appliance_reach_is_direct_peers_only),
-		T(test_r7_1_appliance_resends_with_its_subnet_routes),
-		T(test_r7_2_gateway_ingress_uses_gateway_subnet_routes),
+		T(test_appliance_reach_is_direct_peers_only),
+		T(test_appliance_resends_with_its_subnet_routes),
+		T(test_gateway_subnet_entry_uses_gateway_subnet_routes),
 		T(test_gateway_own_address),
 		T(test_site_passes_on_what_it_learned_longer),
-		T(test_r7_2_r6_3_gateway_prefers_own_vnet_to_learned),
+		T(test_gateway_subnet_entry_beats_learned_routes),
 		T(test_path_delivered_to_gateway),
 		T(test_path_drop_no_nic_owns_address),
 		T(test_path_drop_ip_forwarding_disabled),

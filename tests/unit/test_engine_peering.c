@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Route engine tests of peering: the routes a connected peering adds
- * (R3.1), its checks on the path (allowVirtualNetworkAccess,
- * allowForwardedTraffic; R8.x), NVAs and gateways reached over it.
+ * (Peering routes), its checks on the path (Peering access, Forwarded
+ * traffic), NVAs and gateways reached over it.
  * Tests are named after the rules of docs/routing.md they check;
  * topologies are inline YAML (engine_topos.h has the shared ones).
  */
@@ -18,8 +18,9 @@
 #include "engine_fixture.h"
 #include "engine_assert.h"
 #include "engine_topos.h"
+#include "../lib/access_topo.h"
 
-/* ---- §3 peering routes ----------------------------------------------- */
+/* ---- Peering routes --------------------------------------------------- */
 
 static const char *peered_fmt =
 	"name: t\n"
@@ -32,7 +33,7 @@ static const char *peered_fmt =
 	"  - {from: v, to: w}\n"
 	"%s";
 
-static void test_r3_1_peering_route_per_remote_range(void **state)
+static void test_peering_routes_one_per_remote_range(void **state)
 {
 	loadf(peered_fmt, "westeurope", "westeurope", "  - {from: w, to: v}\n");
 	ROUTES("v/a",
@@ -47,7 +48,7 @@ static void test_r3_1_peering_route_per_remote_range(void **state)
 	       "Default Active 10.0.0.0/16 VNetPeering");
 }
 
-static void test_r3_1_global_peering(void **state)
+static void test_peering_routes_global_peering(void **state)
 {
 	loadf(peered_fmt, "westeurope", "northeurope", "  - {from: w, to: v}\n");
 	ROUTES("v/a",
@@ -57,7 +58,7 @@ static void test_r3_1_global_peering(void **state)
 	       "Default Active 10.2.0.0/16 VNetGlobalPeering");
 }
 
-static void test_r3_1_r8_1_one_direction_is_not_connected(void **state)
+static void test_half_peering_is_not_connected(void **state)
 {
 	loadf(peered_fmt, "westeurope", "westeurope", "");
 	ROUTES("v/a",
@@ -65,9 +66,9 @@ static void test_r3_1_r8_1_one_direction_is_not_connected(void **state)
 	       "Default Active 0.0.0.0/0 Internet", DEFAULT_NONE_ROWS);
 }
 
-/* ---- §8 peering ------------------------------------------------------- */
+/* ---- Peering checks --------------------------------------------------- */
 
-static void test_r8_1_peering_not_transitive(void **state)
+static void test_peering_routes_not_transitive(void **state)
 {
 	loadf(hub_fmt, SPOKE1_TRANSIT, NO_FLAGS, "", "");
 	assert_lookup("spoke1/app", "10.2.1.4", "None");
@@ -110,18 +111,18 @@ static const char *flags_fmt =
 	"  - {name: b1, subnet: w/b, ip: 10.1.1.4}\n"
 	"  - {name: c1, subnet: x/c, ip: 10.2.1.4}\n";
 
-static void test_r8_2_allow_virtual_network_access(void **state)
+static void test_peering_access_allowed(void **state)
 {
 	loadf(flags_fmt, "false", "true");
-	/* Routes stay (A7); packets V -> W are dropped. */
+	/* Routes stay (Peering access); packets V -> W are dropped. */
 	assert_lookup("v/nva", "10.1.1.4", "VNetPeering");
 	assert_lookup("w/b", "10.0.2.4", "VNetPeering");
 	assert_path("nva", "10.1.1.4", "v/nva => drop:PeeringAccessDenied");
-	/* A7 (revised): V's flag closes the peering W -> V too. */
+	/* Peering access: V's flag closes the peering W -> V too. */
 	assert_path("b1", "10.0.2.4", "w/b => drop:PeeringAccessDenied");
 }
 
-static void test_r8_2_allow_forwarded_traffic(void **state)
+static void test_forwarded_traffic_allowed(void **state)
 {
 	loadf(flags_fmt, "true", "false");
 	/* The NVA forwards a1's packet: source in V, so no forwarding check. */
@@ -133,38 +134,14 @@ static void test_r8_2_allow_forwarded_traffic(void **state)
 }
 
 /*
- * A7 (revised): a peering with allowVirtualNetworkAccess false on either
+ * Peering access: a peering with allowVirtualNetworkAccess false on either
  * side carries nothing either way: not relayed through gateway transit
  * (spoke1's own flag, the hub's flag to spoke2), nor to or from an NVA
  * over it (spoke3 sends all to the hub firewall).
  */
-static void test_r8_2_access_blocks_gateway_transit_and_nva(void **state)
+static void test_peering_access_blocks_gateway_transit_and_nva(void **state)
 {
-	load("name: t\n"
-	     "vnets:\n"
-	     "  - {name: hub, addressSpace: [10.0.0.0/16], subnets: [\n"
-	     "      {name: GatewaySubnet, addressPrefix: 10.0.255.0/27}, {name: fw, addressPrefix: 10.0.1.0/24}]}\n"
-	     "  - {name: spoke1, addressSpace: [10.1.0.0/16], subnets: [{name: app, addressPrefix: 10.1.1.0/24}]}\n"
-	     "  - {name: spoke2, addressSpace: [10.2.0.0/16], subnets: [{name: app, addressPrefix: 10.2.1.0/24}]}\n"
-	     "  - {name: spoke3, addressSpace: [10.3.0.0/16], subnets: [{name: app, addressPrefix: 10.3.1.0/24, routeTable: rt}]}\n"
-	     "peerings:\n"
-	     "  - {from: hub, to: spoke1, allowGatewayTransit: true}\n"
-	     "  - {from: spoke1, to: hub, useRemoteGateways: true, allowVirtualNetworkAccess: false}\n"
-	     "  - {from: hub, to: spoke2, allowGatewayTransit: true, allowVirtualNetworkAccess: false}\n"
-	     "  - {from: spoke2, to: hub, useRemoteGateways: true}\n"
-	     "  - {from: hub, to: spoke3, allowVirtualNetworkAccess: false, allowForwardedTraffic: true}\n"
-	     "  - {from: spoke3, to: hub, allowForwardedTraffic: true}\n"
-	     "routeTables:\n"
-	     "  - name: rt\n"
-	     "    routes: [{name: d, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.1.4}]\n"
-	     "gateways: [{name: gw, vnet: hub, type: Vpn}]\n"
-	     "sites: [{name: dc, addressSpace: [192.168.0.0/16], hosts: [{name: dc-srv, ip: 192.168.1.10}]}]\n"
-	     "connections: [{name: c, gateway: gw, site: dc}]\n"
-	     "vms:\n"
-	     "  - {name: fw, subnet: hub/fw, ip: 10.0.1.4, enableIpForwarding: true}\n"
-	     "  - {name: s1, subnet: spoke1/app, ip: 10.1.1.4}\n"
-	     "  - {name: s2, subnet: spoke2/app, ip: 10.2.1.4}\n"
-	     "  - {name: s3, subnet: spoke3/app, ip: 10.3.1.4}\n");
+	load(ACCESS_YAML);
 	/* The routes stay: gateway routes through transit, peering routes. */
 	assert_lookup("spoke1/app", "192.168.1.10", "VirtualNetworkGateway 10.0.255.4");
 	assert_lookup("spoke2/app", "192.168.1.10", "VirtualNetworkGateway 10.0.255.4");
@@ -179,7 +156,7 @@ static void test_r8_2_access_blocks_gateway_transit_and_nva(void **state)
 }
 
 /* The crossing the path checks and the fabric compiles into route flags. */
-static void test_r8_2_peering_crossing(void **state)
+static void test_peering_checks_crossing(void **state)
 {
 	int v, w, x;
 
@@ -189,19 +166,19 @@ static void test_r8_2_peering_crossing(void **state)
 	x = topo_find_vnet(&topo, "x");
 	assert_int_equal(engine_peering_crossing(&eng, v, v), CROSSING_OPEN);
 	assert_int_equal(engine_peering_crossing(&eng, v, w), CROSSING_DENIED);
-	/* A7: either side's flag closes both directions */
+	/* Peering access: either side's flag closes both directions */
 	assert_int_equal(engine_peering_crossing(&eng, w, v), CROSSING_DENIED);
 	assert_int_equal(engine_peering_crossing(&eng, w, x), CROSSING_DENIED);
 	loadf(flags_fmt, "true", "false");
 	assert_int_equal(engine_peering_crossing(&eng, v, w), CROSSING_LOCAL_ONLY);
-	/* v's peering keeps allowForwardedTraffic's default, false (A6) */
+	/* v's peering keeps allowForwardedTraffic's default, false (Forwarded traffic) */
 	assert_int_equal(engine_peering_crossing(&eng, w, v), CROSSING_LOCAL_ONLY);
 	loadf(flags_fmt, "true", "true");
 	assert_int_equal(engine_peering_crossing(&eng, v, w), CROSSING_OPEN);
 }
 
 /*
- * R4.5, R8.2: an NVA in a peered VNet is reached over the peering, whose
+ * Appliance reach, Peering checks: an NVA in a peered VNet is reached over the peering, whose
  * checks apply. The hub firewall sends everything to nva2 in VNet nvas;
  * spoke s2 sends everything to the hub firewall. Format arguments: hub ->
  * nvas allowVirtualNetworkAccess, nvas -> hub allowForwardedTraffic.
@@ -233,7 +210,7 @@ static const char *peered_nva_fmt =
 	"  - {name: nva2, subnet: nvas/a, ip: 10.1.1.4, enableIpForwarding: true}\n"
 	"  - {name: app2, subnet: s2/a, ip: 10.2.1.4}\n";
 
-static void test_r4_5_r8_2_appliance_over_peering_needs_vnet_access(void **state)
+static void test_appliance_reach_over_peering_needs_peering_access(void **state)
 {
 	loadf(peered_nva_fmt, "false", "true");
 	assert_path("fw", "203.0.113.9", "hub/fw => drop:PeeringAccessDenied");
@@ -241,8 +218,8 @@ static void test_r4_5_r8_2_appliance_over_peering_needs_vnet_access(void **state
 	assert_path("fw", "203.0.113.9", "hub/fw nvas/a => internet");
 }
 
-/* A6: what the hub firewall forwards to nva2 needs nvas' allowForwardedTraffic. */
-static void test_r4_5_a6_appliance_over_peering_needs_forwarded_traffic(void **state)
+/* Forwarded traffic: what the hub firewall forwards to nva2 needs nvas' allowForwardedTraffic. */
+static void test_appliance_reach_over_peering_needs_forwarded_traffic(void **state)
 {
 	loadf(peered_nva_fmt, "true", "false");
 	assert_path("app2", "203.0.113.9", "s2/a hub/fw => drop:ForwardedTrafficNotAllowed");
@@ -283,8 +260,11 @@ static void assert_target(const char *name, const char *dst, const char *want)
 		fail_msg("%s -> %s: got '%s', want '%s'", name, dst, got, want);
 }
 
-/* R7.1's table, R4.5: where each route leads; an appliance in a direct peer only. */
-static void test_r7_1_route_targets(void **state)
+/*
+ * In a subnet's table, Appliance reach: where each route leads; an appliance
+ * in a direct peer only.
+ */
+static void test_in_a_subnet_route_targets(void **state)
 {
 	loadf(peered_nva_fmt, "true", "true");
 	assert_target("hub/fw", "10.0.1.9", "vnet hub");
@@ -298,7 +278,7 @@ static void test_r7_1_route_targets(void **state)
 	assert_int_equal(engine_appliance(&eng, topo_find_vnet(&topo, "s2"), ip("10.1.1.4")), -1);
 }
 
-/* A6: the receiver's flag gates a source outside the sending VNet. */
+/* Forwarded traffic: the receiver's flag gates a source outside the sending VNet. */
 static const char *forwarded_fmt =
 	"name: t\n"
 	"vnets:\n"
@@ -326,7 +306,7 @@ static const char *forwarded_fmt =
 	"  - {name: app1, subnet: s1/a, ip: 10.1.1.4}\n"
 	"  - {name: app2, subnet: s2/a, ip: 10.2.1.4}\n";
 
-static void test_r8_2_a6_forwarded_traffic_receiver_side(void **state)
+static void test_forwarded_traffic_receiver_side(void **state)
 {
 	loadf(forwarded_fmt, "false");
 	assert_path("app1", "10.2.1.4", "s1/a hub/fw => drop:ForwardedTrafficNotAllowed");
@@ -334,8 +314,8 @@ static void test_r8_2_a6_forwarded_traffic_receiver_side(void **state)
 	assert_path("app1", "10.2.1.4", "s1/a hub/fw => vm:app2");
 }
 
-/* A8: gateway-relayed traffic needs no allowForwardedTraffic. */
-static void test_r8_2_a8_gateway_relay_is_not_forwarded(void **state)
+/* Gateway relays: gateway-relayed traffic needs no allowForwardedTraffic. */
+static void test_gateway_relays_are_not_forwarded(void **state)
 {
 	loadf(hub_fmt, SPOKE1_TRANSIT, NO_FLAGS, "", "");
 	assert_path("dc-srv", "10.1.1.4", "site:dc gw:gw hub/GatewaySubnet => vm:app1");
@@ -346,8 +326,8 @@ static void test_r8_2_a8_gateway_relay_is_not_forwarded(void **state)
 		    "site:dc gw:gw hub/GatewaySubnet hub/fw => drop:ForwardedTrafficNotAllowed");
 }
 
-/* R8.3 / A9: gateway transit over global peering. */
-static void test_r8_3_gateway_transit_over_global_peering(void **state)
+/* Gateway transit over global peering (a reading). */
+static void test_gateway_transit_over_global_peering(void **state)
 {
 	load("name: t\n"
 	     "vnets:\n"
@@ -371,8 +351,8 @@ static void test_r8_3_gateway_transit_over_global_peering(void **state)
 	       "VirtualNetworkGateway Active 192.0.2.0/24 VirtualNetworkGateway 10.0.255.4");
 }
 
-/* R8.4: spoke to spoke through the hub's VPN gateway, by UDR. */
-static void test_r8_4_spoke_to_spoke_through_vpn_gateway(void **state)
+/* Gateway relays: spoke to spoke through the hub's VPN gateway, by UDR. */
+static void test_gateway_relays_spoke_to_spoke_through_vpn_gateway(void **state)
 {
 	load("name: t\n"
 	     "vnets:\n"
@@ -395,14 +375,14 @@ static void test_r8_4_spoke_to_spoke_through_vpn_gateway(void **state)
 	     "vms:\n"
 	     "  - {name: app1, subnet: s1/app, ip: 10.1.1.4}\n"
 	     "  - {name: app2, subnet: s2/app, ip: 10.2.1.4}\n");
-	/* Relayed by the gateway: s2 needs no allowForwardedTraffic (A8). */
+	/* Relayed by the gateway: s2 needs no allowForwardedTraffic (Gateway relays). */
 	assert_path("app1", "10.2.1.4", "s1/app gw:gw hub/GatewaySubnet => vm:app2");
-	/* Without a UDR the way back hits 10.0.0.0/8 None (R8.1). */
+	/* Without a UDR the way back hits 10.0.0.0/8 None (Reserved prefixes). */
 	assert_path("app2", "10.1.1.4", "s2/app => drop:NoneRoute");
 }
 
 /*
- * R8.5: two hub-and-spoke deployments sharing one ExpressRoute circuit;
+ * Two hub-and-spoke deployments sharing one ExpressRoute circuit;
  * cross-deployment traffic traverses both firewalls, both ways.
  */
 static const char *two_hubs =
@@ -450,14 +430,14 @@ static const char *two_hubs =
 	"  - {name: we-app, subnet: we-spoke/app, ip: 10.1.1.4}\n"
 	"  - {name: ne-app, subnet: ne-spoke/app, ip: 10.101.1.4}\n";
 
-static void test_r8_5_two_hubs_through_both_firewalls(void **state)
+static void test_two_hubs_through_both_firewalls(void **state)
 {
 	load(two_hubs);
 	assert_path("we-app", "10.101.1.4",
 		    "we-spoke/app we-hub/fw ne-hub/fw => vm:ne-app");
 	assert_path("ne-app", "10.1.1.4",
 		    "ne-spoke/app ne-hub/fw we-hub/fw => vm:we-app");
-	/* The firewall subnet's UDR beats the circuit-learned route (R6.2). */
+	/* The firewall subnet's UDR beats the circuit-learned route (User beats gateway). */
 	ROUTES("we-hub/fw",
 	       "Default Active 10.0.0.0/16 VnetLocal",
 	       "Default Active 0.0.0.0/0 Internet",
@@ -482,22 +462,22 @@ static void test_r8_5_two_hubs_through_both_firewalls(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_r3_1_peering_route_per_remote_range),
-		T(test_r3_1_global_peering),
-		T(test_r3_1_r8_1_one_direction_is_not_connected),
-		T(test_r8_1_peering_not_transitive),
-		T(test_r8_2_allow_virtual_network_access),
-		T(test_r8_2_allow_forwarded_traffic),
-		T(test_r8_2_peering_crossing),
-		T(test_r8_2_access_blocks_gateway_transit_and_nva),
-		T(test_r7_1_route_targets),
-		T(test_r4_5_r8_2_appliance_over_peering_needs_vnet_access),
-		T(test_r4_5_a6_appliance_over_peering_needs_forwarded_traffic),
-		T(test_r8_2_a6_forwarded_traffic_receiver_side),
-		T(test_r8_2_a8_gateway_relay_is_not_forwarded),
-		T(test_r8_3_gateway_transit_over_global_peering),
-		T(test_r8_4_spoke_to_spoke_through_vpn_gateway),
-		T(test_r8_5_two_hubs_through_both_firewalls),
+		T(test_peering_routes_one_per_remote_range),
+		T(test_peering_routes_global_peering),
+		T(test_half_peering_is_not_connected),
+		T(test_peering_routes_not_transitive),
+		T(test_peering_access_allowed),
+		T(test_forwarded_traffic_allowed),
+		T(test_peering_checks_crossing),
+		T(test_peering_access_blocks_gateway_transit_and_nva),
+		T(test_in_a_subnet_route_targets),
+		T(test_appliance_reach_over_peering_needs_peering_access),
+		T(test_appliance_reach_over_peering_needs_forwarded_traffic),
+		T(test_forwarded_traffic_receiver_side),
+		T(test_gateway_relays_are_not_forwarded),
+		T(test_gateway_transit_over_global_peering),
+		T(test_gateway_relays_spoke_to_spoke_through_vpn_gateway),
+		T(test_two_hubs_through_both_firewalls),
 	};
 
 	return cmocka_run_group_tests_name("engine_peering", tests, NULL, NULL);

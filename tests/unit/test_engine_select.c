@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Route engine tests of route selection (R6.x): longest prefix match, User
+ * Route engine tests of route selection: longest prefix match, User
  * over Default over gateway, Invalid gateway routes, Microsoft's own
  * routing example, and the lookup against a linear scan of the table.
  * Tests are named after the rules of docs/routing.md they check;
@@ -19,10 +19,10 @@
 #include "engine_assert.h"
 #include "engine_topos.h"
 
-/* ---- §6 selection ----------------------------------------------------- */
+/* ---- selection -------------------------------------------------------- */
 
 /* Microsoft's "How Azure selects a route": /24 vs /16. */
-static void test_r6_1_longest_prefix_match(void **state)
+static void test_longest_prefix_match(void **state)
 {
 	load("name: t\n"
 	     "vnets:\n"
@@ -47,9 +47,10 @@ static void test_r6_1_longest_prefix_match(void **state)
 /*
  * Microsoft's "Routing example" (virtual-networks-udr-overview.md): the
  * Subnet1 table IDs 1-12 and the Subnet2 table. ID10 (service endpoint)
- * is out of scope (§13); ID8 and Subnet2's gateway row carry source
- * VirtualNetworkGateway (A12); Subnet2 also lists 172.16.0.0/12 (A1,
- * derived); Subnet1 has no reserved None rows (R2.7).
+ * is out of scope; ID8 and Subnet2's gateway row carry source
+ * VirtualNetworkGateway (as docs/routing.md reads it); Subnet2 also lists
+ * 172.16.0.0/12 (Reserved prefixes); Subnet1 has no reserved None rows
+ * (Forced tunnel removes reserved prefixes).
  */
 static const char *msdocs =
 	"name: msdocs\n"
@@ -95,7 +96,7 @@ static const char *msdocs =
 	"  - {name: vm2, subnet: Virtual-network-1/Subnet2, ip: 10.0.1.4}\n"
 	"  - {name: vm3, subnet: Virtual-network-2/Subnet1, ip: 10.1.0.4}\n";
 
-static void test_r6_2_msdocs_routing_example_subnet1(void **state)
+static void test_msdocs_routing_example_subnet1(void **state)
 {
 	load(msdocs);
 	ROUTES("Virtual-network-1/Subnet1",
@@ -126,7 +127,7 @@ static void test_r6_2_msdocs_routing_example_subnet1(void **state)
 		    "Virtual-network-1/Subnet1 Virtual-network-1/nva => internet");
 }
 
-static void test_r6_2_msdocs_routing_example_subnet2(void **state)
+static void test_msdocs_routing_example_subnet2(void **state)
 {
 	load(msdocs);
 	ROUTES("Virtual-network-1/Subnet2",
@@ -143,7 +144,7 @@ static void test_r6_2_msdocs_routing_example_subnet2(void **state)
 }
 
 /* Two-row example: a UDR 0/0 to the gateway beats Default 0/0 Internet. */
-static void test_r6_2_udr_default_to_gateway_beats_internet(void **state)
+static void test_user_beats_default_udr_default_to_gateway(void **state)
 {
 	loadf(forced_fmt, "false",
 	      "{name: d, addressPrefix: 0.0.0.0/0, nextHopType: VirtualNetworkGateway}",
@@ -152,7 +153,7 @@ static void test_r6_2_udr_default_to_gateway_beats_internet(void **state)
 }
 
 /* A BGP route and a UDR of the same prefix: the UDR wins. */
-static void test_r6_2_udr_beats_bgp(void **state)
+static void test_user_beats_gateway(void **state)
 {
 	loadf(forced_fmt, "false",
 	      "{name: d, addressPrefix: 192.0.2.0/24, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.2.4}",
@@ -167,7 +168,7 @@ static void test_r6_2_udr_beats_bgp(void **state)
 }
 
 /*
- * R6.3: a site advertising a prefix inside the gateway VNet, one equal to
+ * VNet routes win: a site advertising a prefix inside the gateway VNet, one equal to
  * a peered (non-transit) VNet's range, one nested in it, and a summary.
  */
 static const char *overlap_fmt =
@@ -195,7 +196,7 @@ static const char *overlap_fmt =
 	"connections:\n"
 	"  - {name: c, gateway: gw, site: dc}\n";
 
-static void test_r6_3_vnet_and_peering_beat_bgp(void **state)
+static void test_vnet_routes_win_vnet_and_peering_beat_bgp(void **state)
 {
 	loadf(overlap_fmt, "");
 	ROUTES("hub/a",
@@ -216,7 +217,7 @@ static void test_r6_3_vnet_and_peering_beat_bgp(void **state)
 }
 
 /* Only an Active VNet row protects: overridden by a UDR, it no longer does. */
-static void test_r6_3_invalid_vnet_row_does_not_protect(void **state)
+static void test_vnet_routes_win_invalid_vnet_row_does_not_protect(void **state)
 {
 	loadf(overlap_fmt, ", routeTable: rt");
 	ROUTES("hub/a",
@@ -236,8 +237,8 @@ static void test_r6_3_invalid_vnet_row_does_not_protect(void **state)
 	assert_lookup("hub/a", "10.0.6.1", "None");
 }
 
-/* R6.3: a learned /32 at the last address of a VNet range is nested in it. */
-static void test_r6_3_learned_route_at_range_end_is_invalid(void **state)
+/* VNet routes win: a learned /32 at the last address of a VNet range is nested in it. */
+static void test_vnet_routes_win_learned_route_at_range_end(void **state)
 {
 	loadf(edge_fmt, "", "10.0.255.255/32, 192.0.2.0/24", "192.0.2.10");
 	ROUTES("v/a",
@@ -250,7 +251,7 @@ static void test_r6_3_learned_route_at_range_end_is_invalid(void **state)
 	assert_path("a1", "10.0.255.255", "v/a => drop:NoNicOwnsAddress");
 }
 
-/* R6.5 trap 1: a summary UDR on the GatewaySubnet loses to /24 peering routes. */
+/* Longest prefix, trap 1: a summary UDR on the GatewaySubnet loses to /24 peering routes. */
 static const char *trap_fmt =
 	"name: t\n"
 	"vnets:\n"
@@ -287,19 +288,19 @@ static const char *trap_fmt =
 	"  - {name: hubvm, subnet: hub/fw, ip: 10.0.1.5}\n"
 	"  - {name: app, subnet: spoke/app, ip: 10.1.1.4}\n";
 
-static void test_r6_5_summary_udr_loses_to_specific_peering(void **state)
+static void test_longest_prefix_summary_udr_loses_to_specific_peering(void **state)
 {
 	loadf(trap_fmt, "10.1.1.0/24");
 	assert_lookup("hub/GatewaySubnet", "10.1.1.4", "VNetPeering");
 	assert_path("dc-srv", "10.1.1.4", "site:dc gw:gw hub/GatewaySubnet => vm:app");
-	/* With the spoke's range equal to the UDR, the UDR wins (R6.2). */
+	/* With the spoke's range equal to the UDR, the UDR wins (User beats Default). */
 	loadf(trap_fmt, "10.1.0.0/16");
 	assert_lookup("hub/GatewaySubnet", "10.1.1.4", "VirtualAppliance 10.0.1.4");
 	assert_path("dc-srv", "10.1.1.4", "site:dc gw:gw hub/GatewaySubnet hub/fw => vm:app");
 }
 
-/* R6.5 trap 2: 0/0 -> firewall does not catch directly peered traffic. */
-static void test_r6_5_default_udr_does_not_catch_peering(void **state)
+/* Longest prefix, trap 2: 0/0 -> firewall does not catch directly peered traffic. */
+static void test_longest_prefix_default_udr_does_not_catch_peering(void **state)
 {
 	loadf(trap_fmt, "10.1.0.0/16");
 	assert_lookup("spoke/app", "10.0.1.5", "VNetPeering");
@@ -307,7 +308,7 @@ static void test_r6_5_default_udr_does_not_catch_peering(void **state)
 	assert_path("app", "192.0.2.10", "spoke/app hub/fw gw:gw => site:dc");
 }
 
-/* ---- lookup agrees with a linear scan of the table (R6.1) ------------- */
+/* ---- Longest prefix: lookup agrees with a linear scan of the table ---- */
 
 /* The Active row with the longest prefix holding dst, by brute force. */
 static void linear_lookup(int s, uint32_t dst, struct eff_route *out)
@@ -329,7 +330,7 @@ static void linear_lookup(int s, uint32_t dst, struct eff_route *out)
 	assert_true(best >= 0);
 }
 
-static void test_r6_1_lookup_matches_linear_scan(void **state)
+static void test_longest_prefix_lookup_matches_linear_scan(void **state)
 {
 	char *yaml = NULL, *sites = NULL;
 	size_t ylen = 0, slen = 0;
@@ -402,17 +403,17 @@ static void test_r6_1_lookup_matches_linear_scan(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_r6_1_longest_prefix_match),
-		T(test_r6_1_lookup_matches_linear_scan),
-		T(test_r6_2_msdocs_routing_example_subnet1),
-		T(test_r6_2_msdocs_routing_example_subnet2),
-		T(test_r6_2_udr_default_to_gateway_beats_internet),
-		T(test_r6_2_udr_beats_bgp),
-		T(test_r6_3_vnet_and_peering_beat_bgp),
-		T(test_r6_3_invalid_vnet_row_does_not_protect),
-		T(test_r6_3_learned_route_at_range_end_is_invalid),
-		T(test_r6_5_summary_udr_loses_to_specific_peering),
-		T(test_r6_5_default_udr_does_not_catch_peering),
+		T(test_longest_prefix_match),
+		T(test_longest_prefix_lookup_matches_linear_scan),
+		T(test_msdocs_routing_example_subnet1),
+		T(test_msdocs_routing_example_subnet2),
+		T(test_user_beats_default_udr_default_to_gateway),
+		T(test_user_beats_gateway),
+		T(test_vnet_routes_win_vnet_and_peering_beat_bgp),
+		T(test_vnet_routes_win_invalid_vnet_row_does_not_protect),
+		T(test_vnet_routes_win_learned_route_at_range_end),
+		T(test_longest_prefix_summary_udr_loses_to_specific_peering),
+		T(test_longest_prefix_default_udr_does_not_catch_peering),
 	};
 
 	return cmocka_run_group_tests_name("engine_select", tests, NULL, NULL);

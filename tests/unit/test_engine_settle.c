@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Differential test of the route engine's state settling (R6.2, R6.3,
- * R2.7): random route tables and gateway-learned routes crowded into a few
- * /16s, so that UDRs, VNet and peering ranges and learned prefixes are
+ * Differential test of the route engine's state settling (User beats Default,
+ * Gateway routes that lose, Forced tunnel removes reserved prefixes, Gateway
+ * beats Default): random route tables and gateway-learned routes crowded into
+ * a few /16s, so that UDRs, VNet and peering ranges and learned prefixes are
  * often equal or nested. Every row's state is compared with a reference
  * written the plain way, pair by pair from the rules.
  */
@@ -138,7 +139,7 @@ static bool in_vnet(int s, struct prefix p)
 	return false;
 }
 
-/* R6.3: an Active VnetLocal or peering row (a UDR one inside the VNet). */
+/* VNet routes win: an Active VnetLocal or peering row (a UDR one inside the VNet). */
 static bool protects(int s, const struct eff_route *r)
 {
 	if (r->type != NH_VNET_LOCAL && r->type != NH_VNET_PEERING &&
@@ -149,7 +150,7 @@ static bool protects(int s, const struct eff_route *r)
 	return !udr_equal(s, r->prefix);
 }
 
-/* R6.2, R6.3: learned route g is Invalid in subnet s. */
+/* User beats gateway, VNet routes win: learned route g is Invalid in subnet s. */
 static bool learned_invalid(int s, struct prefix g)
 {
 	const struct route_set *rs = &eng.sets[s];
@@ -187,7 +188,7 @@ static bool expected_active(int s, const struct eff_route *r)
 	}
 }
 
-/* R2.7: the Active 0/0 is a VirtualAppliance or a gateway. */
+/* Forced tunnel removes reserved prefixes: the Active 0/0 is a VirtualAppliance or a gateway. */
 static bool forced_tunnel(int s)
 {
 	static const struct prefix any = { 0, 0 };
@@ -219,7 +220,7 @@ static void check_subnet(int s)
 		assert_true(nnone > 0);
 }
 
-static void test_r6_2_r6_3_states_match_reference(void **state)
+static void test_settling_states_match_reference(void **state)
 {
 	for (unsigned int seed = 1; seed <= 40; seed++) {
 		rng = seed * 2654435761u;
@@ -232,7 +233,7 @@ static void test_r6_2_r6_3_states_match_reference(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_r6_2_r6_3_states_match_reference, unload),
+		cmocka_unit_test_teardown(test_settling_states_match_reference, unload),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Route engine tests of a subnet's system (Default) routes: one per address
- * range, the Internet, the reserved None prefixes and when they go (R2.x).
+ * range, the Internet, the reserved None prefixes and when they go.
  * Tests are named after the rules of docs/routing.md they check;
  * topologies are inline YAML (engine_topos.h has the shared ones).
  */
@@ -18,9 +18,9 @@
 #include "engine_assert.h"
 #include "engine_topos.h"
 
-/* ---- §2 default routes ------------------------------------------------ */
+/* ---- Default routes --------------------------------------------------- */
 
-static void test_r2_1_default_routes_one_per_range(void **state)
+static void test_address_space_one_route_per_range(void **state)
 {
 	load("name: t\n"
 	     "vnets:\n"
@@ -47,7 +47,7 @@ static const char *two_subnets =
 	"  - {name: vm-a, subnet: v/a, ip: 10.0.1.4}\n"
 	"  - {name: vm-b, subnet: v/b, ip: 10.0.2.4}\n";
 
-static void test_r2_2_no_route_per_subnet(void **state)
+static void test_address_space_no_route_per_subnet(void **state)
 {
 	load(two_subnets);
 	ROUTES("v/a", "Default Active 10.0.0.0/16 VnetLocal",
@@ -57,7 +57,7 @@ static void test_r2_2_no_route_per_subnet(void **state)
 	assert_path("vm-a", "10.0.2.4", "v/a => vm:vm-b");
 }
 
-static void test_r2_3_reserved_prefix_equal_to_range_is_vnetlocal(void **state)
+static void test_reserved_prefix_equal_to_range_is_vnetlocal(void **state)
 {
 	load("name: t\n"
 	     "vnets:\n"
@@ -73,7 +73,7 @@ static void test_r2_3_reserved_prefix_equal_to_range_is_vnetlocal(void **state)
 	       "Default Active 100.64.0.0/10 None");
 }
 
-static void test_r2_4_superset_range_removes_none_route(void **state)
+static void test_reserved_prefix_containing_range_removes_none_route(void **state)
 {
 	load("name: t\n"
 	     "vnets:\n"
@@ -89,8 +89,11 @@ static void test_r2_4_superset_range_removes_none_route(void **state)
 	       "Default Active 100.64.0.0/10 None");
 }
 
-/* A3: a range inside a reserved prefix keeps the None route; LPM decides. */
-static void test_r2_4_subset_range_keeps_none_route(void **state)
+/*
+ * Reserved prefix in the address space: a range inside a reserved prefix
+ * keeps the None route; LPM decides.
+ */
+static void test_reserved_prefix_inside_range_keeps_none_route(void **state)
 {
 	load(two_subnets);
 	ROUTES("v/a", "Default Active 10.0.0.0/16 VnetLocal",
@@ -99,21 +102,21 @@ static void test_r2_4_subset_range_keeps_none_route(void **state)
 	assert_lookup("v/a", "10.1.0.1", "None");
 }
 
-static void test_r2_5_none_drops(void **state)
+static void test_reserved_prefixes_none_drops(void **state)
 {
 	load(two_subnets);
 	assert_path("vm-a", "192.168.7.7", "v/a => drop:NoneRoute");
 	assert_path("vm-a", "100.64.0.1", "v/a => drop:NoneRoute");
 }
 
-static void test_r2_6_internet(void **state)
+static void test_internet_default(void **state)
 {
 	load(two_subnets);
 	assert_lookup("v/a", "203.0.113.10", "Internet");
 	assert_path("vm-a", "203.0.113.10", "v/a => internet");
 }
 
-static void test_r2_7_udr_default_to_appliance_removes_none(void **state)
+static void test_forced_tunnel_udr_default_to_appliance_removes_none(void **state)
 {
 	loadf(forced_fmt, "false",
 	      "{name: d, addressPrefix: 0.0.0.0/0, nextHopType: VirtualAppliance, nextHopIpAddress: 10.0.2.4}",
@@ -131,7 +134,7 @@ static void test_r2_7_udr_default_to_appliance_removes_none(void **state)
 	assert_lookup("v/a", "172.20.0.1", "VirtualAppliance 10.0.2.4");
 }
 
-static void test_r2_7_udr_default_to_gateway_removes_none(void **state)
+static void test_forced_tunnel_udr_default_to_gateway_removes_none(void **state)
 {
 	loadf(forced_fmt, "false",
 	      "{name: d, addressPrefix: 0.0.0.0/0, nextHopType: VirtualNetworkGateway}",
@@ -143,7 +146,7 @@ static void test_r2_7_udr_default_to_gateway_removes_none(void **state)
 	       "VirtualNetworkGateway Active 192.0.2.0/24 VirtualNetworkGateway 10.0.255.4");
 }
 
-static void test_r2_7_bgp_default_removes_none(void **state)
+static void test_forced_tunnel_bgp_default_removes_none(void **state)
 {
 	loadf(forced_fmt, "false", "", "0.0.0.0/0");
 	ROUTES("v/a",
@@ -153,8 +156,11 @@ static void test_r2_7_bgp_default_removes_none(void **state)
 	assert_lookup("v/a", "192.168.1.1", "VirtualNetworkGateway 10.0.255.4");
 }
 
-/* A4: a UDR 0/0 -> None or -> Internet keeps the None routes. */
-static void test_r2_7_udr_default_to_none_or_internet_keeps_none(void **state)
+/*
+ * Forced tunnel removes reserved prefixes, a reading: a UDR 0/0 -> None or ->
+ * Internet keeps the None routes.
+ */
+static void test_forced_tunnel_udr_default_to_none_or_internet_keeps_none(void **state)
 {
 	loadf(forced_fmt, "false",
 	      "{name: d, addressPrefix: 0.0.0.0/0, nextHopType: None}",
@@ -174,8 +180,8 @@ static void test_r2_7_udr_default_to_none_or_internet_keeps_none(void **state)
 	       "VirtualNetworkGateway Active 192.0.2.0/24 VirtualNetworkGateway 10.0.255.4");
 }
 
-/* A BGP 0/0 that propagation keeps away removes nothing (R5.2 first). */
-static void test_r2_7_suppressed_bgp_default_keeps_none(void **state)
+/* A BGP 0/0 that propagation keeps away removes nothing (Route propagation first). */
+static void test_forced_tunnel_suppressed_bgp_default_keeps_none(void **state)
 {
 	loadf(forced_fmt, "true", "", "0.0.0.0/0");
 	ROUTES("v/a",
@@ -183,8 +189,8 @@ static void test_r2_7_suppressed_bgp_default_keeps_none(void **state)
 	       "Default Active 0.0.0.0/0 Internet", DEFAULT_NONE_ROWS);
 }
 
-/* A BGP 10/8 beats the reserved None row at equal prefix (R6.2, A10). */
-static void test_r2_7_r6_2_bgp_beats_reserved_none(void **state)
+/* A BGP 10/8 beats the reserved None row at equal prefix (Gateway beats Default). */
+static void test_gateway_beats_default_bgp_beats_reserved_none(void **state)
 {
 	loadf(forced_fmt, "false", "", "10.0.0.0/8");
 	ROUTES("v/a",
@@ -197,7 +203,7 @@ static void test_r2_7_r6_2_bgp_beats_reserved_none(void **state)
 	       "VirtualNetworkGateway Active 10.0.0.0/8 VirtualNetworkGateway 10.0.255.4");
 }
 
-static void test_r2_8_extra_none_list(void **state)
+static void test_more_reserved_prefixes_extra_none_list(void **state)
 {
 	static const struct prefix extra[] = { { 0x7f000000, 8 } }; /* 127/8 */
 	const struct engine_opts o = { .extra_none = extra, .nextra_none = 1 };
@@ -223,20 +229,20 @@ static void test_r2_8_extra_none_list(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_r2_1_default_routes_one_per_range),
-		T(test_r2_2_no_route_per_subnet),
-		T(test_r2_3_reserved_prefix_equal_to_range_is_vnetlocal),
-		T(test_r2_4_superset_range_removes_none_route),
-		T(test_r2_4_subset_range_keeps_none_route),
-		T(test_r2_5_none_drops),
-		T(test_r2_6_internet),
-		T(test_r2_7_udr_default_to_appliance_removes_none),
-		T(test_r2_7_udr_default_to_gateway_removes_none),
-		T(test_r2_7_bgp_default_removes_none),
-		T(test_r2_7_udr_default_to_none_or_internet_keeps_none),
-		T(test_r2_7_suppressed_bgp_default_keeps_none),
-		T(test_r2_7_r6_2_bgp_beats_reserved_none),
-		T(test_r2_8_extra_none_list),
+		T(test_address_space_one_route_per_range),
+		T(test_address_space_no_route_per_subnet),
+		T(test_reserved_prefix_equal_to_range_is_vnetlocal),
+		T(test_reserved_prefix_containing_range_removes_none_route),
+		T(test_reserved_prefix_inside_range_keeps_none_route),
+		T(test_reserved_prefixes_none_drops),
+		T(test_internet_default),
+		T(test_forced_tunnel_udr_default_to_appliance_removes_none),
+		T(test_forced_tunnel_udr_default_to_gateway_removes_none),
+		T(test_forced_tunnel_bgp_default_removes_none),
+		T(test_forced_tunnel_udr_default_to_none_or_internet_keeps_none),
+		T(test_forced_tunnel_suppressed_bgp_default_keeps_none),
+		T(test_gateway_beats_default_bgp_beats_reserved_none),
+		T(test_more_reserved_prefixes_extra_none_list),
 	};
 
 	return cmocka_run_group_tests_name("engine_system", tests, NULL, NULL);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Route engine tests of user-defined routes (R4.x): route tables, VnetLocal
+ * Route engine tests of user-defined routes: route tables, VnetLocal
  * outside the VNet, hairpins, NVAs in their own subnet.
  * Tests are named after the rules of docs/routing.md they check;
  * topologies are inline YAML (engine_topos.h has the shared ones).
@@ -18,9 +18,9 @@
 #include "engine_assert.h"
 #include "engine_topos.h"
 
-/* ---- §4 user routes --------------------------------------------------- */
+/* ---- User routes ------------------------------------------------------ */
 
-static void test_r4_4_r6_1_appliance_udr_more_specific(void **state)
+static void test_longest_prefix_appliance_udr_more_specific(void **state)
 {
 	loadf(hub_fmt, SPOKE1_TRANSIT, NO_FLAGS,
 	      UDR_VA("to-dc", "192.0.2.128/25", "10.0.1.4"), "");
@@ -28,7 +28,7 @@ static void test_r4_4_r6_1_appliance_udr_more_specific(void **state)
 	assert_lookup("spoke1/app", "192.0.2.10", "VirtualNetworkGateway 10.0.255.4");
 }
 
-static void test_r4_7_vnetlocal_udr_outside_vnet_is_none(void **state)
+static void test_vnetlocal_outside_vnet_is_none(void **state)
 {
 	loadf(hub_fmt, SPOKE1_TRANSIT, NO_FLAGS,
 	      "{name: local-hub, addressPrefix: 10.0.0.0/16, nextHopType: VnetLocal}", "");
@@ -42,7 +42,7 @@ static void test_r4_7_vnetlocal_udr_outside_vnet_is_none(void **state)
 	assert_path("app1", "10.0.1.4", "spoke1/app => drop:NoneRoute");
 }
 
-static void test_r4_7_vnetlocal_udr_inside_vnet_stays_local(void **state)
+static void test_vnetlocal_udr_inside_vnet_stays_local(void **state)
 {
 	loadf(hub_fmt, SPOKE1_TRANSIT, NO_FLAGS,
 	      "{name: local, addressPrefix: 10.1.1.0/24, nextHopType: VnetLocal}", "");
@@ -50,8 +50,11 @@ static void test_r4_7_vnetlocal_udr_inside_vnet_stays_local(void **state)
 	assert_path("app1", "10.1.1.9", "spoke1/app => drop:NoNicOwnsAddress");
 }
 
-/* R4.7: the whole UDR prefix is checked against the VNet, not its first address. */
-static void test_r4_7_whole_udr_prefix_checked_against_vnet(void **state)
+/*
+ * VnetLocal outside the VNet: the whole UDR prefix is checked against the
+ * VNet, not its first address.
+ */
+static void test_vnetlocal_outside_vnet_checks_whole_prefix(void **state)
 {
 	loadf(edge_fmt, "{name: l, addressPrefix: 10.0.0.0/8, nextHopType: VnetLocal}",
 	      "192.0.2.0/24", "192.0.2.10");
@@ -70,10 +73,11 @@ static void test_r4_7_whole_udr_prefix_checked_against_vnet(void **state)
 }
 
 /*
- * R4.7, R6.3: a VnetLocal UDR outside the VNet, programmed as None,
- * protects nothing: a learned /25 nested in it stays Active and wins.
+ * VnetLocal outside the VNet, VNet routes win: a VnetLocal UDR outside the
+ * VNet, programmed as None, protects nothing: a learned /25 nested in it
+ * stays Active and wins.
  */
-static void test_r4_7_r6_3_vnetlocal_as_none_does_not_protect(void **state)
+static void test_vnetlocal_outside_vnet_does_not_protect(void **state)
 {
 	loadf(edge_fmt, "{name: l, addressPrefix: 192.0.2.0/24, nextHopType: VnetLocal}",
 	      "192.0.2.128/25", "192.0.2.130");
@@ -88,15 +92,15 @@ static void test_r4_7_r6_3_vnetlocal_as_none_does_not_protect(void **state)
 	assert_path("a1", "192.0.2.10", "v/a => drop:NoneRoute");
 }
 
-static void test_r4_8_intra_subnet_hairpin(void **state)
+static void test_from_the_nic_intra_subnet_hairpin(void **state)
 {
 	loadf(hairpin_fmt, "10.0.2.4", "true");
 	assert_path("a1", "10.0.1.5", "v/a v/nva => vm:a2");
 	assert_path("a1", "10.0.2.4", "v/a => vm:nva");
 }
 
-/* R4.5: an appliance in the workload subnet loops (same packet, same subnet). */
-static void test_r4_5_appliance_in_own_subnet_loops(void **state)
+/* Loops: an appliance in the workload subnet loops (same packet, same subnet). */
+static void test_loops_appliance_in_own_subnet(void **state)
 {
 	loadf(hairpin_fmt, "10.0.1.4", "true");
 	assert_path("a2", "10.0.1.6", "v/a => drop:RoutingLoop");
@@ -108,13 +112,13 @@ static void test_r4_5_appliance_in_own_subnet_loops(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_r4_4_r6_1_appliance_udr_more_specific),
-		T(test_r4_5_appliance_in_own_subnet_loops),
-		T(test_r4_7_vnetlocal_udr_outside_vnet_is_none),
-		T(test_r4_7_vnetlocal_udr_inside_vnet_stays_local),
-		T(test_r4_7_whole_udr_prefix_checked_against_vnet),
-		T(test_r4_7_r6_3_vnetlocal_as_none_does_not_protect),
-		T(test_r4_8_intra_subnet_hairpin),
+		T(test_longest_prefix_appliance_udr_more_specific),
+		T(test_loops_appliance_in_own_subnet),
+		T(test_vnetlocal_outside_vnet_is_none),
+		T(test_vnetlocal_udr_inside_vnet_stays_local),
+		T(test_vnetlocal_outside_vnet_checks_whole_prefix),
+		T(test_vnetlocal_outside_vnet_does_not_protect),
+		T(test_from_the_nic_intra_subnet_hairpin),
 	};
 
 	return cmocka_run_group_tests_name("engine_udr", tests, NULL, NULL);

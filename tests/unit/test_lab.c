@@ -700,8 +700,12 @@ static int check_node(const struct fixture *f, int n, int *nedges)
 			for (int i = 0; engine_gateway_serves(e, nd->index, v) &&
 					i < f->t.vnets[v].nspace; i++, *nedges += 4)
 				bad += check_edges(f, n, f->t.vnets[v].space[i]);
-		for (int i = 0; i < e->gw[nd->index].n; i++, *nedges += 4)
-			bad += check_edges(f, n, e->gw[nd->index].routes[i].prefix);
+		for (int i = 0; i < e->gw[nd->index].n; i++, *nedges += 4) {
+			struct eff_route row;
+
+			engine_gateway_row(e, nd->index, i, &row);
+			bad += check_edges(f, n, row.prefix);
+		}
 	}
 	for (int i = 0; i < f->p.nroutes; i++)
 		if (f->p.routes[i].node == n) {
@@ -828,9 +832,10 @@ static void test_differential_generated(void **state)
 	for (int g = 0; g < f->t.ngateways; g++)
 		for (int i = 0; i < f->e.gw[g].n; i++) {
 			struct learned_route tmp;
-			struct prefix px = f->e.gw[g].routes[i].prefix;
+			struct eff_route row;
 
-			nnested += engine_gateway_route(&f->e, g, px, &tmp)->via == VIA_VNET;
+			engine_gateway_row(&f->e, g, i, &row);
+			nnested += engine_gateway_route(&f->e, g, row.prefix, &tmp)->via == VIA_VNET;
 		}
 	assert_true(nnested >= GEN_HUBS);
 	assert_true(check_plan(f) > 500);

@@ -110,8 +110,8 @@ static void assert_dropped(enum rt_reason reason, const char *nva)
 		assert_int_equal(rt.nva, vm(nva));
 }
 
-/* R7.3: the firewall translates Internet-bound flows to its address. */
-static void test_r7_3_firewall_snat_auto_to_internet(void **state)
+/* Internet egress is source-NATed: the firewall translates Internet-bound flows to its address. */
+static void test_source_nat_firewall_auto_to_internet(void **state)
 {
 	const struct rt_leg *q = &rt.request, *r = &rt.reply;
 
@@ -136,7 +136,7 @@ static void test_r7_3_firewall_snat_auto_to_internet(void **state)
 }
 
 /* Auto keeps private destinations: spoke to spoke is not translated. */
-static void test_r7_3_firewall_snat_auto_keeps_private(void **state)
+static void test_source_nat_firewall_auto_keeps_private(void **state)
 {
 	load(HUB("Auto", BACK_VIA_FW, ALLOW_ALL));
 	run("app1", "10.2.1.4", FW_TCP, 80);
@@ -147,7 +147,7 @@ static void test_r7_3_firewall_snat_auto_keeps_private(void **state)
 }
 
 /* Always: east-west too, so the reply comes back to the firewall. */
-static void test_r7_3_firewall_snat_always(void **state)
+static void test_source_nat_firewall_always(void **state)
 {
 	load(HUB("Always", BACK_VIA_FW, ALLOW_ALL));
 	run("app1", "10.2.1.4", FW_UDP, 53);
@@ -158,7 +158,7 @@ static void test_r7_3_firewall_snat_always(void **state)
 }
 
 /* Never: the Internet does not answer an untranslated private source. */
-static void test_r7_3_firewall_snat_never(void **state)
+static void test_source_nat_firewall_never(void **state)
 {
 	load(HUB("Never", BACK_VIA_FW, ALLOW_ALL));
 	run("app1", "198.51.100.1", FW_ICMP, 0);
@@ -169,7 +169,7 @@ static void test_r7_3_firewall_snat_never(void **state)
 }
 
 /* A VM reaching the Internet itself: its own public address, reply to it. */
-static void test_r7_3_vm_direct_internet(void **state)
+static void test_source_nat_vm_direct_internet(void **state)
 {
 	load(HUB("Never", BACK_VIA_FW, ALLOW_ALL));
 	run("direct", "198.51.100.1", FW_TCP, 443);
@@ -183,7 +183,7 @@ static void test_r7_3_vm_direct_internet(void **state)
 }
 
 /* Public addresses: distinct per VM, never an Internet host's or a VNet's. */
-static void test_r7_3_public_addresses(void **state)
+static void test_source_nat_public_addresses(void **state)
 {
 	load(HUB("Auto", BACK_VIA_FW, ALLOW_ALL));
 	for (int i = 0; i < topo.nvms; i++) {
@@ -239,8 +239,8 @@ static void test_gateway_answers_its_address(void **state)
 	assert_int_equal(rt_reason_name(&rt), NULL);
 }
 
-/* R7.4: a stateful NVA passes the reply its rules alone would deny. */
-static void test_r7_4_tracked_reply_passes(void **state)
+/* Firewall NVAs are stateful: a stateful NVA passes the reply its rules alone would deny. */
+static void test_stateful_nva_tracked_reply_passes(void **state)
 {
 	load(HUB("Auto", BACK_VIA_FW, SPOKES_OUT));
 	run("app1", "10.2.1.4", FW_TCP, 22);
@@ -256,10 +256,10 @@ static void test_r7_4_tracked_reply_passes(void **state)
 }
 
 /*
- * R7.4: on-premises to spoke1 enters straight from the gateway, the reply
+ * Firewall NVAs are stateful: on-premises to spoke1 enters straight from the gateway, the reply
  * goes through the firewall, which never saw the request.
  */
-static void test_r7_4_asymmetric_reply_through_nva(void **state)
+static void test_stateful_nva_asymmetric_reply(void **state)
 {
 	load(HUB("Auto", BACK_S2_ONLY, ALLOW_ALL));
 	run_site("10.1.1.4", FW_TCP, 22);
@@ -281,7 +281,7 @@ static void test_r7_4_asymmetric_reply_through_nva(void **state)
  * The other way: the request crosses the firewall, the reply bypasses it.
  * TCP dies (the NVA drops the rest of the handshake); a ping comes back.
  */
-static void test_r7_4_asymmetric_request_through_nva(void **state)
+static void test_stateful_nva_asymmetric_request(void **state)
 {
 	load(HUB("Auto", BACK_S2_ONLY, ALLOW_ALL));
 	run("app1", "192.168.1.10", FW_TCP, 443);
@@ -295,7 +295,7 @@ static void test_r7_4_asymmetric_request_through_nva(void **state)
 }
 
 /* check's scan names the asymmetric flows, only in the broken topology. */
-static void test_r7_4_scan(void **state)
+static void test_stateful_nva_scan(void **state)
 {
 	struct rt_finding f[2];
 	bool partial;
@@ -338,17 +338,17 @@ static void test_probes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_r7_3_firewall_snat_auto_to_internet, unload),
-		cmocka_unit_test_teardown(test_r7_3_firewall_snat_auto_keeps_private, unload),
-		cmocka_unit_test_teardown(test_r7_3_firewall_snat_always, unload),
-		cmocka_unit_test_teardown(test_r7_3_firewall_snat_never, unload),
-		cmocka_unit_test_teardown(test_r7_3_vm_direct_internet, unload),
-		cmocka_unit_test_teardown(test_r7_3_public_addresses, unload),
+		cmocka_unit_test_teardown(test_source_nat_firewall_auto_to_internet, unload),
+		cmocka_unit_test_teardown(test_source_nat_firewall_auto_keeps_private, unload),
+		cmocka_unit_test_teardown(test_source_nat_firewall_always, unload),
+		cmocka_unit_test_teardown(test_source_nat_firewall_never, unload),
+		cmocka_unit_test_teardown(test_source_nat_vm_direct_internet, unload),
+		cmocka_unit_test_teardown(test_source_nat_public_addresses, unload),
 		cmocka_unit_test_teardown(test_gateway_answers_its_address, unload),
-		cmocka_unit_test_teardown(test_r7_4_tracked_reply_passes, unload),
-		cmocka_unit_test_teardown(test_r7_4_asymmetric_reply_through_nva, unload),
-		cmocka_unit_test_teardown(test_r7_4_asymmetric_request_through_nva, unload),
-		cmocka_unit_test_teardown(test_r7_4_scan, unload),
+		cmocka_unit_test_teardown(test_stateful_nva_tracked_reply_passes, unload),
+		cmocka_unit_test_teardown(test_stateful_nva_asymmetric_reply, unload),
+		cmocka_unit_test_teardown(test_stateful_nva_asymmetric_request, unload),
+		cmocka_unit_test_teardown(test_stateful_nva_scan, unload),
 		cmocka_unit_test_teardown(test_probes, unload),
 	};
 

@@ -487,7 +487,7 @@ static void test_unpeered_vnets_reuse_addresses(void **state)
 	topo_free(&t);
 }
 
-/* R5.8: a Vpn and an ExpressRoute gateway share one GatewaySubnet. */
+/* Coexisting gateways: a Vpn and an ExpressRoute gateway share one GatewaySubnet. */
 static void test_coexisting_gateways(void **state)
 {
 	static const char yaml[] =

@@ -26,6 +26,7 @@
 #include "azure_json.h"
 #include "azure_template.h"
 #include "ipv4.h"
+#include "log.h"
 #include "topo.h"
 
 enum kind {
@@ -1717,29 +1718,23 @@ int az_import(const struct az_doc *docs, int ndocs, const struct az_import_opts 
 	}
 	index_all(&c);
 	name_all(&c);
-	c.y = open_memstream(&body, &blen);
-	if (!c.y)
-		diags_oom();
+	c.y = xopen_memstream(&body, &blen);
 	write_body(&c);
-	if (fclose(c.y))
-		diags_oom();
+	xclose_memstream(c.y);
 	ctx_free(&c);
 	if (out->nerrors) {
 		free(body);
 		return -1;
 	}
 	/* the header: what was read, and every note as a comment */
-	f = open_memstream(&yaml, &ylen);
-	if (!f)
-		diags_oom();
+	f = xopen_memstream(&yaml, &ylen);
 	fprintf(f, "# Imported by `xvnet import` from %d Azure resource(s) in %d file(s).\n",
 		out->nresources, ndocs);
 	for (int i = 0; i < out->notes.n; i++)
 		fprintf(f, "# %s\n", out->notes.lines[i]);
 	fprintf(f, "name: %s\n", o->lab_name);
 	fwrite(body, 1, blen, f);
-	if (fclose(f))
-		diags_oom();
+	xclose_memstream(f);
 	free(body);
 	out->yaml = yaml;
 	out->len = ylen;

@@ -30,6 +30,7 @@
 #include "lab.h"
 #include "lab_verb.h"
 #include "loader.h"
+#include "log.h"
 #include "netns.h"
 #include "pktgen.h"
 #include "print.h"
@@ -264,15 +265,6 @@ static int setup(struct bench_args *a, const struct verb_opts *o)
 	return 0;
 }
 
-/* For messages like the offline verbs'. */
-static int bad(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "xvnet bench: ");
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
-	return EXIT_USAGE;
-}
-
 /* ---- the lab ---- */
 
 static int open_netns(const struct bench *b, const char *node, int *fd);
@@ -283,7 +275,7 @@ static int open_kernel_nics(struct bench *b)
 	const struct topology *t = &b->s.topo;
 
 	if (state_read(b->lab, &b->state)) {
-		fprintf(stderr, "xvnet bench: lab '%s' has no readable state\n", b->lab);
+		pr_err("xvnet bench: lab '%s' has no readable state\n", b->lab);
 		return EXIT_FAIL;
 	}
 	b->nics = calloc((size_t)b->state.nnodes + 1, sizeof(*b->nics));
@@ -341,7 +333,7 @@ static int bench_open(struct bench *b)
 	if (b->kernel)
 		return open_kernel_nics(b);
 	if (fabric_pin_dir(b->lab, pin_dir, sizeof(pin_dir)) || fabric_view_open(pin_dir, &b->v)) {
-		fprintf(stderr, "xvnet bench: cannot open the fabric of lab '%s'\n", b->lab);
+		pr_err("xvnet bench: cannot open the fabric of lab '%s'\n", b->lab);
 		return EXIT_FAIL;
 	}
 	b->view_open = true;
@@ -418,7 +410,7 @@ static int resolve_dst(const struct bench *b, const char *arg, struct bench_flow
 			arg = t->internet_hosts[i].name;
 	h = lab_host(t, arg, &f->dst_node, &first);
 	if (!h)
-		return bad("DST: no VM or host '%s' in the lab", arg);
+		return verb_bad_arg(&verb_bench, "DST: no VM or host '%s' in the lab", arg);
 	f->dst_ip = h->ip;
 	f->dst_name = h->name;
 	f->dst_is_internet = !strcmp(f->dst_node, "internet");
@@ -550,7 +542,7 @@ static int open_netns(const struct bench *b, const char *node, int *fd)
 	char netns[LAB_NETNS_LEN];
 
 	if (lab_node_netns(b->lab, node, netns, sizeof(netns)) || (*fd = netns_open(netns)) < 0) {
-		fprintf(stderr, "xvnet bench: lab '%s' has no namespace for '%s'\n", b->lab, node);
+		pr_err("xvnet bench: lab '%s' has no namespace for '%s'\n", b->lab, node);
 		return EXIT_FAIL;
 	}
 	return 0;
@@ -642,7 +634,7 @@ static int generate(const struct bench *b, struct pktgen_ctx *g, int src_ns,
 	CPU_ZERO(&set);
 	CPU_SET(b->a.cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set)) {
-		fprintf(stderr, "xvnet bench: cannot run on CPU %d\n", b->a.cpu);
+		pr_err("xvnet bench: cannot run on CPU %d\n", b->a.cpu);
 		return -1;
 	}
 	err = netns_enter(src_ns);
@@ -711,7 +703,7 @@ static int measure_pps(const struct bench *b, const struct bench_flow *f, struct
 		r->generated_pps = generated / r->nreps;
 	}
 	if (err)
-		fprintf(stderr, "xvnet bench: measuring frames/s failed\n");
+		pr_err("xvnet bench: measuring frames/s failed\n");
 out:
 	if (sink >= 0)
 		close(sink);
@@ -800,7 +792,7 @@ static void rtt_run(const struct bench *b, const struct bench_flow *f, struct la
 	l->probes = b->a.probes;
 	if (bench_rtt(f->src_ns, f->src_ip, f->dst_ns, f->dst_ip, b->a.port, b->a.probes,
 		      0.001, b->rtt, &answered))
-		fprintf(stderr, "xvnet bench: round trips failed\n");
+		pr_err("xvnet bench: round trips failed\n");
 	l->answered = answered;
 	l->p50 = bench_percentile(b->rtt, answered, 50);
 	l->p90 = bench_percentile(b->rtt, answered, 90);
@@ -1038,7 +1030,7 @@ static int bench_one(struct bench *b)
 			f.src_vm = i;
 	}
 	if (f.src_vm < 0)
-		return bad("SRC: no VM '%s' in the lab (the generator runs in a VM)", b->a.src);
+		return verb_bad_arg(&verb_bench, "SRC: no VM '%s' in the lab (the generator runs in a VM)", b->a.src);
 	rc = resolve_dst(b, b->a.dst, &f);
 	if (rc)
 		return rc;
@@ -1134,13 +1126,13 @@ static int bench_matrix(struct bench *b)
 
 	memset(res, 0, sizeof(res));
 	if (!pick_flows(b, flows, have)) {
-		fprintf(stderr, "xvnet bench: lab '%s' has no flow from a VM that the path delivers over UDP port %d\n",
-			b->lab, b->a.port);
+		pr_err("xvnet bench: lab '%s' has no flow from a VM that the path delivers over UDP port %d\n",
+		       b->lab, b->a.port);
 		return EXIT_FAIL;
 	}
 	for (int k = 0; k < FK__COUNT && !rc; k++)
 		if (have[k]) {
-			fprintf(stderr, "xvnet bench: %s: %s\n", kind_names[k], flows[k].route);
+			pr_info("xvnet bench: %s: %s\n", kind_names[k], flows[k].route);
 			rc = run_flow(b, &flows[k], &res[k]);
 		}
 	if (!rc && b->a.svg) {
@@ -1273,7 +1265,7 @@ static int write_svg(const char *file, const char *title, const struct series *s
 	fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	f = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!f) {
-		fprintf(stderr, "xvnet bench: %s: %s\n", file, strerror(errno));
+		pr_err("xvnet bench: %s: %s\n", file, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return EXIT_FAIL;
@@ -1289,7 +1281,7 @@ static int write_svg(const char *file, const char *title, const struct series *s
 	svg_bars(f, y, "TCP, 1 stream (iperf3)", "Gbit/s", 1e9, true, sr, ns, have);
 	fputs("</svg>\n", f);
 	if (fclose(f)) {
-		fprintf(stderr, "xvnet bench: %s: %s\n", file, strerror(errno));
+		pr_err("xvnet bench: %s: %s\n", file, strerror(errno));
 		return EXIT_FAIL;
 	}
 	return 0;
@@ -1337,12 +1329,12 @@ static int deploy_as(const char *file, const char *name, enum lab_dataplane dp)
 		return rc;
 	}
 	if (lab_exists(name))
-		fprintf(stderr, "xvnet bench: lab '%s' is already up: destroy it first\n", name);
+		pr_err("xvnet bench: lab '%s' is already up: destroy it first\n", name);
 	else if (lab_plan_build(&p, &s.eng))
-		fprintf(stderr, "xvnet bench: %s: cannot plan the lab\n", name);
+		pr_err("xvnet bench: %s: cannot plan the lab\n", name);
 	else {
 		p.dataplane = dp;
-		fprintf(stderr, "xvnet bench: deploying %s (%s)\n", name, lab_dataplane_name(dp));
+		pr_info("xvnet bench: deploying %s (%s)\n", name, lab_dataplane_name(dp));
 		rc = lab_deploy(&p, &s.eng, file) ? EXIT_FAIL : EXIT_OK;
 		lab_plan_free(&p);
 	}
@@ -1422,12 +1414,12 @@ static int bench_compare(struct bench *bx)
 	memset(rk, 0, sizeof(rk));
 	if (bx->a.file) {
 		if (!realpath(bx->a.file, file))
-			return bad("-t: cannot read %s", bx->a.file);
+			return verb_bad_arg(&verb_bench, "-t: cannot read %s", bx->a.file);
 	} else {
 		char *f = state_topology(bx->a.lab);
 
 		if (!f)
-			return bad("--lab %s: not running, or its topology file is gone", bx->a.lab);
+			return verb_bad_arg(&verb_bench, "--lab %s: not running, or its topology file is gone", bx->a.lab);
 		snprintf(file, sizeof(file), "%s", f);
 		free(f);
 	}
@@ -1451,8 +1443,8 @@ static int bench_compare(struct bench *bx)
 	if (!rc)
 		rc = bench_open(&bk);
 	if (!rc && !pick_flows(bx, fx, have)) {
-		fprintf(stderr, "xvnet bench: no flow from a VM that the path delivers over UDP port %d\n",
-			bx->a.port);
+		pr_err("xvnet bench: no flow from a VM that the path delivers over UDP port %d\n",
+		       bx->a.port);
 		rc = EXIT_FAIL;
 	}
 	for (int k = 0; !rc && k < FK__COUNT; k++) {
@@ -1463,7 +1455,7 @@ static int bench_compare(struct bench *bx)
 		if (rc)
 			break;
 		plan_flow(&bk, &fk[k]);
-		fprintf(stderr, "xvnet bench: %s: %s\n", kind_names[k], fx[k].route);
+		pr_info("xvnet bench: %s: %s\n", kind_names[k], fx[k].route);
 		rc = run_flow(bx, &fx[k], &rx[k]);
 		if (!rc)
 			rc = run_flow(&bk, &fk[k], &rk[k]);

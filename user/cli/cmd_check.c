@@ -12,6 +12,7 @@
 #include <yaml.h>
 
 #include "cli.h"
+#include "log.h"
 #include "print.h"
 #include "roundtrip.h"
 #include "topo.h"
@@ -243,7 +244,7 @@ static void print_warnings(const struct topology *t)
 
 	topo_warnings(t, &w);
 	for (int i = 0; i < w.n; i++)
-		fprintf(stderr, "%s\n", w.lines[i]);
+		pr_warn("%s\n", w.lines[i]);
 	diags_free(&w);
 }
 
@@ -283,14 +284,14 @@ static int warn_asymmetric(struct session *s)
 		for (long i = 0; i < n && i < ASYM_SHOWN; i++) {
 			const struct vm *nva = &t->vms[f[i].nva];
 
-			fprintf(stderr, "%s:%d:%d: warning: asymmetric routing: %s -> %s (%s): "
+			pr_warn("%s:%d:%d: warning: asymmetric routing: %s -> %s (%s): "
 				"firewall NVA %s sees the %s only and drops the flow; "
 				"see xvnet path --round-trip\n",
 				t->file, nva->pos.line, nva->pos.col, ends[f[i].from].name,
 				ends[f[i].to].name, probe_name(&f[i].probe, proto, sizeof(proto)),
 				nva->name, f[i].saw_request ? "request" : "reply");
 		}
-		fprintf(stderr, "%s: warning: %ld flow%s routed asymmetrically through firewall NVAs%s\n",
+		pr_warn("%s: warning: %ld flow%s routed asymmetrically through firewall NVAs%s\n",
 			t->file, n, n == 1 ? "" : "s", partial ? " (not every flow was checked)" : "");
 		free(ends);
 	}

@@ -121,7 +121,7 @@ static int remove_labs(bool any_owner)
 	}
 	for (int i = 0; labs[i]; i++) {
 		if (others(labs[i], me, &owner))
-			fprintf(stderr, "xvnet: left lab '%s' of uid %ld (--any-owner removes it)\n",
+			pr_warn("xvnet: left lab '%s' of uid %ld (--any-owner removes it)\n",
 				labs[i], owner);
 		else if (destroy(labs[i]))
 			rc = EXIT_FAIL;

@@ -18,6 +18,7 @@
 
 #include "azure.h"
 #include "cli.h"
+#include "log.h"
 #include "topo.h"
 
 static int cmd_export(struct verb_opts *o);
@@ -70,13 +71,13 @@ static int open_dir(const char *dir)
 	int fd;
 
 	if (mkdir(dir, 0755) && errno != EEXIST) {
-		fprintf(stderr, "xvnet export: %s: %s\n", dir, strerror(errno));
+		pr_err("xvnet export: %s: %s\n", dir, strerror(errno));
 		return -1;
 	}
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		fprintf(stderr, "xvnet export: %s: %s\n", dir,
-			errno == ELOOP || errno == ENOTDIR ? "not a directory" : strerror(errno));
+		pr_err("xvnet export: %s: %s\n", dir,
+		       errno == ELOOP || errno == ENOTDIR ? "not a directory" : strerror(errno));
 	return fd;
 }
 
@@ -93,13 +94,13 @@ static int write_files(const char *dir, const struct az_file *files, int n)
 
 		if (!f || json_dumpf(files[i].root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ||
 		    fputc('\n', f) == EOF) {
-			fprintf(stderr, "xvnet export: %s/%s: %s\n", dir, files[i].name,
-				strerror(errno));
+			pr_err("xvnet export: %s/%s: %s\n", dir, files[i].name,
+			       strerror(errno));
 			rc = -1;
 		}
 		if (f && fclose(f) && !rc) {
-			fprintf(stderr, "xvnet export: %s/%s: %s\n", dir, files[i].name,
-				strerror(errno));
+			pr_err("xvnet export: %s/%s: %s\n", dir, files[i].name,
+			       strerror(errno));
 			rc = -1;
 		} else if (!f && fd >= 0) {
 			close(fd);
@@ -132,7 +133,7 @@ static int cmd_export(struct verb_opts *o)
 	az_export(&s.topo, c->format ? AZ_FORMAT_ARM : AZ_FORMAT_AZ, rg ? rg : own_rg, &files, &n);
 	rc = write_files(o->args[0], files, n) ? EXIT_FAIL : EXIT_OK;
 	if (!rc)
-		fprintf(stderr, "xvnet export: %d file(s) in %s\n", n, o->args[0]);
+		pr_info("xvnet export: %d file(s) in %s\n", n, o->args[0]);
 	az_files_free(files, n);
 	free(own_rg);
 out:

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 
 #include "cli.h"
+#include "log.h"
 #include "print.h"
 #include "roundtrip.h"
 #include "verb.h"
@@ -100,15 +101,6 @@ struct graph {
 	int first_subnet, first_vm, first_gw, first_site, first_circuit, internet;
 };
 
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (!p)
-		diags_oom();
-	return p;
-}
-
 static struct gnode *node_add(struct graph *g, enum node_kind kind, int vnet, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -131,9 +123,7 @@ static struct gedge *edge_add(struct graph *g, enum edge_kind kind, int a, int b
 
 	if (g->nedges == g->cap) {
 		g->cap = g->cap ? 2 * g->cap : 64;
-		g->edges = realloc(g->edges, (size_t)g->cap * sizeof(*g->edges));
-		if (!g->edges)
-			diags_oom();
+		g->edges = xrealloc(g->edges, (size_t)g->cap * sizeof(*g->edges));
 	}
 	e = &g->edges[g->nedges++];
 	*e = (struct gedge){ .kind = kind, .a = a, .b = b };
@@ -530,15 +520,15 @@ static int write_svg(const struct graph *g)
 	fflush(stdout);
 	p = popen("dot -Tsvg", "w");
 	if (!p) {
-		fprintf(stderr, "xvnet graph: cannot run Graphviz's dot: %s\n", strerror(errno));
+		pr_err("xvnet graph: cannot run Graphviz's dot: %s\n", strerror(errno));
 		return EXIT_FAIL;
 	}
 	write_dot(p, g);
 	st = pclose(p);
 	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) {
-		fprintf(stderr, "xvnet graph: Graphviz's dot failed%s\n",
-			WIFEXITED(st) && WEXITSTATUS(st) == 127 ?
-			" (not installed: apt-get install graphviz, or make deps)" : "");
+		pr_err("xvnet graph: Graphviz's dot failed%s\n",
+		       WIFEXITED(st) && WEXITSTATUS(st) == 127 ?
+		       " (not installed: apt-get install graphviz, or make deps)" : "");
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;

@@ -21,6 +21,7 @@
 
 #include "azure.h"
 #include "cli.h"
+#include "log.h"
 #include "topo.h"
 
 static int cmd_import(struct verb_opts *o);
@@ -104,16 +105,16 @@ static void read_json(struct docs *d, const char *path)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0 || fstat(fd, &st)) {
-		fprintf(stderr, "xvnet import: %s: %s\n", path, strerror(errno));
+		pr_err("xvnet import: %s: %s\n", path, strerror(errno));
 		d->bad++;
 	} else if (!S_ISREG(st.st_mode)) {
-		fprintf(stderr, "xvnet import: %s: not a regular file\n", path);
+		pr_err("xvnet import: %s: not a regular file\n", path);
 		d->bad++;
 	} else if ((unsigned long long)st.st_size > IMPORT_MAX_FILE) {
-		fprintf(stderr, "xvnet import: %s: larger than 1 GiB\n", path);
+		pr_err("xvnet import: %s: larger than 1 GiB\n", path);
 		d->bad++;
 	} else if (st.st_size == 0) {
-		fprintf(stderr, "xvnet import: %s: empty; skipped\n", path);
+		pr_warn("xvnet import: %s: empty; skipped\n", path);
 	} else {
 		FILE *f = fdopen(fd, "r");
 
@@ -129,8 +130,8 @@ static void read_json(struct docs *d, const char *path)
 				diags_oom();
 			docs_add(d, name, root);
 		} else {
-			fprintf(stderr, "%s:%d:%d: error: not valid JSON: %s\n", path,
-				err.line, err.column, err.text);
+			pr_err("%s:%d:%d: error: not valid JSON: %s\n", path,
+			       err.line, err.column, err.text);
 			d->bad++;
 		}
 	}
@@ -152,7 +153,7 @@ static void read_dir(struct docs *d, const char *dir, int depth)
 	int n = scandir(dir, &ents, NULL, alphasort);
 
 	if (n < 0) {
-		fprintf(stderr, "xvnet import: %s: %s\n", dir, strerror(errno));
+		pr_err("xvnet import: %s: %s\n", dir, strerror(errno));
 		d->bad++;
 		return;
 	}
@@ -217,13 +218,13 @@ static int write_file(const char *path, const char *text, size_t len)
 		diags_oom();
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
-		fprintf(stderr, "xvnet import: %s: %s\n", path, strerror(errno));
+		pr_err("xvnet import: %s: %s\n", path, strerror(errno));
 		free(tmp);
 		return -1;
 	}
 	if (write(fd, text, len) != (ssize_t)len || fsync(fd) || close(fd) ||
 	    rename(tmp, path)) {
-		fprintf(stderr, "xvnet import: %s: %s\n", path, strerror(errno));
+		pr_err("xvnet import: %s: %s\n", path, strerror(errno));
 		unlink(tmp);
 		rc = -1;
 	}
@@ -250,12 +251,12 @@ static int check_result(const char *shown, const struct az_import *r)
 
 	if (!topo_parse(shown, r->yaml, r->len, &t, &d)) {
 		if (!t.nvnets) {
-			fprintf(stderr, "xvnet import: no virtual network could be imported; nothing written\n");
+			pr_err("xvnet import: no virtual network could be imported; nothing written\n");
 			topo_free(&t);
 			diags_free(&d);
 			return EXIT_USAGE;
 		}
-		fprintf(stderr, "xvnet import: %s: %s, %s, %s, %s, %s, %s, %s\n", shown,
+		pr_info("xvnet import: %s: %s, %s, %s, %s, %s, %s, %s\n", shown,
 			count(t.nvnets, "VNet"), count(t.nsubnets, "subnet"),
 			count(t.npeerings, "peering"), count(t.nroute_tables, "route table"),
 			count(t.ngateways, "gateway"), count(t.nsites, "site"), count(t.nvms, "VM"));
@@ -264,8 +265,8 @@ static int check_result(const char *shown, const struct az_import *r)
 		return EXIT_OK;
 	}
 	for (int i = 0; i < d.n; i++)
-		fprintf(stderr, "%s\n", d.lines[i]);
-	fprintf(stderr, "xvnet import: the imported topology does not pass check (above); edit it and run `xvnet check`\n");
+		pr_err("%s\n", d.lines[i]);
+	pr_err("xvnet import: the imported topology does not pass check (above); edit it and run `xvnet check`\n");
 	diags_free(&d);
 	return EXIT_FAIL;
 }
@@ -285,15 +286,15 @@ static int cmd_import(struct verb_opts *opts)
 	for (int i = 0; i < opts->nargs; i++)
 		read_arg(&d, opts->args[i]);
 	if (d.bad) {
-		fprintf(stderr, "xvnet import: %d file(s) could not be read; nothing written\n", d.bad);
+		pr_err("xvnet import: %d file(s) could not be read; nothing written\n", d.bad);
 		docs_free(&d);
 		return EXIT_USAGE;
 	}
 	rc = az_import(d.v, d.n, &o, &r);
 	for (int i = 0; i < r.notes.n; i++)
-		fprintf(stderr, "xvnet import: %s\n", r.notes.lines[i]);
+		pr_warn("xvnet import: %s\n", r.notes.lines[i]);
 	if (rc) {
-		fprintf(stderr, "xvnet import: nothing written\n");
+		pr_err("xvnet import: nothing written\n");
 		rc = EXIT_USAGE;
 	} else {
 		rc = check_result(out ? out : "<stdout>", &r);

@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "ipv4.h"
+#include "log.h"
 #include "pktgen.h"
 #include "print.h"
 #include "xvnet_abi.h"
@@ -104,13 +105,6 @@ struct pktgen_args {
 	enum print_format format;
 };
 
-static int bad(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "xvnet pktgen: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'xvnet pktgen --help'.\n");
-	return EXIT_USAGE;
-}
 
 static bool parse_mac(const char *s, unsigned char mac[ETH_ALEN])
 {
@@ -157,11 +151,12 @@ static int parse_dsts(struct pktgen_args *a, const char *arg)
 			return EXIT_FAIL;
 		for (tok = strtok_r(list, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save))
 			rc = !ipv4_parse(tok, &addr) ?
-			     bad("--dst: neither IPv4 addresses nor a readable file: %s", arg) :
+			     verb_usage_error(&verb_pktgen, "--dst: neither IPv4 addresses nor "
+					      "a readable file: %s", arg) :
 			     add_dst(a, addr, &cap);
 		free(list);
 		if (!rc && !a->o.n_daddrs)
-			rc = bad("--dst: no address in '%s'", arg);
+			rc = verb_usage_error(&verb_pktgen, "--dst: no address in '%s'", arg);
 		return rc;
 	}
 	while (fgets(buf, sizeof(buf), f)) {
@@ -171,7 +166,7 @@ static int parse_dsts(struct pktgen_args *a, const char *arg)
 		if (!*tok)
 			continue;
 		if (!ipv4_parse(tok, &addr)) {
-			fprintf(stderr, "xvnet pktgen: %s:%d: not an IPv4 address: %s\n", arg, lineno, tok);
+			pr_err("xvnet pktgen: %s:%d: not an IPv4 address: %s\n", arg, lineno, tok);
 			fclose(f);
 			return EXIT_USAGE;
 		}
@@ -181,7 +176,7 @@ static int parse_dsts(struct pktgen_args *a, const char *arg)
 		}
 	}
 	fclose(f);
-	return a->o.n_daddrs ? 0 : bad("--dst: no address in %s", arg);
+	return a->o.n_daddrs ? 0 : verb_usage_error(&verb_pktgen, "--dst: no address in %s", arg);
 }
 
 /* The options o into a: 0, or EXIT_USAGE with the reason printed. */
@@ -197,27 +192,28 @@ static int setup(struct pktgen_args *a, const struct verb_opts *o)
 				   .o = { .len = (int)c->size, .dport = (uint16_t)c->port } };
 	memcpy(a->o.dmac, fabric_mac, ETH_ALEN);
 	if (!c->dev || !c->src || !c->dst)
-		return bad("%s", "--dev, --src and --dst are required");
+		return verb_usage_error(&verb_pktgen, "--dev, --src and --dst are required");
 	a->dev = c->dev;
 	if (!ipv4_parse(c->src, &a->o.saddr))
-		return bad("--src: not an IPv4 address: %s", c->src);
+		return verb_usage_error(&verb_pktgen, "--src: not an IPv4 address: %s", c->src);
 	rc = parse_dsts(a, c->dst);
 	if (rc)
 		return rc;
 	if (c->dst_mac && !parse_mac(c->dst_mac, a->o.dmac))
-		return bad("--dst-mac: not a MAC address: %s", c->dst_mac);
+		return verb_usage_error(&verb_pktgen, "--dst-mac: not a MAC address: %s", c->dst_mac);
 	if (c->src_mac && !parse_mac(c->src_mac, a->o.smac))
-		return bad("--src-mac: not a MAC address: %s", c->src_mac);
+		return verb_usage_error(&verb_pktgen, "--src-mac: not a MAC address: %s", c->src_mac);
 	if (c->seconds) {
 		a->seconds = strtod(c->seconds, &end);
 		if (end == c->seconds || *end || !(a->seconds > 0 && a->seconds <= 3600))
-			return bad("--seconds: more than 0, at most 3600: %s", c->seconds);
+			return verb_usage_error(&verb_pktgen, "--seconds: more than 0, at most 3600: %s",
+						c->seconds);
 	}
 	a->o.ifindex = if_nametoindex(a->dev);
 	if (!a->o.ifindex)
-		return bad("--dev: no such interface here: %s", a->dev);
+		return verb_usage_error(&verb_pktgen, "--dev: no such interface here: %s", a->dev);
 	if (!c->src_mac && pktgen_dev_mac(a->dev, a->o.smac))
-		return bad("--dev: cannot read the MAC of %s", a->dev);
+		return verb_usage_error(&verb_pktgen, "--dev: cannot read the MAC of %s", a->dev);
 	a->o.daddrs = a->daddrs;
 	a->o.chained = a->test_run;
 	return 0;
@@ -238,12 +234,12 @@ static int attached_prog(const struct pktgen_args *a)
 	int fd;
 
 	if (bpf_xdp_query_id(a->o.ifindex, XDP_FLAGS_DRV_MODE, &id) || !id) {
-		fprintf(stderr, "xvnet pktgen: no native XDP program on %s\n", a->dev);
+		pr_err("xvnet pktgen: no native XDP program on %s\n", a->dev);
 		return -ENOENT;
 	}
 	fd = bpf_prog_get_fd_by_id(id);
 	if (fd < 0)
-		fprintf(stderr, "xvnet pktgen: cannot open XDP program %u: %s\n", id, strerror(errno));
+		pr_err("xvnet pktgen: cannot open XDP program %u: %s\n", id, strerror(errno));
 	return fd;
 }
 
@@ -296,7 +292,7 @@ static int cmd_pktgen(struct verb_opts *o)
 		CPU_ZERO(&set);
 		CPU_SET(a.cpu, &set);
 		if (sched_setaffinity(0, sizeof(set), &set)) {
-			fprintf(stderr, "xvnet pktgen: cannot pin to CPU %d: %s\n", a.cpu, strerror(errno));
+			pr_err("xvnet pktgen: cannot pin to CPU %d: %s\n", a.cpu, strerror(errno));
 			rc = EXIT_USAGE;
 			goto out;
 		}

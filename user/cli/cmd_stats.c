@@ -249,7 +249,7 @@ static int cmd_stats(struct verb_opts *o)
 		if (!fs.watch || rc != EXIT_OK || sleep(1) || stop)
 			break;
 		if (!fabric_lab_alive(&fs)) {
-			fprintf(stderr, "xvnet stats: lab %s was destroyed\n", fs.lab);
+			pr_info("xvnet stats: lab %s was destroyed\n", fs.lab);
 			break;
 		}
 	}

@@ -159,8 +159,10 @@ static int map_config(struct fabric_session *fs)
 
 	if (bpf_obj_get_info_by_fd(fs->v.config, &info, &len))
 		return -errno;
-	if (!(info.map_flags & BPF_F_MMAPABLE) || info.max_entries < XV_CFG__COUNT)
+	/* the reader slots; a fabric older than XV_CFG_LOST has none of it */
+	if (!(info.map_flags & BPF_F_MMAPABLE) || info.max_entries < XV_CFG_LOST)
 		return -EPROTO;
+	fs->config_entries = info.max_entries;
 	fs->config_stride = (info.value_size + 7) & ~7u;
 	fs->config_len = (info.max_entries * fs->config_stride + page - 1) / page * page;
 	m = mmap(NULL, fs->config_len, PROT_READ | PROT_WRITE, MAP_SHARED, fs->v.config, 0);
@@ -192,6 +194,28 @@ int fabric_trace_join(struct fabric_session *fs)
 		}
 	}
 	return -EBUSY;
+}
+
+bool fabric_trace_others(struct fabric_session *fs)
+{
+	__u32 me = getpid();
+
+	if (!fs->config && map_config(fs))
+		return false;
+	for (int i = 0; i < XV_TRACE_READERS; i++) {
+		__u32 pid = __atomic_load_n(config_slot(fs, XV_CFG_READER + i), __ATOMIC_SEQ_CST);
+
+		if (pid != me && reader_alive(pid))
+			return true;
+	}
+	return false;
+}
+
+long fabric_trace_lost(const struct fabric_session *fs)
+{
+	if (!fs->config || fs->config_entries <= XV_CFG_LOST)
+		return -1;
+	return __atomic_load_n(config_slot(fs, XV_CFG_LOST), __ATOMIC_SEQ_CST);
 }
 
 void fabric_trace_leave(struct fabric_session *fs)

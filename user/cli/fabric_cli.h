@@ -33,6 +33,7 @@ struct fabric_session {
 	bool older_named;
 	__u32 *config;		/* trace: config mmap'd, for the reader slots */
 	size_t config_len, config_stride;
+	__u32 config_entries;
 	int reader;		/* trace: its slot, -1: none */
 };
 
@@ -52,6 +53,14 @@ void fabric_session_close(struct fabric_session *fs);
  */
 int fabric_trace_join(struct fabric_session *fs);
 void fabric_trace_leave(struct fabric_session *fs);
+/*
+ * Whether a live process other than this one holds a reader slot: it
+ * reads the same ring buffer, so each event goes to one of them. Maps
+ * config if needed; false when it cannot.
+ */
+bool fabric_trace_others(struct fabric_session *fs);
+/* The events the fabric had no room for so far; -1: it does not count them. */
+long fabric_trace_lost(const struct fabric_session *fs);
 
 /* False once the lab's fabric is gone (destroyed, or destroyed and redeployed). */
 bool fabric_lab_alive(const struct fabric_session *fs);

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Shared by the lab verbs: choosing the lab, planning it, the root check. */
-#define _GNU_SOURCE /* open_memstream */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,8 +83,6 @@ int lab_plan(struct lab_plan *p, const struct engine *e)
 {
 	int err = lab_plan_build(p, e);
 
-	if (err == -ENOMEM)
-		oom_exit();
 	if (err)
 		pr_err("xvnet: %s: cannot plan the lab: %s\n", e->topo->name, strerror(-err));
 	return err;
@@ -154,12 +151,8 @@ static char *lab_hosts(const char *lab, const char *node)
 	struct diags d = { 0 };
 	struct topology t;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	FILE *f = xopen_memstream(&buf, &len);
 
-	if (!f) {
-		free(file);
-		return NULL;
-	}
 	fprintf(f, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
 		"127.0.1.1\t%s\n# the nodes of lab %s (xvnet exec)\n", node, lab);
 	if (file && !topo_load(file, &t, &d)) {
@@ -177,10 +170,7 @@ static char *lab_hosts(const char *lab, const char *node)
 	}
 	diags_free(&d);
 	free(file);
-	if (fclose(f)) {
-		free(buf);
-		return NULL;
-	}
+	xclose_memstream(f);
 	return buf;
 }
 
@@ -202,7 +192,7 @@ int lab_enter_node(const char *lab, const char *node)
 		return EXIT_FAIL;
 	}
 	hosts = lab_hosts(lab, node);
-	err = hosts ? netns_node_view(node, hosts) : -ENOMEM;
+	err = netns_node_view(node, hosts);
 	free(hosts);
 	if (err) {
 		pr_err("xvnet: node %s of lab %s: cannot give it its hostname and /etc/hosts: %s\n",

@@ -15,10 +15,7 @@
  */
 int lab_select(const char *lab, const char *file, char out[LAB_NAME_LEN]);
 
-/*
- * lab_plan_build() for a verb: 0, or -errno with the reason printed (out
- * of memory: log.h's policy).
- */
+/* lab_plan_build() for a verb: 0, or -errno with the reason printed. */
 int lab_plan(struct lab_plan *p, const struct engine *e);
 
 /*

@@ -66,7 +66,7 @@ static int unknown_command(const char *name)
 	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		names[i] = verbs[i] ? verbs[i]->name : NULL;
 	verb_did_you_mean(hint, sizeof(hint), name, names, sizeof(names[0]), -1);
-	fprintf(stderr, "xvnet: unknown command '%s'%s\nTry 'xvnet help'.\n", name, hint);
+	pr_err("xvnet: unknown command '%s'%s\nTry 'xvnet help'.\n", name, hint);
 	return EXIT_USAGE;
 }
 

@@ -110,17 +110,34 @@ static void usage_line(const struct verb *v, FILE *f)
 		v->operands ? v->operands : "");
 }
 
+/* "xvnet VERB: MESSAGE" as an error. */
+static void verb_verror(const struct verb *v, const char *fmt, va_list ap)
+{
+	char *msg = xvasprintf(fmt, ap);
+
+	pr_err("xvnet %s: %s\n", v->name, msg);
+	free(msg);
+}
+
 int verb_usage_error(const struct verb *v, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "xvnet %s: ", v->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	verb_verror(v, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	usage_line(v, stderr);
-	fprintf(stderr, "Try 'xvnet %s --help'.\n", v->name);
+	pr_err("Try 'xvnet %s --help'.\n", v->name);
+	return EXIT_USAGE;
+}
+
+int verb_bad_arg(const struct verb *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verb_verror(v, fmt, ap);
+	va_end(ap);
 	return EXIT_USAGE;
 }
 
@@ -472,7 +489,7 @@ static int settle_flow(struct session *s)
 int verb_diagnostics(struct diags *d)
 {
 	for (int i = 0; i < d->n; i++)
-		fprintf(stderr, "%s\n", d->lines[i]);
+		pr_err("%s\n", d->lines[i]);
 	diags_free(d);
 	return EXIT_USAGE;
 }
@@ -485,8 +502,8 @@ int session_topology(struct session *s)
 	if (!o->topology && o->lab) {
 		file = state_topology(o->lab);
 		if (!file) {
-			fprintf(stderr, "xvnet %s: lab '%s' is not running (or its topology file is gone): give -t FILE\n",
-				s->verb->name, o->lab);
+			pr_err("xvnet %s: lab '%s' is not running (or its topology file is gone): give -t FILE\n",
+			       s->verb->name, o->lab);
 			return EXIT_USAGE;
 		}
 		s->lab_file = file;
@@ -578,11 +595,9 @@ int verb_bad_input(const struct session *s, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "xvnet %s: ", s->verb->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	verb_verror(s->verb, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return EXIT_USAGE;
 }
 
@@ -702,7 +717,7 @@ int verb_ipv4(const struct session *s, const char *arg, uint32_t *addr)
 int verb_print_end(int rc)
 {
 	if (print_end()) {
-		perror("xvnet: stdout");
+		pr_err("xvnet: stdout: %s\n", strerror(errno));
 		return EXIT_FAIL;
 	}
 	return rc;

@@ -143,6 +143,9 @@ void verb_help(const struct verb *v, FILE *f);
 /* "xvnet VERB: MESSAGE", the usage line and "Try ..." on stderr; EXIT_USAGE. */
 int verb_usage_error(const struct verb *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* "xvnet VERB: MESSAGE" on stderr; EXIT_USAGE. */
+int verb_bad_arg(const struct verb *v, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /*
  * "; did you mean 'x'?" when word is a likely typo of one of the n names

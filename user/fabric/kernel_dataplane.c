@@ -5,7 +5,6 @@
  * topology, the engine and the NIC inventory; only kernel_dataplane_load()
  * touches the kernel.
  */
-#define _GNU_SOURCE /* open_memstream */
 #include "kernel_dataplane.h"
 
 #include <errno.h>
@@ -221,16 +220,13 @@ char *kernel_dataplane_script(const struct topology *t, const struct engine *e,
 	char *buf = NULL;
 	size_t len = 0;
 
-	s.f = open_memstream(&buf, &len);
-	if (!s.f)
-		oom_exit();
+	s.f = xopen_memstream(&buf, &len);
 	nics(&s);
 	subnet_gateways(&s);
 	for (int i = 0; i < t->nsubnets; i++)
 		subnet_table(&s, i);
 	internet_table(&s);
-	if (fclose(s.f))	/* a memory stream fails only for want of memory */
-		oom_exit();
+	xclose_memstream(s.f);
 	return buf;
 }
 

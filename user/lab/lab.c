@@ -156,13 +156,10 @@ static void *push(void *arrp, int *n, size_t size)
 	void **arr = arrp;
 	char *a = *arr;
 
-	if (*n >= 8 && !(*n & (*n - 1))) {
-		a = realloc(a, 2 * (size_t)*n * size);
-	} else if (!*n) {
-		a = malloc(8 * size);
-	}
-	if (!a)
-		return NULL;
+	if (*n >= 8 && !(*n & (*n - 1)))
+		a = xrealloc(a, 2 * (size_t)*n * size);
+	else if (!*n)
+		a = xmalloc(8 * size);
 	*arr = a;
 	memset(a + (size_t)*n * size, 0, size);
 	return a + (size_t)(*n)++ * size;
@@ -173,8 +170,6 @@ static int add_node(struct lab_plan *p, enum lab_node_kind kind, int index,
 {
 	struct lab_node *n = push(&p->nodes, &p->nnodes, sizeof(*n));
 
-	if (!n)
-		return -ENOMEM;
 	n->kind = kind;
 	n->index = index;
 	n->name = name;
@@ -210,8 +205,6 @@ static int add_link(struct lab_plan *p, int a, const char *aname, int b,
 	char ta[100], tb[100];	/* kind tag + an Azure name (<= 80) */
 	int i = p->nlinks - 1;
 
-	if (!l)
-		return -ENOMEM;
 	l->nic = nic;
 	l->end[0].node = a;
 	l->end[1].node = b;
@@ -238,8 +231,6 @@ static int add_nic(struct lab_plan *p, int node, uint32_t addr, uint8_t plen)
 
 	node_ifname(p, p->fabric, outer, if_tags[n->kind], n->name);
 	l = add_link(p, p->fabric, outer, node, "eth0", true);
-	if (l < 0)
-		return l;
 	p->links[l].end[1].addr = addr;
 	p->links[l].end[1].plen = plen;
 	p->links[l].end[1].xdp_pass = true;
@@ -282,8 +273,6 @@ static int join(struct lab_plan *p, int a, int b)
 	node_ifname(p, a, ia, if_tags[nb->kind], nb->name);
 	node_ifname(p, b, ib, if_tags[na->kind], na->name);
 	l = add_link(p, a, ia, b, ib, false);
-	if (l < 0)
-		return l;
 	base = LINK_LOCAL_BASE + 4 * (uint32_t)l;
 	p->links[l].end[0].addr = base + 1;
 	p->links[l].end[0].plen = 30;
@@ -292,26 +281,20 @@ static int join(struct lab_plan *p, int a, int b)
 	return 0;
 }
 
-static int add_addr(struct lab_plan *p, int node, int link, int end,
-		    uint32_t addr, uint8_t plen)
+static void add_addr(struct lab_plan *p, int node, int link, int end,
+		     uint32_t addr, uint8_t plen)
 {
 	struct lab_addr *a = push(&p->addrs, &p->naddrs, sizeof(*a));
 
-	if (!a)
-		return -ENOMEM;
 	*a = (struct lab_addr){ node, link, end, addr, plen };
-	return 0;
 }
 
-static int add_route(struct lab_plan *p, int node, int link, int end,
-		     struct prefix dst, uint32_t via)
+static void add_route(struct lab_plan *p, int node, int link, int end,
+		      struct prefix dst, uint32_t via)
 {
 	struct lab_route *r = push(&p->routes, &p->nroutes, sizeof(*r));
 
-	if (!r)
-		return -ENOMEM;
 	*r = (struct lab_route){ node, link, end, dst, via, 0, false };
-	return 0;
 }
 
 /* Route dst in node a through its link to node b (which must exist). */
@@ -321,17 +304,17 @@ static int route_to(struct lab_plan *p, int a, int b, struct prefix dst)
 
 	if (l < 0)
 		return -EINVAL;
-	return add_route(p, a, l, end, dst, p->links[l].end[!end].addr);
+	add_route(p, a, l, end, dst, p->links[l].end[!end].addr);
+	return 0;
 }
 
 /* Route dst through the node's NIC to its subnet's first host (the fabric). */
-static int route_to_fabric(struct lab_plan *p, int node, struct prefix dst)
+static void route_to_fabric(struct lab_plan *p, int node, struct prefix dst)
 {
 	int l = p->nic_link[node];
 	const struct lab_end *e = &p->links[l].end[1];
 
-	return add_route(p, node, l, 1, dst,
-			 (e->addr & prefix_mask(e->plen)) + 1);
+	add_route(p, node, l, 1, dst, (e->addr & prefix_mask(e->plen)) + 1);
 }
 
 static bool has_route(const struct lab_plan *p, int from, int to,
@@ -343,7 +326,7 @@ static bool has_route(const struct lab_plan *p, int from, int to,
 	return false;
 }
 
-static int plan_vms(struct lab_plan *p, const struct topology *t)
+static void plan_vms(struct lab_plan *p, const struct topology *t)
 {
 	static const struct prefix any = { 0, 0 };
 
@@ -352,19 +335,12 @@ static int plan_vms(struct lab_plan *p, const struct topology *t)
 		const struct subnet *s = &t->subnets[vm->subnet];
 		int n = add_node(p, LN_VM, i, vm->name, vm->enable_ip_forwarding);
 
-		if (n < 0)
-			return n;
 		p->vm_node[i] = n;
-		if (vm->firewall) {
+		if (vm->firewall)
 			p->nodes[n].nft = lab_nft_ruleset(vm->firewall, vm->ip);
-			if (!p->nodes[n].nft)
-				return -ENOMEM;
-		}
-		if (add_nic(p, n, vm->ip, s->prefix.len) < 0 ||
-		    route_to_fabric(p, n, any) < 0)
-			return -ENOMEM;
+		add_nic(p, n, vm->ip, s->prefix.len);
+		route_to_fabric(p, n, any);
 	}
-	return 0;
 }
 
 /* The node a route the engine follows leads to (never VIA_VNET). */
@@ -400,14 +376,28 @@ static int place(struct lab_plan *p, int n, int from, struct prefix dst,
 	if (!lr || !prefix_equal(lr->prefix, dst) ||
 	    has_route(p, from, p->nroutes, dst))
 		return 0;
-	if (lr->via == VIA_VNET)
-		return route_to_fabric(p, n, dst);
-	if (p->nodes[n].kind == LN_SITE && lr->via == VIA_SITE)
-		return add_route(p, n, -1, 0, dst, 0);
+	if (lr->via == VIA_VNET) {
+		route_to_fabric(p, n, dst);
+		return 0;
+	}
+	if (p->nodes[n].kind == LN_SITE && lr->via == VIA_SITE) {
+		add_route(p, n, -1, 0, dst, 0);
+		return 0;
+	}
 	return route_to(p, n, learned_node(p, lr), dst);
 }
 
+/* Gateway g's learned prefix i. */
+static struct prefix learned_prefix(const struct engine *e, int g, int i)
+{
+	struct eff_route row;
+
+	engine_gateway_row(e, g, i, &row);
+	return row.prefix;
+}
+
 static int gateway_place(struct lab_plan *p, const struct engine *e, int g,
+
 			 int from, struct prefix dst)
 {
 	struct learned_route tmp;
@@ -425,7 +415,6 @@ static int plan_gateway(struct lab_plan *p, const struct engine *e, int g)
 {
 	static const struct prefix any = { 0, 0 };
 	const struct topology *t = e->topo;
-	const struct gw_routes *gr = &e->gw[g];
 	int from = p->nroutes, err = 0;
 
 	for (int v = 0; !err && v < t->nvnets; v++) {
@@ -434,8 +423,8 @@ static int plan_gateway(struct lab_plan *p, const struct engine *e, int g)
 		for (int k = 0; !err && k < t->vnets[v].nspace; k++)
 			err = gateway_place(p, e, g, from, t->vnets[v].space[k]);
 	}
-	for (int i = 0; !err && i < gr->n; i++)
-		err = gateway_place(p, e, g, from, gr->routes[i].prefix);
+	for (int i = 0; !err && i < e->gw[g].n; i++)
+		err = gateway_place(p, e, g, from, learned_prefix(e, g, i));
 	if (!err)
 		err = gateway_place(p, e, g, from, any);
 	return err;
@@ -465,71 +454,55 @@ static int plan_connections(struct lab_plan *p, const struct topology *t)
 	return 0;
 }
 
-static int plan_nodes(struct lab_plan *p, const struct topology *t)
+static void plan_nodes(struct lab_plan *p, const struct topology *t)
 {
-	int n;
-
 	for (int i = 0; i < t->ngateways; i++) {
 		const struct gateway *g = &t->gateways[i];
 
-		n = add_node(p, LN_GATEWAY, i, g->name, true);
-		if (n < 0)
-			return n;
-		p->gw_node[i] = n;
-		if (add_nic(p, n, g->ip, t->subnets[g->subnet].prefix.len) < 0)
-			return -ENOMEM;
+		p->gw_node[i] = add_node(p, LN_GATEWAY, i, g->name, true);
+		add_nic(p, p->gw_node[i], g->ip, t->subnets[g->subnet].prefix.len);
 	}
-	for (int i = 0; i < t->nsites; i++) {
-		n = add_node(p, LN_SITE, i, t->sites[i].name, true);
-		if (n < 0)
-			return n;
-		p->site_node[i] = n;
-	}
-	for (int i = 0; i < t->ncircuits; i++) {
-		n = add_node(p, LN_CIRCUIT, i, t->circuits[i].name, true);
-		if (n < 0)
-			return n;
-		p->circuit_node[i] = n;
-	}
-	return 0;
+	for (int i = 0; i < t->nsites; i++)
+		p->site_node[i] = add_node(p, LN_SITE, i, t->sites[i].name, true);
+	for (int i = 0; i < t->ncircuits; i++)
+		p->circuit_node[i] = add_node(p, LN_CIRCUIT, i, t->circuits[i].name, true);
 }
 
 /*
- * The meet-me router of a circuit routes each prefix a member learned over
- * it to the member that leads to it, as the engine says: a site or else a
- * gateway.
+ * The meet-me router of a circuit routes each prefix a member sends into
+ * it (lr: the member's decision for dst) on to the member that leads to
+ * it, as the engine says: a site or else a gateway.
  */
 static int circuit_route(struct lab_plan *p, int c, struct prefix dst,
-			 int site, int gateway)
+			 const struct learned_route *lr)
 {
+	if (!lr || lr->via != VIA_CIRCUIT || lr->target != c || !prefix_equal(lr->prefix, dst))
+		return 0;
 	return route_to(p, p->circuit_node[c],
-			site >= 0 ? p->site_node[site] : p->gw_node[gateway], dst);
+			lr->site >= 0 ? p->site_node[lr->site] : p->gw_node[lr->gateway], dst);
 }
 
 static int plan_circuit(struct lab_plan *p, const struct engine *e, int c)
 {
 	const struct topology *t = e->topo;
 	const struct circuit *ci = &t->circuits[c];
+	struct learned_route tmp;
 	int err = 0;
 
 	for (int i = 0; !err && i < ci->nsites; i++)
 		err = join(p, p->circuit_node[c], p->site_node[ci->sites[i]]);
 	for (int g = 0; g < t->ngateways; g++) {
 		for (int i = 0; !err && i < e->gw[g].n; i++) {
-			const struct learned_route *r = &e->gw[g].routes[i];
+			struct prefix dst = learned_prefix(e, g, i);
 
-			if (r->via == VIA_CIRCUIT && r->target == c)
-				err = circuit_route(p, c, r->prefix, r->site,
-						    r->gateway);
+			err = circuit_route(p, c, dst, engine_gateway_route(e, g, dst, &tmp));
 		}
 	}
 	for (int s = 0; s < t->nsites; s++) {
 		for (int i = 0; !err && i < e->nsite_routes[s]; i++) {
-			const struct site_routes *r = &e->site_routes[s][i];
+			struct prefix dst = e->site_routes[s][i].prefix;
 
-			if (r->circuit == c)
-				err = circuit_route(p, c, r->prefix, r->site,
-						    r->gateway);
+			err = circuit_route(p, c, dst, engine_site_route(e, s, dst, &tmp));
 		}
 	}
 	return err;
@@ -558,11 +531,9 @@ static int plan_site(struct lab_plan *p, const struct engine *e, int s)
 	struct learned_route tmp;
 
 	for (int i = 0; i < si->nhosts; i++)
-		if (add_addr(p, n, -1, 0, si->hosts[i].ip, 32) < 0)
-			return -ENOMEM;
+		add_addr(p, n, -1, 0, si->hosts[i].ip, 32);
 	if (default_site(e->topo, s)) {
-		if (add_route(p, n, -1, 0, any, 0) < 0)
-			return -ENOMEM;
+		add_route(p, n, -1, 0, any, 0);
 		p->routes[p->nroutes - 1].local = true;
 	}
 	for (int i = 0; i < si->nspace; i++) {
@@ -585,25 +556,18 @@ static int plan_site(struct lab_plan *p, const struct engine *e, int s)
 	return 0;
 }
 
-static int plan_internet(struct lab_plan *p, const struct engine *e)
+static void plan_internet(struct lab_plan *p, const struct engine *e)
 {
 	static const struct prefix any = { 0, 0 };
 	const struct topology *t = e->topo;
 	int n = add_node(p, LN_INTERNET, -1, "internet", false), l;
 
-	if (n < 0)
-		return n;
 	p->internet = n;
 	p->nodes[n].nft = lab_edge_ruleset(e);
-	if (!p->nodes[n].nft)
-		return -ENOMEM;
 	l = add_nic(p, n, 0, 0);
-	if (l < 0)
-		return l;
 	for (int i = 0; i < t->ninternet_hosts; i++)
-		if (add_addr(p, n, l, 1, t->internet_hosts[i].ip, 32) < 0)
-			return -ENOMEM;
-	return add_route(p, n, l, 1, any, 0);
+		add_addr(p, n, l, 1, t->internet_hosts[i].ip, 32);
+	add_route(p, n, l, 1, any, 0);
 }
 
 const struct host *lab_host(const struct topology *t, const char *name, const char **node,
@@ -625,22 +589,18 @@ const struct host *lab_host(const struct topology *t, const char *name, const ch
 	return NULL;
 }
 
-static int plan_alloc(struct lab_plan *p, const struct topology *t)
+static void plan_alloc(struct lab_plan *p, const struct topology *t)
 {
 	int max = 2 + t->nvms + t->ngateways + t->nsites + t->ncircuits;
 
 	snprintf(p->lab, sizeof(p->lab), "%s", t->name);
-	p->vm_node = calloc(t->nvms + 1, sizeof(int));
-	p->gw_node = calloc(t->ngateways + 1, sizeof(int));
-	p->site_node = calloc(t->nsites + 1, sizeof(int));
-	p->circuit_node = calloc(t->ncircuits + 1, sizeof(int));
-	p->nic_link = malloc(max * sizeof(int));
-	if (!p->vm_node || !p->gw_node || !p->site_node || !p->circuit_node ||
-	    !p->nic_link)
-		return -ENOMEM;
+	p->vm_node = xcalloc(t->nvms, sizeof(int));
+	p->gw_node = xcalloc(t->ngateways, sizeof(int));
+	p->site_node = xcalloc(t->nsites, sizeof(int));
+	p->circuit_node = xcalloc(t->ncircuits, sizeof(int));
+	p->nic_link = xmalloc(max * sizeof(int));
 	memset(p->nic_link, 0xff, max * sizeof(int));
 	p->fabric = add_node(p, LN_FABRIC, -1, "fabric", false);
-	return p->fabric < 0 ? p->fabric : 0;
 }
 
 /*
@@ -654,15 +614,11 @@ int lab_plan_build(struct lab_plan *p, const struct engine *e)
 	int err;
 
 	memset(p, 0, sizeof(*p));
-	err = plan_alloc(p, t);
-	if (!err)
-		err = plan_vms(p, t);
-	if (!err)
-		err = plan_nodes(p, t);
-	if (!err)
-		err = plan_internet(p, e);
-	if (!err)
-		err = plan_connections(p, t);
+	plan_alloc(p, t);
+	plan_vms(p, t);
+	plan_nodes(p, t);
+	plan_internet(p, e);
+	err = plan_connections(p, t);
 	for (int c = 0; !err && c < t->ncircuits; c++)
 		err = plan_circuit(p, e, c);
 	for (int g = 0; !err && g < t->ngateways; g++)
@@ -831,10 +787,8 @@ char *lab_nft_ruleset(const struct firewall *fw, uint32_t ip)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	FILE *f = xopen_memstream(&buf, &len);
 
-	if (!f)
-		return NULL;
 	fprintf(f, "table ip " LAB_NFT_TABLE "\ndelete table ip " LAB_NFT_TABLE "\n"
 		   "table ip " LAB_NFT_TABLE " {\n");
 	nft_denied_set(f);
@@ -868,10 +822,7 @@ char *lab_nft_ruleset(const struct firewall *fw, uint32_t ip)
 	fprintf(f, "\n\t}\n");
 	nft_snat(f, fw, ip);
 	fprintf(f, "}\n");
-	if (fclose(f)) {
-		free(buf);
-		return NULL;
-	}
+	xclose_memstream(f);
 	return buf;
 }
 
@@ -914,10 +865,8 @@ char *lab_edge_ruleset(const struct engine *e)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	FILE *f = xopen_memstream(&buf, &len);
 
-	if (!f)
-		return NULL;
 	fprintf(f, "table ip " LAB_NFT_TABLE "\ndelete table ip " LAB_NFT_TABLE "\n"
 		   "table ip " LAB_NFT_TABLE " {\n");
 	nft_denied_set(f);
@@ -935,9 +884,7 @@ char *lab_edge_ruleset(const struct engine *e)
 		   "\t\ttype filter hook output priority filter; policy accept;\n"
 		   "\t\tct state new ip daddr @" LAB_NFT_PRIVATE " counter drop comment \""
 		   LAB_NFT_INBOUND "\"\n\t}\n}\n");
-	if (fclose(f)) {
-		free(buf);
-		return NULL;
-	}
+	xclose_memstream(f);
 	return buf;
+
 }

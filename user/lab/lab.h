@@ -113,7 +113,10 @@ struct lab_plan {
 	int *nic_link;		/* per node: its NIC's link, -1: none */
 };
 
-/* Build the plan. Returns 0, -ENOMEM, or -E2BIG (out of link-local space). */
+/*
+ * Build the plan. Returns 0, -E2BIG (out of link-local space), or -EINVAL
+ * (a route over a link the plan lacks). Out of memory: oom_exit() (log.h).
+ */
 int lab_plan_build(struct lab_plan *p, const struct engine *e);
 void lab_plan_free(struct lab_plan *p);
 
@@ -139,9 +142,9 @@ void lab_netns_prefix(char out[LAB_NETNS_LEN], const char *lab);
 /* tag + name when it fits IFNAMSIZ, else tag + a hash of name. */
 void lab_ifname(char out[IF_NAMESIZE], const char *tag, const char *name);
 
-/* The nftables ruleset of a firewall NVA at ip (malloc'ed), NULL on ENOMEM. */
+/* The nftables ruleset of a firewall NVA at ip (malloc'ed). */
 char *lab_nft_ruleset(const struct firewall *fw, uint32_t ip);
-/* The Internet edge's ruleset (malloc'ed), NULL on ENOMEM. */
+/* The Internet edge's ruleset (malloc'ed). */
 char *lab_edge_ruleset(const struct engine *e);
 /*
  * A ruleset's fingerprint (FNV-1a 64, hex), recorded in the lab's state so

@@ -18,6 +18,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "log.h"
 #include "pktgen.skel.h"
 
 struct pktgen_ctx {
@@ -129,7 +130,7 @@ int pktgen_open(struct pktgen_ctx **gp, const struct pktgen_opts *o)
 	*gp = g;
 	return 0;
 fail:
-	fprintf(stderr, "xvnet: cannot load the frame generator: %s\n", strerror(-err));
+	pr_err("xvnet: cannot load the frame generator: %s\n", strerror(-err));
 	pktgen_close(g);
 	return err;
 }
@@ -202,7 +203,7 @@ int pktgen_live(struct pktgen_ctx *g, double seconds, uint64_t *frames, double *
 	*elapsed = now() - t0;
 	*frames = g->skel->bss->frames;
 	if (err)
-		fprintf(stderr, "xvnet: BPF_PROG_RUN of live frames failed: %s\n", strerror(-err));
+		pr_err("xvnet: BPF_PROG_RUN of live frames failed: %s\n", strerror(-err));
 	return err;
 }
 
@@ -225,12 +226,12 @@ int pktgen_test_run(struct pktgen_ctx *g, int prog_fd, int ingress_ifindex,
 
 	err = bpf_map_update_elem(bpf_map__fd(g->skel->maps.under_test), &key, &prog_fd, 0);
 	if (err) {
-		fprintf(stderr, "xvnet: cannot chain the program under test: %s\n", strerror(errno));
+		pr_err("xvnet: cannot chain the program under test: %s\n", strerror(errno));
 		return -errno;
 	}
 	err = bpf_prog_test_run_opts(bpf_program__fd(g->skel->progs.xdp_pktgen), &opts);
 	if (err) {
-		fprintf(stderr, "xvnet: BPF_PROG_RUN failed: %s\n", strerror(-err));
+		pr_err("xvnet: BPF_PROG_RUN failed: %s\n", strerror(-err));
 		return err;
 	}
 	*ns = opts.duration;

@@ -51,6 +51,7 @@ static uint32_t id_salt;
 struct result {
 	int index;
 	int answered;
+	int sport;		/* TCP/UDP: the source port the kernel chose */
 };
 
 static long now_ms(void)
@@ -207,11 +208,17 @@ static int ping_socket(uint32_t src)
 	return fd;
 }
 
+/* Flow index's echo id (its low 16 bits; the sequence holds the rest). */
+static uint32_t echo_of(int index)
+{
+	return (uint32_t)index + id_salt;
+}
+
 static void ping_send(int fd, uint32_t dst, int index)
 {
 	struct icmphdr h = { .type = ICMP_ECHO };
 	struct sockaddr_in a = sin_of(dst, 0);
-	uint32_t id = (uint32_t)index + id_salt;
+	uint32_t id = echo_of(index);
 
 	h.un.echo.id = htons((uint16_t)id);
 	h.un.echo.sequence = htons((uint16_t)(id >> 16));
@@ -257,6 +264,17 @@ static int flow_socket(const struct probe *p)
 	return fd;
 }
 
+/* The source port a flow's socket was given; 0: unknown. */
+static int local_port(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+
+	if (getsockname(fd, (struct sockaddr *)&a, &len))
+		return 0;
+	return ntohs(a.sin_port);
+}
+
 /*
  * The answer on a flow's socket: a byte (or, with nothing listening, a
  * refusal: the host answered) is an answer; a router's unreachable is not.
@@ -283,9 +301,9 @@ struct prober {
 	int batch;
 };
 
-static void report(int out, int index, bool answered)
+static void report(int out, int index, bool answered, int sport)
 {
-	struct result r = { index, answered };
+	struct result r = { index, answered, sport };
 
 	if (write(out, &r, sizeof(r)) != sizeof(r))
 		_exit(1);
@@ -400,7 +418,7 @@ static void run_batch(const struct prober *w, const int *idx, int n)
 		}
 	}
 	for (int i = 0; i < n; i++) {
-		report(w->out, idx[i], state[i] == 1);
+		report(w->out, idx[i], state[i] == 1, fd[i] >= 0 ? local_port(fd[i]) : 0);
 		if (fd[i] >= 0)
 			close(fd[i]);
 	}
@@ -517,18 +535,28 @@ static int start_responders(const struct probe *p, int n, struct children *c, co
 }
 
 /* Results waiting on fd: record them; false at the end of the pipe. */
-static bool collect(int fd, struct probe *p, int n, int wait_ms)
+static bool collect(int fd, struct probe *p, int n, int wait_ms, const struct probe_watch *w)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct pollfd pfd[2] = { { .fd = fd, .events = POLLIN },
+				 { .fd = w ? w->fd : -1, .events = POLLIN } };
 	struct result r[512];
 	ssize_t got;
 
-	if (poll(&pfd, 1, wait_ms) <= 0)
+	if (poll(pfd, 2, wait_ms) <= 0)
+		return true;
+	if (pfd[1].revents)
+		w->drain(w->ctx);
+	if (!pfd[0].revents)
 		return true;
 	got = read(fd, r, sizeof(r));
-	for (ssize_t i = 0; i < got / (ssize_t)sizeof(r[0]); i++)
-		if (r[i].index >= 0 && r[i].index < n)
-			p[r[i].index].answered = r[i].answered;
+	for (ssize_t i = 0; i < got / (ssize_t)sizeof(r[0]); i++) {
+		struct probe *q = r[i].index >= 0 && r[i].index < n ? &p[r[i].index] : NULL;
+
+		if (q)
+			q->answered = r[i].answered;
+		if (q && q->proto != FW_ICMP)
+			q->sport = (uint16_t)r[i].sport;
+	}
 	return got > 0;
 }
 
@@ -563,7 +591,7 @@ static pid_t start_prober(const char *ns, struct probe *p, int n, const bool *to
 
 /* A pass: the flows in todo, ps->procs probers at a time. */
 static int run_pass(struct probe *p, int n, const bool *todo, const struct pass *ps,
-		    int timeout_ms, struct children *c)
+		    int timeout_ms, struct children *c, const struct probe_watch *w)
 {
 	const char **ns = calloc((size_t)n + 1, sizeof(*ns));
 	int *idx = malloc(((size_t)n + 1) * sizeof(*idx));
@@ -574,7 +602,7 @@ static int run_pass(struct probe *p, int n, const bool *todo, const struct pass 
 		err = -errno;
 	while (!err && next < nns) {
 		if (reap(c) >= ps->procs) {
-			collect(out[0], p, n, 20);
+			collect(out[0], p, n, 20, w);
 			continue;
 		}
 		c->pid[c->n] = start_prober(ns[next++], p, n, todo, idx, ps, timeout_ms, out[1]);
@@ -585,7 +613,7 @@ static int run_pass(struct probe *p, int n, const bool *todo, const struct pass 
 	}
 	if (out[1] >= 0)
 		close(out[1]);
-	while (!err && collect(out[0], p, n, -1))
+	while (!err && collect(out[0], p, n, -1, w))
 		;
 	children_end(c, err != 0);
 	if (out[0] >= 0)
@@ -595,7 +623,8 @@ static int run_pass(struct probe *p, int n, const bool *todo, const struct pass 
 	return err;
 }
 
-int probe_run(struct probe *p, int n, int timeout_ms, char *why, size_t whylen)
+int probe_run(struct probe *p, int n, int timeout_ms, const struct probe_watch *watch,
+	      char *why, size_t whylen)
 {
 	struct children resp = { calloc((size_t)n + 1, sizeof(pid_t)), 0 };
 	struct children prob = { calloc((size_t)n + 1, sizeof(pid_t)), 0 };
@@ -604,8 +633,10 @@ int probe_run(struct probe *p, int n, int timeout_ms, char *why, size_t whylen)
 
 	snprintf(why, whylen, "out of memory");
 	id_salt = ((uint32_t)getpid() * 2654435761u) ^ (uint32_t)now_ms();
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		p[i].answered = false;
+		p[i].sport = p[i].proto == FW_ICMP ? (uint16_t)echo_of(i) : 0;
+	}
 	if (!resp.pid || !prob.pid || !todo || pipe2(ctl, O_CLOEXEC))
 		err = resp.pid && prob.pid && todo ? -errno : -ENOMEM;
 	if (!err)
@@ -613,7 +644,7 @@ int probe_run(struct probe *p, int n, int timeout_ms, char *why, size_t whylen)
 	for (size_t k = 0; !err && k < sizeof(passes) / sizeof(passes[0]); k++) {
 		for (int i = 0; i < n; i++)
 			todo[i] = !p[i].answered;
-		err = run_pass(p, n, todo, &passes[k], timeout_ms, &prob);
+		err = run_pass(p, n, todo, &passes[k], timeout_ms, &prob, watch);
 		if (err)
 			snprintf(why, whylen, "cannot start a prober: %s", strerror(-err));
 	}

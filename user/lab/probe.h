@@ -21,6 +21,18 @@ struct probe {
 	enum fw_proto proto;	/* FW_ICMP, FW_TCP or FW_UDP */
 	uint16_t port;		/* TCP and UDP */
 	bool answered;		/* out: the answer came back */
+	uint16_t sport;		/* out: TCP/UDP source port of the last try; ICMP: the echo id */
+};
+
+/*
+ * Something to drain while the probes run (verify's trace events): fd
+ * polled with the results, drain(ctx) called when it is readable. In the
+ * parent, never in the forked children.
+ */
+struct probe_watch {
+	int fd;
+	void (*drain)(void *ctx);
+	void *ctx;
 };
 
 #define PROBE_TIMEOUT_MS 2000	/* a lost TCP SYN is sent again after 1 s */
@@ -29,6 +41,7 @@ struct probe {
  * Run the n probes; answered is set on each. 0, or -errno with *why naming
  * what failed (a port taken in a namespace: -EADDRINUSE).
  */
-int probe_run(struct probe *p, int n, int timeout_ms, char *why, size_t whylen);
+int probe_run(struct probe *p, int n, int timeout_ms, const struct probe_watch *watch,
+	      char *why, size_t whylen);
 
 #endif

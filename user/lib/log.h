@@ -16,15 +16,17 @@
  * finds whatever such an exit leaves, and the lab's lock goes with the
  * process (state.h). xmalloc() and its kin never return NULL: they call
  * oom_exit(); jansson allocates through them (log_init()), and the
- * topology loader's diags_oom() is oom_exit(). The pure modules that still
- * return -ENOMEM (the route engine, the compiler, the lab plan) have it
- * turned into oom_exit() by the one caller of each entry point.
+ * topology loader's diags_oom() is oom_exit(). So no function returns
+ * -ENOMEM for an allocation of its own: the route engine, the compiler and
+ * the lab plan fail only for what they are given.
  */
 #ifndef XVNET_LOG_H
 #define XVNET_LOG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 enum log_level { LOG_ERR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
@@ -57,5 +59,13 @@ void *xrealloc(void *p, size_t size) __attribute__((returns_nonnull));
 char *xstrdup(const char *s) __attribute__((malloc, returns_nonnull));
 /* A formatted string, malloc'd. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2), returns_nonnull));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0), returns_nonnull));
+/*
+ * A stream writing into a malloc'd string (open_memstream()), and its
+ * fclose(), after which *buf holds what was written: such a stream fails
+ * only for want of memory.
+ */
+FILE *xopen_memstream(char **buf, size_t *len) __attribute__((returns_nonnull));
+void xclose_memstream(FILE *f);
 
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Expected flows for xvnet verify (see expect.h). */
 #include "expect.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -33,15 +34,6 @@ static yaml_node_t *get(struct ctx *c, const yaml_node_t *map, const char *key)
 			return yaml_document_get_node(c->doc, p->value);
 	}
 	return NULL;
-}
-
-static char *xstrdup(const char *s)
-{
-	char *r = strdup(s);
-
-	if (!r)
-		diags_oom();
-	return r;
 }
 
 static const char *const keys[] = { "from", "to", "protocol", "port", "result", "via", NULL };
@@ -135,10 +127,8 @@ static void get_via(struct ctx *c, const yaml_node_t *map, struct expectation *e
 		diags_add(c->d, c->name, node_pos(v), "via is a list of nodes: [fw, hub-gw]");
 		return;
 	}
-	e->via = calloc((size_t)(v->data.sequence.items.top - v->data.sequence.items.start) + 1,
-			sizeof(*e->via));
-	if (!e->via)
-		diags_oom();
+	e->via = xcalloc((size_t)(v->data.sequence.items.top - v->data.sequence.items.start),
+			 sizeof(*e->via));
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
 		const yaml_node_t *n = yaml_document_get_node(c->doc, *it);
 
@@ -205,9 +195,7 @@ int expect_parse(const char *name, const char *buf, size_t len,
 	c.doc = &doc;
 	list = the_list(&c);
 	count = list ? (int)(list->data.sequence.items.top - list->data.sequence.items.start) : 0;
-	*out = calloc((size_t)count + 1, sizeof(**out));
-	if (!*out)
-		diags_oom();
+	*out = xcalloc((size_t)count, sizeof(**out));
 	for (int i = 0; i < count; i++)
 		parse_one(&c, yaml_document_get_node(&doc, list->data.sequence.items.start[i]),
 			  &(*out)[i]);
