@@ -9,8 +9,6 @@
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
-#include <linux/tcp.h>
-#include <linux/udp.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
@@ -478,50 +476,6 @@ static __always_inline int handle(struct xdp_md *ctx, struct frame *f)
 /* The rules and connections of firewall NVAs of dataplane xdp. */
 #include "lib/firewall.h"
 
-/* The packet as a firewall reads it; slow: what only the NVA's kernel models. */
-static __always_inline void fw_packet(void *data_end, struct iphdr *iph, struct xv_fw_pkt *p)
-{
-	void *l4 = (void *)iph + (iph->ihl & 0xf) * 4;
-	struct { __u8 type, code; __u16 check; __be16 id, seq; } *icmp = l4;
-	struct tcphdr *th = l4;
-	struct udphdr *uh = l4;
-
-	p->src = iph->saddr;
-	p->dst = iph->daddr;
-	p->proto = iph->protocol;
-	/* Fragments: the kernel reassembles them first. */
-	if (iph->frag_off & bpf_htons(0x3fff) || iph->ttl <= 1) {
-		p->slow = 1;	/* a TTL running out: the NVA's kernel says so */
-		return;
-	}
-	switch (p->proto) {
-	case XV_IPPROTO_TCP:
-		if ((void *)(th + 1) > data_end)
-			break;
-		p->sport = bpf_ntohs(th->source);
-		p->dport = bpf_ntohs(th->dest);
-		p->flags = ((__u8 *)th)[13];
-		return;
-	case XV_IPPROTO_UDP:
-		if ((void *)(uh + 1) > data_end)
-			break;
-		p->sport = bpf_ntohs(uh->source);
-		p->dport = bpf_ntohs(uh->dest);
-		return;
-	case XV_IPPROTO_ICMP:
-		/* Errors relate to a flow: the NVA's conntrack judges them. */
-		if ((void *)(icmp + 1) > data_end ||
-		    (icmp->type != XV_ICMP_ECHO && icmp->type != XV_ICMP_ECHO_REPLY))
-			break;
-		p->sport = p->dport = bpf_ntohs(icmp->id);
-		p->flags = icmp->type;
-		return;
-	default:
-		return;
-	}
-	p->slow = 1;
-}
-
 /* The NVA is an IP hop: RFC 1624's incremental checksum, as the kernel does. */
 static __always_inline void ttl_decrement(struct iphdr *iph)
 {
@@ -554,7 +508,7 @@ static __noinline int firewall_hops(struct xdp_md *ctx, struct frame *f, __u64 b
 			return XV_DROP_SHORT;
 		if (!f->to || !(f->to->flags & XV_NIC_F_FIREWALL) || f->dst == f->to->ip)
 			return XV_FWD;
-		fw_packet(data_end, iph, &p);
+		xv_fw_packet(iph, data_end, &p);
 		verdict = xv_fw_filter(nva, &p, bytes);
 		if (verdict == XV_FW_SLOW)
 			return XV_FWD;
