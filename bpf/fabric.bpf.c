@@ -9,8 +9,6 @@
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
-#include <linux/tcp.h>
-#include <linux/udp.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
@@ -44,7 +42,7 @@ struct {
 } trie SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);	/* counter * ncpus + cpu -> hits */
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);	/* counter -> hits */
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u64);
@@ -150,12 +148,19 @@ struct {
 } fw_denied SEC(".maps");
 
 /*
- * Set by the loader: the number of NICs (also the stats slot of strangers),
- * CPUs, and the generation's number.
+ * Set by the loader: the number of NICs (also the stats slot of strangers)
+ * and the generation's number.
  */
 const volatile __u32 nnics;
-const volatile __u32 ncpus;
 const volatile __u32 gen;
+
+/*
+ * The keys of the per-frame map lookups are fields already in memory (the
+ * frame's, a record's, these), never a value computed and stored just
+ * before: the inlined lookup reads its key back through memory, and a key
+ * stored a few instructions earlier stalls it on store forwarding.
+ */
+static const __u32 trace_key = XV_CFG_TRACE;
 
 /* What is known about the frame so far, for counters and trace. */
 struct frame {
@@ -191,15 +196,30 @@ static const __u8 fabric_mac[ETH_ALEN] = XV_FABRIC_MAC;
 /* Ports and echo ids, for trace only. */
 #include "lib/l4.h"
 
-static __always_inline const struct xv_nic *nic_lookup(__u32 slot)
+static __always_inline const struct xv_nic *nic_lookup(const __u32 *slot)
 {
-	return slot < nnics ? bpf_map_lookup_elem(&nics, &slot) : NULL;
+	return *slot < nnics ? bpf_map_lookup_elem(&nics, slot) : NULL;
 }
 
-static __always_inline int mac_eq(const __u8 *a, const __u8 *b)
+/*
+ * MACs on the forwarding path as a 4-byte and a 2-byte word, not six
+ * bytes: both the frame's MACs and a NIC record's are 2-byte aligned, and
+ * the fabric only runs where unaligned loads are allowed (x86, arm64).
+ */
+static __always_inline int is_fabric_mac(const __u8 *a)
 {
-	return !((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) |
-		 (a[3] ^ b[3]) | (a[4] ^ b[4]) | (a[5] ^ b[5]));
+	__u32 head;
+	__u16 tail;
+
+	__builtin_memcpy(&head, fabric_mac, 4);		/* folded to constants */
+	__builtin_memcpy(&tail, fabric_mac + 4, 2);
+	return *(const __u32 *)a == head && *(const __u16 *)(a + 4) == tail;
+}
+
+static __always_inline void mac_put(__u8 *to, const __u8 *from)
+{
+	*(__u32 *)to = *(const __u32 *)from;
+	*(__u16 *)(to + 4) = *(const __u16 *)(from + 4);
 }
 
 /* Turn an ARP request for any address into the fabric's reply, in place. */
@@ -261,7 +281,6 @@ static __always_inline const struct xv_route *route_lookup(struct frame *f,
 							   struct xv_route *tmp)
 {
 	const struct xv_route *r, *g;
-	__u32 idx;
 	__u64 *n;
 
 	r = xv_record(NULL, xv_trie_lookup(NULL, nic->table, bpf_ntohl(f->dst)));
@@ -281,8 +300,7 @@ static __always_inline const struct xv_route *route_lookup(struct frame *f,
 	f->route_id = r->route_id;
 	if (r->hits == XV_NONE)		/* the Internet edge's table */
 		return r;
-	idx = r->hits * ncpus + bpf_get_smp_processor_id();
-	n = bpf_map_lookup_elem(&hits, &idx);
+	n = bpf_map_lookup_elem(&hits, &r->hits);
 	if (n)
 		*n += 1;
 	return r;
@@ -317,7 +335,7 @@ static __always_inline int decide(struct frame *f)
 	struct xv_route tmp;
 	int verdict;
 
-	nic = nic_lookup(f->in);
+	nic = nic_lookup(&f->in);
 	if (!nic)
 		return XV_DROP_NOT_NIC;
 	if (!(nic->flags & XV_NIC_F_FORWARDING) && f->src != nic->ip)
@@ -336,7 +354,7 @@ static __always_inline int decide(struct frame *f)
 		return XV_DROP_NONE_ROUTE;
 	}
 	f->out = r->arg;
-	to = nic_lookup(f->out);
+	to = nic_lookup(&r->arg);
 	if (!to)
 		return XV_DROP_NO_OWNER;
 	if (f->out == f->in)
@@ -351,13 +369,14 @@ static __always_inline int decide(struct frame *f)
 static __always_inline void account(const struct frame *f, int verdict, __u64 bytes)
 {
 	struct xv_nic_stats *st;
-	__u32 in = f->in == XV_NONE ? nnics : f->in, v = verdict;
+	__u32 v = verdict;
 
 	/* Hide v's range from clang so that the mask the verifier needs stays. */
 	barrier_var(v);
 	v &= XV_VERDICT_SLOTS - 1;
 
-	st = bpf_map_lookup_elem(&stats, &in);
+	/* A frame from no NIC counts in slot nnics. */
+	st = bpf_map_lookup_elem(&stats, f->in == XV_NONE ? (const __u32 *)&nnics : &f->in);
 	if (st) {
 		st->rx++;
 		st->rx_bytes += bytes;
@@ -393,12 +412,12 @@ static __always_inline void trace(struct xdp_md *ctx, const struct frame *f, int
 {
 	void *data_end = (void *)(long)ctx->data_end;
 	void *data = (void *)(long)ctx->data;
-	__u32 key = XV_CFG_TRACE, *on;
 	struct xv_l4 l4 = { 0, 0 };
 	struct xv_event ev;
+	__u32 *on;
 	int any = 0;
 
-	on = bpf_map_lookup_elem(&config, &key);
+	on = bpf_map_lookup_elem(&config, &trace_key);
 	if (!on || !*on)
 		return;
 	if (f->ethertype == ETH_P_IP)
@@ -457,7 +476,7 @@ static __always_inline int handle(struct xdp_md *ctx, struct frame *f)
 	f->src = iph->saddr;
 	f->dst = iph->daddr;
 	f->proto = iph->protocol;
-	if (!mac_eq(eth->h_dest, fabric_mac))
+	if (!is_fabric_mac(eth->h_dest))
 		return XV_DROP_L2_DST;
 	/*
 	 * Routing reads only the fixed header, so options and fragments are
@@ -474,57 +493,13 @@ static __always_inline int handle(struct xdp_md *ctx, struct frame *f)
 	if (verdict != XV_FWD)
 		return verdict;
 	/* The fabric is not a hop: MACs change, TTL and payload do not. */
-	__builtin_memcpy(eth->h_source, fabric_mac, ETH_ALEN);
-	__builtin_memcpy(eth->h_dest, f->mac, ETH_ALEN);
+	mac_put(eth->h_source, fabric_mac);
+	mac_put(eth->h_dest, f->mac);
 	return XV_FWD;
 }
 
 /* The rules and connections of firewall NVAs of dataplane xdp. */
 #include "lib/firewall.h"
-
-/* The packet as a firewall reads it; slow: what only the NVA's kernel models. */
-static __always_inline void fw_packet(void *data_end, struct iphdr *iph, struct xv_fw_pkt *p)
-{
-	void *l4 = (void *)iph + (iph->ihl & 0xf) * 4;
-	struct { __u8 type, code; __u16 check; __be16 id, seq; } *icmp = l4;
-	struct tcphdr *th = l4;
-	struct udphdr *uh = l4;
-
-	p->src = iph->saddr;
-	p->dst = iph->daddr;
-	p->proto = iph->protocol;
-	/* Fragments: the kernel reassembles them first. */
-	if (iph->frag_off & bpf_htons(0x3fff) || iph->ttl <= 1) {
-		p->slow = 1;	/* a TTL running out: the NVA's kernel says so */
-		return;
-	}
-	switch (p->proto) {
-	case XV_IPPROTO_TCP:
-		if ((void *)(th + 1) > data_end)
-			break;
-		p->sport = bpf_ntohs(th->source);
-		p->dport = bpf_ntohs(th->dest);
-		p->flags = ((__u8 *)th)[13];
-		return;
-	case XV_IPPROTO_UDP:
-		if ((void *)(uh + 1) > data_end)
-			break;
-		p->sport = bpf_ntohs(uh->source);
-		p->dport = bpf_ntohs(uh->dest);
-		return;
-	case XV_IPPROTO_ICMP:
-		/* Errors relate to a flow: the NVA's conntrack judges them. */
-		if ((void *)(icmp + 1) > data_end ||
-		    (icmp->type != XV_ICMP_ECHO && icmp->type != XV_ICMP_ECHO_REPLY))
-			break;
-		p->sport = p->dport = bpf_ntohs(icmp->id);
-		p->flags = icmp->type;
-		return;
-	default:
-		return;
-	}
-	p->slow = 1;
-}
 
 /* The NVA is an IP hop: RFC 1624's incremental checksum, as the kernel does. */
 static __always_inline void ttl_decrement(struct iphdr *iph)
@@ -558,7 +533,7 @@ static __noinline int firewall_hops(struct xdp_md *ctx, struct frame *f, __u64 b
 			return XV_DROP_SHORT;
 		if (!f->to || !(f->to->flags & XV_NIC_F_FIREWALL) || f->dst == f->to->ip)
 			return XV_FWD;
-		fw_packet(data_end, iph, &p);
+		xv_fw_packet(iph, data_end, &p);
 		verdict = xv_fw_filter(nva, &p, bytes);
 		if (verdict == XV_FW_SLOW)
 			return XV_FWD;

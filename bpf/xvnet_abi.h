@@ -225,8 +225,8 @@ enum xv_config {
 _Static_assert(XV_VERDICT__COUNT <= XV_VERDICT_SLOTS, "verdict slots");
 
 /*
- * Route hits, per generation: a u64 array of nhits * ncpus,
- * [counter * ncpus + cpu]. Counters 0..nown-1 are the subnets' own routes (counter = route id);
+ * Route hits, per generation: a per-CPU u64 array of nhits, indexed by
+ * counter. Counters 0..nown-1 are the subnets' own routes (counter = route id);
  * counter nown + g counts all routes learned by gateway g: a counter per
  * learned prefix costs a cache miss per frame on big sets (docs).
  */

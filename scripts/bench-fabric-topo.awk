@@ -25,6 +25,17 @@ function rand_prefix(lo, hi, len,   a, o) {
 	a = o * 16777216 + int(rand() * 16777216)
 	return a - a % 2 ^ (32 - len)
 }
+# Whether a/len overlaps b/blen.
+function overlaps(a, len, b, blen,   m) {
+	m = len < blen ? len : blen
+	return int(a / 2 ^ (32 - m)) == int(b / 2 ^ (32 - m))
+}
+# The ranges xvnet gives VMs their public addresses from: a site holding
+# them would leave the VMs none (every verb refuses such a topology).
+function public_range(a, len) {
+	return overlaps(a, len, 3221225984, 24) || overlaps(a, len, 3325256704, 24) ||
+	       overlaps(a, len, 3323068416, 15)
+}
 BEGIN {
 	srand(1)
 	print "name: xvb"
@@ -62,7 +73,7 @@ BEGIN {
 	for (n = 0; n < nprefixes; ) {
 		len = bgp_len(rand())
 		p = rand_prefix(11, 223, len)
-		if (seen[p "/" len]++)
+		if (public_range(p, len) || seen[p "/" len]++)
 			continue
 		print "      - " ip(p) "/" len
 		print ip(p) "/" len > prefixes_file

@@ -556,6 +556,42 @@ static void test_stats_cli(void **state)
 	json_decref(doc);
 }
 
+/* Every route hit counter of the current generation, summed over CPUs. */
+static __u64 all_hits(void)
+{
+	struct fabric_view v;
+	__u64 sum = 0, n;
+
+	assert_int_equal(fabric_view_open(rules.pin, &v), 0);
+	for (__u32 i = 0; !fabric_read_hits(&v, i, &n); i++)
+		sum += n;
+	fabric_view_close(&v);
+	return sum;
+}
+
+/* A forwarded frame counts one route hit, on whichever CPU it ran. */
+static void test_route_hits_every_cpu(void **state)
+{
+	struct pkt fwd = ipv4_frame(rules.nics[HUBVM].mac, ip("10.0.2.4"), ip("10.1.1.4"), IPPROTO_UDP);
+	int ncpus = libbpf_num_possible_cpus(), sent = 0;
+	cpu_set_t was, one;
+	__u64 before = all_hits();
+
+	assert_int_equal(sched_getaffinity(0, sizeof(was), &was), 0);
+	for (int c = 0; c < ncpus && c < 4; c++) {
+		CPU_ZERO(&one);
+		CPU_SET(c, &one);
+		if (sched_setaffinity(0, sizeof(one), &one))
+			continue;
+		/* A different number on each CPU: a sum of one CPU's would not pass. */
+		for (int i = 0; i < 3 + 2 * c; i++, sent++)
+			assert_int_equal(run_frame(&rules, HUBVM, fwd.b, fwd.len, NULL, NULL).out, NVA);
+	}
+	sched_setaffinity(0, sizeof(was), &was);
+	assert_true(sent > 0);
+	assert_int_equal(all_hits() - before, sent);
+}
+
 /* `xvnet trace` switches tracing on, prints each decision, switches it off. */
 static void test_trace_cli(void **state)
 {
@@ -894,7 +930,7 @@ static void differential_lab(struct lab *l, const char *name, int frames)
 
 			if (rand() % 5 == 0)
 				f.src = random_addr(&l->t);
-			engine_path(&l->e, (struct origin){ false, vm }, &f, &p);
+			engine_path(&l->e, (struct origin){ .index = vm }, &f, &p);
 			check_frame(l, vm_slot(l, vm), &p, 0, &f, &checked);
 		}
 	}
@@ -906,7 +942,7 @@ static void differential_lab(struct lab *l, const char *name, int frames)
 					  random_addr(&l->t), FW_UDP, 53 };
 			struct path p;
 
-			engine_path(&l->e, (struct origin){ true, s }, &f, &p);
+			engine_path(&l->e, (struct origin){ .is_site = true, .index = s }, &f, &p);
 			for (int k = 1; k < p.nhops; k++) {
 				if (p.hops[k].kind != HOP_SUBNET || p.hops[k - 1].kind != HOP_GATEWAY)
 					continue;
@@ -1110,6 +1146,7 @@ int main(void)
 		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_trace_ports),
 		cmocka_unit_test(test_stats_cli),
+		cmocka_unit_test(test_route_hits_every_cpu),
 		cmocka_unit_test(test_trace_cli),
 		cmocka_unit_test(test_trace_names_each_generation),
 		cmocka_unit_test(test_swap_under_load),

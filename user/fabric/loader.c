@@ -201,13 +201,10 @@ static int fill_array(int fd, const void *values, size_t size, int n)
 /* The generation's own maps, sized from its image. */
 static int size_generation(struct fabric *skel, const struct fabric_image *img)
 {
-	int ncpus = libbpf_num_possible_cpus();
-
 	skel->rodata->nnics = img->nnics;
-	skel->rodata->ncpus = ncpus;
 	/* Empty tables still need one entry's worth of map. */
 	if (bpf_map__set_max_entries(skel->maps.trie, img->nlines ? img->nlines : 1) ||
-	    bpf_map__set_max_entries(skel->maps.hits, img->nhits ? img->nhits * ncpus : 1) ||
+	    bpf_map__set_max_entries(skel->maps.hits, img->nhits ? img->nhits : 1) ||
 	    bpf_map__set_max_entries(skel->maps.nics, img->nnics ? img->nnics : 1) ||
 	    bpf_map__set_max_entries(skel->maps.firewalls, img->nnics ? img->nnics : 1) ||
 	    bpf_map__set_max_entries(skel->maps.fw_rules, img->nfw_rules ? img->nfw_rules : 1) ||
@@ -642,15 +639,13 @@ int fabric_read_stats(const struct fabric_view *v, int slot, struct xv_nic_stats
 
 int fabric_read_hits(const struct fabric_view *v, __u32 counter, __u64 *out)
 {
-	*out = 0;
-	for (__u32 c = 0; c < (__u32)v->ncpus; c++) {
-		__u32 key = counter * v->ncpus + c;
-		__u64 n;
+	__u64 per[v->ncpus];
 
-		if (bpf_map_lookup_elem(v->hits, &key, &n))
-			return -errno;
-		*out += n;
-	}
+	*out = 0;
+	if (bpf_map_lookup_elem(v->hits, &counter, per))
+		return -errno;
+	for (int c = 0; c < v->ncpus; c++)
+		*out += per[c];
 	return 0;
 }
 
