@@ -9,8 +9,6 @@
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
-#include <linux/tcp.h>
-#include <linux/udp.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
@@ -87,10 +85,27 @@ struct {
 	__type(value, struct xv_nic_stats);
 } stats SEC(".maps");
 
+/* Trace events when no reader has a ring of its own (test harnesses). */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 24);	/* 16 MiB: verify of a 100-VM lab */
+	__uint(max_entries, 1 << 20);
 } events SEC(".maps");
+
+/*
+ * Each trace reader's own ring, in its reader slot: every reader gets
+ * every event (docs/dataplane.md, "Trace readers").
+ */
+struct trace_ring {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, XV_TRACE_RING);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, XV_TRACE_READERS);
+	__type(key, __u32);
+	__array(values, struct trace_ring);
+} rings SEC(".maps");
 
 /*
  * Firewall NVAs of dataplane xdp (xvnet_abi.h): a generation's rules and
@@ -376,45 +391,53 @@ static __always_inline void account(const struct frame *f, int verdict, __u64 by
 	}
 }
 
+/* Put ev in ring; counted at config[lost] when there is no room. */
+static __always_inline void emit(void *ring, const struct xv_event *ev, __u32 lost)
+{
+	__u32 *n;
+
+	if (!bpf_ringbuf_output(ring, (void *)ev, sizeof(*ev), 0))
+		return;
+	n = bpf_map_lookup_elem(&config, &lost);
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
+
 /*
- * One event per frame while a trace runs. The frame's L4 identity is
- * parsed here, only then: the untraced path never reads past IPv4.
+ * One event per frame while a trace runs, into every reader's ring. The
+ * frame's L4 identity is parsed here, only then: the untraced path never
+ * reads past IPv4.
  */
 static __always_inline void trace(struct xdp_md *ctx, const struct frame *f, int verdict)
 {
 	void *data_end = (void *)(long)ctx->data_end;
 	void *data = (void *)(long)ctx->data;
 	struct xv_l4 l4 = { 0, 0 };
-	struct xv_event *ev;
+	struct xv_event ev;
 	__u32 *on;
+	int any = 0;
 
 	on = bpf_map_lookup_elem(&config, &trace_key);
 	if (!on || !*on)
 		return;
-	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
-	if (!ev) {
-		/* counted, so that a reader knows it missed frames */
-		__u32 key = XV_CFG_LOST;
-
-		on = bpf_map_lookup_elem(&config, &key);
-		if (on)
-			__sync_fetch_and_add(on, 1);
-		return;
-	}
-	ev->gen = gen;
-	ev->in = f->in;
-	ev->out = f->out;
-	ev->route_id = f->route_id;
-	ev->src = f->src;
-	ev->dst = f->dst;
-	ev->proto = f->proto;
-	ev->verdict = verdict;
-	ev->ethertype = f->ethertype;
 	if (f->ethertype == ETH_P_IP)
 		l4 = xv_l4_parse(data + sizeof(struct ethhdr), data_end);
-	ev->sport = l4.sport;
-	ev->dport = l4.dport;
-	bpf_ringbuf_submit(ev, 0);
+	ev = (struct xv_event){
+		.gen = gen, .in = f->in, .out = f->out, .route_id = f->route_id,
+		.src = f->src, .dst = f->dst, .proto = f->proto, .verdict = verdict,
+		.ethertype = f->ethertype, .sport = l4.sport, .dport = l4.dport,
+	};
+	for (__u32 i = 0; i < XV_TRACE_READERS; i++) {
+		__u32 slot = i;	/* on the stack: the counter stays in a register */
+		void *ring = bpf_map_lookup_elem(&rings, &slot);
+
+		if (ring) {
+			emit(ring, &ev, XV_CFG_LOST + i);
+			any = 1;
+		}
+	}
+	if (!any)
+		emit(&events, &ev, XV_CFG_LOST + XV_TRACE_READERS);
 }
 
 /* Parse, decide and rewrite; returns the verdict. */
@@ -478,50 +501,6 @@ static __always_inline int handle(struct xdp_md *ctx, struct frame *f)
 /* The rules and connections of firewall NVAs of dataplane xdp. */
 #include "lib/firewall.h"
 
-/* The packet as a firewall reads it; slow: what only the NVA's kernel models. */
-static __always_inline void fw_packet(void *data_end, struct iphdr *iph, struct xv_fw_pkt *p)
-{
-	void *l4 = (void *)iph + (iph->ihl & 0xf) * 4;
-	struct { __u8 type, code; __u16 check; __be16 id, seq; } *icmp = l4;
-	struct tcphdr *th = l4;
-	struct udphdr *uh = l4;
-
-	p->src = iph->saddr;
-	p->dst = iph->daddr;
-	p->proto = iph->protocol;
-	/* Fragments: the kernel reassembles them first. */
-	if (iph->frag_off & bpf_htons(0x3fff) || iph->ttl <= 1) {
-		p->slow = 1;	/* a TTL running out: the NVA's kernel says so */
-		return;
-	}
-	switch (p->proto) {
-	case XV_IPPROTO_TCP:
-		if ((void *)(th + 1) > data_end)
-			break;
-		p->sport = bpf_ntohs(th->source);
-		p->dport = bpf_ntohs(th->dest);
-		p->flags = ((__u8 *)th)[13];
-		return;
-	case XV_IPPROTO_UDP:
-		if ((void *)(uh + 1) > data_end)
-			break;
-		p->sport = bpf_ntohs(uh->source);
-		p->dport = bpf_ntohs(uh->dest);
-		return;
-	case XV_IPPROTO_ICMP:
-		/* Errors relate to a flow: the NVA's conntrack judges them. */
-		if ((void *)(icmp + 1) > data_end ||
-		    (icmp->type != XV_ICMP_ECHO && icmp->type != XV_ICMP_ECHO_REPLY))
-			break;
-		p->sport = p->dport = bpf_ntohs(icmp->id);
-		p->flags = icmp->type;
-		return;
-	default:
-		return;
-	}
-	p->slow = 1;
-}
-
 /* The NVA is an IP hop: RFC 1624's incremental checksum, as the kernel does. */
 static __always_inline void ttl_decrement(struct iphdr *iph)
 {
@@ -554,7 +533,7 @@ static __noinline int firewall_hops(struct xdp_md *ctx, struct frame *f, __u64 b
 			return XV_DROP_SHORT;
 		if (!f->to || !(f->to->flags & XV_NIC_F_FIREWALL) || f->dst == f->to->ip)
 			return XV_FWD;
-		fw_packet(data_end, iph, &p);
+		xv_fw_packet(iph, data_end, &p);
 		verdict = xv_fw_filter(nva, &p, bytes);
 		if (verdict == XV_FW_SLOW)
 			return XV_FWD;

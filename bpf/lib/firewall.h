@@ -12,19 +12,13 @@
 #ifndef XVNET_FIREWALL_H
 #define XVNET_FIREWALL_H
 
+#include "lib/l4.h"
 #include "xvnet_abi.h"
-
-#define XV_IPPROTO_ICMP	1
-#define XV_IPPROTO_TCP	6
-#define XV_IPPROTO_UDP	17
 
 #define XV_TCP_FIN	0x01
 #define XV_TCP_SYN	0x02
 #define XV_TCP_RST	0x04
 #define XV_TCP_ACK	0x10
-
-#define XV_ICMP_ECHO_REPLY	0
-#define XV_ICMP_ECHO		8
 
 #ifdef __bpf__
 #define XV_FW		static __always_inline
@@ -63,6 +57,55 @@ struct xv_fw_pkt {
 	__u8 pad;
 };
 
+/*
+ * The packet at ip (an IPv4 header; its bytes end at end) as a firewall
+ * reads it, its ports from bpf/lib/l4.h. slow: what only the NVA's kernel
+ * models: fragments (it reassembles them), ICMP other than echo (errors
+ * relate to a flow its conntrack judges), a TTL running out (it answers),
+ * a header cut short.
+ */
+XV_FW void xv_fw_packet(const void *ip, const void *end, struct xv_fw_pkt *p)
+{
+	const __u8 *h = ip, *l4;
+	struct xv_l4 id;
+
+	if ((const void *)(h + 20) > end) {
+		p->slow = 1;
+		return;
+	}
+	__builtin_memcpy(&p->src, h + 12, 4);
+	__builtin_memcpy(&p->dst, h + 16, 4);
+	p->proto = h[9];
+	if ((h[6] & 0x3f) | h[7] || h[8] <= 1) {	/* MF, fragment offset; TTL */
+		p->slow = 1;
+		return;
+	}
+	id = xv_l4_parse(ip, end);
+	l4 = h + (h[0] & 0xf) * 4u;
+	switch (p->proto) {
+	case XV_PROTO_TCP:
+		if ((const void *)(l4 + 14) > end)
+			break;
+		p->flags = l4[13];
+		/* fall through */
+	case XV_PROTO_UDP:
+		if (!id.sport && !id.dport)
+			break;
+		p->sport = id.sport;
+		p->dport = id.dport;
+		return;
+	case XV_PROTO_ICMP:
+		if ((const void *)(l4 + 8) > end || !xv_l4_is_echo(XV_L4_ICMP_TYPE(id)))
+			break;
+		p->flags = XV_L4_ICMP_TYPE(id);
+		p->sport = p->dport = id.sport;
+		return;
+	default:
+		return;
+	}
+	p->slow = 1;
+}
+
 /* ---- rules ------------------------------------------------------------- */
 
 XV_FW int xv_fw_in(const struct xv_fw_prefix *p, __u32 n, __u32 addr)
@@ -83,7 +126,7 @@ XV_FW int xv_fw_ports(const struct xv_fw_rule *r, const struct xv_fw_pkt *p)
 {
 	if (!r->nports)
 		return 1;
-	if (p->proto != XV_IPPROTO_TCP && p->proto != XV_IPPROTO_UDP)
+	if (p->proto != XV_PROTO_TCP && p->proto != XV_PROTO_UDP)
 		return 0;
 #ifdef __bpf__
 	_Pragma("unroll")
@@ -191,10 +234,10 @@ XV_FW int xv_ct_key(__u32 nva, const struct xv_fw_pkt *p, struct xv_ct_key *k)
  */
 XV_FW __u8 xv_ct_open(const struct xv_fw_pkt *p)
 {
-	if (p->proto == XV_IPPROTO_TCP)
+	if (p->proto == XV_PROTO_TCP)
 		return (p->flags & (XV_TCP_SYN | XV_TCP_ACK | XV_TCP_FIN | XV_TCP_RST)) ==
 		       XV_TCP_SYN ? XV_CT_SYN_SENT : XV_CT_NONE;
-	if (p->proto == XV_IPPROTO_ICMP)
+	if (p->proto == XV_PROTO_ICMP)
 		return p->flags == XV_ICMP_ECHO ? XV_CT_UNREPLIED : XV_CT_NONE;
 	return XV_CT_UNREPLIED;
 }
@@ -208,7 +251,7 @@ XV_FW __u8 xv_ct_next(__u8 state, int opener, const struct xv_fw_pkt *p)
 {
 	__u8 fl = p->flags;
 
-	if (p->proto != XV_IPPROTO_TCP)
+	if (p->proto != XV_PROTO_TCP)
 		return opener ? state : XV_CT_REPLIED;
 	if (fl & XV_TCP_RST)
 		return XV_CT_CLOSE;
@@ -238,10 +281,10 @@ XV_FW __u64 xv_ct_timeout(__u8 state, __u8 proto)
 	case XV_CT_FIN_WAIT:	return 120 * s;
 	case XV_CT_CLOSE:	return 10 * s;
 	case XV_CT_UNREPLIED:
-		return proto == XV_IPPROTO_UDP || proto == XV_IPPROTO_ICMP ? 30 * s : 600 * s;
+		return proto == XV_PROTO_UDP || proto == XV_PROTO_ICMP ? 30 * s : 600 * s;
 	case XV_CT_REPLIED:
-		return proto == XV_IPPROTO_UDP ? 120 * s :
-		       proto == XV_IPPROTO_ICMP ? 30 * s : 600 * s;
+		return proto == XV_PROTO_UDP ? 120 * s :
+		       proto == XV_PROTO_ICMP ? 30 * s : 600 * s;
 	}
 	return 0;
 }
@@ -271,7 +314,7 @@ XV_FW void xv_fw_log(__u32 nva, const struct xv_fw_pkt *p)
 {
 	struct xv_fw_denied k = {
 		.nva = nva, .src = p->src, .dst = p->dst, .proto = p->proto,
-		.port = p->proto == XV_IPPROTO_TCP || p->proto == XV_IPPROTO_UDP ? p->dport : 0,
+		.port = p->proto == XV_PROTO_TCP || p->proto == XV_PROTO_UDP ? p->dport : 0,
 	};
 	__u64 one = 1, *n = bpf_map_lookup_elem(&fw_denied, &k);
 

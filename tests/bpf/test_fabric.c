@@ -930,7 +930,7 @@ static void differential_lab(struct lab *l, const char *name, int frames)
 
 			if (rand() % 5 == 0)
 				f.src = random_addr(&l->t);
-			engine_path(&l->e, (struct origin){ false, vm }, &f, &p);
+			engine_path(&l->e, (struct origin){ .index = vm }, &f, &p);
 			check_frame(l, vm_slot(l, vm), &p, 0, &f, &checked);
 		}
 	}
@@ -942,7 +942,7 @@ static void differential_lab(struct lab *l, const char *name, int frames)
 					  random_addr(&l->t), FW_UDP, 53 };
 			struct path p;
 
-			engine_path(&l->e, (struct origin){ true, s }, &f, &p);
+			engine_path(&l->e, (struct origin){ .is_site = true, .index = s }, &f, &p);
 			for (int k = 1; k < p.nhops; k++) {
 				if (p.hops[k].kind != HOP_SUBNET || p.hops[k - 1].kind != HOP_GATEWAY)
 					continue;

@@ -89,15 +89,22 @@ teardown_file() {
 		--quick --reps 1 --only frames,latency --svg "$BATS_TEST_TMPDIR/c.svg" -j
 	xv destroy --lab "${name:0:10}-x" >/dev/null 2>&1 || true
 	xv destroy --lab "${name:0:10}-k" >/dev/null 2>&1 || true
+	xv destroy --lab "${name:0:10}-n" >/dev/null 2>&1 || true
 	echo "$stderr"
 	[ "$status" -eq 0 ]
 	grep -q "deploying ${name:0:10}-x (xdp)" <<<"$stderr"
 	grep -q "deploying ${name:0:10}-k (kernel)" <<<"$stderr"
+	grep -q "deploying ${name:0:10}-n (xdp, NVAs in XDP)" <<<"$stderr"
+	# spoke -> firewall -> spoke with the NVA in nftables and in XDP, and its ceiling
+	jq -e '.nva.nftablesPps > 0 and .nva.xdpPps > 0 and .nva.ceilingPps > 0
+		and (.nva.ratio - .nva.xdpPps / .nva.nftablesPps | fabs) < 0.01
+		and .nva.target == 5 and (.nva.met | type) == "boolean"
+		and .nva.nftablesPps == (.flows[] | select(.kind == "through an NVA") | .xdpPps)' <<<"$output"
 	jq -e '[.flows[].kind] == ["through an NVA", "to a site via a gateway"]
 		and all(.flows[]; .xdpPps > 0 and .kernelPps > 0
 			and (.ppsRatio - .xdpPps / .kernelPps | fabs) < 0.01
 			and .xdpP50Us > 0 and .kernelP50Us > 0 and .xdpTcp1Gbps == null)
 		and .machine.cpu != ""' <<<"$output"
 	[ "$(grep -c '<rect .*fill="#c0504d"' "$BATS_TEST_TMPDIR/c.svg")" -eq 4 ]
-	[ -z "$(leftovers "${name:0:10}-x")$(leftovers "${name:0:10}-k")" ]
+	[ -z "$(leftovers "${name:0:10}-x")$(leftovers "${name:0:10}-k")$(leftovers "${name:0:10}-n")" ]
 }

@@ -49,10 +49,11 @@ teardown_file() {
 	# app1's frame is routed by the spoke's 0/0 UDR to the firewall, and the
 	# firewall's (forwarded, source-NATed) frame by its subnet's 0/0 to the
 	# Internet edge; the answer comes back to the firewall, not to app1.
-	grep -E '^10\.1\.1\.4 > 203\.0\.113\.10 tcp .*from app1 .*0\.0\.0\.0/0 .*-> fw' "$out"
-	grep -E '^10\.0\.1\.4 > 203\.0\.113\.10 tcp .*from fw .*-> Internet' "$out"
-	grep -E '^203\.0\.113\.10 > 10\.0\.1\.4 tcp .*from Internet .*-> fw' "$out"
-	[ -z "$(grep -E '^203\.0\.113\.10 > 10\.1\.1\.4 .*from Internet' "$out")" ]
+	# TCP lines show the ports (source:port > destination:port).
+	grep -E '^10\.1\.1\.4:[0-9]+ > 203\.0\.113\.10:80 tcp .*from app1 .*0\.0\.0\.0/0 .*-> fw' "$out"
+	grep -E '^10\.0\.1\.4:[0-9]+ > 203\.0\.113\.10:80 tcp .*from fw .*-> Internet' "$out"
+	grep -E '^203\.0\.113\.10:80 > 10\.0\.1\.4:[0-9]+ tcp .*from Internet .*-> fw' "$out"
+	[ -z "$(grep -E '^203\.0\.113\.10(:[0-9]+)? > 10\.1\.1\.4(:[0-9]+)? .*from Internet' "$out")" ]
 	# Towards dc1 the firewall's frame takes the learned route, named in full.
 	grep -E '^10\.1\.1\.4 > 192\.168\.1\.10 icmp .*from fw .*route 192\.168\.0\.0/16 VirtualNetworkGateway VirtualNetworkGateway 10\.0\.255\.4 .*-> hub-gw' "$out"
 }

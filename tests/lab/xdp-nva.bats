@@ -126,3 +126,15 @@ rule_field() {
 	xv apply -t "$FILE"
 	[ "$(did "$LAB" app2 10.1.1.4 icmp)" = Delivered ]
 }
+
+@test "xdp nva: trace shows the NVA hop as two: to the NVA's NIC, and from it on the NVA subnet's route" {
+	out=$BATS_TEST_TMPDIR/trace
+	timeout 3 "$XVNET" trace -t "$FILE" >"$out" 2>&1 3>&- &
+	sleep 1
+	did "$LAB" app1 10.2.1.4 udp >/dev/null
+	wait || true
+	cat "$out"
+	grep -E '^10\.1\.1\.4:[0-9]+ > 10\.2\.1\.4:80 udp .*from app1 .*0\.0\.0\.0/0 .*-> fw' "$out"
+	grep -E '^10\.1\.1\.4:[0-9]+ > 10\.2\.1\.4:80 udp .*from fw .*10\.2\.0\.0/16 .*-> app2' "$out"
+	grep -E '^10\.2\.1\.4:80 > 10\.1\.1\.4:[0-9]+ udp .*from fw .*-> app1' "$out"
+}

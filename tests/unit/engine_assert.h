@@ -193,16 +193,16 @@ static inline struct origin origin_of(const char *name, uint32_t *src)
 
 	if (vm >= 0) {
 		*src = topo.vms[vm].ip;
-		return (struct origin){ false, vm };
+		return (struct origin){ .index = vm };
 	}
 	for (int s = 0; s < topo.nsites; s++)
 		for (int h = 0; h < topo.sites[s].nhosts; h++)
 			if (!strcmp(topo.sites[s].hosts[h].name, name)) {
 				*src = topo.sites[s].hosts[h].ip;
-				return (struct origin){ true, s };
+				return (struct origin){ .is_site = true, .index = s };
 			}
 	fail_msg("no VM or site host %s", name);
-	return (struct origin){ false, -1 };
+	return (struct origin){ .index = -1 };
 }
 
 static inline void trace(const char *from, uint32_t src, const char *dst,

@@ -42,6 +42,71 @@ static void test_gateway_subnet_entry_uses_gateway_subnet_routes(void **state)
 	assert_path("dc-srv", "10.1.1.4", "site:dc gw:gw hub/GatewaySubnet => vm:app1");
 }
 
+/* The path of gateway g's own packet to dst (its answer to a packet for its address). */
+static void assert_gateway_sends(const char *gw, const char *dst, const char *want)
+{
+	struct flow f = { topo.gateways[0].ip, ip(dst), FW_ICMP, 0 };
+	struct origin o = { .is_gateway = true, .index = -1 };
+	struct path p;
+
+	for (int g = 0; g < topo.ngateways; g++)
+		if (!strcmp(topo.gateways[g].name, gw))
+			o.index = g;
+	assert_true(o.index >= 0);
+	f.src = topo.gateways[o.index].ip;
+	engine_path(&eng, o, &f, &p);
+	assert_path_str(&p, gw, dst, want);
+}
+
+/*
+ * Gateway's own address: a packet for it is delivered to the gateway,
+ * from a VNet and from a site; its answer is forwarded as the gateway
+ * forwards: into the VNet through the GatewaySubnet's routes (a user route
+ * there included), to a site by what it learned.
+ */
+static void test_gateway_own_address(void **state)
+{
+	loadf(hub_fmt, SPOKE1_TRANSIT ", allowForwardedTraffic: true", NO_FLAGS, "",
+	      UDR_VA("s1", "10.1.0.0/16", "10.0.1.4"));
+	assert_path("app1", "10.0.255.4", "spoke1/app => gateway:gw");
+	assert_path("fw", "10.0.255.4", "hub/fw => gateway:gw");
+	assert_path("dc-srv", "10.0.255.4", "site:dc gw:gw => gateway:gw");
+	assert_gateway_sends("gw", "10.1.1.4", "gw:gw hub/GatewaySubnet hub/fw => vm:app1");
+	assert_gateway_sends("gw", "10.0.1.4", "gw:gw hub/GatewaySubnet => vm:fw");
+	assert_gateway_sends("gw", "192.0.2.10", "gw:gw => site:dc");
+	assert_gateway_sends("gw", "172.16.0.1", "gw:gw => drop:NoGatewayRoute");
+}
+
+/*
+ * Site longest prefix for a packet a site receives: dc1 (192.168.0.0/16,
+ * on the circuit and, as backup, on the VPN gateway) learned dr's
+ * 192.168.100.0/24 from the VPN gateway: the ExpressRoute gateway's answer
+ * to dr-srv reaches dc1 over the circuit and goes on to dr.
+ */
+static const char *site_transit_yaml =
+	"name: t\n"
+	"vnets:\n"
+	"  - {name: hub, addressSpace: [10.0.0.0/16], subnets: [{name: GatewaySubnet, addressPrefix: 10.0.255.0/27}]}\n"
+	"gateways:\n"
+	"  - {name: vpn, vnet: hub, type: Vpn, bgp: true}\n"
+	"  - {name: er, vnet: hub, type: ExpressRoute}\n"
+	"sites:\n"
+	"  - {name: dc1, addressSpace: [192.168.0.0/16], hosts: [{name: dc1-srv, ip: 192.168.1.10}]}\n"
+	"  - {name: dr, addressSpace: [192.168.100.0/24], hosts: [{name: dr-srv, ip: 192.168.100.10}]}\n"
+	"circuits: [{name: er1, sites: [dc1]}]\n"
+	"connections:\n"
+	"  - {name: c-er, gateway: er, circuit: er1}\n"
+	"  - {name: c-dc1, gateway: vpn, site: dc1}\n"
+	"  - {name: c-dr, gateway: vpn, site: dr}\n";
+
+static void test_site_passes_on_what_it_learned_longer(void **state)
+{
+	load(site_transit_yaml);
+	assert_gateway_sends("er", "192.168.100.10", "gw:er er:er1 site:dc1 gw:vpn => site:dr");
+	assert_gateway_sends("er", "192.168.1.10", "gw:er er:er1 => site:dc1");
+	assert_path("dr-srv", "10.0.255.5", "site:dr gw:vpn hub/GatewaySubnet => gateway:er");
+}
+
 /*
  * GatewaySubnet entry, VNet routes win: a site advertises 10.0.5.0/24 inside the hub's range; a
  * packet from another site reaching the gateway goes into the hub (the
@@ -345,6 +410,8 @@ int main(void)
 		T(test_appliance_reach_is_direct_peers_only),
 		T(test_appliance_resends_with_its_subnet_routes),
 		T(test_gateway_subnet_entry_uses_gateway_subnet_routes),
+		T(test_gateway_own_address),
+		T(test_site_passes_on_what_it_learned_longer),
 		T(test_gateway_subnet_entry_beats_learned_routes),
 		T(test_path_delivered_to_gateway),
 		T(test_path_drop_no_nic_owns_address),

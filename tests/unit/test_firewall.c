@@ -113,7 +113,7 @@ static int fabric_rule(const struct xv_fw_pkt *p)
 static void test_rules_match_engine(void **state)
 {
 	static const struct { enum fw_proto fw; __u8 ip; } protos[] = {
-		{ FW_TCP, XV_IPPROTO_TCP }, { FW_UDP, XV_IPPROTO_UDP }, { FW_ICMP, XV_IPPROTO_ICMP },
+		{ FW_TCP, XV_PROTO_TCP }, { FW_UDP, XV_PROTO_UDP }, { FW_ICMP, XV_PROTO_ICMP },
 	};
 	int n = 0, by_rule[8] = { 0 };
 
@@ -190,7 +190,7 @@ static void test_slow_path(void **state)
 
 static struct xv_fw_pkt tcp(int reply, __u8 flags)
 {
-	struct xv_fw_pkt p = { .proto = XV_IPPROTO_TCP, .flags = flags };
+	struct xv_fw_pkt p = { .proto = XV_PROTO_TCP, .flags = flags };
 
 	inet_pton(AF_INET, reply ? "10.2.1.4" : "10.1.1.4", &p.src);
 	inet_pton(AF_INET, reply ? "10.1.1.4" : "10.2.1.4", &p.dst);
@@ -230,12 +230,12 @@ static void test_open(void **state)
 	assert_int_equal(xv_ct_open(&p), XV_CT_NONE);
 	p.flags = XV_TCP_RST;
 	assert_int_equal(xv_ct_open(&p), XV_CT_NONE);
-	p.proto = XV_IPPROTO_ICMP;
+	p.proto = XV_PROTO_ICMP;
 	p.flags = XV_ICMP_ECHO;
 	assert_int_equal(xv_ct_open(&p), XV_CT_UNREPLIED);
 	p.flags = XV_ICMP_ECHO_REPLY;
 	assert_int_equal(xv_ct_open(&p), XV_CT_NONE);
-	p.proto = XV_IPPROTO_UDP;
+	p.proto = XV_PROTO_UDP;
 	assert_int_equal(xv_ct_open(&p), XV_CT_UNREPLIED);
 	p.proto = 47;
 	assert_int_equal(xv_ct_open(&p), XV_CT_UNREPLIED);
@@ -272,15 +272,91 @@ static void test_tcp_states(void **state)
 
 static void test_udp_icmp_states(void **state)
 {
-	struct xv_fw_pkt p = { .proto = XV_IPPROTO_UDP };
+	struct xv_fw_pkt p = { .proto = XV_PROTO_UDP };
 
 	assert_int_equal(xv_ct_next(XV_CT_UNREPLIED, 1, &p), XV_CT_UNREPLIED);
 	assert_int_equal(xv_ct_next(XV_CT_UNREPLIED, 0, &p), XV_CT_REPLIED);
 	assert_int_equal(xv_ct_next(XV_CT_REPLIED, 1, &p), XV_CT_REPLIED);
-	assert_int_equal(xv_ct_timeout(XV_CT_UNREPLIED, XV_IPPROTO_UDP), 30000000000ull);
-	assert_int_equal(xv_ct_timeout(XV_CT_REPLIED, XV_IPPROTO_UDP), 120000000000ull);
-	assert_int_equal(xv_ct_timeout(XV_CT_REPLIED, XV_IPPROTO_ICMP), 30000000000ull);
+	assert_int_equal(xv_ct_timeout(XV_CT_UNREPLIED, XV_PROTO_UDP), 30000000000ull);
+	assert_int_equal(xv_ct_timeout(XV_CT_REPLIED, XV_PROTO_UDP), 120000000000ull);
+	assert_int_equal(xv_ct_timeout(XV_CT_REPLIED, XV_PROTO_ICMP), 30000000000ull);
 	assert_int_equal(xv_ct_timeout(XV_CT_UNREPLIED, 47), 600000000000ull);
+}
+
+/* An IPv4 packet of n bytes: protocol proto, TTL ttl, L4 bytes l4 after the header. */
+static size_t packet(__u8 *b, __u8 proto, __u8 ttl, const __u8 *l4, size_t n)
+{
+	static const __u8 ip[20] = { 0x45, 0, 0, 40, 0, 1, 0x40, 0, 64, 0, 0, 0,
+				     10, 1, 1, 4, 10, 2, 1, 4 };
+
+	memcpy(b, ip, 20);
+	b[8] = ttl;
+	b[9] = proto;
+	memcpy(b + 20, l4, n);
+	return 20 + n;
+}
+
+static void test_packet(void **state)
+{
+	static const __u8 syn[20] = { 0x9c, 0x40, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, XV_TCP_SYN };
+	static const __u8 udp[8] = { 0, 53, 0x1f, 0x90, 0, 8, 0, 0 };
+	static const __u8 echo[8] = { XV_ICMP_ECHO, 0, 0, 0, 0x12, 0x34, 0, 1 };
+	static const __u8 unreach[8] = { 3, 3, 0, 0, 0, 0, 0, 0 };
+	__u8 b[64];
+	struct xv_fw_pkt p;
+	size_t n;
+
+	memset(&p, 0, sizeof(p));
+	n = packet(b, XV_PROTO_TCP, 64, syn, sizeof(syn));
+	xv_fw_packet(b, b + n, &p);
+	assert_false(p.slow);
+	assert_int_equal(p.proto, XV_PROTO_TCP);
+	assert_int_equal(p.sport, 40000);
+	assert_int_equal(p.dport, 80);
+	assert_int_equal(p.flags, XV_TCP_SYN);
+	assert_int_equal(ntohl(p.src), 0x0a010104);
+	assert_int_equal(ntohl(p.dst), 0x0a020104);
+
+	memset(&p, 0, sizeof(p));	/* cut before the flags */
+	xv_fw_packet(b, b + 20 + 12, &p);
+	assert_true(p.slow);
+
+	memset(&p, 0, sizeof(p));	/* the TTL runs out at the NVA */
+	n = packet(b, XV_PROTO_TCP, 1, syn, sizeof(syn));
+	xv_fw_packet(b, b + n, &p);
+	assert_true(p.slow);
+
+	memset(&p, 0, sizeof(p));	/* a first fragment (MF) */
+	n = packet(b, XV_PROTO_UDP, 64, udp, sizeof(udp));
+	b[6] = 0x20;
+	xv_fw_packet(b, b + n, &p);
+	assert_true(p.slow);
+
+	memset(&p, 0, sizeof(p));
+	n = packet(b, XV_PROTO_UDP, 64, udp, sizeof(udp));
+	xv_fw_packet(b, b + n, &p);
+	assert_false(p.slow);
+	assert_int_equal(p.sport, 53);
+	assert_int_equal(p.dport, 8080);
+
+	memset(&p, 0, sizeof(p));
+	n = packet(b, XV_PROTO_ICMP, 64, echo, sizeof(echo));
+	xv_fw_packet(b, b + n, &p);
+	assert_false(p.slow);
+	assert_int_equal(p.flags, XV_ICMP_ECHO);
+	assert_int_equal(p.sport, 0x1234);
+	assert_int_equal(p.dport, 0x1234);
+
+	memset(&p, 0, sizeof(p));	/* an ICMP error: the NVA's conntrack relates it */
+	n = packet(b, XV_PROTO_ICMP, 64, unreach, sizeof(unreach));
+	xv_fw_packet(b, b + n, &p);
+	assert_true(p.slow);
+
+	memset(&p, 0, sizeof(p));	/* GRE: no ports, tracked by addresses */
+	n = packet(b, 47, 64, udp, sizeof(udp));
+	xv_fw_packet(b, b + n, &p);
+	assert_false(p.slow);
+	assert_int_equal(p.sport | p.dport, 0);
 }
 
 /* An NVA whose rules take more entries than the fabric holds: FILE:LINE:COL. */
@@ -319,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_other_protocols),
 		cmocka_unit_test(test_private),
 		cmocka_unit_test(test_slow_path),
+		cmocka_unit_test(test_packet),
 		cmocka_unit_test(test_key),
 		cmocka_unit_test(test_open),
 		cmocka_unit_test(test_tcp_states),

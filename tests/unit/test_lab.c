@@ -530,7 +530,7 @@ static void test_public_addresses_beyond_508(void **state)
 	assert_edge_maps(f, 508, "198.18.0.1");
 	assert_edge_maps(f, MANY_VMS - 1, "198.18.0.92");
 	fl.src = f->t.vms[MANY_VMS - 1].ip;
-	round_trip(&f->e, (struct origin){ false, MANY_VMS - 1 }, &fl, rt);
+	round_trip(&f->e, (struct origin){ .index = MANY_VMS - 1 }, &fl, rt);
 	assert_true(rt->delivered);
 	assert_int_equal(rt->request.public_ip, ip("198.18.0.92"));
 	assert_int_equal(rt_public_ips_short(&f->e), -1);

@@ -94,12 +94,12 @@ static void run(const char *from, const char *dst, enum fw_proto proto, uint16_t
 {
 	int v = vm(from);
 
-	run_from((struct origin){ false, v }, topo.vms[v].ip, dst, proto, port);
+	run_from((struct origin){ .index = v }, topo.vms[v].ip, dst, proto, port);
 }
 
 static void run_site(const char *dst, enum fw_proto proto, uint16_t port)
 {
-	run_from((struct origin){ true, 0 }, ip("192.168.1.10"), dst, proto, port);
+	run_from((struct origin){ .is_site = true, .index = 0 }, ip("192.168.1.10"), dst, proto, port);
 }
 
 static void assert_dropped(enum rt_reason reason, const char *nva)
@@ -201,6 +201,42 @@ static void test_source_nat_public_addresses(void **state)
 	assert_true(rt_is_private(ip("100.64.0.1")));
 	assert_true(rt_is_private(ip("172.31.255.255")));
 	assert_false(rt_is_private(ip("172.32.0.1")));
+}
+
+/* The gateway's address, as a dotted string for run(). */
+static const char *gw_ip(void)
+{
+	static char buf[IPV4_STRLEN];
+
+	return ipv4_str(topo.gateways[0].ip, buf);
+}
+
+/*
+ * Gateway's own address: the gateway answers, and its answer is routed as
+ * it routes: through the GatewaySubnet's routes into the VNet, where a
+ * user route may hand it to a firewall NVA that never saw the request.
+ */
+static void test_gateway_answers_its_address(void **state)
+{
+	const struct rt_leg *r = &rt.reply;
+
+	load(HUB("Auto", BACK_S2_ONLY, ALLOW_ALL));
+	run("app1", gw_ip(), FW_ICMP, 0);
+	assert_true(rt.delivered);
+	assert_int_equal(rt_leg_last(&rt.request)->to_kind, TO_GATEWAY);
+	assert_true(r->seg[0].from.is_gateway);
+	assert_int_equal(r->seg[0].p.hops[0].kind, HOP_GATEWAY);
+	assert_int_equal(rt_leg_last(r)->to_kind, TO_VM);
+	assert_int_equal(rt_leg_last(r)->to, vm("app1"));
+	/* spoke2's replies go through the firewall, which never saw the ping */
+	run("app2", gw_ip(), FW_ICMP, 0);
+	assert_dropped(RT_ASYMMETRIC, "fw");
+	assert_true(rt.reply_failed);
+	/* a BGP-like session from on-premises: answered straight back to the site */
+	run_site(gw_ip(), FW_TCP, 179);
+	assert_true(rt.delivered);
+	assert_int_equal(rt_leg_last(r)->to_kind, TO_SITE);
+	assert_int_equal(rt_reason_name(&rt), NULL);
 }
 
 /* Firewall NVAs are stateful: a stateful NVA passes the reply its rules alone would deny. */
@@ -308,6 +344,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_source_nat_firewall_never, unload),
 		cmocka_unit_test_teardown(test_source_nat_vm_direct_internet, unload),
 		cmocka_unit_test_teardown(test_source_nat_public_addresses, unload),
+		cmocka_unit_test_teardown(test_gateway_answers_its_address, unload),
 		cmocka_unit_test_teardown(test_stateful_nva_tracked_reply_passes, unload),
 		cmocka_unit_test_teardown(test_stateful_nva_asymmetric_reply, unload),
 		cmocka_unit_test_teardown(test_stateful_nva_asymmetric_request, unload),

@@ -105,9 +105,12 @@ const struct verb verb_bench = {
 		"a VNet, across a peering, through an NVA, to a site through a gateway, to\n"
 		"the Internet (the first pair of a VM and a VM or host the path delivers).\n"
 		"--compare-dataplanes deploys the topology twice, as labs NAME-x (XDP\n"
-		"fabric) and NAME-k (deploy --dataplane kernel), measures the matrix on\n"
-		"both, each flow on one then the other, reports XDP/kernel ratios and\n"
-		"destroys both labs.\n"
+		"fabric) and NAME-k (deploy --dataplane kernel), firewall NVAs forwarding\n"
+		"with nftables in both, measures the matrix on both, each flow on one then\n"
+		"the other, and reports XDP/kernel ratios; then, for the flow through an\n"
+		"NVA, a third lab NAME-n with the NVAs in XDP (firewall dataplane xdp):\n"
+		"frames/s with an nftables NVA and an XDP NVA, beside the ceiling (the same\n"
+		"source to the NVA itself). Every lab is destroyed.\n"
 		"Root, but for --machine; iperf3 must be installed for the TCP and UDP\n"
 		"figures. docs/bench.md has the method and what limits each figure.\n",
 	.examples = (const char *const[]){
@@ -1306,14 +1309,21 @@ static void lab_variant(char out[LAB_NAME_LEN], const char *name, const char *su
 	snprintf(out, LAB_NAME_LEN, "%.*s%s", (int)(LAB_NAME_MAX - strlen(suffix)), name, suffix);
 }
 
-/* Deploy file as lab `name` on dataplane dp, as xvnet deploy does. */
-static int deploy_as(const char *file, const char *name, enum lab_dataplane dp)
+/*
+ * Deploy file as lab `name` on dataplane dp, as xvnet deploy does, with
+ * every firewall NVA of dataplane fw (nftables or xdp).
+ */
+static int deploy_as(const char *file, const char *name, enum lab_dataplane dp,
+		     enum fw_dataplane fw)
 {
 	struct session s = { .verb = &verb_bench, .o = { .verb = &verb_bench, .topology = file } };
 	struct state_lock l;
 	struct lab_plan p;
 	int rc = session_load(&s);
 
+	for (int i = 0; !rc && i < s.topo.nvms; i++)
+		if (s.topo.vms[i].firewall)
+			s.topo.vms[i].firewall->dataplane = fw;
 	if (!rc) {
 		free(s.topo.name);
 		s.topo.name = strdup(name);
@@ -1334,7 +1344,8 @@ static int deploy_as(const char *file, const char *name, enum lab_dataplane dp)
 		pr_err("xvnet bench: %s: cannot plan the lab\n", name);
 	else {
 		p.dataplane = dp;
-		pr_info("xvnet bench: deploying %s (%s)\n", name, lab_dataplane_name(dp));
+		pr_info("xvnet bench: deploying %s (%s%s)\n", name, lab_dataplane_name(dp),
+			fw == FW_DATAPLANE_XDP ? ", NVAs in XDP" : "");
 		rc = lab_deploy(&p, &s.eng, file) ? EXIT_FAIL : EXIT_OK;
 		lab_plan_free(&p);
 	}
@@ -1356,8 +1367,38 @@ static void print_ratio(const char *key, double r)
 		print_double(PRINT_ANY, key, "%.2f", r);
 }
 
+/* The XDP NVA's target: its path at least this many times the nftables NVA's frames/s. */
+#define NVA_TARGET 5.0
+
+/*
+ * The flow through an NVA, on the XDP fabric both times: the NVA forwarding
+ * with nftables in its namespace, then in the fabric (dataplane xdp).
+ */
+static void print_nva(const struct bench_flow *f, const struct result *nft,
+		      const struct result *xdp, const struct result *ceiling)
+{
+	double r = ratio(xdp->pps_median, nft->pps_median);
+
+	print_string(PRINT_FP, NULL, "%s", "\n");
+	print_open_object("nva");
+	print_string(PRINT_ANY, "route", "Through the NVA (%s):\n", f->route);
+	print_double(PRINT_ANY, "nftablesPps", "  nftables NVA %.0f frames/s", nft->pps_median);
+	print_double(PRINT_ANY, "nftablesGeneratedPps", " (of %.0f generated)\n", nft->generated_pps);
+	print_double(PRINT_ANY, "xdpPps", "  XDP NVA      %.0f frames/s", xdp->pps_median);
+	print_double(PRINT_ANY, "xdpGeneratedPps", " (of %.0f generated)\n", xdp->generated_pps);
+	print_double(PRINT_ANY, "ceilingPps", "  ceiling      %.0f frames/s", ceiling->pps_median);
+	print_string(PRINT_FP, NULL, "%s", " (the same source to the NVA itself: one fabric pass, the receiver's kernel)\n");
+	print_string(PRINT_FP, NULL, "%s", "  XDP/nftables ");
+	print_ratio("ratio", r);
+	print_double(PRINT_ANY, "target", " (target %.0f: ", NVA_TARGET);
+	print_bool(PRINT_JSON, "met", NULL, r >= NVA_TARGET);
+	print_string(PRINT_FP, NULL, "%s)\n", r >= NVA_TARGET ? "met" : "missed");
+	print_close_object();
+}
+
 static void print_compare(const struct bench *bx, const struct bench_flow *flows,
-			  const struct result *rx, const struct result *rk, const bool have[FK__COUNT])
+			  const struct result *rx, const struct result *rk, const bool have[FK__COUNT],
+			  const struct result *rn, const struct result *rc)
 {
 	print_start(bx->a.format);
 	print_string(PRINT_ANY, "topology", "Topology %s", bx->a.file);
@@ -1393,7 +1434,63 @@ static void print_compare(const struct bench *bx, const struct bench_flow *flows
 		print_row_close();
 	}
 	print_table_close();
+	if (rn)
+		print_nva(&flows[FK_NVA], &rx[FK_NVA], rn, rc);
 	bench_print_machine(&bx->m);
+}
+
+/* The first NVA on flow f's path, -1: none. */
+static int first_nva(const struct bench_flow *f)
+{
+	for (int i = 0; i < f->udp.nhops; i++) {
+		const struct hop *h = &f->udp.hops[i];
+
+		if (h->kind == HOP_SUBNET && h->vm >= 0 &&
+		    !(f->udp.result == PATH_DELIVERED && f->udp.to_kind == TO_VM && f->udp.to == h->vm))
+			return h->vm;
+	}
+	return -1;
+}
+
+/*
+ * The flow through an NVA once more, on lab nlab: the topology with its
+ * NVAs in XDP; and from the same source to that NVA itself (*ceiling: the
+ * fastest any path through it can be). Right after the other two, in the
+ * same run.
+ */
+static int bench_nva(const struct bench *bx, const char *file, const char *nlab,
+		     const struct bench_flow *fx, struct result *rn, struct result *ceiling)
+{
+	static struct bench_flow fn, fc;
+	struct bench bn = { .a = bx->a, .m = bx->m };
+	int rc, nva;
+
+	bn.a.lab = nlab;
+	rc = deploy_as(file, nlab, LAB_DATAPLANE_XDP, FW_DATAPLANE_XDP);
+	if (!rc)
+		rc = bench_open(&bn);
+	fn = (struct bench_flow){ .src_vm = fx->src_vm, .src_ns = -1, .dst_ns = -1 };
+	if (!rc)
+		rc = resolve_dst(&bn, fx->dst_name, &fn);
+	if (!rc) {
+		plan_flow(&bn, &fn);
+		pr_info("xvnet bench: %s, NVAs in XDP: %s\n", kind_names[FK_NVA], fn.route);
+		rc = run_flow(&bn, &fn, rn);
+	}
+	nva = first_nva(&fn);
+	fc = (struct bench_flow){ .src_vm = fx->src_vm, .src_ns = -1, .dst_ns = -1 };
+	if (!rc && nva >= 0)
+		rc = resolve_dst(&bn, bn.s.topo.vms[nva].name, &fc);
+	if (!rc && nva >= 0) {
+		plan_flow(&bn, &fc);
+		pr_info("xvnet bench: ceiling: %s\n", fc.route);
+		rc = run_flow(&bn, &fc, ceiling);
+	}
+	flow_close(&fn);
+	flow_close(&fc);
+	bench_close(&bn);
+	lab_destroy(nlab);
+	return rc;
 }
 
 /*
@@ -1404,14 +1501,16 @@ static void print_compare(const struct bench *bx, const struct bench_flow *flows
 static int bench_compare(struct bench *bx)
 {
 	static struct bench_flow fx[FK__COUNT], fk[FK__COUNT];
-	struct result rx[FK__COUNT], rk[FK__COUNT];
+	struct result rx[FK__COUNT], rk[FK__COUNT], rn, rc_nva;
 	bool have[FK__COUNT] = { false };
-	char file[PATH_MAX], xlab[LAB_NAME_LEN], klab[LAB_NAME_LEN];
+	char file[PATH_MAX], xlab[LAB_NAME_LEN], klab[LAB_NAME_LEN], nlab[LAB_NAME_LEN];
 	struct bench bk = *bx;
 	int rc;
 
 	memset(rx, 0, sizeof(rx));
 	memset(rk, 0, sizeof(rk));
+	memset(&rn, 0, sizeof(rn));
+	memset(&rc_nva, 0, sizeof(rc_nva));
 	if (bx->a.file) {
 		if (!realpath(bx->a.file, file))
 			return verb_bad_arg(&verb_bench, "-t: cannot read %s", bx->a.file);
@@ -1429,15 +1528,16 @@ static int bench_compare(struct bench *bx)
 		return EXIT_USAGE;
 	lab_variant(xlab, bx->s.topo.name, "-x");
 	lab_variant(klab, bx->s.topo.name, "-k");
+	lab_variant(nlab, bx->s.topo.name, "-n");
 	session_close(&bx->s);
 	memset(&bx->s, 0, sizeof(bx->s));
 	bx->a.lab = xlab;
 	bx->a.file = file;
 	bk.a = bx->a;
 	bk.a.lab = klab;
-	rc = deploy_as(file, xlab, LAB_DATAPLANE_XDP);
+	rc = deploy_as(file, xlab, LAB_DATAPLANE_XDP, FW_DATAPLANE_NFTABLES);
 	if (!rc)
-		rc = deploy_as(file, klab, LAB_DATAPLANE_KERNEL);
+		rc = deploy_as(file, klab, LAB_DATAPLANE_KERNEL, FW_DATAPLANE_NFTABLES);
 	if (!rc)
 		rc = bench_open(bx);
 	if (!rc)
@@ -1460,6 +1560,13 @@ static int bench_compare(struct bench *bx)
 		if (!rc)
 			rc = run_flow(&bk, &fk[k], &rk[k]);
 	}
+	/* The kernel lab goes first: the third lab's NICs would share its CPU time. */
+	if (!rc && have[FK_NVA]) {
+		bench_close(&bk);
+		memset(&bk, 0, sizeof(bk));
+		lab_destroy(klab);
+		rc = bench_nva(bx, file, nlab, &fx[FK_NVA], &rn, &rc_nva);
+	}
 	if (!rc && bx->a.svg) {
 		const struct series two[] = { { "XDP", "#3b6ea5", rx }, { "kernel", "#c0504d", rk } };
 		char title[PATH_MAX + 64];
@@ -1468,7 +1575,7 @@ static int bench_compare(struct bench *bx)
 		rc = write_svg(bx->a.svg, title, two, 2, have);
 	}
 	if (!rc) {
-		print_compare(bx, fx, rx, rk, have);
+		print_compare(bx, fx, rx, rk, have, have[FK_NVA] ? &rn : NULL, &rc_nva);
 		rc = verb_print_end(EXIT_OK);
 	}
 	for (int k = 0; k < FK__COUNT; k++) {
@@ -1477,10 +1584,13 @@ static int bench_compare(struct bench *bx)
 		flow_close(&fx[k]);
 		flow_close(&fk[k]);
 	}
+	free(rn.drops);
+	free(rc_nva.drops);
 	bench_close(&bk);
 	bench_close(bx);
 	lab_destroy(xlab);
 	lab_destroy(klab);
+	lab_destroy(nlab);
 	return rc;
 }
 

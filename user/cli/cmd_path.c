@@ -360,12 +360,6 @@ static void print_leg_result(const struct topology *t, const struct rt_leg *l,
 			     uint32_t public_ip)
 {
 	switch (l->reason) {
-	case RT_NOT_MODELLED:
-		print_string(PRINT_ANY, "result", "%s", "Delivered");
-		print_string(PRINT_FP, NULL, " (a gateway's own answer is not modelled)\n", NULL);
-		print_null(PRINT_JSON, "deliveredTo", NULL);
-		print_null(PRINT_JSON, "dropReason", NULL);
-		return;
 	case RT_NO_SNAT:
 		print_string(PRINT_ANY, "result", "%s", "Dropped");
 		print_null(PRINT_JSON, "deliveredTo", NULL);

@@ -698,8 +698,8 @@ int verb_origin(const struct session *s, const char *arg, struct origin *o, uint
 		*src = t->vms[vm].ip;
 		return 0;
 	}
-	o->index = find_site_host(t, by_addr ? NULL : arg, *src, src);
-	o->is_site = true;
+	*o = (struct origin){ .is_site = true,
+			      .index = find_site_host(t, by_addr ? NULL : arg, *src, src) };
 	if (o->index >= 0)
 		return 0;
 	return verb_bad_input(s, "'%s' is neither a VM nor a site host of %s%s",

@@ -1414,6 +1414,8 @@ static bool subnet_step(struct walk *w, struct cursor *c)
 	}
 }
 
+static bool site_arrive(struct walk *w, int s, struct cursor *c);
+
 /* Follow a learned route out of a gateway or a site. */
 static bool follow(struct walk *w, const struct learned_route *lr,
 		   struct cursor *c)
@@ -1422,7 +1424,7 @@ static bool follow(struct walk *w, const struct learned_route *lr,
 	case VIA_CIRCUIT:
 		hop_add(w, HOP_CIRCUIT, lr->target)->learned = *lr;
 		if (lr->site >= 0)
-			return deliver(w, TO_SITE, lr->site);
+			return site_arrive(w, lr->site, c);
 		*c = (struct cursor){ HOP_GATEWAY, lr->gateway, -1 };
 		return true;
 	case VIA_PEER_GATEWAY:
@@ -1435,7 +1437,7 @@ static bool follow(struct walk *w, const struct learned_route *lr,
 	case VIA_SITE:
 		break;
 	}
-	return deliver(w, TO_SITE, lr->site);
+	return site_arrive(w, lr->site, c);
 }
 
 /* The VNet range of gateway g's own or transit VNets holding p. */
@@ -1544,6 +1546,28 @@ const struct learned_route *engine_site_route(const struct engine *e, int s,
 	return tmp;
 }
 
+/*
+ * Site longest prefix, for a packet a site receives: one for its own space
+ * (or that it has no route for) stays there; one for a prefix it learned a
+ * longer route to goes on, as the lab's site forwards it (a site between
+ * an ExpressRoute circuit and a VPN gateway carries the other's prefixes).
+ */
+static bool site_arrive(struct walk *w, int s, struct cursor *c)
+{
+	struct learned_route tmp;
+	const struct learned_route *lr;
+	struct hop *h;
+
+	lr = engine_site_route(w->e, s, (struct prefix){ w->f->dst, 32 }, &tmp);
+	if (!lr || lr->via == VIA_SITE)
+		return deliver(w, TO_SITE, s);
+	if (visited(w->p, HOP_SITE, s) || w->p->nhops + 3 > PATH_MAX_HOPS)
+		return drop(w, DROP_LOOP);
+	h = hop_add(w, HOP_SITE, s);
+	h->learned = *lr;
+	return follow(w, &h->learned, c);
+}
+
 /* A site host sends: by Site longest prefix (then GatewaySubnet entry). */
 static bool site_send(struct walk *w, int s, struct cursor *c)
 {
@@ -1579,8 +1603,13 @@ void engine_path(const struct engine *e, struct origin from,
 	memset(out, 0, sizeof(*out));
 	out->to_kind = TO_NONE;
 	out->to = -1;
-	go = from.is_site ? site_send(&w, from.index, &c)
-			  : vm_send(&w, from.index, &c);
+	if (from.is_gateway) {	/* Gateway's own address: it answers, and routes its answer */
+		c = (struct cursor){ HOP_GATEWAY, from.index, -1 };
+		go = true;
+	} else {
+		go = from.is_site ? site_send(&w, from.index, &c)
+				  : vm_send(&w, from.index, &c);
+	}
 	while (go)
 		go = step(&w, &c);
 }

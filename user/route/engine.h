@@ -285,13 +285,23 @@ struct path {
 	int to;			/* vm, gateway or site index; -1 otherwise */
 };
 
-/* Where a flow starts: a VM's NIC, or a host of a site. */
+/*
+ * Where a flow starts: a VM's NIC, a host of a site, or a gateway sending
+ * its own packet (its answer to a packet for its address: Gateway's own
+ * address in docs/routing.md).
+ */
 struct origin {
 	bool is_site;
-	int index;		/* vm or site */
+	int index;		/* vm, site or gateway */
+	bool is_gateway;	/* index is a gateway */
 };
 
-/* Trace a flow hop by hop as Azure would forward it. */
+/*
+ * Trace a flow hop by hop as Azure would forward it. A gateway's own
+ * packet is forwarded as the gateway forwards (Gateway forwarding): into
+ * its VNets through the GatewaySubnet's routes, to a site by what it
+ * learned.
+ */
 void engine_path(const struct engine *e, struct origin from,
 		 const struct flow *f, struct path *out);
 

@@ -272,7 +272,7 @@ static int internet_sender(const struct rt_segment *s)
 
 	if (k > 0)
 		return s->p.hops[k - 1].vm;
-	return s->from.is_site ? -1 : s->from.index;
+	return s->from.is_site || s->from.is_gateway ? -1 : s->from.index;
 }
 
 /* The request's Internet edge: translated flows only ("Internet egress is source-NATed", docs/routing.md). */
@@ -427,6 +427,9 @@ static struct rt_segment *reply_start(struct walker *w, const struct rt_leg *req
 	case TO_SITE:
 		return seg_add(w, l, RT_SENT, -1,
 			       (struct origin){ .is_site = true, .index = p->to }, f);
+	case TO_GATEWAY:	/* Gateway's own address: the gateway answers */
+		return seg_add(w, l, RT_SENT, -1,
+			       (struct origin){ .is_gateway = true, .index = p->to }, f);
 	case TO_INTERNET:
 		/* answered to the public address: straight to its NIC */
 		vm = internet_sender(last);
@@ -455,11 +458,8 @@ static void reply(struct walker *w, struct origin from, const struct rt_leg *req
 	struct rt_segment *s = reply_start(w, req, l), *next;
 	bool done;
 
-	if (!s) {	/* a gateway's own address answers: not modelled */
-		l->delivered = true;
-		l->reason = RT_NOT_MODELLED;
+	if (!s)		/* none: a delivered request ends at a VM, a site, a gateway or the Internet */
 		return;
-	}
 	for (;;) {
 		if (s->start != RT_INTERNET)
 			engine_path(w->e, s->from, &s->f, &s->p);
@@ -537,7 +537,6 @@ const char *rt_reason_name(const struct round_trip *rt)
 {
 	switch (rt->reason) {
 	case RT_OK:
-	case RT_NOT_MODELLED:
 		return NULL;
 	case RT_ENGINE:
 		return drop_reason_name(rt->drop);
@@ -597,10 +596,10 @@ int rt_ends(const struct topology *t, struct rt_end **out)
 		return -1;
 	n = 0;
 	for (int v = 0; v < t->nvms; v++)
-		(*out)[n++] = (struct rt_end){ { false, v }, -1, t->vms[v].ip, t->vms[v].name };
+		(*out)[n++] = (struct rt_end){ { .index = v }, -1, t->vms[v].ip, t->vms[v].name };
 	for (int s = 0; s < t->nsites; s++)
 		for (int h = 0; h < t->sites[s].nhosts; h++)
-			(*out)[n++] = (struct rt_end){ { true, s }, h, t->sites[s].hosts[h].ip,
+			(*out)[n++] = (struct rt_end){ { .is_site = true, .index = s }, h, t->sites[s].hosts[h].ip,
 						       t->sites[s].hosts[h].name };
 	return n;
 }

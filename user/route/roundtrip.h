@@ -43,7 +43,6 @@ enum rt_reason {
 	RT_ENGINE,		/* the engine dropped it: see the last segment's path */
 	RT_ASYMMETRIC,		/* AsymmetricRouting: a firewall NVA saw half the flow */
 	RT_NO_SNAT,		/* NoSourceNat: an untranslated source reached the Internet */
-	RT_NOT_MODELLED,	/* the reply of a gateway's own address */
 };
 
 #define RT_MAX_SEGMENTS 8
