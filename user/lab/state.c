@@ -492,6 +492,20 @@ bool state_present(const char *lab)
 	return root >= 0 && valid_lab_name(lab) && safedir_type(root, lab);
 }
 
+static void lock_name(char *buf, size_t len, const char *lab)
+{
+	snprintf(buf, len, "%s" LOCK_SUFFIX, lab ? lab : "");
+}
+
+bool state_lock_left(const char *lab)
+{
+	char lock[PATH_MAX];
+	int root = state_root(false);
+
+	lock_name(lock, sizeof(lock), lab);
+	return root >= 0 && valid_lab_name(lab) && safedir_type(root, lock) == S_IFREG;
+}
+
 /* What xvnet keeps in a lab's state directory: the state, names tables, and their .tmp. */
 static bool is_state_file(int dir, const char *name)
 {
@@ -507,11 +521,6 @@ static bool is_state_file(int dir, const char *name)
 			return false;
 	}
 	return safedir_type(dir, name) == S_IFREG;
-}
-
-static void lock_name(char *buf, size_t len, const char *lab)
-{
-	snprintf(buf, len, "%s" LOCK_SUFFIX, lab ? lab : "");
 }
 
 int state_remove(const char *lab)
