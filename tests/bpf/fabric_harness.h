@@ -68,21 +68,36 @@ static inline int gw_slot(const struct lab *l, int gw)
 	return l->t.nvms + gw;
 }
 
-/* Pins of test processes that died before their teardown (SIGKILL). */
+/* Whether name is a harness lab ("xt<pid>-<n>") of a process that is gone. */
+static inline bool stale_lab(const char *name)
+{
+	unsigned int pid, k;
+
+	return sscanf(name, "xt%x-%x", &pid, &k) == 2 && kill(pid, 0) && errno == ESRCH;
+}
+
+/*
+ * Pins and names tables of test processes that died before their teardown
+ * (SIGKILL): the pins under FABRIC_PIN_ROOT, the state under STATE_ROOT.
+ */
 static inline void reap_stale_pins(void)
 {
 	DIR *d = opendir(FABRIC_PIN_ROOT);
 	struct dirent *de;
 	char path[512];
-	unsigned int pid, k;
 
 	while (d && (de = readdir(d))) {
-		if (sscanf(de->d_name, "xt%x-%x", &pid, &k) != 2 ||
-		    !kill(pid, 0) || errno != ESRCH)
+		if (!stale_lab(de->d_name))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", FABRIC_PIN_ROOT, de->d_name);
 		fabric_unload(path);
 	}
+	if (d)
+		closedir(d);
+	d = opendir(STATE_ROOT);
+	while (d && (de = readdir(d)))
+		if (stale_lab(de->d_name))
+			state_remove(de->d_name);
 	if (d)
 		closedir(d);
 }
