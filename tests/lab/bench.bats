@@ -126,7 +126,7 @@ nic_prog() {
 		and (.nva.ratio - .nva.xdpPps / .nva.nftablesPps | fabs) < 0.01
 		and .nva.target == 5 and (.nva.met | type) == "boolean"
 		and .nva.nftablesPps == (.flows[] | select(.kind == "through an NVA") | .xdpPps)
-		and .sink == "xdp"' <<<"$output"
+		and .sink == "xdp" and .nva.sink == "xdp" and (.nva.countedBy | endswith("s NIC"))' <<<"$output"
 	jq -e '[.flows[].kind] == ["through an NVA", "to a site via a gateway"]
 		and all(.flows[]; .xdpPps > 0 and .kernelPps > 0
 			and (.ppsRatio - .xdpPps / .kernelPps | fabs) < 0.01

@@ -1463,6 +1463,7 @@ static void print_nva(const struct bench_flow *f, const struct result *nft,
 	print_string(PRINT_FP, NULL, "%s", "\n");
 	print_open_object("nva");
 	print_string(PRINT_ANY, "route", "Through the NVA (%s):\n", f->route);
+	print_counted_by(f, xdp->sink);
 	print_double(PRINT_ANY, "nftablesPps", "  nftables NVA %.0f frames/s", nft->pps_median);
 	print_double(PRINT_ANY, "nftablesGeneratedPps", " (of %.0f generated)\n", nft->generated_pps);
 	print_double(PRINT_ANY, "xdpPps", "  XDP NVA      %.0f frames/s", xdp->pps_median);
