@@ -85,10 +85,27 @@ struct {
 	__type(value, struct xv_nic_stats);
 } stats SEC(".maps");
 
+/* Trace events when no reader has a ring of its own (test harnesses). */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 24);	/* 16 MiB: verify of a 100-VM lab */
+	__uint(max_entries, 1 << 20);
 } events SEC(".maps");
+
+/*
+ * Each trace reader's own ring, in its reader slot: every reader gets
+ * every event (docs/dataplane.md, "Trace readers").
+ */
+struct trace_ring {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, XV_TRACE_RING);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, XV_TRACE_READERS);
+	__type(key, __u32);
+	__array(values, struct trace_ring);
+} rings SEC(".maps");
 
 /*
  * Firewall NVAs of dataplane xdp (xvnet_abi.h): a generation's rules and
@@ -374,45 +391,53 @@ static __always_inline void account(const struct frame *f, int verdict, __u64 by
 	}
 }
 
+/* Put ev in ring; counted at config[lost] when there is no room. */
+static __always_inline void emit(void *ring, const struct xv_event *ev, __u32 lost)
+{
+	__u32 *n;
+
+	if (!bpf_ringbuf_output(ring, (void *)ev, sizeof(*ev), 0))
+		return;
+	n = bpf_map_lookup_elem(&config, &lost);
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
+
 /*
- * One event per frame while a trace runs. The frame's L4 identity is
- * parsed here, only then: the untraced path never reads past IPv4.
+ * One event per frame while a trace runs, into every reader's ring. The
+ * frame's L4 identity is parsed here, only then: the untraced path never
+ * reads past IPv4.
  */
 static __always_inline void trace(struct xdp_md *ctx, const struct frame *f, int verdict)
 {
 	void *data_end = (void *)(long)ctx->data_end;
 	void *data = (void *)(long)ctx->data;
 	struct xv_l4 l4 = { 0, 0 };
-	struct xv_event *ev;
+	struct xv_event ev;
 	__u32 *on;
+	int any = 0;
 
 	on = bpf_map_lookup_elem(&config, &trace_key);
 	if (!on || !*on)
 		return;
-	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
-	if (!ev) {
-		/* counted, so that a reader knows it missed frames */
-		__u32 key = XV_CFG_LOST;
-
-		on = bpf_map_lookup_elem(&config, &key);
-		if (on)
-			__sync_fetch_and_add(on, 1);
-		return;
-	}
-	ev->gen = gen;
-	ev->in = f->in;
-	ev->out = f->out;
-	ev->route_id = f->route_id;
-	ev->src = f->src;
-	ev->dst = f->dst;
-	ev->proto = f->proto;
-	ev->verdict = verdict;
-	ev->ethertype = f->ethertype;
 	if (f->ethertype == ETH_P_IP)
 		l4 = xv_l4_parse(data + sizeof(struct ethhdr), data_end);
-	ev->sport = l4.sport;
-	ev->dport = l4.dport;
-	bpf_ringbuf_submit(ev, 0);
+	ev = (struct xv_event){
+		.gen = gen, .in = f->in, .out = f->out, .route_id = f->route_id,
+		.src = f->src, .dst = f->dst, .proto = f->proto, .verdict = verdict,
+		.ethertype = f->ethertype, .sport = l4.sport, .dport = l4.dport,
+	};
+	for (__u32 i = 0; i < XV_TRACE_READERS; i++) {
+		__u32 slot = i;	/* on the stack: the counter stays in a register */
+		void *ring = bpf_map_lookup_elem(&rings, &slot);
+
+		if (ring) {
+			emit(ring, &ev, XV_CFG_LOST + i);
+			any = 1;
+		}
+	}
+	if (!any)
+		emit(&events, &ev, XV_CFG_LOST + XV_TRACE_READERS);
 }
 
 /* Parse, decide and rewrite; returns the verdict. */

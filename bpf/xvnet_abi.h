@@ -206,10 +206,20 @@ enum xv_config {
 	XV_CFG_GEN,		/* number of the current generation (the loader's count) */
 	XV_CFG_TRACE,		/* nonzero: emit a struct xv_event per frame */
 	XV_CFG_READER,		/* XV_TRACE_READERS slots: pid of a running trace, 0: free */
-	/* events the ring buffer had no room for (a fabric older than it has none) */
+	/*
+	 * Events a ring buffer had no room for: reader slot i's ring at
+	 * XV_CFG_LOST + i, the shared `events` at XV_CFG_LOST +
+	 * XV_TRACE_READERS (a fabric older than them has none).
+	 */
 	XV_CFG_LOST = XV_CFG_READER + XV_TRACE_READERS,
-	XV_CFG__COUNT
+	XV_CFG__COUNT = XV_CFG_LOST + XV_TRACE_READERS + 1
 };
+
+/*
+ * The size of a trace reader's own ring buffer (the `rings` map's inner
+ * maps): room for the frames of `xvnet verify` on a 100-VM lab.
+ */
+#define XV_TRACE_RING	(16u << 20)
 
 #define XV_VERDICT_SLOTS 32
 _Static_assert(XV_VERDICT__COUNT <= XV_VERDICT_SLOTS, "verdict slots");

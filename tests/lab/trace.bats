@@ -99,7 +99,20 @@ traced() { grep -q "10.1.1.4 > 203.0.113.10 icmp" "$1"; }
 		grep -q "route 0.0.0.0/0 User VirtualAppliance 10.0.1.4"
 }
 
-# Two traces running at once share the ring buffer's events: one at a time here.
+@test "trace: two traces at once both print every frame (a ring buffer each)" {
+	a=$BATS_TEST_TMPDIR/a b=$BATS_TEST_TMPDIR/b
+	start_trace "$a" --no-arp
+	start_trace "$b" --no-arp
+	sleep 0.5
+	in_node "$LAB" app1 ping -c3 -i 0.2 -W1 203.0.113.10 >/dev/null 2>&1 || true
+	sleep 0.5
+	kill -TERM "${TRACES[@]}"
+	wait "${TRACES[@]}"
+	cat "$a"
+	[ "$(grep -c '^10.1.1.4 > 203.0.113.10 icmp echo ' "$a")" -eq 3 ]
+	diff "$a" "$b"
+}
+
 @test "trace: TCP and UDP frames show their ports, ICMP its type and echo id" {
 	out=$BATS_TEST_TMPDIR/t
 	start_trace "$out" --no-arp

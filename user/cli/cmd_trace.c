@@ -258,11 +258,11 @@ static int cmd_trace(struct verb_opts *o)
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	rb = ring_buffer__new(fs.v.events, on_event, &tr, NULL);
-	if (!rb)
-		err = -errno;
-	else
-		err = fabric_trace_join(&fs);
+	err = fabric_trace_join(&fs);
+	if (!err) {
+		rb = ring_buffer__new(fs.ring, on_event, &tr, NULL);
+		err = rb ? 0 : -errno;
+	}
 	if (err) {
 		pr_err("xvnet trace: cannot trace lab %s: %s\n", fs.lab,
 			err == -EBUSY ? "too many traces running" :

@@ -38,6 +38,7 @@ int fabric_session_open(struct fabric_session *fs, const struct verb_opts *o)
 	fs->v = (struct fabric_view){ .stats = -1, .config = -1, .events = -1, .nics = -1,
 				      .hits = -1 };
 	fs->reader = -1;
+	fs->ring = -1;
 	fs->verb = v;
 	fs->format = o->format;
 	fs->watch = o->watch;
@@ -172,6 +173,29 @@ static int map_config(struct fabric_session *fs)
 	return 0;
 }
 
+/* A ring of this reader's own in slot i (the shared one on an older lab). */
+static int reader_ring(struct fabric_session *fs, __u32 i)
+{
+	int fd;
+
+	if (fs->v.rings < 0) {
+		fs->ring = fs->v.events;
+		return 0;
+	}
+	fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "xv_trace", 0, 0, XV_TRACE_RING, NULL);
+	if (fd < 0)
+		return -errno;
+	if (bpf_map_update_elem(fs->v.rings, &i, &fd, BPF_ANY)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	fs->ring = fd;
+	fs->own_ring = true;
+	return 0;
+}
+
 int fabric_trace_join(struct fabric_session *fs)
 {
 	__u32 me = getpid(), old;
@@ -189,6 +213,11 @@ int fabric_trace_join(struct fabric_session *fs)
 		if (__atomic_compare_exchange_n(slot, &old, me, false, __ATOMIC_SEQ_CST,
 						__ATOMIC_SEQ_CST)) {
 			fs->reader = i;
+			err = reader_ring(fs, (__u32)i);
+			if (err) {
+				fabric_trace_leave(fs);
+				return err;
+			}
 			settle_switch(fs);
 			return 0;
 		}
@@ -213,13 +242,23 @@ bool fabric_trace_others(struct fabric_session *fs)
 
 long fabric_trace_lost(const struct fabric_session *fs)
 {
-	if (!fs->config || fs->config_entries <= XV_CFG_LOST)
+	int key = XV_CFG_LOST + (fs->own_ring ? fs->reader : XV_TRACE_READERS);
+
+	if (!fs->config || fs->config_entries <= (__u32)key)
 		return -1;
-	return __atomic_load_n(config_slot(fs, XV_CFG_LOST), __ATOMIC_SEQ_CST);
+	return __atomic_load_n(config_slot(fs, key), __ATOMIC_SEQ_CST);
 }
 
 void fabric_trace_leave(struct fabric_session *fs)
 {
+	if (fs->own_ring) {
+		__u32 i = (__u32)fs->reader;
+
+		bpf_map_delete_elem(fs->v.rings, &i);
+		close(fs->ring);
+		fs->own_ring = false;
+	}
+	fs->ring = -1;
 	if (fs->reader >= 0) {
 		__atomic_store_n(config_slot(fs, XV_CFG_READER + fs->reader), 0,
 				 __ATOMIC_SEQ_CST);

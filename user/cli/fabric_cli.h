@@ -35,6 +35,8 @@ struct fabric_session {
 	size_t config_len, config_stride;
 	__u32 config_entries;
 	int reader;		/* trace: its slot, -1: none */
+	int ring;		/* trace: the ring it reads: its own, or v.events; -1: none */
+	bool own_ring;
 };
 
 /*
@@ -47,16 +49,18 @@ void fabric_session_close(struct fabric_session *fs);
 /*
  * Trace readers (docs/dataplane.md, "Trace"): the fabric emits events
  * while a reader slot names a live process. Join claims a slot for this
- * process and switches tracing on; leave frees it and switches tracing
- * off when no live reader is left. Join: 0, or -errno (-EBUSY: every slot
- * taken).
+ * process, puts a ring buffer of its own in the slot (fs->ring; the
+ * shared one on a lab without `rings`) and switches tracing on; leave
+ * removes the ring, frees the slot and switches tracing off when no live
+ * reader is left. Join: 0, or -errno (-EBUSY: every slot taken).
  */
 int fabric_trace_join(struct fabric_session *fs);
 void fabric_trace_leave(struct fabric_session *fs);
 /*
- * Whether a live process other than this one holds a reader slot: it
- * reads the same ring buffer, so each event goes to one of them. Maps
- * config if needed; false when it cannot.
+ * Whether a live process other than this one holds a reader slot. Maps
+ * config if needed; false when it cannot. It matters only when the
+ * readers share the ring (!own_ring, a lab of an older xvnet): each event
+ * then goes to one of them.
  */
 bool fabric_trace_others(struct fabric_session *fs);
 /* The events the fabric had no room for so far; -1: it does not count them. */

@@ -54,13 +54,18 @@ void verify_watch_start(struct verify_watch *w, const struct verb_opts *o)
 		return;
 	}
 	w->open = true;
-	if (fabric_trace_others(&w->fs)) {
-		/* each event goes to one reader: leave them all to it */
+	if (fabric_trace_join(&w->fs)) {
+		w->unobserved = "the lab's fabric cannot be traced";
+		return;
+	}
+	if (!w->fs.own_ring && fabric_trace_others(&w->fs)) {
+		/* a lab of an older xvnet: one ring, each event to one reader */
+		fabric_trace_leave(&w->fs);
 		w->unobserved = "another trace of the lab is running";
 		return;
 	}
-	w->rb = ring_buffer__new(w->fs.v.events, on_event, w, NULL);
-	if (!w->rb || fabric_trace_join(&w->fs)) {
+	w->rb = ring_buffer__new(w->fs.ring, on_event, w, NULL);
+	if (!w->rb) {
 		w->unobserved = "the lab's fabric cannot be traced";
 		return;
 	}
@@ -72,7 +77,8 @@ static void drain(void *ctx)
 	struct verify_watch *w = ctx;
 
 	ring_buffer__consume(w->rb);
-	w->others |= fabric_trace_others(&w->fs);
+	if (!w->fs.own_ring)
+		w->others |= fabric_trace_others(&w->fs);
 }
 
 void verify_watch_fill(struct probe_watch *pw, struct verify_watch *w)

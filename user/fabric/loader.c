@@ -33,11 +33,11 @@
  * tables (trie, hits, nics) belong to its program, reached through gens.
  */
 enum { FIX_CONFIG, FIX_IFINDEX_SLOT, FIX_EGRESS, FIX_STATS, FIX_EVENTS, FIX_GENS,
-       FIX_FW_CONNS, FIX_FW_DENIED, NFIX };
+       FIX_FW_CONNS, FIX_FW_DENIED, FIX_RINGS, NFIX };
 
 static const char *const fix_names[NFIX] = {
 	"config", "ifindex_slot", "egress", "stats", "events", "gens",
-	"fw_conns", "fw_denied",
+	"fw_conns", "fw_denied", "rings",
 };
 
 struct fabric_fds {
@@ -585,6 +585,7 @@ int fabric_view_open(const char *pin_dir, struct fabric_view *v)
 	    bpf_obj_get_info_by_fd(v->stats, &info, &len))
 		goto err;
 	v->nnics = info.max_entries - 1;
+	v->rings = open_pinned(dir, "rings");	/* trace readers' rings; older labs: none */
 	v->fw_conns = open_pinned(dir, "fw_conns");
 	v->fw_denied = open_pinned(dir, "fw_denied");
 	if (!current_maps(dir, &v->nics, &v->hits, &v->fw_counters)) {
@@ -601,7 +602,7 @@ err:
 void fabric_view_close(struct fabric_view *v)
 {
 	int fds[] = { v->stats, v->config, v->events, v->nics, v->hits, v->fw_counters,
-		      v->fw_conns, v->fw_denied };
+		      v->fw_conns, v->fw_denied, v->rings };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)

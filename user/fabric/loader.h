@@ -73,7 +73,8 @@ int fabric_attach_pass(int ifindex);
 struct fabric_view {
 	int stats;		/* per-CPU struct xv_nic_stats, nnics + 1 slots */
 	int config;
-	int events;		/* ring buffer of struct xv_event */
+	int events;		/* ring buffer of struct xv_event, when no reader has its own */
+	int rings;		/* the trace readers' own rings, by slot; -1: an older lab */
 	int nics;		/* NIC records of both generations */
 	int nic_base;		/* the current generation's first record */
 	int hits;		/* the current generation's per-CPU route hits */

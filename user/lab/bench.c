@@ -145,12 +145,10 @@ int bench_capture(int nsfd, char *const argv[], double timeout_s, char **out)
 	size_t len = 0, cap = 4096;
 	double deadline = now_s() + timeout_s;
 	int fd, status = 0;
-	char *buf = malloc(cap);
+	char *buf = xmalloc(cap);
 	pid_t pid;
 
 	*out = NULL;
-	if (!buf)
-		return -ENOMEM;
 	pid = bench_spawn(nsfd, argv, &fd);
 	if (pid < 0) {
 		free(buf);
@@ -165,13 +163,8 @@ int bench_capture(int nsfd, char *const argv[], double timeout_s, char **out)
 			kill(pid, SIGKILL);
 			break;
 		}
-		if (len + 1 >= cap) {
-			char *b = realloc(buf, cap *= 2);
-
-			if (!b)
-				break;
-			buf = b;
-		}
+		if (len + 1 >= cap)
+			buf = xrealloc(buf, cap *= 2);
 		n = read(fd, buf + len, cap - len - 1);
 		if (n <= 0)
 			break;

@@ -104,9 +104,7 @@ int pktgen_open(struct pktgen_ctx **gp, const struct pktgen_opts *o)
 
 	if (o->len < (int)PKTGEN_MIN_LEN || o->len > 1514 || o->n_daddrs < 1)
 		return -EINVAL;
-	g = calloc(1, sizeof(*g));
-	if (!g)
-		return -ENOMEM;
+	g = xcalloc(1, sizeof(*g));
 	g->skel = pktgen__open();
 	if (!g->skel) {
 		err = -errno;
