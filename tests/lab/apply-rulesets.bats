@@ -106,3 +106,19 @@ seen_by_app2() {
 	[ "$(did "$LAB" app1 203.0.113.20 icmp)" = Dropped ]
 	[ "$(did "$LAB" app1 203.0.113.10 icmp)" = Delivered ]
 }
+
+@test "apply: every Internet host removed is taken off the edge, however many were added" {
+	new=$BATS_TEST_TMPDIR/many.yaml
+	hosts=""
+	for i in $(seq 20 49); do hosts+="\n    - {name: web$i, ip: 203.0.113.$i}"; done
+	sed -e "s/^    - {name: web, ip: 203.0.113.10}\$/&$hosts/" "$FILE" >"$new"
+	run xv apply -t "$new"
+	echo "$output"
+	[ "$output" = "xvnet: $LAB: fabric routes applied; nftables rulesets reloaded: internet; Internet hosts: 30 added, 0 removed" ]
+	[ "$(did "$LAB" app1 203.0.113.49 icmp)" = Delivered ]
+	run xv apply -t "$FILE"
+	echo "$output"
+	[ "$output" = "xvnet: $LAB: fabric routes applied; nftables rulesets reloaded: internet; Internet hosts: 0 added, 30 removed" ]
+	[ "$(did "$LAB" app1 203.0.113.49 icmp)" = Dropped ]
+	[ "$(did "$LAB" app1 203.0.113.10 icmp)" = Delivered ]
+}

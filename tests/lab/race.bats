@@ -57,3 +57,19 @@ teardown() {
 		[ -z "$(leftovers "$LAB")" ]
 	done
 }
+
+@test "race: a deploy killed before it created anything leaves a lock that destroy --lab removes" {
+	# What a deploy SIGKILLed right after taking its lock leaves: the lock alone.
+	: >"/run/xvnet/$LAB.lock"
+	run xv list -o json
+	echo "$output"
+	[ "$(echo "$output" | jq -r --arg l "$LAB" '.labs[] | select(.name == $l) | .state')" = broken ]
+	run xv destroy --lab "$LAB"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "xvnet: $LAB: destroyed (an interrupted deploy had left only its lock)" ]
+	[ ! -e "/run/xvnet/$LAB.lock" ]
+	run xv destroy --lab "$LAB"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "xvnet: no lab '$LAB'"* ]]
+}

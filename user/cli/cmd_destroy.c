@@ -71,12 +71,17 @@ static bool labs_running(void)
 /* Under the lab's lock: a deploy or apply of it is not half-way. */
 static int destroy(const char *lab)
 {
+	/* Only a lock: its deploy was killed before it created anything. */
+	bool lock_only = !lab_exists(lab) && state_lock_left(lab);
 	struct state_lock l;
 	int err, rc = EXIT_FAIL;
 
 	if (state_lock(&l, lab, "destroy"))
 		return EXIT_FAIL;
-	if (!lab_exists(lab)) {
+	if (!lab_exists(lab) && lock_only) {
+		printf("xvnet: %s: destroyed (an interrupted deploy had left only its lock)\n", lab);
+		rc = EXIT_OK;	/* state_unlock() removes the lock */
+	} else if (!lab_exists(lab)) {
 		pr_err("xvnet: no lab '%s'\n", lab);
 	} else if ((err = lab_destroy(lab))) {
 		pr_err("xvnet: %s: not everything could be removed: %s\n", lab,

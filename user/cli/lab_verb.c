@@ -38,13 +38,17 @@ static void list_labs(char **labs)
 		pr_err("  %s\n", labs[i]);
 }
 
-/* --lab NAME: a lab that is there (even partly: destroy removes what is left). */
+/*
+ * --lab NAME: a lab that is there (even partly: destroy removes what is
+ * left), or only its lock, as a deploy killed before it created anything
+ * leaves it.
+ */
 static int named(const char *lab, char out[LAB_NAME_LEN])
 {
 	char **labs, hint[128];
 
 	snprintf(out, LAB_NAME_LEN, "%s", lab);
-	if (lab_exists(lab))
+	if (lab_exists(lab) || state_lock_left(lab))
 		return EXIT_OK;
 	labs = state_labs(false);
 	verb_did_you_mean(hint, sizeof(hint), lab, labs, sizeof(*labs), -1);

@@ -558,7 +558,7 @@ static int sync_hosts(struct rtnl *nl, int ifindex, const struct lab_plan *p, co
 			continue;
 		err = rtnl_addr_add(nl, ifindex, p->addrs[i].addr, 32);
 		out->hosts_added += !err;
-		if (err == -EEXIST)	/* the state lists a few dozen at most */
+		if (err == -EEXIST)	/* added by hand, or by an apply that failed later */
 			err = 0;
 	}
 	for (s = was; !err && *s; s += strcspn(s, ",") + !!s[strcspn(s, ",")]) {

@@ -43,11 +43,16 @@ static int state_root(bool create)
 	return root;
 }
 
-/* A node's address as the table shows it: its NIC's, or its hosts'. */
+/*
+ * A node's address as the table shows it: its NIC's, or all its hosts',
+ * which apply reads back to take removed Internet hosts off the edge.
+ */
 static json_t *node_address(const struct lab_plan *p, int n)
 {
-	char buf[PREFIX_STRLEN], out[256] = "";
+	char buf[PREFIX_STRLEN], *out;
+	size_t len = 0;
 	int l = p->nic_link[n];
+	json_t *j;
 
 	if (l >= 0 && p->links[l].end[1].addr) {
 		struct prefix px = { p->links[l].end[1].addr,
@@ -55,16 +60,15 @@ static json_t *node_address(const struct lab_plan *p, int n)
 
 		return json_string(prefix_str(px, buf));
 	}
-	for (int i = 0; i < p->naddrs; i++) {
-		if (p->addrs[i].node != n)
-			continue;
-		if (strlen(out) + IPV4_STRLEN + 1 >= sizeof(out))
-			break;
-		if (*out)
-			strcat(out, ",");
-		strcat(out, ipv4_str(p->addrs[i].addr, buf));
-	}
-	return json_string(out);
+	out = xmalloc((size_t)p->naddrs * (IPV4_STRLEN + 1) + 1);
+	*out = '\0';
+	for (int i = 0; i < p->naddrs; i++)
+		if (p->addrs[i].node == n)
+			len += (size_t)sprintf(out + len, "%s%s", len ? "," : "",
+					       ipv4_str(p->addrs[i].addr, buf));
+	j = json_string(out);
+	free(out);
+	return j;
 }
 
 static json_t *node_json(const struct lab_plan *p, int n)
@@ -488,6 +492,20 @@ bool state_present(const char *lab)
 	return root >= 0 && valid_lab_name(lab) && safedir_type(root, lab);
 }
 
+static void lock_name(char *buf, size_t len, const char *lab)
+{
+	snprintf(buf, len, "%s" LOCK_SUFFIX, lab ? lab : "");
+}
+
+bool state_lock_left(const char *lab)
+{
+	char lock[PATH_MAX];
+	int root = state_root(false);
+
+	lock_name(lock, sizeof(lock), lab);
+	return root >= 0 && valid_lab_name(lab) && safedir_type(root, lock) == S_IFREG;
+}
+
 /* What xvnet keeps in a lab's state directory: the state, names tables, and their .tmp. */
 static bool is_state_file(int dir, const char *name)
 {
@@ -503,11 +521,6 @@ static bool is_state_file(int dir, const char *name)
 			return false;
 	}
 	return safedir_type(dir, name) == S_IFREG;
-}
-
-static void lock_name(char *buf, size_t len, const char *lab)
-{
-	snprintf(buf, len, "%s" LOCK_SUFFIX, lab ? lab : "");
 }
 
 int state_remove(const char *lab)

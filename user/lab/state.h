@@ -87,6 +87,8 @@ int state_read_names(const char *lab, __u32 gen, struct fabric_names *n);
 char *state_topology(const char *lab);
 /* Is there a state directory for lab? */
 bool state_present(const char *lab);
+/* Is lab's lock file there (a deploy is running, or one was killed and left it)? */
+bool state_lock_left(const char *lab);
 /*
  * Remove the lab's state directory and its lock; 0 when they are not there.
  * Anything else in it is reported and left (-EPERM).
