@@ -34,6 +34,32 @@ teardown_file() {
 	jq -e '.machine.cpu != "" and .machine.cpus >= 1 and (.machine.spectreV2 | type) == "string"' <<<"$output"
 }
 
+# The name of the XDP program on NODE's eth0 ("" when none).
+nic_prog() {
+	local id
+	id=$(nsenter --net="/run/netns/$(node_ns "$LAB" "$1")" ip -j link show eth0 | jq -r '.[0].xdp.prog.id // empty')
+	[ -z "$id" ] || bpftool -j prog show id "$id" | jq -r .name
+}
+
+@test "bench --sink xdp: frames counted by an XDP sink at app2's NIC, nic_pass back after" {
+	[ "$(nic_prog app2)" = xvnet_nic_pass ]
+	run xv bench --lab "$LAB" --quick --reps 2 --only frames --sink xdp -j app1 app2
+	[ "$status" -eq 0 ]
+	jq -e '.frames.sink == "xdp" and .frames.countedBy == "an XDP sink at app2'"'"'s NIC"
+		and .frames.receivedPps > 0 and (.frames.receivedPpsSamples | all(. > 0))
+		and .frames.stages[-1].at == "received by app2" and .frames.stages[-1].frames > 0' <<<"$output"
+	[ "$(nic_prog app2)" = xvnet_nic_pass ]
+	run xv bench --lab "$LAB" --quick --reps 1 --only frames --sink xdp app1 app2
+	[ "$status" -eq 0 ]
+	grep -q "counted by an XDP sink at app2's NIC" <<<"$output"
+	[ "$(nic_prog app2)" = xvnet_nic_pass ]
+	# The socket sink (the default of one flow) says so too.
+	run xv bench --lab "$LAB" --quick --reps 1 --only frames -j app1 app2
+	jq -e '.frames.sink == "socket" and .frames.receivedPps > 0' <<<"$output"
+	run xv bench --lab "$LAB" --quick --sink nic app1 app2
+	[ "$status" -eq 2 ]
+}
+
 @test "bench: a flow the firewall denies reaches nobody; the fabric handed it to the NVA" {
 	# UDP to the Internet host: the firewall allows only TCP 80 and 443 there.
 	run xv bench --lab "$LAB" --quick --reps 1 -j app1 web
@@ -99,7 +125,8 @@ teardown_file() {
 	jq -e '.nva.nftablesPps > 0 and .nva.xdpPps > 0 and .nva.ceilingPps > 0
 		and (.nva.ratio - .nva.xdpPps / .nva.nftablesPps | fabs) < 0.01
 		and .nva.target == 5 and (.nva.met | type) == "boolean"
-		and .nva.nftablesPps == (.flows[] | select(.kind == "through an NVA") | .xdpPps)' <<<"$output"
+		and .nva.nftablesPps == (.flows[] | select(.kind == "through an NVA") | .xdpPps)
+		and .sink == "xdp" and .nva.sink == "xdp" and (.nva.countedBy | endswith("s NIC"))' <<<"$output"
 	jq -e '[.flows[].kind] == ["through an NVA", "to a site via a gateway"]
 		and all(.flows[]; .xdpPps > 0 and .kernelPps > 0
 			and (.ppsRatio - .xdpPps / .kernelPps | fabs) < 0.01

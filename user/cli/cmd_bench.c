@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <net/if.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,8 +45,13 @@ static int cmd_bench(struct verb_opts *o);
 struct bench_cli {
 	const char *seconds, *svg, *only;
 	long size, reps, port, cpu;
+	int sink;		/* enum sink_kind; -1: not given */
 	bool quick, matrix, compare, machine;
 };
+
+/* Where the received frames are counted (--sink). */
+enum sink_kind { SINK_SOCKET, SINK_XDP };
+static const char *const sink_names[] = { "socket", "xdp", NULL };
 
 #define OWN(field) offsetof(struct bench_cli, field)
 
@@ -66,6 +72,12 @@ static const struct opt bench_opts[] = {
 	  .min = 0, .max = CPU_SETSIZE - 1, .own = true },
 	{ .name = "only", .type = OPT_STRING, .off = OWN(only), .arg = "LIST",
 	  .help = "measure only these, comma-separated: frames, tcp\n(iperf3 TCP and UDP), latency (default: all)", .own = true },
+	{ .name = "sink", .type = OPT_CHOICE, .off = OWN(sink), .arg = "S",
+	  .help = "where DST's frames are counted: socket (its interfaces'\n"
+		  "rx counters, a UDP socket receiving; default) or xdp\n"
+		  "(an XDP sink at DST's NIC counts and drops them; default\n"
+		  "of --compare-dataplanes)",
+	  .choices = sink_names, .complete = COMPLETE_CHOICE, .own = true },
 	{ .name = "quick", .type = OPT_FLAG, .off = OWN(quick),
 	  .help = "1 s windows, 3 reps, 1 s iperf3 runs, 200 round trips", .own = true },
 	{ .name = "matrix", .type = OPT_FLAG, .off = OWN(matrix),
@@ -82,7 +94,7 @@ static const struct opt bench_opts[] = {
 	{ NULL },
 };
 
-static const struct bench_cli bench_defaults = { .size = 64, .port = 5201 };
+static const struct bench_cli bench_defaults = { .size = 64, .port = 5201, .sink = -1 };
 
 const struct verb verb_bench = {
 	.name = "bench",
@@ -94,7 +106,9 @@ const struct verb verb_bench = {
 		"DST (a VM, a site or Internet host, by name or address), end to end:\n"
 		"  frames/s   64-byte UDP frames from the live-frame generator (xvnet pktgen)\n"
 		"             in SRC's namespace, counted where they arrive (every interface\n"
-		"             of DST's namespace), median of the repetitions; and where the\n"
+		"             of DST's namespace, or with --sink xdp by an XDP program at\n"
+		"             its NIC, so that DST's UDP stack does not bound the figure),\n"
+		"             median of the repetitions; and where the\n"
 		"             others were lost: the fabric's counters at every NIC on the\n"
 		"             path, its drop reasons, the NVAs and gateways in between\n"
 		"  iperf3     TCP with 1 and 4 streams, UDP at an unlimited rate\n"
@@ -110,7 +124,8 @@ const struct verb verb_bench = {
 		"the other, and reports XDP/kernel ratios; then, for the flow through an\n"
 		"NVA, a third lab NAME-n with the NVAs in XDP (firewall dataplane xdp):\n"
 		"frames/s with an nftables NVA and an XDP NVA, beside the ceiling (the same\n"
-		"source to the NVA itself). Every lab is destroyed.\n"
+		"source to the NVA itself). Every lab is destroyed. Frames to a VM are\n"
+		"counted by the XDP sink there (--sink xdp) unless --sink socket is given.\n"
 		"Root, but for --machine; iperf3 must be installed for the TCP and UDP\n"
 		"figures. docs/bench.md has the method and what limits each figure.\n",
 	.examples = (const char *const[]){
@@ -135,6 +150,7 @@ const struct verb verb_bench = {
 struct bench_args {
 	const char *lab, *file, *src, *dst, *svg;
 	int size, reps, port, cpu, probes;
+	enum sink_kind sink;
 	bool frames, tcp, latency;	/* what to measure (--only) */
 	double seconds, iperf_seconds;
 	enum print_format format;
@@ -181,6 +197,7 @@ struct result {
 	double pps[MAX_REPS];
 	int nreps;
 	double pps_median, generated_pps;
+	enum sink_kind sink;		/* how the received frames were counted */
 	uint64_t frames[MAX_STAGES];	/* per stage, summed over the reps */
 	uint64_t *drops;		/* [slot][verdict], summed over the reps */
 	double tcp1, tcp4, udp, udp_loss; /* bit/s, %; < 0: not measured */
@@ -232,6 +249,8 @@ static int setup(struct bench_args *a, const struct verb_opts *o)
 		if (end == c->seconds || *end || !(a->seconds >= 0.1 && a->seconds <= 600))
 			return verb_usage_error(o->verb, "--seconds: 0.1 to 600: %s", c->seconds);
 	}
+	/* Comparing dataplanes: the path's figure, not the receiver's stack (the same on both). */
+	a->sink = c->sink >= 0 ? (enum sink_kind)c->sink : c->compare ? SINK_XDP : SINK_SOCKET;
 	a->seconds = a->seconds ? a->seconds : c->quick ? 1 : 3;
 	a->reps = a->reps ? a->reps : c->quick ? 3 : 5;
 	a->iperf_seconds = c->quick ? 1 : 5;
@@ -581,7 +600,8 @@ static int snap_links(const struct bench *b, struct snapshot *s)
 	return err;
 }
 
-static int snap(const struct bench *b, const struct bench_flow *f, struct snapshot *s)
+static int snap(const struct bench *b, const struct bench_flow *f,
+		const struct bench_sink *sink, struct snapshot *s)
 {
 	if (b->kernel) {
 		if (snap_links(b, s))
@@ -591,7 +611,7 @@ static int snap(const struct bench *b, const struct bench_flow *f, struct snapsh
 			if (fabric_read_stats(&b->v, k, &s->st[k]))
 				return -1;
 	}
-	return bench_rx_frames(f->dst_ns, &s->received);
+	return sink ? bench_sink_count(sink, &s->received) : bench_rx_frames(f->dst_ns, &s->received);
 }
 
 static uint64_t stage_count(const struct stage *st, const struct snapshot *s0,
@@ -667,11 +687,55 @@ static int open_generator(const struct bench *b, const struct bench_flow *f, str
 	return err;
 }
 
+/*
+ * --sink xdp where DST is a VM: its NIC's program swapped for the sink,
+ * with the signals that would end the process held until it is back.
+ */
+static int sink_attach(const struct bench *b, const struct bench_flow *f, struct result *r,
+		       struct bench_sink **sink, sigset_t *old)
+{
+	sigset_t hold;
+
+	*sink = NULL;
+	r->sink = b->a.sink == SINK_XDP && !f->dst_is_site && !f->dst_is_internet ? SINK_XDP
+										   : SINK_SOCKET;
+	if (r->sink == SINK_SOCKET)
+		return 0;
+	sigemptyset(&hold);
+	sigaddset(&hold, SIGINT);
+	sigaddset(&hold, SIGTERM);
+	sigaddset(&hold, SIGHUP);
+	sigaddset(&hold, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &hold, old);
+	return bench_sink_attach(f->dst_ns, NIC_IFNAME, b->a.port, sink);
+}
+
+/* A held signal: stop measuring, put the NIC's program back, then let it act. */
+static bool signal_held(void)
+{
+	sigset_t pending;
+
+	sigpending(&pending);
+	return sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM) ||
+	       sigismember(&pending, SIGHUP) || sigismember(&pending, SIGQUIT);
+}
+
+static int sink_detach(const struct result *r, struct bench_sink *sink, const sigset_t *old)
+{
+	int err = bench_sink_detach(sink);
+
+	if (r->sink == SINK_XDP)
+		sigprocmask(SIG_SETMASK, old, NULL);
+	return err;
+}
+
 static int measure_pps(const struct bench *b, const struct bench_flow *f, struct result *r)
 {
 	size_t n = (size_t)b->nnics + 1;
 	struct snapshot s0, s1;
 	struct pktgen_ctx *g = NULL;
+	struct bench_sink *xdp_sink = NULL;
+	sigset_t old;
 	double generated = 0;
 	int err = -ENOMEM, sink = -1;
 
@@ -683,13 +747,14 @@ static int measure_pps(const struct bench *b, const struct bench_flow *f, struct
 	err = open_generator(b, f, &g);
 	/* The destination's port is open (as a real receiver's is): no ICMP per frame. */
 	sink = err ? -1 : bench_udp_sink(f->dst_ns, f->dst_ip, b->a.port);
-	for (int rep = 0; !err && rep < b->a.reps; rep++) {
+	err = err || sink_attach(b, f, r, &xdp_sink, &old);
+	for (int rep = 0; !err && rep < b->a.reps && !signal_held(); rep++) {
 		uint64_t frames = 0;
 		double elapsed = 0;
 
-		err = snap(b, f, &s0) || generate(b, g, f->src_ns, &frames, &elapsed);
+		err = snap(b, f, xdp_sink, &s0) || generate(b, g, f->src_ns, &frames, &elapsed);
 		usleep(50000); /* let the last batch drain */
-		err = err || snap(b, f, &s1);
+		err = err || snap(b, f, xdp_sink, &s1);
 		if (err || elapsed <= 0)
 			break;
 		for (int i = 0; i < f->nstages; i++)
@@ -705,6 +770,8 @@ static int measure_pps(const struct bench *b, const struct bench_flow *f, struct
 		r->pps_median = median(r->pps, r->nreps);
 		r->generated_pps = generated / r->nreps;
 	}
+	if (sink_detach(r, xdp_sink, &old))
+		err = -1;
 	if (err)
 		pr_err("xvnet bench: measuring frames/s failed\n");
 out:
@@ -953,6 +1020,19 @@ static void print_latency_row(const char *load, const struct latency *l)
 	print_row_close();
 }
 
+/* How the received frames were counted: "sink", "countedBy". */
+static void print_counted_by(const struct bench_flow *f, enum sink_kind sink)
+{
+	char by[128];
+
+	if (sink == SINK_XDP)
+		snprintf(by, sizeof(by), "an XDP sink at %s's NIC", f->dst_node);
+	else
+		snprintf(by, sizeof(by), "%s's interfaces (a UDP socket receiving)", f->dst_node);
+	print_string(PRINT_ANY, "sink", "  %s: ", sink_names[sink]);
+	print_string(PRINT_ANY, "countedBy", "counted by %s\n", by);
+}
+
 /* Frames per second, and where the frames were counted. */
 static void print_frames(const struct bench *b, const struct bench_flow *f, const struct result *r)
 {
@@ -967,6 +1047,7 @@ static void print_frames(const struct bench *b, const struct bench_flow *f, cons
 		print_double(PRINT_ANY, NULL, i ? ", %.0f" : " of %.0f", r->pps[i]);
 	print_close_array();
 	print_double(PRINT_ANY, "generatedPps", "), generated %.0f frames/s\n", r->generated_pps);
+	print_counted_by(f, r->sink);
 	print_stages(b, f, r);
 	print_close_object();
 }
@@ -1382,12 +1463,15 @@ static void print_nva(const struct bench_flow *f, const struct result *nft,
 	print_string(PRINT_FP, NULL, "%s", "\n");
 	print_open_object("nva");
 	print_string(PRINT_ANY, "route", "Through the NVA (%s):\n", f->route);
+	print_counted_by(f, xdp->sink);
 	print_double(PRINT_ANY, "nftablesPps", "  nftables NVA %.0f frames/s", nft->pps_median);
 	print_double(PRINT_ANY, "nftablesGeneratedPps", " (of %.0f generated)\n", nft->generated_pps);
 	print_double(PRINT_ANY, "xdpPps", "  XDP NVA      %.0f frames/s", xdp->pps_median);
 	print_double(PRINT_ANY, "xdpGeneratedPps", " (of %.0f generated)\n", xdp->generated_pps);
 	print_double(PRINT_ANY, "ceilingPps", "  ceiling      %.0f frames/s", ceiling->pps_median);
-	print_string(PRINT_FP, NULL, "%s", " (the same source to the NVA itself: one fabric pass, the receiver's kernel)\n");
+	print_string(PRINT_FP, NULL, "%s", ceiling->sink == SINK_XDP
+		     ? " (the same source to the NVA itself: one fabric pass, into its XDP sink)\n"
+		     : " (the same source to the NVA itself: one fabric pass, the receiver's kernel)\n");
 	print_string(PRINT_FP, NULL, "%s", "  XDP/nftables ");
 	print_ratio("ratio", r);
 	print_double(PRINT_ANY, "target", " (target %.0f: ", NVA_TARGET);
@@ -1406,6 +1490,10 @@ static void print_compare(const struct bench *bx, const struct bench_flow *flows
 	print_uint(PRINT_ANY, "reps", ", median of %lu reps", (unsigned long)bx->a.reps);
 	print_double(PRINT_ANY, "seconds", " of %g s; each flow on the XDP fabric, then on Linux routing\n",
 		     bx->a.seconds);
+	print_string(PRINT_JSON, "sink", NULL, sink_names[bx->a.sink]);
+	print_string(PRINT_FP, NULL, "Frames to a VM counted by %s\n",
+		     bx->a.sink == SINK_XDP ? "an XDP sink at its NIC (--sink xdp)"
+					    : "its interfaces, a UDP socket receiving (--sink socket)");
 	print_table_open("flows", compare_cols, NCOLS(compare_cols));
 	for (int k = 0; k < FK__COUNT; k++) {
 		if (!have[k])

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The measuring tools of `xvnet bench` (bench.h): machine, processes in
- * namespaces, receive counters, UDP echo round trips, percentiles.
+ * namespaces, receive counters, the XDP receive sink, UDP echo round
+ * trips, percentiles.
  */
 #define _GNU_SOURCE
 #include "bench.h"
@@ -21,9 +22,14 @@
 #include <sys/socket.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <net/if.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "log.h"
 #include "netns.h"
+#include "nic_sink.skel.h"
 #include "print.h"
 
 /* The first line of a file, without its newline ("" when unreadable). */
@@ -342,6 +348,134 @@ int bench_rtt(int src_ns, uint32_t src, int dst_ns, uint32_t dst, int port,
 int bench_udp_sink(int nsfd, uint32_t addr, int port)
 {
 	return udp_socket_in(nsfd, addr, port);
+}
+
+struct bench_sink {
+	struct nic_sink *skel;
+	int nsfd, ifindex;
+	int old_fd;		/* the NIC's program (nic_pass), -1: none */
+	char ifname[IF_NAMESIZE];
+};
+
+/* The program a NIC's inner end carries (fabric_attach_pass), as the kernel names it. */
+#define NIC_PASS_NAME "xvnet_nic_pass"
+
+/* ifname's native XDP program, in the caller's namespace: *fd -1 when none. */
+static int nic_program(int ifindex, int *fd)
+{
+	struct bpf_prog_info info = {};
+	__u32 id = 0, len = sizeof(info);
+	int err = bpf_xdp_query_id(ifindex, XDP_FLAGS_DRV_MODE, &id);
+
+	*fd = -1;
+	if (err || !id)
+		return err;
+	*fd = bpf_prog_get_fd_by_id(id);
+	if (*fd < 0)
+		return -errno;
+	if (bpf_obj_get_info_by_fd(*fd, &info, &len) || strcmp(info.name, NIC_PASS_NAME)) {
+		close(*fd);
+		*fd = -1;
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/* In the NIC's namespace: swap program `from` (-1: none) for `to` (-1: none), only over `from`. */
+static int nic_swap(const struct bench_sink *s, int from, int to)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, opts, .old_prog_fd = from);
+	__u32 flags = XDP_FLAGS_DRV_MODE | (from >= 0 ? XDP_FLAGS_REPLACE : XDP_FLAGS_UPDATE_IF_NOEXIST);
+	int err = netns_enter(s->nsfd);
+
+	if (!err)
+		err = to >= 0 ? bpf_xdp_attach(s->ifindex, to, flags, from >= 0 ? &opts : NULL)
+			      : bpf_xdp_detach(s->ifindex, flags, &opts);
+	if (netns_home() && !err)
+		err = -EPERM;
+	return err;
+}
+
+static void sink_free(struct bench_sink *s)
+{
+	if (s->old_fd >= 0)
+		close(s->old_fd);
+	nic_sink__destroy(s->skel);
+	free(s);
+}
+
+int bench_sink_attach(int nsfd, const char *ifname, int port, struct bench_sink **out)
+{
+	struct bench_sink *s = calloc(1, sizeof(*s));
+	int err;
+
+	*out = NULL;
+	if (!s)
+		return -ENOMEM;
+	s->nsfd = nsfd;
+	s->old_fd = -1;
+	snprintf(s->ifname, sizeof(s->ifname), "%s", ifname);
+	s->skel = nic_sink__open();
+	if (!s->skel) {
+		err = -errno;
+		free(s);
+		return err;
+	}
+	s->skel->rodata->port = (__u16)port;
+	err = nic_sink__load(s->skel) ? -errno : netns_enter(nsfd);
+	if (!err) {
+		s->ifindex = (int)if_nametoindex(ifname);
+		err = s->ifindex ? nic_program(s->ifindex, &s->old_fd) : -ENODEV;
+	}
+	if (netns_home() && !err)
+		err = -EPERM;
+	if (!err)
+		err = nic_swap(s, s->old_fd, bpf_program__fd(s->skel->progs.xvnet_nic_sink));
+	if (err) {
+		pr_err("xvnet bench: cannot put the XDP sink on %s: %s\n", ifname, strerror(-err));
+		sink_free(s);
+		return err;
+	}
+	*out = s;
+	return 0;
+}
+
+int bench_sink_count(const struct bench_sink *s, uint64_t *frames)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	__u32 key = 0;
+	__u64 *v;
+
+	*frames = 0;
+	if (ncpus <= 0)
+		return -EINVAL;
+	v = calloc((size_t)ncpus, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(bpf_map__fd(s->skel->maps.counted), &key, v)) {
+		free(v);
+		return -errno;
+	}
+	for (int i = 0; i < ncpus; i++)
+		*frames += v[i];
+	free(v);
+	return 0;
+}
+
+int bench_sink_detach(struct bench_sink *s)
+{
+	int err;
+
+	if (!s)
+		return 0;
+	err = nic_swap(s, bpf_program__fd(s->skel->progs.xvnet_nic_sink), s->old_fd);
+	if (err) {
+		pr_err("xvnet bench: cannot put %s back on %s: %s (the XDP sink stays)\n",
+		       s->old_fd >= 0 ? NIC_PASS_NAME : "no program", s->ifname, strerror(-err));
+		/* Leave the program attached: it stays until the NIC goes. */
+	}
+	sink_free(s);
+	return err;
 }
 
 static int cmp_double(const void *a, const void *b)

@@ -59,6 +59,28 @@ int bench_link_frames(int nsfd, const char *const *ifnames, int n, uint64_t *rx,
 int bench_udp_sink(int nsfd, uint32_t addr, int port);
 
 /*
+ * The XDP receive sink (bpf/nic_sink.bpf.c) at the inner end of a NIC:
+ * it counts and drops the UDP frames to one port, and lets everything
+ * else up the stack. Attached in place of the NIC's own program (nic_pass,
+ * or none), atomically: only over that program, and put back the same way.
+ */
+struct bench_sink;
+
+/*
+ * In namespace nsfd, replace ifname's XDP program with a sink for UDP
+ * port (host order). -EBUSY when the program there is neither nic_pass
+ * nor none (nothing is changed then). 0, or -errno.
+ */
+int bench_sink_attach(int nsfd, const char *ifname, int port, struct bench_sink **s);
+/* The frames the sink counted and dropped so far. */
+int bench_sink_count(const struct bench_sink *s, uint64_t *frames);
+/*
+ * Put the NIC's program back (only over this sink) and free s; s NULL:
+ * nothing. 0, or -errno (the sink is then left attached, and said so).
+ */
+int bench_sink_detach(struct bench_sink *s);
+
+/*
  * Round trips of `count` UDP probes, one every interval_s seconds, from
  * src (in namespace src_ns) to an echo in dst_ns bound to dst:port
  * (addresses in host byte order). rtt_us[] gets the answered probes'
